@@ -1,0 +1,89 @@
+"""chengdu_infoscore — scores government-information reporting work as Chengdu's notice
+成办发〔2007〕30号 prescribes, and keeps doing so when the rules change.
+
+>>> from chengdu_infoscore import Submitted, Adopted, score
+>>> results = score([
+...     Submitted(id="e1", date="2007-03-05", unit="青羊区", item="QY-1"),
+...     Adopted(id="e2", date="2007-03-07", item="QY-1", channel="政务信息"),
+... ])
+>>> results.unit("青羊区").score
+Decimal('4.1')
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .engine import score
+from .events import (
+    EVENT_TYPES,
+    Adopted,
+    Commissioned,
+    ErrorFound,
+    Event,
+    FoundFalse,
+    HigherAdopted,
+    Instructed,
+    Missed,
+    Origin,
+    ReportedLate,
+    SelectedExcellent,
+    Submitted,
+)
+from .exceptions import (
+    DataFileError,
+    EventFieldError,
+    InfoscoreError,
+    UnknownUnitError,
+    UnknownYearError,
+)
+from .quotas import Group, QuotaTable, Unit, load_quotas
+from .readers import ReadResult, parse_csv, parse_jsonl, parse_record, read_events
+from .results import LedgerLine, PendingCommission, Rejection, Results, UnitResult, format_points
+from .rules import RuleSet, load_rules, load_topics
+
+try:
+    __version__ = version("chengdu-infoscore")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree that is not installed
+    __version__ = "0+unknown"
+
+__all__ = [
+    "EVENT_TYPES",
+    "Adopted",
+    "Commissioned",
+    "DataFileError",
+    "ErrorFound",
+    "Event",
+    "EventFieldError",
+    "FoundFalse",
+    "Group",
+    "HigherAdopted",
+    "InfoscoreError",
+    "Instructed",
+    "LedgerLine",
+    "Missed",
+    "Origin",
+    "PendingCommission",
+    "QuotaTable",
+    "ReadResult",
+    "Rejection",
+    "ReportedLate",
+    "Results",
+    "RuleSet",
+    "SelectedExcellent",
+    "Submitted",
+    "Unit",
+    "UnitResult",
+    "UnknownUnitError",
+    "UnknownYearError",
+    "__version__",
+    "format_points",
+    "load_quotas",
+    "load_rules",
+    "load_topics",
+    "parse_csv",
+    "parse_jsonl",
+    "parse_record",
+    "read_events",
+    "score",
+]

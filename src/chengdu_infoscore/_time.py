@@ -1,0 +1,83 @@
+"""Dates as the notice counts them: local dates in Asia/Shanghai (scoring-2007.md §6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Final
+
+from dateutil import parser, tz
+from dateutil.zoneinfo import get_zonefile_instance
+
+from .exceptions import EventFieldError
+
+# The system's zone files are preferred; dateutil's bundled copy covers machines without them.
+LOCAL_ZONE: Final[dt.tzinfo] = (
+    tz.gettz("Asia/Shanghai") or get_zonefile_instance().get("Asia/Shanghai") or tz.tzoffset(None, 8 * 3600)
+)
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_date(value: str) -> dt.date:
+    """Parse an ISO date (``2007-03-05``) strictly.
+
+    Raises:
+        ValueError: the text is not a real calendar date in that form.
+    """
+    if not _DATE.fullmatch(value):
+        raise ValueError(f"{value!r} is not a date of the form YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a real calendar date") from None
+
+
+def to_local_date(value: object, field: str = "date") -> dt.date:
+    """Turn what an event's ``date`` holds into the Asia/Shanghai calendar date.
+
+    Accepts a :class:`datetime.date`, an aware :class:`datetime.datetime` (converted to
+    Asia/Shanghai first), or the text of either in ISO 8601 (``2007-03-05``,
+    ``2007-03-05T23:30:00+00:00``).
+
+    Raises:
+        EventFieldError: anything else, including a datetime without a UTC offset, whose
+            local date would be a guess.
+    """
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise EventFieldError(field, f"the datetime {value.isoformat()} has no UTC offset")
+        return value.astimezone(LOCAL_ZONE).date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        raise EventFieldError(field, f"expected a date text YYYY-MM-DD, found {_kind(value)}")
+    text = value.strip()
+    if _DATE.fullmatch(text):
+        try:
+            return parse_date(text)
+        except ValueError as exc:
+            raise EventFieldError(field, str(exc)) from None
+    if "T" not in text:
+        raise EventFieldError(
+            field, f"{value!r} is not a date (YYYY-MM-DD) or an ISO 8601 datetime with a UTC offset"
+        )
+    try:
+        moment = parser.isoparse(text)
+    except (ValueError, OverflowError):
+        raise EventFieldError(
+            field, f"{value!r} is not a date (YYYY-MM-DD) or an ISO 8601 datetime with a UTC offset"
+        ) from None
+    if moment.tzinfo is None:
+        raise EventFieldError(field, f"the datetime {value!r} has no UTC offset (add e.g. +08:00)")
+    return moment.astimezone(LOCAL_ZONE).date()
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    return f"a {type(value).__name__}"

@@ -1,0 +1,192 @@
+"""The command line: ``chengdu-infoscore score | explain | validate | quotas``.
+
+Exit status: 0 on success; 2 when the input or the command has problems, each printed to
+standard error as ``FILE:LINE: event ID: reason``. No input, however malformed, gives a Python
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Sequence
+
+
+from . import __version__
+from ._time import parse_date
+from .engine import score
+from .exceptions import InfoscoreError
+from .quotas import QuotaTable, load_quotas
+from .readers import read_events
+from .reports import (
+    ledger_json,
+    ledger_table,
+    quotas_csv,
+    quotas_json,
+    quotas_table,
+    results_csv,
+    results_json,
+    results_table,
+    to_json_text,
+)
+from .results import Results
+from .rules import load_rules
+
+__all__ = ["main"]
+
+OK, PROBLEMS, INTERNAL = 0, 2, 3
+
+
+class _Usage(Exception):
+    """A problem with how the command was called, not with the events."""
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _out(text: str) -> None:
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.buffer.flush()
+
+
+def _err(text: str) -> None:
+    sys.stderr.buffer.write(text.encode("utf-8"))
+    sys.stderr.buffer.flush()
+
+
+def _parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="chengdu-infoscore",
+        description="Score government-information reporting work as 成办发〔2007〕30号 prescribes.",
+        epilog="Exit status: 0 on success, 2 when the input has problems (each printed to standard error).",
+    )
+    top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def events_command(name: str, help_: str, description: str) -> argparse.ArgumentParser:
+        p = commands.add_parser(name, help=help_, description=description)
+        p.add_argument("events", nargs="+", metavar="EVENTS",
+                       help="event logs, JSON Lines (.jsonl) or CSV (.csv); - reads standard input")
+        p.add_argument("--year", type=int, help="the assessment year (default: the year of --as-of, else 2007)")
+        p.add_argument("--as-of", type=_date, metavar="DATE",
+                       help="count only events dated on or before DATE (YYYY-MM-DD; default: 31 December)")
+        return p
+
+    s = events_command(
+        "score", "score every unit of the target table",
+        "Score every unit of the year's target table from the event logs, as of a date. With"
+        " --format json the output is the stable contract for other systems.",
+    )
+    s.add_argument("--format", choices=("table", "json", "csv"), default="table",
+                   help="table (for people, the default), json (for systems) or csv (UTF-8 with BOM)")
+    s.add_argument("--lang", choices=("zh", "en"), default="zh", help="headings of the table (default zh)")
+    s.add_argument("--keep-going", action="store_true",
+                   help="score the valid events even when some are rejected; the rejections are listed in the"
+                        " output and on standard error, and the exit status is 0")
+
+    e = events_command(
+        "explain", "one unit's ledger, line by line",
+        "Print one unit's ledger: every point awarded or deducted, with its event, date, clause and"
+        " reason, ending in the unit's total.",
+    )
+    e.add_argument("--unit", required=True, metavar="NAME",
+                   help="the unit: its name, printed label or any alias (能源办, 成都市公安局)")
+    e.add_argument("--format", choices=("table", "json"), default="table", help="table (default) or json")
+    e.add_argument("--keep-going", action="store_true", help="explain even when some events are rejected")
+
+    events_command(
+        "validate", "check event logs without scoring",
+        "Check event logs against the form, the target table and the rule set, and list every"
+        " problem. Prints a one-line summary and exits 0 when there is none.",
+    )
+
+    q = commands.add_parser("quotas", help="print the target table",
+                            description="Print the year's target table (任务数): every unit, its group and target.")
+    q.add_argument("--year", type=int, default=2007, help="the year (default 2007)")
+    q.add_argument("--format", choices=("table", "json", "csv"), default="table", help="table, json or csv")
+    q.add_argument("--lang", choices=("zh", "en"), default="zh", help="headings of the table (default zh)")
+    return top
+
+
+def _score(args: argparse.Namespace) -> tuple[Results, QuotaTable]:
+    year = args.year if args.year is not None else args.as_of.year if args.as_of is not None else 2007
+    if args.as_of is not None and args.as_of.year != year:
+        raise _Usage(f"--as-of {args.as_of} is outside --year {year}")
+    quotas = load_quotas(year)
+    rules = load_rules(year)
+    read = read_events(args.events)
+    results = score(read.events, rules=rules, quotas=quotas, year=year, as_of=args.as_of, rejected=read.rejections)
+    return results, quotas
+
+
+def _report_rejections(results: Results) -> None:
+    _err("".join(f"{r}\n" for r in results.rejections))
+    _err(f"{len(results.rejections)} event(s) rejected, {results.counted} counted.\n")
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv``; return the exit status."""
+    args = _parser().parse_args(argv)
+    if args.command == "quotas":
+        table = load_quotas(args.year)
+        if args.format == "json":
+            _out(to_json_text(quotas_json(table)))
+        elif args.format == "csv":
+            _out(quotas_csv(table))
+        else:
+            _out(quotas_table(table, args.lang))
+        return OK
+
+    results, quotas = _score(args)
+    if args.command == "validate":
+        if results.rejections:
+            _report_rejections(results)
+            return PROBLEMS
+        _out(f"{results.read} event(s) read: {results.counted} valid, {results.repeats} repeat(s)"
+             f" counted once, {results.after_as_of} after {results.as_of}; no problems.\n")
+        return OK
+
+    if results.rejections:
+        _report_rejections(results)
+        if not args.keep_going:
+            return PROBLEMS
+    if args.command == "explain":
+        unit = quotas.unit(args.unit)
+        result = results.unit(unit.name)
+        _out(to_json_text(ledger_json(result, results)) if args.format == "json" else ledger_table(result, results))
+        return OK
+    if args.format == "json":
+        _out(to_json_text(results_json(results)))
+    elif args.format == "csv":
+        _out(results_csv(results))
+    else:
+        _out(results_table(results, quotas, args.lang))
+    return OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The console script: run, and turn every error into a message and an exit status."""
+    try:
+        return run(argv)
+    except (InfoscoreError, _Usage, ValueError, OSError) as exc:
+        _err(f"chengdu-infoscore: error: {exc}\n")
+        return PROBLEMS
+    except BrokenPipeError:  # the reader of our output went away (| head)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return OK
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug: say so plainly instead of a traceback
+        if os.environ.get("CHENGDU_INFOSCORE_DEBUG"):
+            raise
+        _err(f"chengdu-infoscore: internal error ({type(exc).__name__}: {exc}); please report it with the"
+             " command and input. Set CHENGDU_INFOSCORE_DEBUG=1 to see where it happened.\n")
+        return INTERNAL
+
+

@@ -1,0 +1,487 @@
+"""The engine: a deterministic fold of events, under a rule set and a target table, into results.
+
+:func:`score` takes events in any order. It resolves every name once (aliases, Chinese labels),
+merges repeats, sets aside what is dated after the as-of date, sorts the rest into one total
+order, and folds them with one handler per event type. Each handler checks its event against
+what came before and either books ledger lines or returns the reason for rejecting it. There is
+no clock, no randomness, no I/O: the same events give the same :class:`~.results.Results`.
+
+Ordering: by date; on one date, commissions first, then submissions, then adoptions, then the
+rest (so an event that introduces an item or a commission comes before any that refer to it,
+and an instruction sees the same day's adoptions); then by event id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from .events import (
+    Adopted,
+    Commissioned,
+    ErrorFound,
+    Event,
+    FoundFalse,
+    HigherAdopted,
+    Instructed,
+    Missed,
+    ReportedLate,
+    SelectedExcellent,
+    Submitted,
+)
+from .quotas import QuotaTable, Unit, load_quotas
+from .results import LedgerLine, PendingCommission, Rejection, Results, UnitResult, format_points
+from .rules import RuleSet, load_rules
+
+__all__ = ["score"]
+
+_ZERO = Decimal(0)
+_PHASE: dict[type[Event], int] = {Commissioned: 0, Submitted: 1, Adopted: 2}
+_LATER = 3
+
+
+class _Rejected(Exception):
+    """Raised inside a handler: the event is not counted, for this reason."""
+
+
+class _Tally:
+    """One unit's running figures during the fold."""
+
+    __slots__ = (
+        "adopted",
+        "errors",
+        "excellent",
+        "false_reports",
+        "late",
+        "ledger",
+        "missed",
+        "occurrences",
+        "submission_points",
+        "submitted",
+    )
+
+    def __init__(self) -> None:
+        self.submitted = 0
+        self.adopted = 0
+        self.submission_points = _ZERO
+        self.ledger: list[tuple[tuple[Any, ...], LedgerLine]] = []
+        self.occurrences: dict[tuple[str, str], int] = {}
+        self.missed: dict[str, int] = {}
+        self.late: dict[str, int] = {}
+        self.errors = 0
+        self.false_reports = 0
+        self.excellent = 0
+
+
+class _Item:
+    """An item's history during the fold."""
+
+    __slots__ = ("channels", "counted", "earned", "eligible", "false", "instructed", "levels", "unit")
+
+    def __init__(self, unit: Unit) -> None:
+        self.unit = unit
+        self.channels: set[str] = set()
+        self.counted = False
+        self.eligible = False
+        self.instructed = False
+        self.levels: set[str] = set()
+        self.false = False
+        self.earned = _ZERO
+
+
+class _Commission:
+    """A commission's state during the fold."""
+
+    __slots__ = ("answer", "event", "unit")
+
+    def __init__(self, event: Commissioned, unit: Unit) -> None:
+        self.event = event
+        self.unit = unit
+        self.answer: Submitted | None = None
+
+
+def _order(event: Event) -> tuple[dt.date, int, str]:
+    return (event.date, _PHASE.get(type(event), _LATER), event.id)
+
+
+class _Fold:
+    """The state of one scoring run and one handler per event type."""
+
+    def __init__(self, rules: RuleSet, quotas: QuotaTable) -> None:
+        self.rules = rules
+        self.quotas = quotas
+        self.tallies: dict[str, _Tally] = {u.name: _Tally() for u in quotas.units}
+        self.items: dict[str, _Item] = {}
+        self.commissions: dict[str, _Commission] = {}
+        sub = rules.submission
+        self.rate = sub.points
+        self.caps: dict[str, Decimal | None] = {
+            u.name: None if sub.cap_per_target is None else sub.cap_per_target * u.target
+            for u in quotas.units
+        }
+        self.handlers: dict[type[Event], Callable[[Any], None]] = {
+            Submitted: self.submitted,
+            Adopted: self.adopted,
+            Commissioned: self.commissioned,
+            Instructed: self.instructed,
+            HigherAdopted: self.higher_adopted,
+            Missed: self.missed,
+            ReportedLate: self.reported_late,
+            ErrorFound: self.error_found,
+            FoundFalse: self.found_false,
+            SelectedExcellent: self.selected_excellent,
+        }
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def book(self, unit: Unit, event: Event, clause: str, points: Decimal, reason: str,
+             day: dt.date | None = None, item: _Item | None = None) -> None:
+        day = event.date if day is None else day
+        key = (day, _PHASE.get(type(event), _LATER), event.id)
+        self.tallies[unit.name].ledger.append((key, LedgerLine(day, event.id, clause, points, reason)))
+        if item is not None:
+            item.earned += points
+
+    def item_of(self, event: Any) -> _Item:
+        item = self.items.get(event.item)
+        if item is None:
+            raise _Rejected(f"item {event.item!r} has not been submitted on or before {event.date}")
+        if event.unit is not None and event.unit != item.unit.name:
+            raise _Rejected(f"item {event.item!r} was submitted by {item.unit.name}, not {event.unit}")
+        return item
+
+    # -- handlers -----------------------------------------------------------------------------
+
+    def submitted(self, event: Submitted) -> None:
+        if event.item in self.items:
+            raise _Rejected(f"item {event.item!r} was already submitted")
+        unit = self.quotas.unit(event.unit)
+        commission = None
+        if event.commission is not None:
+            commission = self.commissions.get(event.commission)
+            if commission is None:
+                raise _Rejected(f"commission {event.commission!r} is unknown on {event.date}")
+            if commission.unit is not unit:
+                raise _Rejected(
+                    f"commission {event.commission!r} was issued to {commission.unit.name}, not {unit.name}"
+                )
+            if commission.answer is not None:
+                raise _Rejected(
+                    f"commission {event.commission!r} was already answered by event {commission.answer.id}"
+                )
+            commission.answer = event
+        item = self.items[event.item] = _Item(unit)
+        tally = self.tallies[unit.name]
+        tally.submitted += 1
+        cap = self.caps[unit.name]
+        points = self.rate
+        reason = f"submitted item {event.item}"
+        if cap is not None:
+            room = cap - tally.submission_points
+            if room < points:
+                points = max(room, _ZERO)
+                reason += f" (yearly cap of {format_points(cap)} points reached)"
+        tally.submission_points += points
+        self.book(unit, event, self.rules.submission.clause, points, reason, item=item)
+        if commission is not None:
+            rule = self.rules.commission
+            due = commission.event.due
+            if event.date <= due:
+                self.book(unit, event, rule.on_time.clause, rule.on_time.points,
+                          f"commission {event.commission} answered on time (due {due})", item=item)
+            else:
+                self.book(unit, event, rule.late.clause, rule.late.points,
+                          f"commission {event.commission} due {due} answered late, on {event.date}",
+                          day=due + dt.timedelta(days=1))
+
+    def adopted(self, event: Adopted) -> None:
+        item = self.item_of(event)
+        channel = self.rules.channel(event.channel)
+        assert channel is not None  # names were resolved before the fold
+        if channel.key in item.channels:
+            raise _Rejected(f"item {event.item!r} was already adopted by {channel.key} ({channel.label})")
+        item.channels.add(channel.key)
+        if channel.instruction_eligible:
+            item.eligible = True
+        if channel.counts_toward_target and (self.rules.target_count == "adoptions" or not item.counted):
+            item.counted = True
+            self.tallies[item.unit.name].adopted += 1
+        picture = " with picture" if event.picture and channel.picture_points is not None else ""
+        points = channel.award(event.picture)
+        self.plus(item, event, channel.clause, points, f"item {event.item} adopted by {channel.label}{picture}")
+
+    def plus(self, item: _Item, event: Event, clause: str, points: Decimal, reason: str) -> None:
+        if item.false and self.rules.false_report.revokes_points:
+            points, reason = _ZERO, reason + " (item found false: earns nothing)"
+        self.book(item.unit, event, clause, points, reason, item=item)
+
+    def commissioned(self, event: Commissioned) -> None:
+        if event.commission in self.commissions:
+            raise _Rejected(f"commission {event.commission!r} was already issued")
+        self.commissions[event.commission] = _Commission(event, self.quotas.unit(event.unit))
+
+    def instructed(self, event: Instructed) -> None:
+        item = self.item_of(event)
+        if not item.eligible:
+            eligible = ", ".join(c.key for c in self.rules.channels if c.instruction_eligible)
+            raise _Rejected(
+                f"item {event.item!r} has not been adopted by {eligible} on or before {event.date}"
+            )
+        rule = self.rules.instruction
+        who = f" by {event.leader}" if event.leader else ""
+        if item.instructed:
+            self.book(item.unit, event, rule.clause, _ZERO,
+                      f"instruction{who} on item {event.item}: already counted once for this item")
+            return
+        item.instructed = True
+        self.plus(item, event, rule.clause, rule.points, f"instruction{who} on item {event.item}")
+
+    def higher_adopted(self, event: HigherAdopted) -> None:
+        item = self.item_of(event)
+        level = self.rules.level(event.level)
+        assert level is not None
+        if level.key in item.levels:
+            self.book(item.unit, event, level.clause, _ZERO,
+                      f"item {event.item} adopted by {level.label} again: counted once")
+            return
+        item.levels.add(level.key)
+        self.plus(item, event, level.clause, level.points, f"item {event.item} adopted by {level.label}")
+
+    def _deduct(self, event: Missed | ReportedLate, kind: str, word: str) -> None:
+        unit = self.quotas.unit(event.unit)
+        category = self.rules.category(event.category)
+        assert category is not None
+        tally = self.tallies[unit.name]
+        n = tally.occurrences[(kind, category.key)] = tally.occurrences.get((kind, category.key), 0) + 1
+        counts = tally.missed if kind == "missed" else tally.late
+        counts[category.key] = counts.get(category.key, 0) + 1
+        schedule = category.missed if kind == "missed" else category.late
+        about = f": {event.subject}" if event.subject else ""
+        self.book(unit, event, schedule.clause, schedule.nth(n),
+                  f"{category.label} {word} #{n} this year{about}")
+
+    def missed(self, event: Missed) -> None:
+        self._deduct(event, "missed", "missed")
+
+    def reported_late(self, event: ReportedLate) -> None:
+        self._deduct(event, "late", "reported late")
+
+    def error_found(self, event: ErrorFound) -> None:
+        item = self.item_of(event)
+        self.tallies[item.unit.name].errors += 1
+        rule = self.rules.error
+        about = f": {event.note}" if event.note else ""
+        self.book(item.unit, event, rule.clause, rule.points, f"error in item {event.item}{about}")
+
+    def found_false(self, event: FoundFalse) -> None:
+        item = self.item_of(event)
+        rule = self.rules.false_report
+        about = f": {event.note}" if event.note else ""
+        if item.false and rule.once_per_item:
+            self.book(item.unit, event, rule.clause, _ZERO,
+                      f"item {event.item} found false again: deducted once per item{about}")
+            return
+        self.tallies[item.unit.name].false_reports += 0 if item.false else 1
+        if rule.revokes_points and not item.false and item.earned:
+            self.book(item.unit, event, rule.clause, -item.earned,
+                      f"item {event.item} found false: its {format_points(item.earned)} points revoked")
+        item.false = True
+        self.book(item.unit, event, rule.clause, rule.points, f"item {event.item} found false{about}")
+
+    def selected_excellent(self, event: SelectedExcellent) -> None:
+        item = self.item_of(event)
+        self.tallies[item.unit.name].excellent += 1
+        rule = self.rules.excellent
+        self.book(item.unit, event, rule.clause, rule.points, f"item {event.item} selected as excellent")
+
+    # -- the end of the run ---------------------------------------------------------------------
+
+    def close(self, as_of: dt.date) -> dict[str, list[PendingCommission]]:
+        """Judge every commission against ``as_of``; return the pending ones by unit."""
+        rule = self.rules.commission
+        pending: dict[str, list[PendingCommission]] = {}
+        for cid in sorted(self.commissions):
+            c = self.commissions[cid]
+            if c.answer is not None:
+                continue
+            due = c.event.due
+            if due < as_of:
+                self.book(c.unit, c.event, rule.unanswered.clause, rule.unanswered.points,
+                          f"commission {cid} due {due} not answered", day=due + dt.timedelta(days=1))
+            else:
+                self.book(c.unit, c.event, rule.unanswered.clause, _ZERO,
+                          f"commission {cid} due {due} pending: not answered yet")
+                pending.setdefault(c.unit.name, []).append(PendingCommission(cid, c.event.id, c.event.date, due))
+        return pending
+
+
+def _resolve(event: Event, rules: RuleSet, quotas: QuotaTable, year: int) -> Event:
+    """The event with every name in canonical form; raises :class:`_Rejected` if one is unknown."""
+    if event.date.year != year:
+        raise _Rejected(f"dated {event.date}, outside the assessment year {year}")
+    if not rules.covers(event.date):
+        raise _Rejected(f"dated {event.date}, when rule set {rules.id} is not in force")
+    changes: dict[str, Any] = {}
+    unit = getattr(event, "unit", None)
+    if unit is not None:
+        found = quotas.find(unit)
+        if found is None:
+            raise _Rejected(f"unknown unit {unit!r}: not a name, label or alias of the {quotas.year} target table")
+        changes["unit"] = found.name
+    for field, lookup, what in (
+        ("channel", rules.channel, "channel"),
+        ("level", rules.level, "level"),
+        ("category", rules.category, "category"),
+    ):
+        name = getattr(event, field, None)
+        if name is not None:
+            found_value = lookup(name)
+            if found_value is None:
+                known = ", ".join(sorted(v.key for v in getattr(rules, f"{field}s" if field != "category" else "categories")))
+                raise _Rejected(f"unknown {what} {name!r}; rule set {rules.id} knows: {known}")
+            changes[field] = found_value.key
+    topic = getattr(event, "topic", None)
+    if topic is not None and rules.topic(topic) is None:
+        raise _Rejected(f"unknown topic {topic!r}: expected SECTION.NUMBER of the key points, e.g. 2.14")
+    if all(getattr(event, k) == v for k, v in changes.items()):
+        return event
+    return attrs.evolve(event, **changes)
+
+
+def score(
+    events: Iterable[Event],
+    *,
+    rules: RuleSet | None = None,
+    quotas: QuotaTable | None = None,
+    year: int | None = None,
+    as_of: dt.date | None = None,
+    rejected: Iterable[Rejection] = (),
+) -> Results:
+    """Score a reporting year.
+
+    Args:
+        events: the events, in any order; repeats of an identical event count once.
+        rules: the rule set; by default the one shipped for ``year``.
+        quotas: the target table; by default the one shipped for ``year``.
+        year: the assessment year; by default the year of ``as_of``, else of ``quotas``, else 2007.
+        as_of: count only events dated on or before it; by default 31 December of ``year``.
+        rejected: records already rejected by a reader, carried into the results so that
+            every input record is accounted for (see :func:`~.readers.read_events`).
+
+    Returns:
+        one :class:`~.results.UnitResult` per unit of the table, and every rejected event.
+
+    Raises:
+        ValueError: ``as_of`` is outside ``year``, or the table is for another year.
+        UnknownYearError: no data ships for ``year`` and none was given.
+    """
+    if year is None:
+        year = as_of.year if as_of is not None else quotas.year if quotas is not None else 2007
+    if as_of is None:
+        as_of = dt.date(year, 12, 31)
+    if as_of.year != year:
+        raise ValueError(f"the as-of date {as_of} is outside the assessment year {year}")
+    quotas = load_quotas(year) if quotas is None else quotas
+    if quotas.year != year:
+        raise ValueError(f"the target table is for {quotas.year}, not the assessment year {year}")
+    rules = load_rules(year) if rules is None else rules
+
+    rejections: list[Rejection] = list(rejected)
+    read = len(rejections)
+    # Resolve every event once, then group by id: identical content is a repeat, different
+    # content makes every event of that id an error (which copy is right is not ours to guess).
+    by_id: dict[str, list[tuple[Event, Event | str]]] = {}
+    for event in events:
+        read += 1
+        try:
+            resolved: Event | str = _resolve(event, rules, quotas, year)
+        except _Rejected as exc:
+            resolved = str(exc)
+        by_id.setdefault(event.id, []).append((event, resolved))
+
+    counted: list[Event] = []
+    repeats = after = 0
+    for eid, copies in by_id.items():
+        first_event, first = copies[0]
+        if len(copies) > 1:
+            keys = {_content(e, r) for e, r in copies}
+            if len(keys) > 1:
+                places = ", ".join(sorted({e.where for e, _ in copies}))
+                for e, _ in copies:
+                    rejections.append(Rejection(e.origin, eid, f"the id {eid!r} is used by different events (at {places})"))
+                continue
+            repeats += len(copies) - 1
+            first_event, first = min(copies, key=lambda c: _where_key(c[0]))
+        if isinstance(first, str):
+            rejections.append(Rejection(first_event.origin, eid, first))
+        elif first.date > as_of:
+            after += 1
+        else:
+            counted.append(first)
+    counted.sort(key=_order)
+
+    fold = _Fold(rules, quotas)
+    handlers = fold.handlers
+    ok = 0
+    for event in counted:
+        try:
+            handlers[type(event)](event)
+            ok += 1
+        except _Rejected as exc:
+            rejections.append(Rejection(event.origin, event.id, str(exc)))
+    pending = fold.close(as_of)
+
+    clause_ids = [c.id for c in rules.clauses]
+    units = tuple(_unit_result(u, fold.tallies[u.name], rules, clause_ids, pending.get(u.name, ())) for u in quotas)
+    rejections.sort(key=lambda r: (_where_tuple(r.origin), r.event or ""))
+    return Results(
+        year=year,
+        as_of=as_of,
+        rules=rules.id,
+        units=units,
+        rejections=tuple(rejections),
+        read=read,
+        counted=ok,
+        repeats=repeats,
+        after_as_of=after,
+    )
+
+
+def _content(event: Event, resolved: Event | str) -> Any:
+    return resolved if not isinstance(resolved, str) else event
+
+
+def _where_tuple(origin: Any) -> tuple[int, str, int]:
+    return (0, "", 0) if origin is None else (1, origin.file, origin.line)
+
+
+def _where_key(event: Event) -> tuple[int, str, int]:
+    return _where_tuple(event.origin)
+
+
+def _unit_result(unit: Unit, tally: _Tally, rules: RuleSet, clause_ids: list[str],
+                 pending: Iterable[PendingCommission]) -> UnitResult:
+    tally.ledger.sort(key=lambda pair: pair[0])
+    ledger = tuple(line for _, line in tally.ledger)
+    sums = dict.fromkeys(clause_ids, _ZERO)
+    for line in ledger:
+        sums[line.clause] = sums.get(line.clause, _ZERO) + line.points
+    total = sum(sums.values(), _ZERO)
+    return UnitResult(
+        unit=unit,
+        submitted=tally.submitted,
+        adopted=tally.adopted,
+        score=total,
+        breakdown=tuple(sums.items()),
+        ledger=ledger,
+        missed=tuple((c.key, tally.missed.get(c.key, 0)) for c in rules.categories),
+        late=tuple((c.key, tally.late.get(c.key, 0)) for c in rules.categories),
+        errors=tally.errors,
+        false_reports=tally.false_reports,
+        excellent=tally.excellent,
+        pending=tuple(pending),
+    )

@@ -1,0 +1,234 @@
+"""The events of a reporting year, one immutable type per kind of record (events.md).
+
+Events are facts as written: names stay as the writer gave them (a unit may be an alias, a
+channel a Chinese label) and are resolved against the target table and rule set only when a
+result is computed. Each event type is named in the past tense after what happened.
+
+>>> import datetime as dt
+>>> Submitted(id="e1", date="2007-03-05", unit="锦江区", item="JJ-0001").date
+datetime.date(2007, 3, 5)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any, ClassVar, Final
+
+import attrs
+
+from ._time import to_local_date
+from .exceptions import EventFieldError
+
+__all__ = [
+    "EVENT_TYPES",
+    "Adopted",
+    "Commissioned",
+    "ErrorFound",
+    "Event",
+    "FoundFalse",
+    "HigherAdopted",
+    "Instructed",
+    "Missed",
+    "Origin",
+    "ReportedLate",
+    "SelectedExcellent",
+    "Submitted",
+]
+
+
+@attrs.frozen
+class Origin:
+    """Where an event was read: a file and a 1-based line (the first line of a CSV record)."""
+
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+def _text(field: str) -> Callable[[Any, Any, Any], None]:
+    def check(_instance: Any, _attribute: Any, value: Any) -> None:
+        if not isinstance(value, str):
+            raise EventFieldError(field, f"expected text, found {type(value).__name__}")
+        if not value.strip():
+            raise EventFieldError(field, "must not be empty")
+
+    return check
+
+
+def _optional_text(field: str) -> Callable[[Any, Any, Any], None]:
+    required = _text(field)
+
+    def check(instance: Any, attribute: Any, value: Any) -> None:
+        if value is not None:
+            required(instance, attribute, value)
+
+    return check
+
+
+def _flag(_instance: Any, _attribute: Any, value: Any) -> None:
+    if not isinstance(value, bool):
+        raise EventFieldError("picture", f"expected true or false, found {value!r}")
+
+
+def _date_of(field: str) -> Callable[[Any], dt.date]:
+    return lambda value: to_local_date(value, field)
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _strip_optional(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def _text_field(name: str) -> Any:
+    return attrs.field(converter=_strip, validator=_text(name))
+
+
+def _optional_field(name: str) -> Any:
+    return attrs.field(default=None, converter=_strip_optional, validator=_optional_text(name))
+
+
+@attrs.frozen(kw_only=True)
+class Event:
+    """What every event has: its own ``id`` and its local ``date``.
+
+    ``origin`` says where the event was read, for messages; it takes no part in comparing
+    events, so the same record read from two files is the same event.
+    """
+
+    kind: ClassVar[str] = ""
+    id: str = _text_field("id")
+    date: dt.date = attrs.field(converter=_date_of("date"))
+    origin: Origin | None = attrs.field(default=None, eq=False, repr=False)
+
+    @property
+    def where(self) -> str:
+        """``FILE:LINE`` of the record, or ``<api>`` for an event built in Python."""
+        return str(self.origin) if self.origin is not None else "<api>"
+
+
+@attrs.frozen(kw_only=True)
+class Submitted(Event):
+    """A unit submitted an item (上报) — clause A3.1.4; answering a commission, A3.1.5."""
+
+    kind: ClassVar[str] = "submitted"
+    unit: str = _text_field("unit")
+    item: str = _text_field("item")
+    topic: str | None = _optional_field("topic")
+    commission: str | None = _optional_field("commission")
+
+
+@attrs.frozen(kw_only=True)
+class Adopted(Event):
+    """The office adopted an item in a channel (采用) — clauses A3.1.1 to A3.1.3."""
+
+    kind: ClassVar[str] = "adopted"
+    item: str = _text_field("item")
+    channel: str = _text_field("channel")
+    picture: bool = attrs.field(default=False, validator=_flag)
+    unit: str | None = _optional_field("unit")
+
+
+@attrs.frozen(kw_only=True)
+class Commissioned(Event):
+    """The office commissioned an item from a unit, due by a date (约稿) — A3.1.5, A3.2.3."""
+
+    kind: ClassVar[str] = "commissioned"
+    unit: str = _text_field("unit")
+    commission: str = _text_field("commission")
+    due: dt.date = attrs.field(converter=_date_of("due"))
+
+
+@attrs.frozen(kw_only=True)
+class Instructed(Event):
+    """A municipal leader wrote an instruction on an item (批示) — clause A3.1.6."""
+
+    kind: ClassVar[str] = "instructed"
+    item: str = _text_field("item")
+    leader: str | None = _optional_field("leader")
+    unit: str | None = _optional_field("unit")
+
+
+@attrs.frozen(kw_only=True)
+class HigherAdopted(Event):
+    """A higher office's publication adopted an item — clause A3.1.7."""
+
+    kind: ClassVar[str] = "higher_adopted"
+    item: str = _text_field("item")
+    level: str = _text_field("level")
+    unit: str | None = _optional_field("unit")
+
+
+@attrs.frozen(kw_only=True)
+class Missed(Event):
+    """The unit failed to report something it should have (漏报) — A3.2.1, A3.2.2."""
+
+    kind: ClassVar[str] = "missed"
+    unit: str = _text_field("unit")
+    category: str = _text_field("category")
+    subject: str | None = _optional_field("subject")
+
+
+@attrs.frozen(kw_only=True)
+class ReportedLate(Event):
+    """The unit reported something late (迟报) — A3.2.1, A3.2.2."""
+
+    kind: ClassVar[str] = "late"
+    unit: str = _text_field("unit")
+    category: str = _text_field("category")
+    subject: str | None = _optional_field("subject")
+
+
+@attrs.frozen(kw_only=True)
+class ErrorFound(Event):
+    """An error was found in an item (差错) — clause A3.2.1."""
+
+    kind: ClassVar[str] = "error"
+    item: str = _text_field("item")
+    note: str | None = _optional_field("note")
+    unit: str | None = _optional_field("unit")
+
+
+@attrs.frozen(kw_only=True)
+class FoundFalse(Event):
+    """An item was found false or untrue (虚假、不实) — clause A3.2.4."""
+
+    kind: ClassVar[str] = "false_report"
+    item: str = _text_field("item")
+    note: str | None = _optional_field("note")
+    unit: str | None = _optional_field("unit")
+
+
+@attrs.frozen(kw_only=True)
+class SelectedExcellent(Event):
+    """An item was selected as excellent (优秀信息) — listed in bulletins (A3.3.1)."""
+
+    kind: ClassVar[str] = "excellent"
+    item: str = _text_field("item")
+    unit: str | None = _optional_field("unit")
+
+
+#: The event types by their ``type`` key in the event-log form.
+EVENT_TYPES: Final[dict[str, type[Event]]] = {
+    cls.kind: cls
+    for cls in (
+        Submitted,
+        Adopted,
+        Commissioned,
+        Instructed,
+        HigherAdopted,
+        Missed,
+        ReportedLate,
+        ErrorFound,
+        FoundFalse,
+        SelectedExcellent,
+    )
+}

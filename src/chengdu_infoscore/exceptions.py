@@ -1,0 +1,57 @@
+"""The errors the library raises.
+
+Every error derives from :class:`InfoscoreError`, and each also derives from the builtin it
+resembles, so ``except ValueError`` keeps working in code that does not know this library.
+Messages are part of the public API: they say where the problem is, what was found and what
+was expected.
+"""
+
+from __future__ import annotations
+
+
+class InfoscoreError(Exception):
+    """Base of every error raised by ``chengdu_infoscore``."""
+
+
+class EventFieldError(InfoscoreError, ValueError):
+    """A field of an event has the wrong form (a date that is not a date, an empty id…).
+
+    Args:
+        field: the field's name, as in the event-log form.
+        message: what was found and what was expected.
+    """
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"field {field!r}: {message}")
+        self.field = field
+        self.reason = f"field {field!r}: {message}"
+
+
+class DataFileError(InfoscoreError, ValueError):
+    """A shipped or supplied data file (rule set, target table, topic list) is malformed.
+
+    Args:
+        source: the file, or a description of where the data came from.
+        problems: every problem found, each naming its key path.
+    """
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.source = source
+        self.problems = tuple(problems)
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"{source}: {len(problems)} problem(s):\n{lines}")
+
+
+class UnknownYearError(InfoscoreError, LookupError):
+    """No shipped data (target table or rule set) covers the year asked for."""
+
+
+class UnknownUnitError(InfoscoreError, LookupError):
+    """A unit name that the target table does not know, by name, label or alias."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"unknown unit {name!r}: give a name, printed label or alias from the target table"
+            " (see `chengdu-infoscore quotas`)"
+        )
+        self.name = name

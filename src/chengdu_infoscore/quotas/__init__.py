@@ -1,0 +1,190 @@
+"""Target tables (任务数): every reporting unit, its group and its yearly target.
+
+The 2007 table (成办发〔2007〕30号 附件1) ships as ``quotas-2007.toml`` beside this module.
+
+>>> table = load_quotas(2007)
+>>> table.unit("能源办").name, table.unit("成都市公安局").target
+('市经委', 100)
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from importlib import resources
+from typing import Literal
+
+import attrs
+
+from .._data import Problems, Table, parse_toml
+from ..exceptions import UnknownUnitError, UnknownYearError
+
+__all__ = ["Group", "QuotaTable", "Unit", "available_quota_years", "load_quotas"]
+
+Basis = Literal["adopted", "submitted"]
+_BASES: tuple[Basis, ...] = ("adopted", "submitted")
+
+
+@attrs.frozen
+class Unit:
+    """A reporting unit (报送单位) and its yearly target.
+
+    Attributes:
+        name: the canonical name, as printed without its parenthesised part (``市经委``).
+        label: the name exactly as printed (``市经委(含能源办)``).
+        group: the key of its group: ``district``, ``department`` or ``office`` in 2007.
+        basis: what its target counts: ``adopted`` items or ``submitted`` items.
+        target: the yearly target (任务数).
+        aliases: sub-units whose work counts for it (``(含X)``).
+    """
+
+    name: str
+    label: str
+    group: str
+    basis: Basis
+    target: int
+    aliases: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+
+
+@attrs.frozen
+class Group:
+    """A group of the target table (一、各区(市)县政府 …) and what its targets count."""
+
+    key: str
+    label: str
+    basis: Basis
+
+
+@attrs.frozen
+class QuotaTable:
+    """A year's target table: units in printed order, and every name that designates each.
+
+    Build one with :func:`load_quotas` or :meth:`from_toml`; names are resolved with
+    :meth:`unit`.
+    """
+
+    year: int
+    source: str
+    groups: tuple[Group, ...] = attrs.field(converter=tuple)
+    units: tuple[Unit, ...] = attrs.field(converter=tuple)
+    prefixes: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=tuple)
+    _names: dict[str, Unit] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_names", _name_index(self.units, self.prefixes)[0])
+
+    def unit(self, name: str) -> Unit:
+        """The unit designated by a canonical name, printed label or alias.
+
+        Raises:
+            UnknownUnitError: no unit of the table is written that way.
+        """
+        try:
+            return self._names[name.strip()]
+        except KeyError:
+            raise UnknownUnitError(name) from None
+
+    def find(self, name: str) -> Unit | None:
+        """Like :meth:`unit`, but ``None`` for an unknown name."""
+        return self._names.get(name.strip())
+
+    def names(self, unit: Unit) -> tuple[str, ...]:
+        """Every way of writing ``unit`` that the table accepts, sorted."""
+        return tuple(sorted(n for n, u in self._names.items() if u is unit))
+
+    def __iter__(self) -> Iterator[Unit]:
+        return iter(self.units)
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+    @classmethod
+    def from_toml(cls, text: str, source: str = "<target table>") -> QuotaTable:
+        """Read a target table from its TOML text, checking every entry.
+
+        Raises:
+            DataFileError: listing every problem, each with its key path.
+        """
+        problems = Problems(source)
+        root = Table(parse_toml(text, source), "", problems)
+        year = root.get("year", int)
+        src = root.get("source", str, "")
+        prefixes: list[tuple[str, str]] = []
+        if "prefixes" in root.data:
+            for t in root.tables("prefixes"):
+                written, means = t.get("written", str), t.get("means", str)
+                if written and means:
+                    prefixes.append((written, means))
+                t.done()
+        else:
+            root.read.add("prefixes")
+        groups: list[Group] = []
+        units: list[Unit] = []
+        for g in root.tables("groups"):
+            key, label, basis = g.get("key", str), g.get("label", str), g.get("basis", str)
+            if basis is not None and basis not in _BASES:
+                problems.add(g.key_path("basis"), f"expected one of {', '.join(_BASES)}, found {basis!r}")
+                basis = None
+            if any(x.key == key for x in groups):
+                problems.add(g.key_path("key"), f"group {key!r} appears twice")
+            for u in g.tables("units"):
+                name, ulabel = u.get("name", str), u.get("label", str)
+                target = u.get("target", int)
+                aliases = u.get("aliases", list, [], required=False)
+                if target is not None and target <= 0:
+                    problems.add(u.key_path("target"), f"expected a positive number, found {target}")
+                if not all(isinstance(a, str) and a for a in aliases):
+                    problems.add(u.key_path("aliases"), "expected a list of names")
+                    aliases = []
+                u.done()
+                if None not in (key, label, basis, name, ulabel, target):
+                    units.append(Unit(name, ulabel, key, basis, target, tuple(aliases)))
+            g.done()
+            if None not in (key, label, basis):
+                groups.append(Group(key, label, basis))
+        root.done()
+        for clash in _name_index(units, prefixes)[1]:
+            problems.add("groups", clash)
+        problems.raise_if_any()
+        return cls(year=year, source=src, groups=groups, units=units, prefixes=prefixes)
+
+
+def _name_index(
+    units: tuple[Unit, ...] | list[Unit], prefixes: tuple[tuple[str, str], ...] | list[tuple[str, str]]
+) -> tuple[dict[str, Unit], list[str]]:
+    """Map every accepted spelling to its unit; also list spellings that name two units."""
+    index: dict[str, Unit] = {}
+    clashes: list[str] = []
+    for unit in units:
+        spellings = {unit.name, unit.label, *unit.aliases}
+        for written, means in prefixes:
+            spellings |= {written + s[len(means) :] for s in list(spellings) if s.startswith(means)}
+        for s in sorted(spellings):
+            other = index.setdefault(s, unit)
+            if other is not unit:
+                clashes.append(f"the name {s!r} would designate both {other.name} and {unit.name}")
+    return index, clashes
+
+
+def available_quota_years() -> tuple[int, ...]:
+    """The years whose target table ships with the library."""
+    years = []
+    for entry in resources.files(__name__).iterdir():
+        stem = entry.name.removesuffix(".toml")
+        if entry.name.startswith("quotas-") and stem[7:].isdigit():
+            years.append(int(stem[7:]))
+    return tuple(sorted(years))
+
+
+@functools.cache
+def load_quotas(year: int = 2007) -> QuotaTable:
+    """The target table shipped for ``year``.
+
+    Raises:
+        UnknownYearError: no table ships for that year.
+    """
+    entry = resources.files(__name__) / f"quotas-{year}.toml"
+    if not entry.is_file():
+        shipped = ", ".join(map(str, available_quota_years())) or "none"
+        raise UnknownYearError(f"no target table ships for {year}; tables ship for: {shipped}")
+    return QuotaTable.from_toml(entry.read_text(encoding="utf-8"), f"quotas-{year}.toml")

@@ -1,0 +1,236 @@
+"""Rendering results for machines (JSON, CSV) and for people (aligned tables).
+
+Computing is kept apart from formatting: these functions take frozen results and return text.
+Every renderer is deterministic: the same results give the same bytes.
+
+The JSON of :func:`results_json` is the stable contract that other systems read.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+from .quotas import QuotaTable
+from .results import Rejection, Results, UnitResult, format_points
+
+__all__ = [
+    "display_width",
+    "format_points",
+    "ledger_json",
+    "ledger_table",
+    "quotas_csv",
+    "quotas_json",
+    "quotas_table",
+    "results_csv",
+    "results_json",
+    "results_table",
+    "to_json_text",
+]
+
+# The byte-order mark makes spreadsheet programs on Chinese systems read UTF-8 correctly.
+BOM = "\ufeff"
+
+
+def display_width(text: str) -> int:
+    """Columns a terminal gives ``text``: two for wide (CJK) characters, none for combining marks."""
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return width
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    gap = " " * max(0, width - display_width(text))
+    return gap + text if right else text + gap
+
+
+def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[bool]) -> str:
+    """Align columns by display width; ``right`` says which columns align right (numbers)."""
+    widths = [display_width(h) for h in headers]
+    for row in rows:
+        widths = [max(w, display_width(c)) for w, c in zip(widths, row, strict=True)]
+    lines = ["  ".join(_pad(h, w, r) for h, w, r in zip(headers, widths, right, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(_pad(c, w, r) for c, w, r in zip(row, widths, right, strict=True)).rstrip() for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def to_json_text(data: Any) -> str:
+    """JSON as the library writes it: UTF-8 text, Chinese unescaped, two-space indent."""
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def rejection_json(r: Rejection) -> dict[str, Any]:
+    return {
+        "file": r.origin.file if r.origin else None,
+        "line": r.origin.line if r.origin else None,
+        "event": r.event,
+        "reason": r.reason,
+    }
+
+
+def unit_json(u: UnitResult) -> dict[str, Any]:
+    """One unit's figures in the JSON contract."""
+    return {
+        "unit": u.unit.name,
+        "label": u.unit.label,
+        "group": u.unit.group,
+        "basis": u.unit.basis,
+        "target": u.unit.target,
+        "submitted": u.submitted,
+        "adopted": u.adopted,
+        "counted": u.counted,
+        "completion": str(u.completion),
+        "completed": u.completed,
+        "shortfall": u.shortfall,
+        "score": format_points(u.score),
+        "breakdown": {clause: format_points(points) for clause, points in u.breakdown},
+        "missed": dict(u.missed),
+        "late": dict(u.late),
+        "errors": u.errors,
+        "false_reports": u.false_reports,
+        "excellent": u.excellent,
+        "pending_commissions": [
+            {"commission": p.commission, "event": p.event, "issued": p.issued.isoformat(), "due": p.due.isoformat()}
+            for p in u.pending
+        ],
+    }
+
+
+def results_json(results: Results) -> dict[str, Any]:
+    """The ``score --format json`` contract: year, as-of date, every unit, every rejection."""
+    return {
+        "year": results.year,
+        "as_of": results.as_of.isoformat(),
+        "rules": results.rules,
+        "events": {
+            "read": results.read,
+            "counted": results.counted,
+            "repeats": results.repeats,
+            "after_as_of": results.after_as_of,
+            "rejected": len(results.rejections),
+        },
+        "units": [unit_json(u) for u in results.units],
+        "rejections": [rejection_json(r) for r in results.rejections],
+    }
+
+
+def results_csv(results: Results) -> str:
+    """One row a unit, with a column per clause and per missed/late category; UTF-8 with BOM."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    first = results.units[0] if results.units else None
+    clauses = [c for c, _ in first.breakdown] if first else []
+    cats = [c for c, _ in first.missed] if first else []
+    writer.writerow(
+        ["unit", "label", "group", "basis", "target", "submitted", "adopted", "completion", "completed",
+         "shortfall", "score", *clauses, *(f"missed_{c}" for c in cats), *(f"late_{c}" for c in cats),
+         "errors", "false_reports", "excellent"]
+    )  # fmt: skip
+    for u in results.units:
+        writer.writerow(
+            [u.unit.name, u.unit.label, u.unit.group, u.unit.basis, u.unit.target, u.submitted, u.adopted,
+             u.completion, "true" if u.completed else "false", u.shortfall, format_points(u.score),
+             *(format_points(p) for _, p in u.breakdown), *(n for _, n in u.missed), *(n for _, n in u.late),
+             u.errors, u.false_reports, u.excellent]
+        )  # fmt: skip
+    return BOM + out.getvalue()
+
+
+_HEAD = {
+    "zh": ("单位", "目标", "口径", "上报", "采用", "完成率", "差额", "得分", "漏报", "迟报"),
+    "en": ("unit", "target", "basis", "submitted", "adopted", "completion", "shortfall", "score", "missed", "late"),
+}
+_BASIS = {"zh": {"adopted": "采用", "submitted": "上报"}, "en": {"adopted": "adopted", "submitted": "submitted"}}
+
+
+def results_table(results: Results, quotas: QuotaTable, lang: str = "zh") -> str:
+    """Every unit's figures for people, grouped as the target table groups them."""
+    head = _HEAD[lang]
+    parts = [f"{results.year} as of {results.as_of} · rules {results.rules}\n"]
+    for group in quotas.groups:
+        rows = []
+        for u in results.units:
+            if u.unit.group != group.key:
+                continue
+            rows.append([
+                u.unit.label, str(u.unit.target), _BASIS[lang][u.unit.basis], str(u.submitted), str(u.adopted),
+                f"{u.completion * 100:.1f}%", str(u.shortfall), format_points(u.score),
+                str(sum(n for _, n in u.missed)), str(sum(n for _, n in u.late)),
+            ])  # fmt: skip
+        parts.append(f"\n{group.label} ({group.key})\n")
+        parts.append(render_table(head, rows, [False, True, False, True, True, True, True, True, True, True]))
+    if results.rejections:
+        parts.append(f"\n{len(results.rejections)} event(s) rejected and not counted:\n")
+        parts += [f"  {r}\n" for r in results.rejections]
+    return "".join(parts)
+
+
+def ledger_table(result: UnitResult, results: Results) -> str:
+    """A unit's ledger, line by line, ending in its total."""
+    u = result.unit
+    basis = "adopted" if u.basis == "adopted" else "submitted"
+    lines = [
+        f"{u.label} — {u.group}, target {u.target} {basis} items; "
+        f"{result.counted} so far ({result.completion * 100:.1f}%)\n",
+        f"{results.year} as of {results.as_of} · rules {results.rules}\n\n",
+    ]
+    rows = [[line.date.isoformat(), line.event, line.clause, format_points(line.points), line.reason]
+            for line in result.ledger]  # fmt: skip
+    rows.append(["", "", "total", format_points(result.score), ""])
+    lines.append(render_table(["date", "event", "clause", "points", "reason"], rows, [False, False, False, True, False]))
+    return "".join(lines)
+
+
+def ledger_json(result: UnitResult, results: Results) -> dict[str, Any]:
+    """A unit's figures and its whole ledger."""
+    data = {"year": results.year, "as_of": results.as_of.isoformat(), "rules": results.rules}
+    data.update(unit_json(result))
+    data["ledger"] = [
+        {"date": line.date.isoformat(), "event": line.event, "clause": line.clause,
+         "points": format_points(line.points), "reason": line.reason}
+        for line in result.ledger
+    ]  # fmt: skip
+    return data
+
+
+def quotas_json(table: QuotaTable) -> dict[str, Any]:
+    """The ``quotas --format json`` contract."""
+    return {
+        "year": table.year,
+        "units": [
+            {"unit": u.name, "label": u.label, "group": u.group, "basis": u.basis, "target": u.target,
+             "aliases": list(u.aliases)}
+            for u in table
+        ],
+    }  # fmt: skip
+
+
+def quotas_csv(table: QuotaTable) -> str:
+    """The target table as CSV (UTF-8 with BOM); aliases joined by ``;``."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["unit", "label", "group", "basis", "target", "aliases"])
+    for u in table:
+        writer.writerow([u.name, u.label, u.group, u.basis, u.target, ";".join(u.aliases)])
+    return BOM + out.getvalue()
+
+
+def quotas_table(table: QuotaTable, lang: str = "zh") -> str:
+    """The target table for people, by group, with each group's total."""
+    parts = [f"{table.year} · {table.source}\n"]
+    for g in table.groups:
+        units = [u for u in table if u.group == g.key]
+        rows = [[u.label, str(u.target)] for u in units]
+        rows.append(["合计" if lang == "zh" else "total", str(sum(u.target for u in units))])
+        head = ["单位", f"任务数({_BASIS['zh'][g.basis]}数)"] if lang == "zh" else ["unit", f"target ({g.basis})"]
+        parts.append(f"\n{g.label} ({g.key}, {len(units)})\n")
+        parts.append(render_table(head, rows, [False, True]))
+    return "".join(parts)

@@ -1,0 +1,172 @@
+"""What scoring gives back: per-unit results with their ledgers, and the rejected events.
+
+All values are frozen. A unit's :attr:`UnitResult.score` is, by construction and by test, the
+sum of its ledger's points and of its breakdown by clause.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_EVEN, Decimal
+
+import attrs
+
+from .events import Origin
+from .quotas import Unit
+
+__all__ = ["LedgerLine", "PendingCommission", "Rejection", "Results", "UnitResult", "format_points"]
+
+_RATIO = Decimal("0.0001")
+
+
+def format_points(value: Decimal) -> str:
+    """A decimal as exact plain text: no exponent, no trailing zeros.
+
+    >>> [format_points(Decimal(x)) for x in ("60.0", "19.10", "-0.3", "0E-1", "1E+1")]
+    ['60', '19.1', '-0.3', '0', '10']
+    """
+    if value == value.to_integral_value():
+        return str(int(value))
+    return format(value.normalize(), "f")
+
+
+@attrs.frozen
+class LedgerLine:
+    """One booking of points: which event, on which date, under which clause, and why.
+
+    Lines of zero points are kept (a submission past the cap, a repeated instruction, a
+    pending commission) so that a reader sees why nothing was earned.
+    """
+
+    date: dt.date
+    event: str
+    clause: str
+    points: Decimal
+    reason: str
+
+
+@attrs.frozen
+class Rejection:
+    """An input event that was not counted, where it was read, and why."""
+
+    origin: Origin | None
+    event: str | None
+    reason: str
+
+    @property
+    def where(self) -> str:
+        """``FILE:LINE``, or ``<api>`` for an event built in Python."""
+        return str(self.origin) if self.origin is not None else "<api>"
+
+    def __str__(self) -> str:
+        return f"{self.where}: event {self.event if self.event is not None else '(no id)'}: {self.reason}"
+
+
+@attrs.frozen
+class PendingCommission:
+    """A commission (约稿) not yet answered whose due date has not yet passed."""
+
+    commission: str
+    event: str
+    issued: dt.date
+    due: dt.date
+
+
+@attrs.frozen
+class UnitResult:
+    """One unit's figures for the assessment year, as of a date.
+
+    Attributes:
+        unit: the unit, as the target table gives it.
+        submitted: items submitted (上报数).
+        adopted: items adopted in channels that count toward the target (采用数).
+        score: the composite score (综合计分), the sum of :attr:`ledger`.
+        breakdown: ``(clause id, points)`` for every clause of the rule set, in its order.
+        ledger: every booking, by date.
+        missed: ``(category, count)`` of missed reports (漏报), every category of the rule set.
+        late: ``(category, count)`` of late reports (迟报).
+        errors: errors found (差错).
+        false_reports: items found false (虚假、不实).
+        excellent: items selected as excellent (优秀信息).
+        pending: commissions not answered whose due date has not passed.
+    """
+
+    unit: Unit
+    submitted: int
+    adopted: int
+    score: Decimal
+    breakdown: tuple[tuple[str, Decimal], ...]
+    ledger: tuple[LedgerLine, ...]
+    missed: tuple[tuple[str, int], ...]
+    late: tuple[tuple[str, int], ...]
+    errors: int
+    false_reports: int
+    excellent: int
+    pending: tuple[PendingCommission, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The unit's canonical name."""
+        return self.unit.name
+
+    @property
+    def counted(self) -> int:
+        """What counts toward the target: adopted items, or submitted items for an ``office``."""
+        return self.submitted if self.unit.basis == "submitted" else self.adopted
+
+    @property
+    def completion(self) -> Decimal:
+        """``counted ÷ target``, rounded half-even to four places."""
+        return (Decimal(self.counted) / Decimal(self.unit.target)).quantize(_RATIO, ROUND_HALF_EVEN)
+
+    @property
+    def completed(self) -> bool:
+        """Whether the target is reached (完成全年目标任务)."""
+        return self.counted >= self.unit.target
+
+    @property
+    def shortfall(self) -> int:
+        """How many items short of the target; 0 when completed."""
+        return max(0, self.unit.target - self.counted)
+
+    def points(self, clause: str) -> Decimal:
+        """The points booked under ``clause`` (0 for a clause with none)."""
+        return dict(self.breakdown).get(clause, Decimal(0))
+
+
+@attrs.frozen
+class Results:
+    """The result of one scoring run.
+
+    Attributes:
+        year: the assessment year.
+        as_of: only events dated on or before it count; commissions are judged against it.
+        rules: the id of the rule set applied.
+        units: one result per unit of the target table, in its order.
+        rejections: the events not counted, with the reason, in the order they were read.
+        read: events handed in (repeats included).
+        counted: events that were counted.
+        repeats: repeats of an identical event (same id, same content), counted once.
+        after_as_of: valid events dated after ``as_of``, which do not count yet.
+    """
+
+    year: int
+    as_of: dt.date
+    rules: str
+    units: tuple[UnitResult, ...]
+    rejections: tuple[Rejection, ...]
+    read: int
+    counted: int
+    repeats: int
+    after_as_of: int
+
+    def unit(self, name: str) -> UnitResult:
+        """The result of the unit with this canonical name.
+
+        Raises:
+            KeyError: no unit of that name.
+        """
+        for result in self.units:
+            if result.unit.name == name:
+                return result
+        raise KeyError(name)
