@@ -7,14 +7,12 @@ import re
 from typing import Final
 
 from dateutil import parser, tz
-from dateutil.zoneinfo import get_zonefile_instance
 
 from .exceptions import EventFieldError
 
-# The system's zone files are preferred; dateutil's bundled copy covers machines without them.
-LOCAL_ZONE: Final[dt.tzinfo] = (
-    tz.gettz("Asia/Shanghai") or get_zonefile_instance().get("Asia/Shanghai") or tz.tzoffset(None, 8 * 3600)
-)
+# The system's zone data when it has it; otherwise UTC+8, which is what Asia/Shanghai has been
+# without interruption since China last observed summer time in 1991.
+LOCAL_ZONE: Final[dt.tzinfo] = tz.gettz("Asia/Shanghai") or tz.tzoffset("CST", 8 * 3600)
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -70,7 +68,8 @@ def to_local_date(value: object, field: str = "date") -> dt.date:
         ) from None
     if moment.tzinfo is None:
         raise EventFieldError(field, f"the datetime {value!r} has no UTC offset (add e.g. +08:00)")
-    return moment.astimezone(LOCAL_ZONE).date()
+    local: dt.date = moment.astimezone(LOCAL_ZONE).date()
+    return local
 
 
 def _kind(value: object) -> str:

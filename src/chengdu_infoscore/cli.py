@@ -13,7 +13,6 @@ import os
 import sys
 from collections.abc import Sequence
 
-
 from . import __version__
 from ._time import parse_date
 from .engine import score
@@ -71,43 +70,70 @@ def _parser() -> argparse.ArgumentParser:
 
     def events_command(name: str, help_: str, description: str) -> argparse.ArgumentParser:
         p = commands.add_parser(name, help=help_, description=description)
-        p.add_argument("events", nargs="+", metavar="EVENTS",
-                       help="event logs, JSON Lines (.jsonl) or CSV (.csv); - reads standard input")
-        p.add_argument("--year", type=int, help="the assessment year (default: the year of --as-of, else 2007)")
-        p.add_argument("--as-of", type=_date, metavar="DATE",
-                       help="count only events dated on or before DATE (YYYY-MM-DD; default: 31 December)")
+        p.add_argument(
+            "events",
+            nargs="+",
+            metavar="EVENTS",
+            help="event logs, JSON Lines (.jsonl) or CSV (.csv); - reads standard input",
+        )
+        p.add_argument(
+            "--year", type=int, help="the assessment year (default: the year of --as-of, else 2007)"
+        )
+        p.add_argument(
+            "--as-of",
+            type=_date,
+            metavar="DATE",
+            help="count only events dated on or before DATE (YYYY-MM-DD; default: 31 December)",
+        )
         return p
 
     s = events_command(
-        "score", "score every unit of the target table",
+        "score",
+        "score every unit of the target table",
         "Score every unit of the year's target table from the event logs, as of a date. With"
         " --format json the output is the stable contract for other systems.",
     )
-    s.add_argument("--format", choices=("table", "json", "csv"), default="table",
-                   help="table (for people, the default), json (for systems) or csv (UTF-8 with BOM)")
+    s.add_argument(
+        "--format",
+        choices=("table", "json", "csv"),
+        default="table",
+        help="table (for people, the default), json (for systems) or csv (UTF-8 with BOM)",
+    )
     s.add_argument("--lang", choices=("zh", "en"), default="zh", help="headings of the table (default zh)")
-    s.add_argument("--keep-going", action="store_true",
-                   help="score the valid events even when some are rejected; the rejections are listed in the"
-                        " output and on standard error, and the exit status is 0")
+    s.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="score the valid events even when some are rejected; the rejections are listed in the"
+        " output and on standard error, and the exit status is 0",
+    )
 
     e = events_command(
-        "explain", "one unit's ledger, line by line",
+        "explain",
+        "one unit's ledger, line by line",
         "Print one unit's ledger: every point awarded or deducted, with its event, date, clause and"
         " reason, ending in the unit's total.",
     )
-    e.add_argument("--unit", required=True, metavar="NAME",
-                   help="the unit: its name, printed label or any alias (能源办, 成都市公安局)")
+    e.add_argument(
+        "--unit",
+        required=True,
+        metavar="NAME",
+        help="the unit: its name, printed label or any alias (能源办, 成都市公安局)",
+    )
     e.add_argument("--format", choices=("table", "json"), default="table", help="table (default) or json")
     e.add_argument("--keep-going", action="store_true", help="explain even when some events are rejected")
 
     events_command(
-        "validate", "check event logs without scoring",
+        "validate",
+        "check event logs without scoring",
         "Check event logs against the form, the target table and the rule set, and list every"
         " problem. Prints a one-line summary and exits 0 when there is none.",
     )
 
-    q = commands.add_parser("quotas", help="print the target table",
-                            description="Print the year's target table (任务数): every unit, its group and target.")
+    q = commands.add_parser(
+        "quotas",
+        help="print the target table",
+        description="Print the year's target table (任务数): every unit, its group and target.",
+    )
     q.add_argument("--year", type=int, default=2007, help="the year (default 2007)")
     q.add_argument("--format", choices=("table", "json", "csv"), default="table", help="table, json or csv")
     q.add_argument("--lang", choices=("zh", "en"), default="zh", help="headings of the table (default zh)")
@@ -121,7 +147,9 @@ def _score(args: argparse.Namespace) -> tuple[Results, QuotaTable]:
     quotas = load_quotas(year)
     rules = load_rules(year)
     read = read_events(args.events)
-    results = score(read.events, rules=rules, quotas=quotas, year=year, as_of=args.as_of, rejected=read.rejections)
+    results = score(
+        read.events, rules=rules, quotas=quotas, year=year, as_of=args.as_of, rejected=read.rejections
+    )
     return results, quotas
 
 
@@ -148,8 +176,10 @@ def run(argv: Sequence[str] | None = None) -> int:
         if results.rejections:
             _report_rejections(results)
             return PROBLEMS
-        _out(f"{results.read} event(s) read: {results.counted} valid, {results.repeats} repeat(s)"
-             f" counted once, {results.after_as_of} after {results.as_of}; no problems.\n")
+        _out(
+            f"{results.read} event(s) read: {results.counted} valid, {results.repeats} repeat(s)"
+            f" counted once, {results.after_as_of} after {results.as_of}; no problems.\n"
+        )
         return OK
 
     if results.rejections:
@@ -159,7 +189,11 @@ def run(argv: Sequence[str] | None = None) -> int:
     if args.command == "explain":
         unit = quotas.unit(args.unit)
         result = results.unit(unit.name)
-        _out(to_json_text(ledger_json(result, results)) if args.format == "json" else ledger_table(result, results))
+        _out(
+            to_json_text(ledger_json(result, results))
+            if args.format == "json"
+            else ledger_table(result, results)
+        )
         return OK
     if args.format == "json":
         _out(to_json_text(results_json(results)))
@@ -185,8 +219,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug: say so plainly instead of a traceback
         if os.environ.get("CHENGDU_INFOSCORE_DEBUG"):
             raise
-        _err(f"chengdu-infoscore: internal error ({type(exc).__name__}: {exc}); please report it with the"
-             " command and input. Set CHENGDU_INFOSCORE_DEBUG=1 to see where it happened.\n")
+        _err(
+            f"chengdu-infoscore: internal error ({type(exc).__name__}: {exc}); please report it with the"
+            " command and input. Set CHENGDU_INFOSCORE_DEBUG=1 to see where it happened.\n"
+        )
         return INTERNAL
-
-

@@ -138,8 +138,16 @@ class _Fold:
 
     # -- helpers ------------------------------------------------------------------------------
 
-    def book(self, unit: Unit, event: Event, clause: str, points: Decimal, reason: str,
-             day: dt.date | None = None, item: _Item | None = None) -> None:
+    def book(
+        self,
+        unit: Unit,
+        event: Event,
+        clause: str,
+        points: Decimal,
+        reason: str,
+        day: dt.date | None = None,
+        item: _Item | None = None,
+    ) -> None:
         day = event.date if day is None else day
         key = (day, _PHASE.get(type(event), _LATER), event.id)
         self.tallies[unit.name].ledger.append((key, LedgerLine(day, event.id, clause, points, reason)))
@@ -191,12 +199,23 @@ class _Fold:
             rule = self.rules.commission
             due = commission.event.due
             if event.date <= due:
-                self.book(unit, event, rule.on_time.clause, rule.on_time.points,
-                          f"commission {event.commission} answered on time (due {due})", item=item)
+                self.book(
+                    unit,
+                    event,
+                    rule.on_time.clause,
+                    rule.on_time.points,
+                    f"commission {event.commission} answered on time (due {due})",
+                    item=item,
+                )
             else:
-                self.book(unit, event, rule.late.clause, rule.late.points,
-                          f"commission {event.commission} due {due} answered late, on {event.date}",
-                          day=due + dt.timedelta(days=1))
+                self.book(
+                    unit,
+                    event,
+                    rule.late.clause,
+                    rule.late.points,
+                    f"commission {event.commission} due {due} answered late, on {event.date}",
+                    day=due + dt.timedelta(days=1),
+                )
 
     def adopted(self, event: Adopted) -> None:
         item = self.item_of(event)
@@ -212,7 +231,9 @@ class _Fold:
             self.tallies[item.unit.name].adopted += 1
         picture = " with picture" if event.picture and channel.picture_points is not None else ""
         points = channel.award(event.picture)
-        self.plus(item, event, channel.clause, points, f"item {event.item} adopted by {channel.label}{picture}")
+        self.plus(
+            item, event, channel.clause, points, f"item {event.item} adopted by {channel.label}{picture}"
+        )
 
     def plus(self, item: _Item, event: Event, clause: str, points: Decimal, reason: str) -> None:
         if item.false and self.rules.false_report.revokes_points:
@@ -234,8 +255,13 @@ class _Fold:
         rule = self.rules.instruction
         who = f" by {event.leader}" if event.leader else ""
         if item.instructed:
-            self.book(item.unit, event, rule.clause, _ZERO,
-                      f"instruction{who} on item {event.item}: already counted once for this item")
+            self.book(
+                item.unit,
+                event,
+                rule.clause,
+                _ZERO,
+                f"instruction{who} on item {event.item}: already counted once for this item",
+            )
             return
         item.instructed = True
         self.plus(item, event, rule.clause, rule.points, f"instruction{who} on item {event.item}")
@@ -245,8 +271,13 @@ class _Fold:
         level = self.rules.level(event.level)
         assert level is not None
         if level.key in item.levels:
-            self.book(item.unit, event, level.clause, _ZERO,
-                      f"item {event.item} adopted by {level.label} again: counted once")
+            self.book(
+                item.unit,
+                event,
+                level.clause,
+                _ZERO,
+                f"item {event.item} adopted by {level.label} again: counted once",
+            )
             return
         item.levels.add(level.key)
         self.plus(item, event, level.clause, level.points, f"item {event.item} adopted by {level.label}")
@@ -261,8 +292,9 @@ class _Fold:
         counts[category.key] = counts.get(category.key, 0) + 1
         schedule = category.missed if kind == "missed" else category.late
         about = f": {event.subject}" if event.subject else ""
-        self.book(unit, event, schedule.clause, schedule.nth(n),
-                  f"{category.label} {word} #{n} this year{about}")
+        self.book(
+            unit, event, schedule.clause, schedule.nth(n), f"{category.label} {word} #{n} this year{about}"
+        )
 
     def missed(self, event: Missed) -> None:
         self._deduct(event, "missed", "missed")
@@ -282,13 +314,23 @@ class _Fold:
         rule = self.rules.false_report
         about = f": {event.note}" if event.note else ""
         if item.false and rule.once_per_item:
-            self.book(item.unit, event, rule.clause, _ZERO,
-                      f"item {event.item} found false again: deducted once per item{about}")
+            self.book(
+                item.unit,
+                event,
+                rule.clause,
+                _ZERO,
+                f"item {event.item} found false again: deducted once per item{about}",
+            )
             return
         self.tallies[item.unit.name].false_reports += 0 if item.false else 1
         if rule.revokes_points and not item.false and item.earned:
-            self.book(item.unit, event, rule.clause, -item.earned,
-                      f"item {event.item} found false: its {format_points(item.earned)} points revoked")
+            self.book(
+                item.unit,
+                event,
+                rule.clause,
+                -item.earned,
+                f"item {event.item} found false: its {format_points(item.earned)} points revoked",
+            )
         item.false = True
         self.book(item.unit, event, rule.clause, rule.points, f"item {event.item} found false{about}")
 
@@ -310,12 +352,25 @@ class _Fold:
                 continue
             due = c.event.due
             if due < as_of:
-                self.book(c.unit, c.event, rule.unanswered.clause, rule.unanswered.points,
-                          f"commission {cid} due {due} not answered", day=due + dt.timedelta(days=1))
+                self.book(
+                    c.unit,
+                    c.event,
+                    rule.unanswered.clause,
+                    rule.unanswered.points,
+                    f"commission {cid} due {due} not answered",
+                    day=due + dt.timedelta(days=1),
+                )
             else:
-                self.book(c.unit, c.event, rule.unanswered.clause, _ZERO,
-                          f"commission {cid} due {due} pending: not answered yet")
-                pending.setdefault(c.unit.name, []).append(PendingCommission(cid, c.event.id, c.event.date, due))
+                self.book(
+                    c.unit,
+                    c.event,
+                    rule.unanswered.clause,
+                    _ZERO,
+                    f"commission {cid} due {due} pending: not answered yet",
+                )
+                pending.setdefault(c.unit.name, []).append(
+                    PendingCommission(cid, c.event.id, c.event.date, due)
+                )
         return pending
 
 
@@ -330,7 +385,9 @@ def _resolve(event: Event, rules: RuleSet, quotas: QuotaTable, year: int) -> Eve
     if unit is not None:
         found = quotas.find(unit)
         if found is None:
-            raise _Rejected(f"unknown unit {unit!r}: not a name, label or alias of the {quotas.year} target table")
+            raise _Rejected(
+                f"unknown unit {unit!r}: not a name, label or alias of the {quotas.year} target table"
+            )
         changes["unit"] = found.name
     for field, lookup, what in (
         ("channel", rules.channel, "channel"),
@@ -341,7 +398,11 @@ def _resolve(event: Event, rules: RuleSet, quotas: QuotaTable, year: int) -> Eve
         if name is not None:
             found_value = lookup(name)
             if found_value is None:
-                known = ", ".join(sorted(v.key for v in getattr(rules, f"{field}s" if field != "category" else "categories")))
+                known = ", ".join(
+                    sorted(
+                        v.key for v in getattr(rules, f"{field}s" if field != "category" else "categories")
+                    )
+                )
                 raise _Rejected(f"unknown {what} {name!r}; rule set {rules.id} knows: {known}")
             changes[field] = found_value.key
     topic = getattr(event, "topic", None)
@@ -412,7 +473,9 @@ def score(
             if len(keys) > 1:
                 places = ", ".join(sorted({e.where for e, _ in copies}))
                 for e, _ in copies:
-                    rejections.append(Rejection(e.origin, eid, f"the id {eid!r} is used by different events (at {places})"))
+                    rejections.append(
+                        Rejection(e.origin, eid, f"the id {eid!r} is used by different events (at {places})")
+                    )
                 continue
             repeats += len(copies) - 1
             first_event, first = min(copies, key=lambda c: _where_key(c[0]))
@@ -436,7 +499,9 @@ def score(
     pending = fold.close(as_of)
 
     clause_ids = [c.id for c in rules.clauses]
-    units = tuple(_unit_result(u, fold.tallies[u.name], rules, clause_ids, pending.get(u.name, ())) for u in quotas)
+    units = tuple(
+        _unit_result(u, fold.tallies[u.name], rules, clause_ids, pending.get(u.name, ())) for u in quotas
+    )
     rejections.sort(key=lambda r: (_where_tuple(r.origin), r.event or ""))
     return Results(
         year=year,
@@ -463,8 +528,9 @@ def _where_key(event: Event) -> tuple[int, str, int]:
     return _where_tuple(event.origin)
 
 
-def _unit_result(unit: Unit, tally: _Tally, rules: RuleSet, clause_ids: list[str],
-                 pending: Iterable[PendingCommission]) -> UnitResult:
+def _unit_result(
+    unit: Unit, tally: _Tally, rules: RuleSet, clause_ids: list[str], pending: Iterable[PendingCommission]
+) -> UnitResult:
     tally.ledger.sort(key=lambda pair: pair[0])
     ledger = tuple(line for _, line in tally.ledger)
     sums = dict.fromkeys(clause_ids, _ZERO)

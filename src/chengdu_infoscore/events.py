@@ -73,8 +73,12 @@ def _flag(_instance: Any, _attribute: Any, value: Any) -> None:
         raise EventFieldError("picture", f"expected true or false, found {value!r}")
 
 
-def _date_of(field: str) -> Callable[[Any], dt.date]:
-    return lambda value: to_local_date(value, field)
+def _to_date(value: Any) -> dt.date:
+    return to_local_date(value, "date")
+
+
+def _to_due(value: Any) -> dt.date:
+    return to_local_date(value, "due")
 
 
 def _strip(value: Any) -> Any:
@@ -106,7 +110,7 @@ class Event:
 
     kind: ClassVar[str] = ""
     id: str = _text_field("id")
-    date: dt.date = attrs.field(converter=_date_of("date"))
+    date: dt.date = attrs.field(converter=_to_date)
     origin: Origin | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
@@ -144,7 +148,7 @@ class Commissioned(Event):
     kind: ClassVar[str] = "commissioned"
     unit: str = _text_field("unit")
     commission: str = _text_field("commission")
-    due: dt.date = attrs.field(converter=_date_of("due"))
+    due: dt.date = attrs.field(converter=_to_due)
 
 
 @attrs.frozen(kw_only=True)

@@ -21,10 +21,13 @@ class EventFieldError(InfoscoreError, ValueError):
         message: what was found and what was expected.
     """
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"field {field!r}: {message}")
+    def __init__(self, field: str, message: str, *, missing: bool = False) -> None:
         self.field = field
-        self.reason = f"field {field!r}: {message}"
+        #: The message without the class name, as rejections print it.
+        self.reason = (
+            f"missing required field {field!r}{message}" if missing else f"field {field!r}: {message}"
+        )
+        super().__init__(self.reason)
 
 
 class DataFileError(InfoscoreError, ValueError):

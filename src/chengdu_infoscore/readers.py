@@ -4,7 +4,11 @@ A reader turns every record into an :class:`~.events.Event` or into a
 :class:`~.results.Rejection` that names the file, the line, the event id and the reason. It
 reports every problem, never only the first, and never raises on bad input.
 
->>> result = parse_jsonl(b'{"id": "e1", "type": "missed", "date": "2007-03-20", "unit": "\\xe9\\x94\\xa6\\xe6\\xb1\\x9f\\xe5\\x8c\\xba", "category": "work_dynamic"}\\n{"id": "e2"}', "log.jsonl")
+>>> log = "\\n".join([
+...     '{"id": "e1", "type": "missed", "date": "2007-03-20", "unit": "锦江区", "category": "work_dynamic"}',
+...     '{"id": "e2"}',
+... ])
+>>> result = parse_jsonl(log.encode("utf-8"), "log.jsonl")
 >>> result.events[0].unit
 '锦江区'
 >>> print(result.rejections[0])
@@ -31,8 +35,7 @@ from .results import Rejection
 __all__ = ["FIELDS", "ReadResult", "parse_csv", "parse_jsonl", "parse_record", "read_events"]
 
 _FIELDS_BY_TYPE: Final[dict[str, tuple[str, ...]]] = {
-    kind: tuple(a.name for a in attrs.fields(cls) if a.name != "origin")
-    for kind, cls in EVENT_TYPES.items()
+    kind: tuple(a.name for a in attrs.fields(cls) if a.name != "origin") for kind, cls in EVENT_TYPES.items()
 }
 _REQUIRED_BY_TYPE: Final[dict[str, tuple[str, ...]]] = {
     kind: tuple(a.name for a in attrs.fields(cls) if a.name != "origin" and a.default is attrs.NOTHING)
@@ -52,8 +55,8 @@ _FALSE = frozenset({"false", "0", "no", "否"})
 class ReadResult:
     """What reading gave: the events, in the order read, and the records rejected."""
 
-    events: tuple[Event, ...] = attrs.field(converter=tuple)
-    rejections: tuple[Rejection, ...] = attrs.field(converter=tuple)
+    events: tuple[Event, ...]
+    rejections: tuple[Rejection, ...]
 
     def __add__(self, other: ReadResult) -> ReadResult:
         return ReadResult(self.events + other.events, self.rejections + other.rejections)
@@ -63,7 +66,9 @@ class _Bad(Exception):
     """A record cannot become an event, for this reason."""
 
 
-def parse_record(record: Mapping[str, Any], origin: Origin | None = None, *, text_only: bool = False) -> Event:
+def parse_record(
+    record: Mapping[str, Any], origin: Origin | None = None, *, text_only: bool = False
+) -> Event:
     """Turn one record of the event-log form into an event.
 
     Args:
@@ -77,7 +82,7 @@ def parse_record(record: Mapping[str, Any], origin: Origin | None = None, *, tex
     present = {k: v for k, v in record.items() if v is not None and not (text_only and v == "")}
     kind = present.get("type")
     if kind is None:
-        raise EventFieldError("type", "missing required field") from None
+        raise EventFieldError("type", "", missing=True)
     if not isinstance(kind, str) or kind.strip() not in EVENT_TYPES:
         known = ", ".join(EVENT_TYPES)
         raise EventFieldError("type", f"unknown type {kind!r}; expected one of: {known}")
@@ -88,11 +93,15 @@ def parse_record(record: Mapping[str, Any], origin: Origin | None = None, *, tex
             continue
         if name not in fields:
             if name in _ALL_FIELDS:
-                raise EventFieldError(name, f"does not belong to {_a(kind)} event, whose fields are: {', '.join(fields)}")
-            raise EventFieldError(name, f"unknown field; the fields of {_a(kind)} event are: {', '.join(fields)}")
+                raise EventFieldError(
+                    name, f"does not belong to {_a(kind)} event, whose fields are: {', '.join(fields)}"
+                )
+            raise EventFieldError(
+                name, f"unknown field; the fields of {_a(kind)} event are: {', '.join(fields)}"
+            )
     for name in _REQUIRED_BY_TYPE[kind]:
         if name not in present:
-            raise EventFieldError(name, f"missing required field for {_a(kind)} event")
+            raise EventFieldError(name, f" for {_a(kind)} event", missing=True)
     values = {k: v for k, v in present.items() if k != "type"}
     if "picture" in values:
         values["picture"] = _flag(values["picture"], text_only)
@@ -178,7 +187,7 @@ def parse_jsonl(data: bytes, name: str) -> ReadResult:
             rejections.append(Rejection(origin, None, "malformed JSON: nested too deeply"))
         except ValueError as exc:  # json.JSONDecodeError and oversized numbers
             rejections.append(Rejection(origin, None, f"malformed JSON: {exc}"))
-    return ReadResult(events, rejections)
+    return ReadResult(tuple(events), tuple(rejections))
 
 
 def _int(text: str) -> int | str:
@@ -217,7 +226,9 @@ def parse_csv(data: bytes, name: str) -> ReadResult:
             if seen:
                 header_problem = f"the header names the column {seen[0]!r} twice"
             elif missing:
-                header_problem = f"the header has no column {missing[0]!r}; it must name the fields, e.g. id,type,date,unit,…"
+                header_problem = (
+                    f"the header has no column {missing[0]!r}; it must name the fields (id,type,date,…)"
+                )
             continue
         record = dict(zip(header, row, strict=False))
         eid = _record_id(record)
@@ -225,14 +236,18 @@ def parse_csv(data: bytes, name: str) -> ReadResult:
             rejections.append(Rejection(origin, eid, header_problem))
             continue
         if len(row) != len(header):
-            rejections.append(Rejection(origin, eid, f"the row has {len(row)} cells but the header has {len(header)} columns"))
+            rejections.append(
+                Rejection(
+                    origin, eid, f"the row has {len(row)} cells but the header has {len(header)} columns"
+                )
+            )
             continue
         try:
             events.append(parse_record(record, origin, text_only=True))
         except EventFieldError as exc:
             rejections.append(Rejection(origin, eid, exc.reason))
     del line
-    return ReadResult(events, rejections)
+    return ReadResult(tuple(events), tuple(rejections))
 
 
 def _rows(reader: Any, name: str, rejections: list[Rejection]) -> Iterator[tuple[list[str], int]]:

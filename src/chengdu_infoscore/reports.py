@@ -58,7 +58,9 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: S
         widths = [max(w, display_width(c)) for w, c in zip(widths, row, strict=True)]
     lines = ["  ".join(_pad(h, w, r) for h, w, r in zip(headers, widths, right, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(_pad(c, w, r) for c, w, r in zip(row, widths, right, strict=True)).rstrip() for row in rows]
+    lines += [
+        "  ".join(_pad(c, w, r) for c, w, r in zip(row, widths, right, strict=True)).rstrip() for row in rows
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -98,7 +100,12 @@ def unit_json(u: UnitResult) -> dict[str, Any]:
         "false_reports": u.false_reports,
         "excellent": u.excellent,
         "pending_commissions": [
-            {"commission": p.commission, "event": p.event, "issued": p.issued.isoformat(), "due": p.due.isoformat()}
+            {
+                "commission": p.commission,
+                "event": p.event,
+                "issued": p.issued.isoformat(),
+                "due": p.due.isoformat(),
+            }
             for p in u.pending
         ],
     }
@@ -146,9 +153,23 @@ def results_csv(results: Results) -> str:
 
 _HEAD = {
     "zh": ("单位", "目标", "口径", "上报", "采用", "完成率", "差额", "得分", "漏报", "迟报"),
-    "en": ("unit", "target", "basis", "submitted", "adopted", "completion", "shortfall", "score", "missed", "late"),
+    "en": (
+        "unit",
+        "target",
+        "basis",
+        "submitted",
+        "adopted",
+        "completion",
+        "shortfall",
+        "score",
+        "missed",
+        "late",
+    ),
 }
-_BASIS = {"zh": {"adopted": "采用", "submitted": "上报"}, "en": {"adopted": "adopted", "submitted": "submitted"}}
+_BASIS = {
+    "zh": {"adopted": "采用", "submitted": "上报"},
+    "en": {"adopted": "adopted", "submitted": "submitted"},
+}
 
 
 def results_table(results: Results, quotas: QuotaTable, lang: str = "zh") -> str:
@@ -161,7 +182,8 @@ def results_table(results: Results, quotas: QuotaTable, lang: str = "zh") -> str
             if u.unit.group != group.key:
                 continue
             rows.append([
-                u.unit.label, str(u.unit.target), _BASIS[lang][u.unit.basis], str(u.submitted), str(u.adopted),
+                u.unit.label, str(u.unit.target), _BASIS[lang][u.unit.basis],
+                str(u.submitted), str(u.adopted),
                 f"{u.completion * 100:.1f}%", str(u.shortfall), format_points(u.score),
                 str(sum(n for _, n in u.missed)), str(sum(n for _, n in u.late)),
             ])  # fmt: skip
@@ -185,7 +207,11 @@ def ledger_table(result: UnitResult, results: Results) -> str:
     rows = [[line.date.isoformat(), line.event, line.clause, format_points(line.points), line.reason]
             for line in result.ledger]  # fmt: skip
     rows.append(["", "", "total", format_points(result.score), ""])
-    lines.append(render_table(["date", "event", "clause", "points", "reason"], rows, [False, False, False, True, False]))
+    lines.append(
+        render_table(
+            ["date", "event", "clause", "points", "reason"], rows, [False, False, False, True, False]
+        )
+    )
     return "".join(lines)
 
 
@@ -230,7 +256,11 @@ def quotas_table(table: QuotaTable, lang: str = "zh") -> str:
         units = [u for u in table if u.group == g.key]
         rows = [[u.label, str(u.target)] for u in units]
         rows.append(["合计" if lang == "zh" else "total", str(sum(u.target for u in units))])
-        head = ["单位", f"任务数({_BASIS['zh'][g.basis]}数)"] if lang == "zh" else ["unit", f"target ({g.basis})"]
+        head = (
+            ["单位", f"任务数({_BASIS['zh'][g.basis]}数)"]
+            if lang == "zh"
+            else ["unit", f"target ({g.basis})"]
+        )
         parts.append(f"\n{g.label} ({g.key}, {len(units)})\n")
         parts.append(render_table(head, rows, [False, True]))
     return "".join(parts)

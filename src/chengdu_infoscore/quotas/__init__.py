@@ -43,7 +43,7 @@ class Unit:
     group: str
     basis: Basis
     target: int
-    aliases: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    aliases: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -65,9 +65,9 @@ class QuotaTable:
 
     year: int
     source: str
-    groups: tuple[Group, ...] = attrs.field(converter=tuple)
-    units: tuple[Unit, ...] = attrs.field(converter=tuple)
-    prefixes: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=tuple)
+    groups: tuple[Group, ...]
+    units: tuple[Unit, ...]
+    prefixes: tuple[tuple[str, str], ...] = ()
     _names: dict[str, Unit] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
@@ -146,7 +146,7 @@ class QuotaTable:
         for clash in _name_index(units, prefixes)[1]:
             problems.add("groups", clash)
         problems.raise_if_any()
-        return cls(year=year, source=src, groups=groups, units=units, prefixes=prefixes)
+        return cls(year=year, source=src, groups=tuple(groups), units=tuple(units), prefixes=tuple(prefixes))
 
 
 def _name_index(

@@ -65,7 +65,7 @@ class Schedule:
     """Deductions by occurrence: the n-th event takes ``points[n-1]``; the last figure repeats."""
 
     clause: str
-    points: tuple[Decimal, ...] = attrs.field(converter=tuple)
+    points: tuple[Decimal, ...]
 
     def nth(self, n: int) -> Decimal:
         """The points of the ``n``-th occurrence (1-based)."""
@@ -156,7 +156,7 @@ class TopicSection:
     number: int
     numeral: str
     title: str
-    topics: tuple[Topic, ...] = attrs.field(converter=tuple)
+    topics: tuple[Topic, ...]
 
 
 @attrs.frozen
@@ -172,18 +172,18 @@ class RuleSet:
     source: str
     effective: dt.date
     end: dt.date | None
-    clauses: tuple[Clause, ...] = attrs.field(converter=tuple)
+    clauses: tuple[Clause, ...]
     target_count: Literal["items", "adoptions"]
-    channels: tuple[Channel, ...] = attrs.field(converter=tuple)
+    channels: tuple[Channel, ...]
     submission: SubmissionRule
     commission: CommissionRule
     instruction: Award
-    levels: tuple[Level, ...] = attrs.field(converter=tuple)
-    categories: tuple[Category, ...] = attrs.field(converter=tuple)
+    levels: tuple[Level, ...]
+    categories: tuple[Category, ...]
     error: Award
     false_report: FalseReportRule
     excellent: Award
-    topic_sections: tuple[TopicSection, ...] = attrs.field(converter=tuple)
+    topic_sections: tuple[TopicSection, ...]
     _lookup: dict[str, dict[str, object]] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
@@ -194,7 +194,11 @@ class RuleSet:
             "topic": {},
             "clause": {c.id: c for c in self.clauses},
         }
-        for kind, values in (("channel", self.channels), ("level", self.levels), ("category", self.categories)):
+        for kind, values in (
+            ("channel", self.channels),
+            ("level", self.levels),
+            ("category", self.categories),
+        ):
             for v in values:
                 lookup[kind][v.key] = v
                 lookup[kind][v.label] = v
@@ -295,7 +299,7 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
     if target is not None:
         target_count = target.get("count", str, "items")
         if target_count not in ("items", "adoptions"):
-            problems.add("target.count", f"expected \"items\" or \"adoptions\", found {target_count!r}")
+            problems.add("target.count", f'expected "items" or "adoptions", found {target_count!r}')
         target.done()
 
     def keyed(name: str) -> list[tuple[str, Table]]:
@@ -338,7 +342,9 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
 
     levels: list[Level] = []
     for key, t in keyed("levels"):
-        levels.append(Level(key, t.get("label", str) or key, clause_of(t), t.get("points", Decimal) or Decimal(0)))
+        levels.append(
+            Level(key, t.get("label", str) or key, clause_of(t), t.get("points", Decimal) or Decimal(0))
+        )
         t.done()
 
     def schedule(t: Table, key: str) -> Schedule:
@@ -360,7 +366,9 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
 
     categories: list[Category] = []
     for key, t in keyed("categories"):
-        categories.append(Category(key, t.get("label", str) or key, schedule(t, "missed"), schedule(t, "late")))
+        categories.append(
+            Category(key, t.get("label", str) or key, schedule(t, "missed"), schedule(t, "late"))
+        )
         t.done()
 
     error = award(root.table("error"))
@@ -397,14 +405,14 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
         source=src,
         effective=effective,
         end=end,
-        clauses=clauses,
-        target_count=target_count,
-        channels=channels,
+        clauses=tuple(clauses),
+        target_count="adoptions" if target_count == "adoptions" else "items",
+        channels=tuple(channels),
         submission=submission,
         commission=commission,
         instruction=instruction,
-        levels=levels,
-        categories=categories,
+        levels=tuple(levels),
+        categories=tuple(categories),
         error=error,
         false_report=false_report,
         excellent=excellent,
@@ -434,7 +442,7 @@ def parse_topics(text: str, source: str) -> tuple[TopicSection, ...]:
                 topics.append(Topic(f"{number}.{tn}", number, tn, text_))
         s.done()
         if number is not None and numeral is not None and title is not None:
-            sections.append(TopicSection(number, numeral, title, topics))
+            sections.append(TopicSection(number, numeral, title, tuple(topics)))
     root.done()
     problems.raise_if_any()
     return tuple(sections)
