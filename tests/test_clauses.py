@@ -57,7 +57,7 @@ def test_example_2_renfang_capped_at_2_5() -> None:
 
 
 def test_example_3_one_item_four_channels_and_an_instruction() -> None:
-    """One 青羊区 item: 0.1 + 4 (政务信息) + 6 (政务要闻 with picture) + 1 (成都动态) + 8 = 19.1, 1 adopted."""
+    """One 青羊区 item: 0.1 + 4 (政务信息) + 6 (政务要闻, picture) + 1 (成都动态) + 8 = 19.1, 1 adopted."""
     result = run(
         Submitted(id="e1", date="2007-03-01", unit="青羊区", item="QY-1"),
         Adopted(id="e2", date="2007-03-02", item="QY-1", channel="zwxx"),
@@ -83,10 +83,10 @@ def test_example_4_jinniu_missed_three_late_two() -> None:
     result = run(*events).unit("金牛区")
     assert D(-13) == result.score
     assert ([D(-2), D(-4), D(-4), D(-1), D(-2)]) == [line.points for line in result.ledger]
-    assert ((("work_dynamic", 3), ("important", 0)), (("work_dynamic", 2), ("important", 0))) == (
+    assert (
         result.missed,
         result.late,
-    )
+    ) == ((("work_dynamic", 3), ("important", 0)), (("work_dynamic", 2), ("important", 0)))
 
 
 def test_example_5_shanghai_office_completes_on_submissions() -> None:
@@ -323,17 +323,17 @@ def test_aliases_and_chengdu_prefix_name_the_unit() -> None:
         Submitted(id="s2", date="2007-04-01", unit="成都市公安局", item="2"),
         Submitted(id="s3", date="2007-04-01", unit="市卫生局(含中医药局)", item="3"),
     )
-    assert [1, 1, 1] == [results.unit(n).submitted for n in ("市经委", "市公安局", "市卫生局")]
+    assert [results.unit(n).submitted for n in ("市经委", "市公安局", "市卫生局")] == [1, 1, 1]
 
 
 def test_as_of_leaves_later_events_uncounted() -> None:
     """Events after the as-of date are neither counted nor rejected."""
     results = run(*subs("锦江区", 10, start="2007-03-01"), as_of="2007-03-05")
-    assert (5, 5, 0) == (results.unit("锦江区").submitted, results.after_as_of, len(results.rejections))
+    assert (results.unit("锦江区").submitted, results.after_as_of, len(results.rejections)) == (5, 5, 0)
 
 
 def test_every_unit_has_a_result_in_table_order() -> None:
     """Scoring no events gives all 118 units, in the target table's order, each with 0."""
     results = run()
-    assert (118, "锦江区", "深圳办") == (len(results.units), results.units[0].name, results.units[-1].name)
+    assert (len(results.units), results.units[0].name, results.units[-1].name) == (118, "锦江区", "深圳办")
     assert {D(0)} == {u.score for u in results.units}

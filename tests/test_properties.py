@@ -53,7 +53,7 @@ def test_a_plus_event_never_lowers_a_score(log: list[Event], data: st.DataObject
     """Appending an event that earns points leaves every score equal or higher."""
     extra = data.draw(plus_events(log))
     before, after = score(log), score([*log, extra])
-    assert () == after.rejections
+    assert after.rejections == ()
     for b, a in zip(before.units, after.units, strict=True):
         assert a.score >= b.score
 
@@ -63,7 +63,7 @@ def test_a_minus_event_never_raises_a_score(log: list[Event], data: st.DataObjec
     """Appending a missed, late, error or false report leaves every score equal or lower."""
     extra = data.draw(minus_events(log))
     before, after = score(log), score([*log, extra])
-    assert () == after.rejections
+    assert after.rejections == ()
     for b, a in zip(before.units, after.units, strict=True):
         assert a.score <= b.score
 
