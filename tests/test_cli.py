@@ -1,0 +1,198 @@
+"""The command line, end to end, in a subprocess as a user runs it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from chengdu_infoscore.reports import display_width
+
+ROOT = Path(__file__).parent.parent
+EXAMPLE = ROOT / "examples" / "example-2007.jsonl"
+
+
+def cli(*args: str | Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "chengdu_infoscore", *map(str, args)],
+        capture_output=True,
+        input=stdin,
+        check=False,
+    )
+
+
+def score_json(*args: str | Path) -> dict:
+    done = cli("score", *args, "--format", "json")
+    assert (0, b"") == (done.returncode, done.stderr)
+    return json.loads(done.stdout.decode("utf-8"))
+
+
+def test_score_json_contract_on_the_example() -> None:
+    """score --format json gives year, as_of and all 118 units in table order with exact decimal strings."""
+    data = score_json(EXAMPLE)
+    units = {u["unit"]: u for u in data["units"]}
+    head = (data["year"], data["as_of"], len(data["units"]), data["units"][0]["unit"])
+    assert (2007, "2007-12-31", 118, "锦江区") == head
+    expected = {
+        "unit": "市经委",
+        "label": "市经委(含能源办)",
+        "group": "department",
+        "basis": "adopted",
+        "target": 60,
+        "submitted": 2,
+        "adopted": 1,
+        "completed": False,
+        "shortfall": 59,
+        "score": "26.2",
+        "errors": 1,
+        "false_reports": 0,
+        "excellent": 0,
+    }
+    assert expected == {k: units["市经委"][k] for k in expected}
+    nonzero = {c: p for c, p in units["市经委"]["breakdown"].items() if p != "0"}
+    assert {"A3.1.2": "8", "A3.1.4": "0.2", "A3.1.5": "4", "A3.1.7": "16", "A3.2.1": "-2"} == nonzero
+    dj = units["都江堰市"]
+    assert ({"work_dynamic": 0, "important": 1}, {"work_dynamic": 2, "important": 0}, 1) == (
+        dj["missed"],
+        dj["late"],
+        dj["false_reports"],
+    )
+
+
+def test_example_scores_worked_by_hand() -> None:
+    """The example log's totals, worked by hand in docs/cli.md, are what score prints."""
+    data = score_json(EXAMPLE)
+    nonzero = {u["unit"]: u["score"] for u in data["units"] if u["score"] != "0"}
+    expected = {
+        "锦江区": "17.2",
+        "都江堰市": "-42.9",
+        "市经委": "26.2",
+        "市公安局": "-5.9",
+        "市统计局": "-1.8",
+        "上海办": "0.3",
+    }
+    assert expected == nonzero
+
+
+def test_shuffled_lines_give_identical_output(tmp_path: Path) -> None:
+    """The example's lines in another order give byte-identical JSON, CSV and table output."""
+    lines = EXAMPLE.read_text(encoding="utf-8").splitlines()
+    random.Random(7).shuffle(lines)
+    shuffled = tmp_path / "shuffled.jsonl"
+    shuffled.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for fmt in ("json", "csv", "table"):
+        assert cli("score", EXAMPLE, "--format", fmt).stdout == cli("score", shuffled, "--format", fmt).stdout
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_csv_logs_in_every_encoding_score_like_jsonl(tmp_path: Path, encoding: str) -> None:
+    """The example written as CSV in UTF-8, UTF-8 with BOM or GB18030 scores exactly as the JSON Lines."""
+    fields = ["id", "type", "date", "unit", "item", "topic", "commission", "channel", "picture", "due",
+              "leader", "level", "category", "subject", "note"]  # fmt: skip
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=fields)
+    writer.writeheader()
+    for line in EXAMPLE.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        if "picture" in record:
+            record["picture"] = "true" if record["picture"] else "false"
+        writer.writerow(record)
+    path = tmp_path / "example.csv"
+    path.write_bytes(out.getvalue().encode(encoding))
+    assert score_json(EXAMPLE)["units"] == score_json(path)["units"]
+
+
+def test_explain_by_alias_ends_in_the_total() -> None:
+    """explain --unit 能源办 prints 市经委's ledger, every line, and a total equal to its score."""
+    done = cli("explain", EXAMPLE, "--unit", "能源办")
+    text = done.stdout.decode("utf-8")
+    assert 0 == done.returncode
+    assert [line.split()[1] for line in text.splitlines() if line.startswith("2007-")] == [
+        "jw-1",
+        "jw-2",
+        "jw-3",
+        "jw-4",
+        "jw-6",
+        "jw-6",
+    ]
+    assert ["total", "26.2"] == text.splitlines()[-1].split()
+
+
+def test_explain_json_ledger_sums_to_score() -> None:
+    """explain --format json gives the ledger whose points add up to the score."""
+    data = json.loads(cli("explain", EXAMPLE, "--unit", "成都市统计局", "--format", "json").stdout)
+    assert (Decimal("-1.8"), Decimal("-1.8")) == (
+        Decimal(data["score"]),
+        sum(Decimal(x["points"]) for x in data["ledger"]),
+    )
+
+
+def test_as_of_in_mid_year() -> None:
+    """score --as-of 2007-05-11 counts only events up to that day; the commission due 05-10 is unanswered."""
+    data = score_json(EXAMPLE, "--as-of", "2007-05-11")
+    units = {u["unit"]: u for u in data["units"]}
+    tj = units["市统计局"]
+    assert ("2007-05-11", "-10", 0) == (data["as_of"], tj["score"], tj["submitted"])
+
+
+def test_quotas_json_contract() -> None:
+    """quotas --format json lists 118 units with unit, label, group, basis, target and aliases."""
+    data = json.loads(cli("quotas", "--format", "json").stdout)
+    jw = next(u for u in data["units"] if u["unit"] == "市经委")
+    assert (2007, 118) == (data["year"], len(data["units"]))
+    expected = {"unit": "市经委", "label": "市经委(含能源办)", "group": "department", "basis": "adopted"}
+    assert {**expected, "target": 60, "aliases": ["能源办"]} == jw
+
+
+def test_tables_align_chinese_by_display_width() -> None:
+    """Every row of a printed table has the same display width as its header rule."""
+    text = cli("quotas").stdout.decode("utf-8")
+    blocks = [b for b in text.split("\n\n") if "--" in b]
+    assert 3 == len(blocks)
+    for block in blocks:
+        rows = block.splitlines()[1:]
+        assert {display_width(rows[1])} == {display_width(r) for r in rows[1:]}
+
+
+def test_validate_ok_exits_0() -> None:
+    """validate on a clean log says so and exits 0."""
+    done = cli("validate", EXAMPLE)
+    assert (0, b"30 event(s) read: 30 valid") == (done.returncode, done.stdout[:26])
+
+
+def test_standard_input_is_read_with_dash() -> None:
+    """An event log can come on standard input as -."""
+    done = cli("score", "-", "--format", "json", stdin=EXAMPLE.read_bytes())
+    assert "17.2" == json.loads(done.stdout)["units"][0]["score"]
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["score", "EXAMPLE", "--year", "2008"], "no target table ships for 2008"),
+        (["score", "EXAMPLE", "--year", "2007", "--as-of", "2008-01-01"], "outside --year 2007"),
+        (["score", "EXAMPLE", "--as-of", "2007-02-30"], "not a real calendar date"),
+        (["explain", "EXAMPLE", "--unit", "市不存在局"], "unknown unit '市不存在局'"),
+        (["score"], "the following arguments are required"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
+def test_usage_problems_exit_2_without_traceback(args: list[str], words: str) -> None:
+    """Bad options give exit 2 and a message, never a traceback."""
+    done = cli(*[str(EXAMPLE) if a == "EXAMPLE" else a for a in args])
+    err = done.stderr.decode("utf-8")
+    assert (2, True, False) == (done.returncode, words in err, "Traceback" in err)
+
+
+def test_every_command_has_help() -> None:
+    """Each command documents itself in --help."""
+    for command in ("score", "explain", "validate", "quotas"):
+        done = cli(command, "--help")
+        assert (0, True) == (done.returncode, b"usage: chengdu-infoscore " + command.encode() in done.stdout)
