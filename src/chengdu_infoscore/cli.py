@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Sequence
+from typing import TextIO
 
 from . import __version__
 from ._time import parse_date
@@ -49,14 +50,23 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _write(stream: TextIO, text: str) -> None:
+    # Always UTF-8, whatever the terminal's locale says; streams without a byte buffer
+    # (doctest, an embedding program) take the text as it is.
+    raw = getattr(stream, "buffer", None)
+    if raw is None:
+        stream.write(text)
+    else:
+        raw.write(text.encode("utf-8"))
+        raw.flush()
+
+
 def _out(text: str) -> None:
-    sys.stdout.buffer.write(text.encode("utf-8"))
-    sys.stdout.buffer.flush()
+    _write(sys.stdout, text)
 
 
 def _err(text: str) -> None:
-    sys.stderr.buffer.write(text.encode("utf-8"))
-    sys.stderr.buffer.flush()
+    _write(sys.stderr, text)
 
 
 def _parser() -> argparse.ArgumentParser:
