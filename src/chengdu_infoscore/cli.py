@@ -57,7 +57,8 @@ def _write(stream: TextIO, text: str) -> None:
     if raw is None:
         stream.write(text)
     else:
-        raw.write(text.encode("utf-8"))
+        # A lone surrogate (valid in JSON, not in UTF-8) is escaped rather than fatal.
+        raw.write(text.encode("utf-8", "backslashreplace"))
         raw.flush()
 
 
