@@ -78,11 +78,7 @@ def test_target_sums(quotas):
 def test_targets_are_positive_integers(quotas):
     """Every target is a positive integer (no floats, no strings, no booleans)."""
     expected = []
-    actual = [
-        u["name"]
-        for u in _units(quotas)
-        if type(u["target"]) is not int or u["target"] <= 0
-    ]
+    actual = [u["name"] for u in _units(quotas) if type(u["target"]) is not int or u["target"] <= 0]
     assert expected == actual
 
 
@@ -92,8 +88,7 @@ def test_unit_keys(quotas):
     actual = [
         u
         for u in _units(quotas)
-        if set(u) - {"aliases"} != {"name", "label", "target"}
-        or ("aliases" in u and not u["aliases"])
+        if set(u) - {"aliases"} != {"name", "label", "target"} or ("aliases" in u and not u["aliases"])
     ]
     assert expected == actual
 
@@ -108,9 +103,7 @@ def test_names_unique(quotas):
 
 def test_names_and_aliases_all_distinct(quotas):
     """Names and aliases together are distinct, so any written name resolves to one unit."""
-    every = [u["name"] for u in _units(quotas)] + [
-        a for u in _units(quotas) for a in u.get("aliases", [])
-    ]
+    every = [u["name"] for u in _units(quotas)] + [a for u in _units(quotas) for a in u.get("aliases", [])]
     expected = sorted(set(every))
     actual = sorted(every)
     assert expected == actual
@@ -120,10 +113,7 @@ def test_no_name_contains_parenthesis(quotas):
     """No canonical name or alias contains a parenthesis of any kind."""
     expected = []
     actual = [
-        n
-        for u in _units(quotas)
-        for n in [u["name"], *u.get("aliases", [])]
-        if any(c in n for c in "()()")
+        n for u in _units(quotas) for n in [u["name"], *u.get("aliases", [])] if any(c in n for c in "()()")
     ]
     assert expected == actual
 
@@ -141,10 +131,7 @@ def test_label_is_name_plus_printed_parenthesis(quotas):
     actual = [
         u["label"]
         for u in _units(quotas)
-        if not (
-            u["label"] == u["name"]
-            or re.fullmatch(re.escape(u["name"]) + r"\([^()]+\)", u["label"])
-        )
+        if not (u["label"] == u["name"] or re.fullmatch(re.escape(u["name"]) + r"\([^()]+\)", u["label"]))
     ]
     assert expected == actual
 
@@ -325,7 +312,9 @@ def test_topic_text_spot_checks(topics):
 def test_topic_text_with_inner_parenthesis(topics):
     """A topic whose text contains a parenthesis keeps it: section 4 topic 2 (郊区(市)县)."""
     text = topics["sections"][3]["topics"][1]["text"]
-    expected = "市域21条中小河流域整治、郊区(市)县污水处理厂建设、工业园区污水达标排放、重点镇污水处理设施建设情况"
+    expected = (
+        "市域21条中小河流域整治、郊区(市)县污水处理厂建设、工业园区污水达标排放、重点镇污水处理设施建设情况"
+    )
     actual = text
     assert expected == actual
 
