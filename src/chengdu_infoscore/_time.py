@@ -14,7 +14,7 @@ from .exceptions import EventFieldError
 # without interruption since China last observed summer time in 1991.
 LOCAL_ZONE: Final[dt.tzinfo] = tz.gettz("Asia/Shanghai") or tz.tzoffset("CST", 8 * 3600)
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def parse_date(value: str) -> dt.date:
@@ -45,7 +45,7 @@ def to_local_date(value: object, field: str = "date") -> dt.date:
     if isinstance(value, dt.datetime):
         if value.tzinfo is None or value.utcoffset() is None:
             raise EventFieldError(field, f"the datetime {value.isoformat()} has no UTC offset")
-        return value.astimezone(LOCAL_ZONE).date()
+        return _local(value, field)
     if isinstance(value, dt.date):
         return value
     if not isinstance(value, str):
@@ -68,7 +68,14 @@ def to_local_date(value: object, field: str = "date") -> dt.date:
         ) from None
     if moment.tzinfo is None:
         raise EventFieldError(field, f"the datetime {value!r} has no UTC offset (add e.g. +08:00)")
-    local: dt.date = moment.astimezone(LOCAL_ZONE).date()
+    return _local(moment, field)
+
+
+def _local(moment: dt.datetime, field: str) -> dt.date:
+    try:
+        local: dt.date = moment.astimezone(LOCAL_ZONE).date()
+    except (OverflowError, ValueError):
+        raise EventFieldError(field, f"{moment.isoformat()} is out of the range of dates") from None
     return local
 
 

@@ -47,6 +47,7 @@ FIELDS: Final[tuple[str, ...]] = (
     "leader", "level", "category", "subject", "note",
 )  # fmt: skip
 _ALL_FIELDS: Final[frozenset[str]] = frozenset(FIELDS)
+_BOM: Final = b"\xef\xbb\xbf"
 _TRUE = frozenset({"true", "1", "yes", "是"})
 _FALSE = frozenset({"false", "0", "no", "否"})
 
@@ -133,6 +134,8 @@ def _flag(value: Any, text_only: bool) -> bool:
 
 
 def _describe(value: Any) -> str:
+    if value is None:
+        return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | Decimal | float):
@@ -164,7 +167,7 @@ def parse_jsonl(data: bytes, name: str) -> ReadResult:
     """Read JSON Lines: one JSON object a line, UTF-8 (a byte-order mark is allowed); blank lines skipped."""
     events: list[Event] = []
     rejections: list[Rejection] = []
-    if data.startswith(b"\xef\xbb\xbf"):
+    if data.startswith(_BOM):
         data = data[3:]
     for number, raw in enumerate(data.split(b"\n"), start=1):
         origin = Origin(name, number)
@@ -173,57 +176,105 @@ def parse_jsonl(data: bytes, name: str) -> ReadResult:
         record: Any = None
         try:
             text = raw.decode("utf-8")
-            record = json.loads(text, object_pairs_hook=_pairs, parse_float=Decimal, parse_int=_int)
+            record = json.loads(text, object_pairs_hook=_pairs, parse_float=Decimal, parse_int=Decimal)
             if not isinstance(record, dict):
                 raise _Bad(f"expected a JSON object, found {_describe(record)}")
+            if b"\\u" in raw:
+                _refuse_surrogates(record)
             events.append(parse_record(record, origin))
         except UnicodeDecodeError as exc:
             rejections.append(Rejection(origin, None, f"not valid UTF-8 (byte {exc.start + 1} of the line)"))
         except EventFieldError as exc:
             rejections.append(Rejection(origin, _record_id(record), exc.reason))
         except _Bad as exc:
-            rejections.append(Rejection(origin, None, str(exc)))
+            rejections.append(Rejection(origin, _lenient_id(text), str(exc)))
         except RecursionError:
             rejections.append(Rejection(origin, None, "malformed JSON: nested too deeply"))
-        except ValueError as exc:  # json.JSONDecodeError and oversized numbers
+        except ValueError as exc:  # json.JSONDecodeError
             rejections.append(Rejection(origin, None, f"malformed JSON: {exc}"))
     return ReadResult(tuple(events), tuple(rejections))
 
 
-def _int(text: str) -> int | str:
-    # Numbers are never valid field values; keep huge ones from costing time or raising.
-    return int(text) if len(text) < 30 else text
+def _refuse_surrogates(record: dict[str, Any]) -> None:
+    """JSON may escape a lone surrogate (``\\ud800``), which is no character: refuse the record."""
+    for key, value in record.items():
+        if isinstance(value, str) and any("\ud800" <= ch <= "\udfff" for ch in value):
+            raise EventFieldError(
+                key, "contains a lone surrogate escape (\\ud800–\\udfff), which is not a character"
+            )
+
+
+def _lenient_id(text: str) -> str | None:
+    """The id of a record refused for its form (a repeated key), for the message, if it can be read."""
+    try:
+        record = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return _record_id(record) if isinstance(record, dict) else None
+
+
+def _decode_lines(data: bytes) -> tuple[str, set[int], str]:
+    """Decode a spreadsheet export line by line; return the text, the lines that failed, and the encoding.
+
+    UTF-8 with a byte-order mark is UTF-8. Otherwise the file is UTF-8 when its non-ASCII lines
+    mostly decode as UTF-8, else GB18030. A line that does not decode in the file's encoding is
+    kept (with replacement characters) and its number returned, so that only its row is rejected.
+    """
+    if data.startswith(_BOM):
+        data, encoding = data[3:], "utf-8"
+    else:
+        encoding = ""
+    lines = data.split(b"\n")
+    if not encoding:
+        good = bad = 0
+        for line in lines:
+            if not line.isascii():
+                try:
+                    line.decode("utf-8")
+                    good += 1
+                except UnicodeDecodeError:
+                    bad += 1
+        encoding = "utf-8" if good >= bad else "gb18030"
+    failed: set[int] = set()
+    texts = []
+    for number, line in enumerate(lines, start=1):
+        try:
+            texts.append(line.decode(encoding))
+        except UnicodeDecodeError:
+            failed.add(number)
+            texts.append(line.decode(encoding, errors="replace"))
+    return "\n".join(texts), failed, "UTF-8" if encoding == "utf-8" else "GB18030"
 
 
 def decode_text(data: bytes) -> str:
     """Decode a spreadsheet export: UTF-8 with or without byte-order mark, else GB18030."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("gb18030", errors="replace")
+    return _decode_lines(data)[0]
 
 
-def parse_csv(data: bytes, name: str) -> ReadResult:
-    """Read CSV: a header row of field names, one event a row; an empty cell is an absent field."""
+def parse_csv(data: bytes, name: str, *, delimiter: str = ",") -> ReadResult:
+    """Read CSV: a header row of field names, one event a row; an empty cell is an absent field.
+
+    UTF-8 (with or without byte-order mark) and GB18030 are told apart by the reader itself. A
+    row that the CSV rules refuse (an unclosed quote, a stray quote) is rejected, and reading
+    goes on from the line after the one it started on, so no later row is lost in it.
+    """
     events: list[Event] = []
     rejections: list[Rejection] = []
-    text = decode_text(data)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    text, undecodable, encoding = _decode_lines(data)
     header: list[str] | None = None
     header_problem: str | None = None
-    line = 0
-    for row, start in _rows(reader, name, rejections):
-        line = start
+    for row, start, end in _rows(text, name, rejections, delimiter):
         origin = Origin(name, start)
         if not any(cell.strip() for cell in row):
             continue
+        bad_bytes = any(n in undecodable for n in range(start, end + 1))
         if header is None:
             header = [cell.strip().lower() for cell in row]
             seen = [h for i, h in enumerate(header) if h in header[:i]]
             missing = [h for h in ("id", "type", "date") if h not in header]
-            if seen:
+            if bad_bytes:
+                header_problem = f"the header row is not valid {encoding}"
+            elif seen:
                 header_problem = f"the header names the column {seen[0]!r} twice"
             elif missing:
                 header_problem = (
@@ -234,45 +285,51 @@ def parse_csv(data: bytes, name: str) -> ReadResult:
         eid = _record_id(record)
         if header_problem:
             rejections.append(Rejection(origin, eid, header_problem))
-            continue
-        if len(row) != len(header):
-            rejections.append(
-                Rejection(
-                    origin, eid, f"the row has {len(row)} cells but the header has {len(header)} columns"
-                )
-            )
-            continue
-        try:
-            events.append(parse_record(record, origin, text_only=True))
-        except EventFieldError as exc:
-            rejections.append(Rejection(origin, eid, exc.reason))
-    del line
+        elif bad_bytes:
+            rejections.append(Rejection(origin, eid, f"the row is not valid {encoding}, the file's encoding"))
+        elif len(row) != len(header):
+            reason = f"the row has {len(row)} cells but the header has {len(header)} columns"
+            rejections.append(Rejection(origin, eid, reason))
+        else:
+            try:
+                events.append(parse_record(record, origin, text_only=True))
+            except EventFieldError as exc:
+                rejections.append(Rejection(origin, eid, exc.reason))
     return ReadResult(tuple(events), tuple(rejections))
 
 
-def _rows(reader: Any, name: str, rejections: list[Rejection]) -> Iterator[tuple[list[str], int]]:
-    """Each CSV record with the line it starts on; a record the csv module refuses is rejected."""
-    previous = 0
-    while True:
+def _rows(
+    text: str, name: str, rejections: list[Rejection], delimiter: str
+) -> Iterator[tuple[list[str], int, int]]:
+    """Each CSV record with its first and last line.
+
+    A record that the csv module refuses is rejected at the line it starts on, and reading starts
+    again on the next line, so an unclosed quote costs one row, not the rest of the file.
+    """
+    lines = io.StringIO(text, newline="").readlines()
+    first = 0  # index of the next line to read
+    while first < len(lines):
+        reader = csv.reader(iter(lines[first:]), delimiter=delimiter, strict=True)
+        done = 0  # lines consumed by this reader so far
         try:
-            row = next(reader)
-        except StopIteration:
+            for row in reader:
+                yield row, first + done + 1, first + reader.line_num
+                done = reader.line_num
             return
         except csv.Error as exc:
-            rejections.append(Rejection(Origin(name, previous + 1), None, f"malformed CSV row: {exc}"))
-            if reader.line_num == previous:
-                return
-            previous = reader.line_num
-            continue
-        start, previous = previous + 1, reader.line_num
-        yield row, start
+            start = first + done + 1
+            detail = "a quoted cell is never closed" if "unexpected end of data" in str(exc) else str(exc)
+            rejections.append(Rejection(Origin(name, start), None, f"malformed CSV row: {detail}"))
+            first = start
 
 
 def _kind_of(name: str, data: bytes) -> str:
     lower = name.lower()
     if lower.endswith((".jsonl", ".ndjson", ".json")):
         return "jsonl"
-    if lower.endswith((".csv", ".tsv")):
+    if lower.endswith(".tsv"):
+        return "tsv"
+    if lower.endswith(".csv"):
         return "csv"
     head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     return "jsonl" if head == b"{" else "csv"
@@ -293,6 +350,9 @@ def read_events(paths: Iterable[str | Path]) -> ReadResult:
             reason = exc.strerror or exc.__class__.__name__
             result += ReadResult((), (Rejection(Origin(name, 0), None, f"cannot read the file: {reason}"),))
             continue
-        parse = parse_jsonl if _kind_of(name, data) == "jsonl" else parse_csv
-        result += parse(data, name)
+        kind = _kind_of(name, data)
+        if kind == "jsonl":
+            result += parse_jsonl(data, name)
+        else:
+            result += parse_csv(data, name, delimiter="\t" if kind == "tsv" else ",")
     return result

@@ -59,7 +59,10 @@ class Rejection:
         return str(self.origin) if self.origin is not None else "<api>"
 
     def __str__(self) -> str:
-        return f"{self.where}: event {self.event if self.event is not None else '(no id)'}: {self.reason}"
+        event = "(no id)" if self.event is None else self.event
+        if not event.isprintable():  # a line break in an id must not break the one-line form
+            event = repr(event)
+        return f"{self.where}: event {event}: {self.reason}"
 
 
 @attrs.frozen

@@ -1,0 +1,267 @@
+"""Malformed event logs: every bad record is rejected with ``FILE:LINE: event ID: reason``.
+
+The cases are data: ``tests/bad/`` holds one small event log per failure mode of events.md
+("What is an error"), each with a few valid events beside the bad ones, and
+``tests/bad/expected.toml`` says, for each file, which records must be rejected (line and event
+id), words each reason must contain, and how many events are still counted. Each case is run
+through the Python API, ``validate`` and ``score --keep-going --format json``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tomllib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import chengdu_infoscore
+
+BAD = Path(__file__).parent / "bad"
+CASES: dict[str, dict[str, Any]] = tomllib.loads((BAD / "expected.toml").read_text(encoding="utf-8"))
+NO_ID = "(no id)"
+
+#: (line, event) of a rejection; event is "(no id)" when the id is unknown, as messages print it.
+Key = tuple[int, str]
+
+
+def _params() -> list[Any]:
+    """One pytest parameter a case; a case with `xfail` documents a library bug (strict xfail)."""
+    return [
+        pytest.param(
+            name,
+            id=name,
+            marks=[pytest.mark.xfail(strict=True, reason=case["xfail"])] if "xfail" in case else [],
+        )
+        for name, case in CASES.items()
+    ]
+
+
+def _path(name: str) -> Path:
+    return BAD / str(CASES[name]["file"])
+
+
+def _expected(name: str) -> dict[Key, list[str]]:
+    return {(r["line"], r["event"]): r["words"] for r in CASES[name]["rejections"]}
+
+
+def _missing_words(expected: Mapping[Any, list[str]], reasons: Mapping[Any, str]) -> dict[Any, list[str]]:
+    """Every expected rejection whose reason lacks some of its words, with the words it lacks."""
+    missing = {}
+    for key, words in expected.items():
+        lacking = [w for w in words if w not in reasons.get(key, "")]
+        if lacking:
+            missing[key] = lacking
+    return missing
+
+
+def _run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "CHENGDU_INFOSCORE_DEBUG"}
+    env["PYTHONIOENCODING"] = "utf-8"
+    return subprocess.run(
+        [sys.executable, "-m", "chengdu_infoscore", *map(str, args)],
+        capture_output=True,
+        encoding="utf-8",
+        errors="backslashreplace",
+        env=env,
+        check=False,
+        timeout=120,
+    )
+
+
+def _stderr_rejections(stderr: str, paths: Iterable[Path]) -> dict[tuple[str, int, str], str]:
+    """The ``FILE:LINE: event ID: reason`` lines of ``stderr`` for ``paths``, by (file, line, event)."""
+    found: dict[tuple[str, int, str], str] = {}
+    for path in paths:
+        prefix = f"{path}:"
+        for line in stderr.splitlines():
+            if not line.startswith(prefix):
+                continue
+            number, _, rest = line[len(prefix) :].partition(": event ")
+            event, _, reason = rest.partition(": ")
+            found[(path.name, int(number), event)] = reason
+    return found
+
+
+def _json_rejections(rejections: list[dict[str, Any]]) -> dict[tuple[str, int, str], str]:
+    return {
+        (Path(r["file"]).name, r["line"], r["event"] if r["event"] is not None else NO_ID): r["reason"]
+        for r in rejections
+    }
+
+
+def _api_rejections(results: chengdu_infoscore.Results) -> dict[tuple[str, int, str], str]:
+    found = {}
+    for r in results.rejections:
+        assert r.origin is not None, r
+        found[(Path(r.origin.file).name, r.origin.line, r.event or NO_ID)] = r.reason
+    return found
+
+
+def _by_file(found: Mapping[tuple[str, int, str], str], file: str) -> dict[Key, str]:
+    return {(line, event): reason for (f, line, event), reason in found.items() if f == file}
+
+
+# -- each case, three ways ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", _params())
+def test_api_rejects_exactly_the_bad_records(name: str) -> None:
+    """read_events + score reject exactly the expected records, with the words, and count the rest."""
+    path = _path(name)
+    read = chengdu_infoscore.read_events([path])
+    results = chengdu_infoscore.score(read.events, rejected=read.rejections)
+    reasons = _api_rejections(results)
+    expected = _expected(name)
+    assert {(path.name, *key) for key in expected} == set(reasons)
+    assert {} == _missing_words(expected, _by_file(reasons, path.name))
+    assert CASES[name]["counted"] == results.counted
+
+
+@pytest.mark.parametrize("name", _params())
+def test_validate_prints_every_rejection_and_exits_2(name: str) -> None:
+    """`validate FILE` exits 2, printing `FILE:LINE: event ID: reason` for exactly the bad records."""
+    path = _path(name)
+    run = _run("validate", path)
+    expected = _expected(name)
+    found = _by_file(_stderr_rejections(run.stderr, [path]), path.name)
+    assert (2, "") == (run.returncode, run.stdout)
+    assert "Traceback" not in run.stderr
+    for line, event in expected:
+        assert f"{path}:{line}: event {event}: " in run.stderr
+    assert set(expected) == set(found)
+    assert {} == _missing_words(expected, found)
+    summary = f"{len(expected)} event(s) rejected, {CASES[name]['counted']} counted."
+    assert summary == run.stderr.splitlines()[-1]
+
+
+@pytest.mark.parametrize("name", _params())
+def test_score_keep_going_lists_rejections_in_json(name: str) -> None:
+    """`score --keep-going --format json` exits 0 and its `rejections` are exactly the expected ones."""
+    path = _path(name)
+    run = _run("score", "--keep-going", "--format", "json", path)
+    assert 0 == run.returncode, run.stderr
+    assert "Traceback" not in run.stderr
+    output = json.loads(run.stdout)
+    found = _by_file(_json_rejections(output["rejections"]), path.name)
+    expected = _expected(name)
+    assert {str(path)} == {r["file"] for r in output["rejections"]}
+    assert set(expected) == set(found)
+    assert {} == _missing_words(expected, found)
+    assert (CASES[name]["counted"], len(expected)) == (
+        output["events"]["counted"],
+        output["events"]["rejected"],
+    )
+
+
+# -- the cases themselves ----------------------------------------------------------------------------
+
+
+def test_every_bad_file_has_a_case() -> None:
+    """Every file in tests/bad/ is described in expected.toml, and every case's file exists."""
+    files = {p.name for p in BAD.iterdir() if p.name != "expected.toml"}
+    assert files == {case["file"] for case in CASES.values()}
+
+
+def test_every_case_keeps_valid_events_or_says_why_not() -> None:
+    """Each bad file also holds valid events that are counted, except those whose header spoils every row."""
+    nothing_counted = {name for name, case in CASES.items() if case["counted"] == 0}
+    assert {"csv_missing_id_column", "csv_duplicate_column"} == nothing_counted
+
+
+# -- files that cannot be read ---------------------------------------------------------------------
+
+
+def test_missing_file_is_reported_and_exits_2(tmp_path: Path) -> None:
+    """A file that does not exist gives exit 2 and `FILE:0: event (no id): cannot read the file: …`."""
+    path = tmp_path / "no-such-log.jsonl"
+    run = _run("validate", path)
+    assert (2, "") == (run.returncode, run.stdout)
+    assert "Traceback" not in run.stderr
+    assert f"{path}:0: event (no id): cannot read the file: No such file or directory" in run.stderr
+
+
+def test_missing_file_does_not_hide_the_others(tmp_path: Path) -> None:
+    """With a missing file among others, `score --keep-going` still reads and scores the readable ones."""
+    missing = tmp_path / "no-such-log.csv"
+    good = _path("unknown_channel")
+    run = _run("score", "--keep-going", "--format", "json", missing, good)
+    assert 0 == run.returncode, run.stderr
+    found = _json_rejections(json.loads(run.stdout)["rejections"])
+    expected = {("no-such-log.csv", 0, NO_ID)} | {(good.name, *key) for key in _expected("unknown_channel")}
+    assert expected == set(found)
+    assert CASES["unknown_channel"]["counted"] == json.loads(run.stdout)["events"]["counted"]
+
+
+def test_directory_is_reported_and_exits_2(tmp_path: Path) -> None:
+    """A directory given as an event log gives exit 2 and a `cannot read the file` message, no traceback."""
+    run = _run("validate", tmp_path)
+    assert (2, "") == (run.returncode, run.stdout)
+    assert "Traceback" not in run.stderr
+    assert f"{tmp_path}:0: event (no id): cannot read the file: " in run.stderr
+
+
+# -- all the bad files at once ---------------------------------------------------------------------
+
+ALL = [name for name in CASES if "xfail" not in CASES[name]]
+
+
+def _all_expected() -> dict[tuple[str, int, str], list[str]]:
+    return {(_path(name).name, *key): words for name in ALL for key, words in _expected(name).items()}
+
+
+def test_score_reports_the_rejections_of_every_file() -> None:
+    """`score` on all the bad files at once exits 2 and prints every expected rejection of every file."""
+    paths = [_path(name) for name in ALL]
+    run = _run("score", *paths)
+    assert (2, "") == (run.returncode, run.stdout)
+    assert "Traceback" not in run.stderr
+    found = _stderr_rejections(run.stderr, paths)
+    expected = _all_expected()
+    assert set(expected) == set(found)
+    assert {} == _missing_words(expected, found)
+
+
+def test_score_keep_going_on_every_file_counts_every_valid_event() -> None:
+    """`score --keep-going --format json` on all the bad files lists every rejection and counts the rest."""
+    paths = [_path(name) for name in ALL]
+    run = _run("score", "--keep-going", "--format", "json", *paths)
+    assert 0 == run.returncode, run.stderr
+    output = json.loads(run.stdout)
+    found = _json_rejections(output["rejections"])
+    expected = _all_expected()
+    assert set(expected) == set(found)
+    assert {} == _missing_words(expected, found)
+    assert sum(CASES[name]["counted"] for name in ALL) == output["events"]["counted"]
+
+
+def test_api_reads_every_file_at_once_like_one_by_one() -> None:
+    """Reading all the bad files in one read_events call gives the union of their rejections and counts."""
+    read = chengdu_infoscore.read_events([_path(name) for name in ALL])
+    results = chengdu_infoscore.score(read.events, rejected=read.rejections)
+    found = _api_rejections(results)
+    assert (set(_all_expected()), len(found)) == (set(found), len(results.rejections))
+    assert sum(CASES[name]["counted"] for name in ALL) == results.counted
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param(["score", "--keep-going"], id="score-table"),
+        pytest.param(["score", "--keep-going", "--format", "csv"], id="score-csv"),
+        pytest.param(["score", "--keep-going", "--lang", "en"], id="score-table-en"),
+        pytest.param(["explain", "--keep-going", "--unit", "锦江区"], id="explain"),
+        pytest.param(["explain", "--keep-going", "--unit", "能源办", "--format", "json"], id="explain-json"),
+    ],
+)
+def test_every_output_survives_the_bad_files(command: list[str]) -> None:
+    """Every output format, given all the bad files with --keep-going, exits 0 and lists the rejections."""
+    paths = [_path(name) for name in ALL]
+    run = _run(*command, *paths)
+    assert (0, False) == (run.returncode, "Traceback" in run.stderr), run.stderr
+    assert set(_all_expected()) == set(_stderr_rejections(run.stderr, paths))
