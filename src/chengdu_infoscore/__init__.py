@@ -39,7 +39,7 @@ from .exceptions import (
 )
 from .quotas import Group, QuotaTable, Unit, load_quotas
 from .readers import ReadResult, parse_csv, parse_jsonl, parse_record, read_events
-from .results import LedgerLine, PendingCommission, Rejection, Results, UnitResult, format_points
+from .results import CommissionStatus, LedgerLine, Rejection, Results, UnitResult, format_points
 from .rules import RuleSet, load_rules, load_topics
 
 try:
@@ -50,6 +50,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree th
 __all__ = [
     "EVENT_TYPES",
     "Adopted",
+    "CommissionStatus",
     "Commissioned",
     "DataFileError",
     "ErrorFound",
@@ -63,7 +64,6 @@ __all__ = [
     "LedgerLine",
     "Missed",
     "Origin",
-    "PendingCommission",
     "QuotaTable",
     "ReadResult",
     "Rejection",

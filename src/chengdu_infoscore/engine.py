@@ -34,7 +34,7 @@ from .events import (
     Submitted,
 )
 from .quotas import QuotaTable, Unit, load_quotas
-from .results import LedgerLine, PendingCommission, Rejection, Results, UnitResult, format_points
+from .results import CommissionStatus, LedgerLine, Rejection, Results, UnitResult, format_points
 from .rules import RuleSet, load_rules
 
 __all__ = ["score"]
@@ -147,10 +147,14 @@ class _Fold:
         reason: str,
         day: dt.date | None = None,
         item: _Item | None = None,
+        tally: str | None = None,
+        key: str | None = None,
     ) -> None:
+        """Book a ledger line; ``tally`` names the count the event moved (``submitted``, ``adopted``…)."""
         day = event.date if day is None else day
-        key = (day, _PHASE.get(type(event), _LATER), event.id)
-        self.tallies[unit.name].ledger.append((key, LedgerLine(day, event.id, clause, points, reason)))
+        order = (day, _PHASE.get(type(event), _LATER), event.id)
+        line = LedgerLine(day, event.id, clause, points, reason, getattr(event, "item", None), tally, key)
+        self.tallies[unit.name].ledger.append((order, line))
         if item is not None:
             item.earned += points
 
@@ -194,7 +198,17 @@ class _Fold:
                 points = max(room, _ZERO)
                 reason += f" (yearly cap of {format_points(cap)} points reached)"
         tally.submission_points += points
-        self.book(unit, event, self.rules.submission.clause, points, reason, item=item)
+        section = event.topic.split(".", 1)[0] if event.topic else None
+        self.book(
+            unit,
+            event,
+            self.rules.submission.clause,
+            points,
+            reason,
+            item=item,
+            tally="submitted",
+            key=section,
+        )
         if commission is not None:
             rule = self.rules.commission
             due = commission.event.due
@@ -226,19 +240,22 @@ class _Fold:
         item.channels.add(channel.key)
         if channel.instruction_eligible:
             item.eligible = True
+        tally = None
         if channel.counts_toward_target and (self.rules.target_count == "adoptions" or not item.counted):
             item.counted = True
             self.tallies[item.unit.name].adopted += 1
+            tally = "adopted"
         picture = " with picture" if event.picture and channel.picture_points is not None else ""
         points = channel.award(event.picture)
-        self.plus(
-            item, event, channel.clause, points, f"item {event.item} adopted by {channel.label}{picture}"
-        )
+        reason = f"item {event.item} adopted by {channel.label}{picture}"
+        self.plus(item, event, channel.clause, points, reason, tally)
 
-    def plus(self, item: _Item, event: Event, clause: str, points: Decimal, reason: str) -> None:
+    def plus(
+        self, item: _Item, event: Event, clause: str, points: Decimal, reason: str, tally: str | None = None
+    ) -> None:
         if item.false and self.rules.false_report.revokes_points:
             points, reason = _ZERO, reason + " (item found false: earns nothing)"
-        self.book(item.unit, event, clause, points, reason, item=item)
+        self.book(item.unit, event, clause, points, reason, item=item, tally=tally)
 
     def commissioned(self, event: Commissioned) -> None:
         if event.commission in self.commissions:
@@ -292,9 +309,8 @@ class _Fold:
         counts[category.key] = counts.get(category.key, 0) + 1
         schedule = category.missed if kind == "missed" else category.late
         about = f": {event.subject}" if event.subject else ""
-        self.book(
-            unit, event, schedule.clause, schedule.nth(n), f"{category.label} {word} #{n} this year{about}"
-        )
+        reason = f"{category.label} {word} #{n} this year{about}"
+        self.book(unit, event, schedule.clause, schedule.nth(n), reason, tally=kind, key=category.key)
 
     def missed(self, event: Missed) -> None:
         self._deduct(event, "missed", "missed")
@@ -307,7 +323,8 @@ class _Fold:
         self.tallies[item.unit.name].errors += 1
         rule = self.rules.error
         about = f": {event.note}" if event.note else ""
-        self.book(item.unit, event, rule.clause, rule.points, f"error in item {event.item}{about}")
+        reason = f"error in item {event.item}{about}"
+        self.book(item.unit, event, rule.clause, rule.points, reason, tally="error")
 
     def found_false(self, event: FoundFalse) -> None:
         item = self.item_of(event)
@@ -322,7 +339,7 @@ class _Fold:
                 f"item {event.item} found false again: deducted once per item{about}",
             )
             return
-        self.tallies[item.unit.name].false_reports += 0 if item.false else 1
+        self.tallies[item.unit.name].false_reports += 1
         if rule.revokes_points and not item.false and item.earned:
             self.book(
                 item.unit,
@@ -332,26 +349,29 @@ class _Fold:
                 f"item {event.item} found false: its {format_points(item.earned)} points revoked",
             )
         item.false = True
-        self.book(item.unit, event, rule.clause, rule.points, f"item {event.item} found false{about}")
+        reason = f"item {event.item} found false{about}"
+        self.book(item.unit, event, rule.clause, rule.points, reason, tally="false_report")
 
     def selected_excellent(self, event: SelectedExcellent) -> None:
         item = self.item_of(event)
         self.tallies[item.unit.name].excellent += 1
         rule = self.rules.excellent
-        self.book(item.unit, event, rule.clause, rule.points, f"item {event.item} selected as excellent")
+        reason = f"item {event.item} selected as excellent"
+        self.book(item.unit, event, rule.clause, rule.points, reason, tally="excellent")
 
     # -- the end of the run ---------------------------------------------------------------------
 
-    def close(self, as_of: dt.date) -> dict[str, list[PendingCommission]]:
-        """Judge every commission against ``as_of``; return the pending ones by unit."""
+    def close(self, as_of: dt.date) -> dict[str, list[CommissionStatus]]:
+        """Judge every commission against ``as_of``; return every commission's status by unit."""
         rule = self.rules.commission
-        pending: dict[str, list[PendingCommission]] = {}
+        statuses: dict[str, list[CommissionStatus]] = {}
         for cid in sorted(self.commissions):
             c = self.commissions[cid]
-            if c.answer is not None:
-                continue
-            due = c.event.due
-            if due < as_of:
+            due, answer = c.event.due, c.answer
+            if answer is not None:
+                outcome = "on_time" if answer.date <= due else "late"
+            elif due < as_of:
+                outcome = "unanswered"
                 self.book(
                     c.unit,
                     c.event,
@@ -361,17 +381,21 @@ class _Fold:
                     day=due + dt.timedelta(days=1),
                 )
             else:
-                self.book(
-                    c.unit,
-                    c.event,
-                    rule.unanswered.clause,
-                    _ZERO,
-                    f"commission {cid} due {due} pending: not answered yet",
+                outcome = "pending"
+                reason = f"commission {cid} due {due} pending: not answered yet"
+                self.book(c.unit, c.event, rule.unanswered.clause, _ZERO, reason)
+            statuses.setdefault(c.unit.name, []).append(
+                CommissionStatus(
+                    commission=cid,
+                    event=c.event.id,
+                    issued=c.event.date,
+                    due=due,
+                    outcome=outcome,
+                    answered=None if answer is None else answer.date,
+                    answer=None if answer is None else answer.id,
                 )
-                pending.setdefault(c.unit.name, []).append(
-                    PendingCommission(cid, c.event.id, c.event.date, due)
-                )
-        return pending
+            )
+        return statuses
 
 
 def _resolve(event: Event, rules: RuleSet, quotas: QuotaTable, year: int) -> Event:
@@ -496,11 +520,11 @@ def score(
             ok += 1
         except _Rejected as exc:
             rejections.append(Rejection(event.origin, event.id, str(exc)))
-    pending = fold.close(as_of)
+    commissions = fold.close(as_of)
 
     clause_ids = [c.id for c in rules.clauses]
     units = tuple(
-        _unit_result(u, fold.tallies[u.name], rules, clause_ids, pending.get(u.name, ())) for u in quotas
+        _unit_result(u, fold.tallies[u.name], rules, clause_ids, commissions.get(u.name, ())) for u in quotas
     )
     rejections.sort(key=lambda r: (_where_tuple(r.origin), r.event or ""))
     return Results(
@@ -529,7 +553,7 @@ def _where_key(event: Event) -> tuple[int, str, int]:
 
 
 def _unit_result(
-    unit: Unit, tally: _Tally, rules: RuleSet, clause_ids: list[str], pending: Iterable[PendingCommission]
+    unit: Unit, tally: _Tally, rules: RuleSet, clause_ids: list[str], commissions: Iterable[CommissionStatus]
 ) -> UnitResult:
     tally.ledger.sort(key=lambda pair: pair[0])
     ledger = tuple(line for _, line in tally.ledger)
@@ -549,5 +573,5 @@ def _unit_result(
         errors=tally.errors,
         false_reports=tally.false_reports,
         excellent=tally.excellent,
-        pending=tuple(pending),
+        commissions=tuple(commissions),
     )

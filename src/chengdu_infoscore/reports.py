@@ -99,14 +99,16 @@ def unit_json(u: UnitResult) -> dict[str, Any]:
         "errors": u.errors,
         "false_reports": u.false_reports,
         "excellent": u.excellent,
-        "pending_commissions": [
+        "commissions": [
             {
-                "commission": p.commission,
-                "event": p.event,
-                "issued": p.issued.isoformat(),
-                "due": p.due.isoformat(),
+                "commission": c.commission,
+                "event": c.event,
+                "issued": c.issued.isoformat(),
+                "due": c.due.isoformat(),
+                "outcome": c.outcome,
+                "answered": None if c.answered is None else c.answered.isoformat(),
             }
-            for p in u.pending
+            for c in u.commissions
         ],
     }
 

@@ -14,7 +14,7 @@ import attrs
 from .events import Origin
 from .quotas import Unit
 
-__all__ = ["LedgerLine", "PendingCommission", "Rejection", "Results", "UnitResult", "format_points"]
+__all__ = ["CommissionStatus", "LedgerLine", "Rejection", "Results", "UnitResult", "format_points"]
 
 _RATIO = Decimal("0.0001")
 
@@ -43,6 +43,13 @@ class LedgerLine:
     clause: str
     points: Decimal
     reason: str
+    #: The item the event concerns, if any.
+    item: str | None = None
+    #: The count the event moved, on the first line it booked: ``submitted``, ``adopted`` (toward
+    #: the target), ``missed``, ``late``, ``error``, ``false_report`` or ``excellent``.
+    tally: str | None = None
+    #: For ``missed`` and ``late``, the category; for ``submitted``, the key-point section, if any.
+    key: str | None = None
 
 
 @attrs.frozen
@@ -66,13 +73,20 @@ class Rejection:
 
 
 @attrs.frozen
-class PendingCommission:
-    """A commission (约稿) not yet answered whose due date has not yet passed."""
+class CommissionStatus:
+    """A commission (约稿) and its outcome as of the run's date.
+
+    ``outcome`` is ``on_time`` (answered on or before the due date), ``late`` (answered after
+    it), ``unanswered`` (due date passed, no answer) or ``pending`` (due date not yet passed).
+    """
 
     commission: str
     event: str
     issued: dt.date
     due: dt.date
+    outcome: str
+    answered: dt.date | None = None
+    answer: str | None = None
 
 
 @attrs.frozen
@@ -91,7 +105,7 @@ class UnitResult:
         errors: errors found (差错).
         false_reports: items found false (虚假、不实).
         excellent: items selected as excellent (优秀信息).
-        pending: commissions not answered whose due date has not passed.
+        commissions: every commission issued to the unit, with its outcome.
     """
 
     unit: Unit
@@ -105,7 +119,17 @@ class UnitResult:
     errors: int
     false_reports: int
     excellent: int
-    pending: tuple[PendingCommission, ...] = ()
+    commissions: tuple[CommissionStatus, ...] = ()
+
+    @property
+    def pending(self) -> tuple[CommissionStatus, ...]:
+        """Commissions not answered whose due date has not passed (a bulletin lists them)."""
+        return tuple(c for c in self.commissions if c.outcome == "pending")
+
+    @property
+    def overdue(self) -> tuple[CommissionStatus, ...]:
+        """Commissions whose due date has passed without an answer."""
+        return tuple(c for c in self.commissions if c.outcome == "unanswered")
 
     @property
     def name(self) -> str:
