@@ -1,4 +1,4 @@
-"""The command line: ``chengdu-infoscore score | explain | validate | quotas``.
+"""The command line: ``chengdu-infoscore score | explain | validate | bulletin | quotas``.
 
 Exit status: 0 on success; 2 when the input or the command has problems, each printed to
 standard error as ``FILE:LINE: event ID: reason``. No input, however malformed, gives a Python
@@ -16,8 +16,11 @@ from typing import TextIO
 
 from . import __version__
 from ._time import parse_date
+from .bulletins import monthly_bulletin, year_end_bulletin
+from .bulletins.render import bulletin_csv, bulletin_json, bulletin_markdown, bulletin_table
 from .engine import score
 from .exceptions import InfoscoreError
+from .periods import month_end
 from .quotas import QuotaTable, load_quotas
 from .readers import read_events
 from .reports import (
@@ -60,6 +63,13 @@ def _write(stream: TextIO, text: str) -> None:
         # A lone surrogate (valid in JSON, not in UTF-8) is escaped rather than fatal.
         raw.write(text.encode("utf-8", "backslashreplace"))
         raw.flush()
+
+
+def _month(text: str) -> tuple[int, int]:
+    parts = text.split("-")
+    if len(parts) != 2 or not all(p.isascii() and p.isdigit() for p in parts) or not 1 <= int(parts[1]) <= 12:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month of the form YYYY-MM")
+    return int(parts[0]), int(parts[1])
 
 
 def _out(text: str) -> None:
@@ -140,6 +150,30 @@ def _parser() -> argparse.ArgumentParser:
         " problem. Prints a one-line summary and exits 0 when there is none.",
     )
 
+    b = events_command(
+        "bulletin",
+        "the monthly or year-end bulletin",
+        "Print the monthly bulletin (月度通报) of a month — every unit's month and cumulative figures,"
+        " ranked within its group, with the units that submitted or had adopted nothing, commissions"
+        " pending and overdue, the month's excellent items and submissions by key-point section — or the"
+        " year-end bulletin (年度通报): final ranks, who completed the target, who did not and by how much,"
+        " and the candidates for commendation.",
+    )
+    which = b.add_mutually_exclusive_group(required=True)
+    which.add_argument("--month", type=_month, metavar="YYYY-MM", help="the month of a monthly bulletin")
+    which.add_argument("--year-end", action="store_true", help="the year-end bulletin")
+    b.add_argument(
+        "--top", type=int, default=3, metavar="N", help="units per group proposed for commendation"
+    )
+    b.add_argument(
+        "--format",
+        choices=("table", "markdown", "csv", "json"),
+        default="table",
+        help="table (default), markdown, csv (UTF-8 with BOM) or json",
+    )
+    b.add_argument("--lang", choices=("zh", "en"), default="zh", help="headings: zh (default) or en")
+    b.add_argument("--keep-going", action="store_true", help="report even when some events are rejected")
+
     q = commands.add_parser(
         "quotas",
         help="print the target table",
@@ -152,6 +186,14 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _score(args: argparse.Namespace) -> tuple[Results, QuotaTable]:
+    if getattr(args, "month", None) is not None:
+        if args.as_of is not None or (args.year is not None and args.year != args.month[0]):
+            raise _Usage("--month fixes the year and the as-of date: leave out --as-of and --year")
+        args.year, args.as_of = args.month[0], month_end(*args.month)
+    elif getattr(args, "year_end", False):
+        if args.as_of is not None:
+            raise _Usage("--year-end is as of 31 December: leave out --as-of")
+        args.as_of = dt.date(args.year or 2007, 12, 31)
     year = args.year if args.year is not None else args.as_of.year if args.as_of is not None else 2007
     if args.as_of is not None and args.as_of.year != year:
         raise _Usage(f"--as-of {args.as_of} is outside --year {year}")
@@ -197,6 +239,21 @@ def run(argv: Sequence[str] | None = None) -> int:
         _report_rejections(results)
         if not args.keep_going:
             return PROBLEMS
+    if args.command == "bulletin":
+        bulletin = (
+            monthly_bulletin(results, quotas, args.month[1])
+            if args.month is not None
+            else year_end_bulletin(results, quotas, args.top)
+        )
+        if args.format == "json":
+            _out(to_json_text(bulletin_json(bulletin)))
+        elif args.format == "csv":
+            _out(bulletin_csv(bulletin))
+        elif args.format == "markdown":
+            _out(bulletin_markdown(bulletin, args.lang))
+        else:
+            _out(bulletin_table(bulletin, args.lang))
+        return OK
     if args.command == "explain":
         unit = quotas.unit(args.unit)
         result = results.unit(unit.name)

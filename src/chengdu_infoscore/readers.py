@@ -43,9 +43,22 @@ _REQUIRED_BY_TYPE: Final[dict[str, tuple[str, ...]]] = {
 }
 #: Every field name of the event-log form, in a stable order (the CSV header the library writes).
 FIELDS: Final[tuple[str, ...]] = (
-    "id", "type", "date", "unit", "item", "topic", "commission", "channel", "picture", "due",
-    "leader", "level", "category", "subject", "note",
-)  # fmt: skip
+    "id",
+    "type",
+    "date",
+    "unit",
+    "item",
+    "topic",
+    "commission",
+    "channel",
+    "picture",
+    "due",
+    "leader",
+    "level",
+    "category",
+    "subject",
+    "note",
+)
 _ALL_FIELDS: Final[frozenset[str]] = frozenset(FIELDS)
 _BOM: Final = b"\xef\xbb\xbf"
 _TRUE = frozenset({"true", "1", "yes", "是"})

@@ -139,17 +139,48 @@ def results_csv(results: Results) -> str:
     clauses = [c for c, _ in first.breakdown] if first else []
     cats = [c for c, _ in first.missed] if first else []
     writer.writerow(
-        ["unit", "label", "group", "basis", "target", "submitted", "adopted", "completion", "completed",
-         "shortfall", "score", *clauses, *(f"missed_{c}" for c in cats), *(f"late_{c}" for c in cats),
-         "errors", "false_reports", "excellent"]
-    )  # fmt: skip
+        [
+            "unit",
+            "label",
+            "group",
+            "basis",
+            "target",
+            "submitted",
+            "adopted",
+            "completion",
+            "completed",
+            "shortfall",
+            "score",
+            *clauses,
+            *(f"missed_{c}" for c in cats),
+            *(f"late_{c}" for c in cats),
+            "errors",
+            "false_reports",
+            "excellent",
+        ]
+    )
     for u in results.units:
         writer.writerow(
-            [u.unit.name, u.unit.label, u.unit.group, u.unit.basis, u.unit.target, u.submitted, u.adopted,
-             u.completion, "true" if u.completed else "false", u.shortfall, format_points(u.score),
-             *(format_points(p) for _, p in u.breakdown), *(n for _, n in u.missed), *(n for _, n in u.late),
-             u.errors, u.false_reports, u.excellent]
-        )  # fmt: skip
+            [
+                u.unit.name,
+                u.unit.label,
+                u.unit.group,
+                u.unit.basis,
+                u.unit.target,
+                u.submitted,
+                u.adopted,
+                u.completion,
+                "true" if u.completed else "false",
+                u.shortfall,
+                format_points(u.score),
+                *(format_points(p) for _, p in u.breakdown),
+                *(n for _, n in u.missed),
+                *(n for _, n in u.late),
+                u.errors,
+                u.false_reports,
+                u.excellent,
+            ]
+        )
     return BOM + out.getvalue()
 
 
@@ -183,12 +214,20 @@ def results_table(results: Results, quotas: QuotaTable, lang: str = "zh") -> str
         for u in results.units:
             if u.unit.group != group.key:
                 continue
-            rows.append([
-                u.unit.label, str(u.unit.target), _BASIS[lang][u.unit.basis],
-                str(u.submitted), str(u.adopted),
-                f"{u.completion * 100:.1f}%", str(u.shortfall), format_points(u.score),
-                str(sum(n for _, n in u.missed)), str(sum(n for _, n in u.late)),
-            ])  # fmt: skip
+            rows.append(
+                [
+                    u.unit.label,
+                    str(u.unit.target),
+                    _BASIS[lang][u.unit.basis],
+                    str(u.submitted),
+                    str(u.adopted),
+                    f"{u.completion * 100:.1f}%",
+                    str(u.shortfall),
+                    format_points(u.score),
+                    str(sum(n for _, n in u.missed)),
+                    str(sum(n for _, n in u.late)),
+                ]
+            )
         parts.append(f"\n{group.label} ({group.key})\n")
         parts.append(render_table(head, rows, [False, True, False, True, True, True, True, True, True, True]))
     if results.rejections:
@@ -206,8 +245,10 @@ def ledger_table(result: UnitResult, results: Results) -> str:
         f"{result.counted} so far ({result.completion * 100:.1f}%)\n",
         f"{results.year} as of {results.as_of} · rules {results.rules}\n\n",
     ]
-    rows = [[line.date.isoformat(), line.event, line.clause, format_points(line.points), line.reason]
-            for line in result.ledger]  # fmt: skip
+    rows = [
+        [line.date.isoformat(), line.event, line.clause, format_points(line.points), line.reason]
+        for line in result.ledger
+    ]
     rows.append(["", "", "total", format_points(result.score), ""])
     lines.append(
         render_table(
@@ -222,10 +263,15 @@ def ledger_json(result: UnitResult, results: Results) -> dict[str, Any]:
     data = {"year": results.year, "as_of": results.as_of.isoformat(), "rules": results.rules}
     data.update(unit_json(result))
     data["ledger"] = [
-        {"date": line.date.isoformat(), "event": line.event, "clause": line.clause,
-         "points": format_points(line.points), "reason": line.reason}
+        {
+            "date": line.date.isoformat(),
+            "event": line.event,
+            "clause": line.clause,
+            "points": format_points(line.points),
+            "reason": line.reason,
+        }
         for line in result.ledger
-    ]  # fmt: skip
+    ]
     return data
 
 
@@ -234,11 +280,17 @@ def quotas_json(table: QuotaTable) -> dict[str, Any]:
     return {
         "year": table.year,
         "units": [
-            {"unit": u.name, "label": u.label, "group": u.group, "basis": u.basis, "target": u.target,
-             "aliases": list(u.aliases)}
+            {
+                "unit": u.name,
+                "label": u.label,
+                "group": u.group,
+                "basis": u.basis,
+                "target": u.target,
+                "aliases": list(u.aliases),
+            }
             for u in table
         ],
-    }  # fmt: skip
+    }
 
 
 def quotas_csv(table: QuotaTable) -> str:

@@ -88,6 +88,14 @@ class CommissionStatus:
     answered: dt.date | None = None
     answer: str | None = None
 
+    def at(self, day: dt.date) -> str | None:
+        """The outcome as it stood at the end of ``day``; ``None`` before the commission was issued."""
+        if day < self.issued:
+            return None
+        if self.answered is not None and self.answered <= day:
+            return "on_time" if self.answered <= self.due else "late"
+        return "unanswered" if self.due < day else "pending"
+
 
 @attrs.frozen
 class UnitResult:

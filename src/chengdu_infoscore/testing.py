@@ -198,9 +198,13 @@ def _items(log: Sequence[Event]) -> list[Submitted]:
 
 @st.composite
 def plus_events(
-    draw: Any, log: Sequence[Event], *, quotas: QuotaTable | None = None, rules: RuleSet | None = None,
+    draw: Any,
+    log: Sequence[Event],
+    *,
+    quotas: QuotaTable | None = None,
+    rules: RuleSet | None = None,
     year: int = 2007,
-) -> Event:  # fmt: skip
+) -> Event:
     """One event that may only add points when appended to ``log``, and is valid there.
 
     A new submission, or an adoption of one of the log's items in a channel it has not used.
@@ -218,8 +222,13 @@ def plus_events(
     choices = [(s, c) for s in items for c in rules.channels if (s.item, c.key) not in used]
     if choices and draw(st.booleans()):
         sub, channel = draw(st.sampled_from(choices))
-        return Adopted(id=new_id, date=draw(dates(year, sub.date)), item=sub.item, channel=channel.key,
-                       picture=draw(st.booleans()))  # fmt: skip
+        return Adopted(
+            id=new_id,
+            date=draw(dates(year, sub.date)),
+            item=sub.item,
+            channel=channel.key,
+            picture=draw(st.booleans()),
+        )
     taken = {e.item for e in items}
     item = next(f"plus-item-{n}" for n in range(len(taken) + 1) if f"plus-item-{n}" not in taken)
     unit = draw(st.sampled_from(quotas.units))
@@ -228,9 +237,13 @@ def plus_events(
 
 @st.composite
 def minus_events(
-    draw: Any, log: Sequence[Event], *, quotas: QuotaTable | None = None, rules: RuleSet | None = None,
+    draw: Any,
+    log: Sequence[Event],
+    *,
+    quotas: QuotaTable | None = None,
+    rules: RuleSet | None = None,
     year: int = 2007,
-) -> Event:  # fmt: skip
+) -> Event:
     """One event that may only take points when appended to ``log``, and is valid there.
 
     A missed or late report, or an error or false report on one of the log's items.

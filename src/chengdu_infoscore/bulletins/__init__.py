@@ -1,0 +1,254 @@
+"""Bulletins: the monthly (月度通报) and year-end (年度通报) reports the office publishes.
+
+Computing is kept apart from formatting: the functions here build frozen data from the results
+of one scoring run; :mod:`chengdu_infoscore.bulletins.render` turns it into tables, Markdown,
+CSV or JSON.
+
+Ranking rule: within its group, units are ranked by cumulative points (highest first); ties are
+broken by what counts toward the target (more first), then by items submitted (more first), then
+by the unit's place in the target table. Every unit thus has its own rank.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+
+from ..periods import Figures, PeriodResults, UnitPeriods, month_end, periods
+from ..quotas import Group, QuotaTable, Unit
+from ..results import Results
+
+__all__ = [
+    "BulletinRow",
+    "CommissionNotice",
+    "ExcellentItem",
+    "GroupTable",
+    "MonthlyBulletin",
+    "YearEndBulletin",
+    "monthly_bulletin",
+    "year_end_bulletin",
+]
+
+
+@attrs.frozen
+class BulletinRow:
+    """One unit's line in a bulletin: its rank in its group and its figures."""
+
+    rank: int
+    unit: Unit
+    month: Figures
+    cumulative: Figures
+
+    @property
+    def counted(self) -> int:
+        """What counts toward the target so far: adopted items, or submitted items for an office."""
+        return self.cumulative.submitted if self.unit.basis == "submitted" else self.cumulative.adopted
+
+    @property
+    def completion(self) -> str:
+        """``counted ÷ target`` as a percentage with one decimal, e.g. ``"41.7%"``."""
+        return f"{self.counted * 100 / self.unit.target:.1f}%"
+
+    @property
+    def completed(self) -> bool:
+        """Whether the target is reached."""
+        return self.counted >= self.unit.target
+
+    @property
+    def shortfall(self) -> int:
+        """Items still short of the target; 0 when completed."""
+        return max(0, self.unit.target - self.counted)
+
+
+@attrs.frozen
+class GroupTable:
+    """The units of one group of the target table, ranked, with the group's totals."""
+
+    group: Group
+    rows: tuple[BulletinRow, ...]
+    month: Figures
+    cumulative: Figures
+
+
+@attrs.frozen
+class CommissionNotice:
+    """A commission (约稿) a bulletin names: pending, or overdue without an answer."""
+
+    unit: str
+    commission: str
+    issued: dt.date
+    due: dt.date
+    status: str
+
+
+@attrs.frozen
+class ExcellentItem:
+    """An item selected as excellent (优秀信息)."""
+
+    date: dt.date
+    unit: str
+    item: str
+    event: str
+
+
+@attrs.frozen
+class MonthlyBulletin:
+    """The monthly bulletin (月度通报): the month's and the year's figures of every unit.
+
+    Attributes:
+        year, month: the month reported.
+        as_of: its last day.
+        rules: the rule set applied.
+        groups: the units by group, ranked by cumulative points.
+        city_month, city_cumulative: the whole city's totals.
+        zero_submission: units that submitted nothing this month (零报送), in table order.
+        zero_adoption: units with nothing adopted this month (零采用), in table order.
+        pending: commissions not yet due and not answered at the month's end.
+        overdue: commissions past their due date without an answer at the month's end.
+        excellent: the month's excellent items, by date.
+    """
+
+    year: int
+    month: int
+    as_of: dt.date
+    rules: str
+    groups: tuple[GroupTable, ...]
+    city_month: Figures
+    city_cumulative: Figures
+    zero_submission: tuple[str, ...]
+    zero_adoption: tuple[str, ...]
+    pending: tuple[CommissionNotice, ...]
+    overdue: tuple[CommissionNotice, ...]
+    excellent: tuple[ExcellentItem, ...]
+
+
+@attrs.frozen
+class YearEndBulletin:
+    """The year-end bulletin (年度通报): final figures, completion, and candidates for commendation.
+
+    Attributes:
+        groups: every unit's final figures and rank in its group.
+        completed: units that reached their target, in table order.
+        not_completed: units that did not, in table order (named in the bulletin with their shortfall).
+        commended: the top ``top`` units of each group by composite score (先进单位 candidates).
+        top: how many units per group are proposed for commendation.
+    """
+
+    year: int
+    as_of: dt.date
+    rules: str
+    groups: tuple[GroupTable, ...]
+    city: Figures
+    completed: tuple[BulletinRow, ...]
+    not_completed: tuple[BulletinRow, ...]
+    commended: tuple[tuple[str, tuple[BulletinRow, ...]], ...]
+    top: int
+
+
+def _ranked(quotas: QuotaTable, table: PeriodResults, month: int) -> tuple[GroupTable, ...]:
+    order = {u.name: i for i, u in enumerate(quotas.units)}
+    groups = []
+    for group in quotas.groups:
+        members: list[UnitPeriods] = [p for p in table.units if p.unit.group == group.key]
+
+        def key(p: UnitPeriods) -> tuple[object, ...]:
+            c = p.cumulative[month - 1]
+            return (-c.points, -p.counted(month), -c.submitted, order[p.unit.name])
+
+        members.sort(key=key)
+        rows = tuple(
+            BulletinRow(rank, p.unit, p.months[month - 1], p.cumulative[month - 1])
+            for rank, p in enumerate(members, start=1)
+        )
+        total_month, total_cumulative = Figures(), Figures()
+        for row in rows:
+            total_month += row.month
+            total_cumulative += row.cumulative
+        groups.append(GroupTable(group, rows, total_month, total_cumulative))
+    return tuple(groups)
+
+
+def _check(results: Results, quotas: QuotaTable, month: int) -> None:
+    if not 1 <= month <= 12:
+        raise ValueError(f"month {month} is not a month (1–12)")
+    if month_end(results.year, month) > results.as_of:
+        raise ValueError(
+            f"the results are as of {results.as_of}, before the end of {results.year}-{month:02d}: "
+            "score as of the month's last day or later"
+        )
+    if quotas.year != results.year or len(quotas) != len(results.units):
+        raise ValueError(f"the target table is for {quotas.year}, the results for {results.year}")
+
+
+def monthly_bulletin(results: Results, quotas: QuotaTable, month: int) -> MonthlyBulletin:
+    """The bulletin of ``month`` (1–12) of the results' year.
+
+    ``results`` may be scored as of the month's last day or any later day of the year: the
+    month's figures and its cumulative figures depend only on events up to the month's end, and
+    commissions are judged as they stood then.
+
+    Raises:
+        ValueError: the month is not covered by the results.
+    """
+    _check(results, quotas, month)
+    table = periods(results)
+    end = month_end(results.year, month)
+    groups = _ranked(quotas, table, month)
+    city_month, city_cumulative = table.city(month)
+    zero_submission = tuple(p.unit.name for p in table.units if not p.months[month - 1].submitted)
+    zero_adoption = tuple(p.unit.name for p in table.units if not p.months[month - 1].adopted)
+    pending: list[CommissionNotice] = []
+    overdue: list[CommissionNotice] = []
+    excellent: list[ExcellentItem] = []
+    for result in results.units:
+        for c in result.commissions:
+            status = c.at(end)
+            if status in ("pending", "unanswered"):
+                notice = CommissionNotice(result.unit.name, c.commission, c.issued, c.due, status)
+                (pending if status == "pending" else overdue).append(notice)
+        for line in result.ledger:
+            if line.tally == "excellent" and line.date.month == month:
+                excellent.append(ExcellentItem(line.date, result.unit.name, line.item or "", line.event))
+    return MonthlyBulletin(
+        year=results.year,
+        month=month,
+        as_of=end,
+        rules=results.rules,
+        groups=groups,
+        city_month=city_month,
+        city_cumulative=city_cumulative,
+        zero_submission=zero_submission,
+        zero_adoption=zero_adoption,
+        pending=tuple(sorted(pending, key=lambda n: (n.due, n.unit, n.commission))),
+        overdue=tuple(sorted(overdue, key=lambda n: (n.due, n.unit, n.commission))),
+        excellent=tuple(sorted(excellent, key=lambda x: (x.date, x.unit, x.item))),
+    )
+
+
+def year_end_bulletin(results: Results, quotas: QuotaTable, top: int = 3) -> YearEndBulletin:
+    """The year-end bulletin; ``top`` units of each group are proposed for commendation.
+
+    Raises:
+        ValueError: the results are not as of 31 December, or ``top`` is negative.
+    """
+    if results.as_of != dt.date(results.year, 12, 31):
+        raise ValueError(f"a year-end bulletin needs results as of {results.year}-12-31, not {results.as_of}")
+    if top < 0:
+        raise ValueError(f"top must be 0 or more, not {top}")
+    _check(results, quotas, 12)
+    table = periods(results)
+    groups = _ranked(quotas, table, 12)
+    order = {u.name: i for i, u in enumerate(quotas.units)}
+    rows = sorted((row for g in groups for row in g.rows), key=lambda r: order[r.unit.name])
+    return YearEndBulletin(
+        year=results.year,
+        as_of=results.as_of,
+        rules=results.rules,
+        groups=groups,
+        city=table.city(12)[1],
+        completed=tuple(r for r in rows if r.completed),
+        not_completed=tuple(r for r in rows if not r.completed),
+        commended=tuple((g.group.key, g.rows[:top]) for g in groups),
+        top=top,
+    )

@@ -1,0 +1,491 @@
+"""Bulletins as text: aligned tables and Markdown for people, CSV for spreadsheets, JSON for systems.
+
+Chinese headings by default (the office's language); English with ``lang="en"``. The JSON is a
+stable contract: per unit, the month's figures under ``month`` and the year's so far under
+``cumulative``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from ..periods import Figures
+from ..reports import BOM, render_table
+from ..results import format_points
+from . import BulletinRow, CommissionNotice, GroupTable, MonthlyBulletin, YearEndBulletin
+
+__all__ = ["bulletin_csv", "bulletin_json", "bulletin_markdown", "bulletin_table"]
+
+Bulletin = MonthlyBulletin | YearEndBulletin
+
+_WORDS: dict[str, dict[str, str]] = {
+    "zh": {
+        "monthly": "{year}年{month}月全市政务信息报送情况通报",
+        "year_end": "{year}年度全市政务信息工作通报",
+        "as_of": "截至{as_of} · 规则 {rules}",
+        "rank": "排名",
+        "unit": "单位",
+        "target": "任务数",
+        "m_sub": "本月上报",
+        "m_adopt": "本月采用",
+        "m_rate": "本月采用率",
+        "m_points": "本月得分",
+        "sub": "累计上报",
+        "adopt": "累计采用",
+        "rate": "累计采用率",
+        "points": "累计得分",
+        "y_sub": "上报",
+        "y_adopt": "采用",
+        "y_rate": "采用率",
+        "y_points": "综合得分",
+        "completion": "完成进度",
+        "m_missed": "本月漏报",
+        "m_late": "本月迟报",
+        "missed": "累计漏报",
+        "late": "累计迟报",
+        "done": "完成情况",
+        "yes": "完成",
+        "no": "未完成",
+        "shortfall": "差额",
+        "total": "合计",
+        "city": "全市合计",
+        "zero_submission": "本月零报送单位",
+        "zero_adoption": "本月零采用单位",
+        "pending": "待报约稿(未到期)",
+        "overdue": "逾期未报约稿",
+        "excellent": "本月优秀信息",
+        "sections": "按报送要点分类的上报条数",
+        "section": "要点",
+        "month": "本月",
+        "year": "累计",
+        "none": "无",
+        "no_topic": "未标注",
+        "completed": "完成全年目标任务的单位",
+        "not_completed": "未完成全年目标任务的单位",
+        "commended": "拟表彰先进单位(各组综合得分前{top}名)",
+        "commission": "约稿",
+        "issued": "下达",
+        "due": "截止",
+        "date": "日期",
+        "item": "信息",
+        "basis_adopted": "采用数",
+        "basis_submitted": "上报数",
+    },
+    "en": {
+        "monthly": "Government information bulletin, {year}-{month:02d}",
+        "year_end": "Government information work, year-end bulletin {year}",
+        "as_of": "as of {as_of} · rules {rules}",
+        "rank": "rank",
+        "unit": "unit",
+        "target": "target",
+        "m_sub": "month submitted",
+        "m_adopt": "month adopted",
+        "m_rate": "month rate",
+        "m_points": "month points",
+        "sub": "submitted",
+        "adopt": "adopted",
+        "rate": "rate",
+        "points": "points",
+        "y_sub": "submitted",
+        "y_adopt": "adopted",
+        "y_rate": "rate",
+        "y_points": "score",
+        "completion": "completion",
+        "m_missed": "month missed",
+        "m_late": "month late",
+        "missed": "missed",
+        "late": "late",
+        "done": "target",
+        "yes": "completed",
+        "no": "not completed",
+        "shortfall": "shortfall",
+        "total": "total",
+        "city": "whole city",
+        "zero_submission": "Units with no submission this month",
+        "zero_adoption": "Units with no adoption this month",
+        "pending": "Commissions pending (not yet due)",
+        "overdue": "Commissions overdue without an answer",
+        "excellent": "Excellent items of the month",
+        "sections": "Submitted items by key-point section",
+        "section": "section",
+        "month": "month",
+        "year": "year so far",
+        "none": "none",
+        "no_topic": "no topic",
+        "completed": "Units that completed their target",
+        "not_completed": "Units that did not complete their target",
+        "commended": "Proposed for commendation (top {top} of each group by score)",
+        "commission": "commission",
+        "issued": "issued",
+        "due": "due",
+        "date": "date",
+        "item": "item",
+        "basis_adopted": "adopted items",
+        "basis_submitted": "submitted items",
+    },
+}
+_NUMERALS = {"1": "一", "2": "二", "3": "三", "4": "四", "5": "五"}
+
+
+def _rate(f: Figures) -> str:
+    rate = f.adoption_rate
+    return "-" if rate is None else f"{rate * 100:.1f}%"
+
+
+def _total(pairs: Sequence[tuple[str, int]]) -> int:
+    return sum(n for _, n in pairs)
+
+
+# -- the document: titled blocks of tables or lines, rendered as text or Markdown -----------------
+
+
+class _Doc:
+    def __init__(self) -> None:
+        self.blocks: list[tuple[str, Any]] = []
+
+    def title(self, text: str) -> None:
+        self.blocks.append(("title", text))
+
+    def note(self, text: str) -> None:
+        self.blocks.append(("note", text))
+
+    def table(self, heading: str, headers: list[str], rows: list[list[str]], right: list[bool]) -> None:
+        self.blocks.append(("table", (heading, headers, rows, right)))
+
+    def items(self, heading: str, lines: list[str], empty: str) -> None:
+        self.blocks.append(("items", (heading, lines or [empty])))
+
+    def text(self) -> str:
+        out: list[str] = []
+        for kind, value in self.blocks:
+            if kind in ("title", "note"):
+                out.append(f"{value}\n")
+            elif kind == "table":
+                heading, headers, rows, right = value
+                out.append(f"\n{heading}\n" + render_table(headers, rows, right))
+            else:
+                heading, lines = value
+                out.append(f"\n{heading}\n" + "".join(f"  {line}\n" for line in lines))
+        return "".join(out)
+
+    def markdown(self) -> str:
+        out: list[str] = []
+        for kind, value in self.blocks:
+            if kind == "title":
+                out.append(f"# {value}\n\n")
+            elif kind == "note":
+                out.append(f"{value}\n\n")
+            elif kind == "table":
+                heading, headers, rows, right = value
+                out.append(f"## {heading}\n\n| " + " | ".join(_md(h) for h in headers) + " |\n")
+                out.append("|" + "|".join("---:" if r else "---" for r in right) + "|\n")
+                out += ["| " + " | ".join(_md(c) for c in row) + " |\n" for row in rows]
+                out.append("\n")
+            else:
+                heading, lines = value
+                out.append(f"## {heading}\n\n" + "".join(f"- {_md(line)}\n" for line in lines) + "\n")
+        return "".join(out).rstrip("\n") + "\n"
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _monthly_doc(b: MonthlyBulletin, w: dict[str, str]) -> _Doc:
+    doc = _Doc()
+    doc.title(w["monthly"].format(year=b.year, month=b.month))
+    doc.note(w["as_of"].format(as_of=b.as_of, rules=b.rules))
+    headers = [
+        w[k]
+        for k in (
+            "rank",
+            "unit",
+            "target",
+            "m_sub",
+            "m_adopt",
+            "m_rate",
+            "m_points",
+            "sub",
+            "adopt",
+            "rate",
+            "points",
+            "completion",
+            "m_missed",
+            "m_late",
+            "missed",
+            "late",
+        )
+    ]
+    right = [True, False] + [True] * 14
+
+    def cells(rank: str, label: str, target: str, m: Figures, c: Figures, completion: str) -> list[str]:
+        return [
+            rank,
+            label,
+            target,
+            str(m.submitted),
+            str(m.adopted),
+            _rate(m),
+            format_points(m.points),
+            str(c.submitted),
+            str(c.adopted),
+            _rate(c),
+            format_points(c.points),
+            completion,
+            str(_total(m.missed)),
+            str(_total(m.late)),
+            str(_total(c.missed)),
+            str(_total(c.late)),
+        ]
+
+    for g in b.groups:
+        rows = [
+            cells(str(r.rank), r.unit.label, str(r.unit.target), r.month, r.cumulative, r.completion)
+            for r in g.rows
+        ]
+        rows.append(cells("", w["total"], str(sum(r.unit.target for r in g.rows)), g.month, g.cumulative, ""))
+        basis = w[f"basis_{g.group.basis}"]
+        doc.table(f"{g.group.label} ({w['target']}: {basis})", headers, rows, right)
+    city = cells("", w["city"], "", b.city_month, b.city_cumulative, "")
+    doc.table(w["city"], headers, [city], right)
+    doc.items(f"{w['zero_submission']} ({len(b.zero_submission)})", list(b.zero_submission), w["none"])
+    doc.items(f"{w['zero_adoption']} ({len(b.zero_adoption)})", list(b.zero_adoption), w["none"])
+    doc.items(f"{w['pending']} ({len(b.pending)})", [_notice(n, w) for n in b.pending], w["none"])
+    doc.items(f"{w['overdue']} ({len(b.overdue)})", [_notice(n, w) for n in b.overdue], w["none"])
+    doc.items(
+        f"{w['excellent']} ({len(b.excellent)})",
+        [f"{x.date} {x.unit} {x.item}" for x in b.excellent],
+        w["none"],
+    )
+    month_sections, year_sections = dict(b.city_month.sections), dict(b.city_cumulative.sections)
+    rows = [[_section_name(s, w), str(month_sections.get(s, 0)), str(n)] for s, n in year_sections.items()]
+    doc.table(w["sections"], [w["section"], w["month"], w["year"]], rows, [False, True, True])
+    return doc
+
+
+def _section_name(key: str, w: dict[str, str]) -> str:
+    return w["no_topic"] if key == "none" else f"{_NUMERALS.get(key, key)} ({key})"
+
+
+def _notice(n: CommissionNotice, w: dict[str, str]) -> str:
+    return f"{n.unit} {w['commission']} {n.commission}: {w['issued']} {n.issued}, {w['due']} {n.due}"
+
+
+def _year_end_doc(b: YearEndBulletin, w: dict[str, str]) -> _Doc:
+    doc = _Doc()
+    doc.title(w["year_end"].format(year=b.year))
+    doc.note(w["as_of"].format(as_of=b.as_of, rules=b.rules))
+    headers = [
+        w[k]
+        for k in (
+            "rank",
+            "unit",
+            "target",
+            "y_sub",
+            "y_adopt",
+            "y_rate",
+            "y_points",
+            "completion",
+            "done",
+            "shortfall",
+            "missed",
+            "late",
+        )
+    ]
+    right = [True, False, True, True, True, True, True, True, False, True, True, True]
+
+    def cells(r: BulletinRow) -> list[str]:
+        c = r.cumulative
+        return [
+            str(r.rank),
+            r.unit.label,
+            str(r.unit.target),
+            str(c.submitted),
+            str(c.adopted),
+            _rate(c),
+            format_points(c.points),
+            r.completion,
+            w["yes"] if r.completed else w["no"],
+            str(r.shortfall),
+            str(_total(c.missed)),
+            str(_total(c.late)),
+        ]
+
+    for g in b.groups:
+        basis = w[f"basis_{g.group.basis}"]
+        doc.table(f"{g.group.label} ({w['target']}: {basis})", headers, [cells(r) for r in g.rows], right)
+    doc.items(
+        f"{w['completed']} ({len(b.completed)})",
+        [f"{r.unit.label} {r.completion}" for r in b.completed],
+        w["none"],
+    )
+    doc.items(
+        f"{w['not_completed']} ({len(b.not_completed)})",
+        [f"{r.unit.label} {r.completion}, {w['shortfall']} {r.shortfall}" for r in b.not_completed],
+        w["none"],
+    )
+    lines = []
+    for key, rows in b.commended:
+        label = next(g.group.label for g in b.groups if g.group.key == key)
+        named = ", ".join(f"{r.rank}. {r.unit.label} ({format_points(r.cumulative.points)})" for r in rows)
+        lines.append(f"{label}: {named or w['none']}")
+    doc.items(w["commended"].format(top=b.top), lines, w["none"])
+    return doc
+
+
+def _doc(b: Bulletin, lang: str) -> _Doc:
+    w = _WORDS[lang]
+    return _monthly_doc(b, w) if isinstance(b, MonthlyBulletin) else _year_end_doc(b, w)
+
+
+def bulletin_table(b: Bulletin, lang: str = "zh") -> str:
+    """The bulletin as plain text with columns aligned by display width."""
+    return _doc(b, lang).text()
+
+
+def bulletin_markdown(b: Bulletin, lang: str = "zh") -> str:
+    """The bulletin as Markdown (headings, tables and lists)."""
+    return _doc(b, lang).markdown()
+
+
+# -- machine forms ---------------------------------------------------------------------------------
+
+
+def figures_json(f: Figures) -> dict[str, Any]:
+    """Figures in the JSON contract: counts as numbers, points and rates as exact decimal strings."""
+    rate = f.adoption_rate
+    return {
+        "submitted": f.submitted,
+        "adopted": f.adopted,
+        "adoption_rate": None if rate is None else str(rate),
+        "points": format_points(f.points),
+        "missed": dict(f.missed),
+        "late": dict(f.late),
+        "errors": f.errors,
+        "false_reports": f.false_reports,
+        "excellent": f.excellent,
+        "sections": dict(f.sections),
+    }
+
+
+def _row_json(r: BulletinRow, month: bool) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "rank": r.rank,
+        "unit": r.unit.name,
+        "label": r.unit.label,
+        "basis": r.unit.basis,
+        "target": r.unit.target,
+        "counted": r.counted,
+        "completed": r.completed,
+        "shortfall": r.shortfall,
+    }
+    if month:
+        data["month"] = figures_json(r.month)
+    data["cumulative"] = figures_json(r.cumulative)
+    return data
+
+
+def _group_json(g: GroupTable, month: bool) -> dict[str, Any]:
+    data: dict[str, Any] = {"group": g.group.key, "label": g.group.label}
+    if month:
+        data["month"] = figures_json(g.month)
+    data["cumulative"] = figures_json(g.cumulative)
+    data["units"] = [_row_json(r, month) for r in g.rows]
+    return data
+
+
+def _notice_json(n: CommissionNotice) -> dict[str, str]:
+    return {
+        "unit": n.unit,
+        "commission": n.commission,
+        "issued": n.issued.isoformat(),
+        "due": n.due.isoformat(),
+    }
+
+
+def bulletin_json(b: Bulletin) -> dict[str, Any]:
+    """The bulletin as the stable JSON contract."""
+    if isinstance(b, MonthlyBulletin):
+        return {
+            "bulletin": "monthly",
+            "year": b.year,
+            "month": b.month,
+            "as_of": b.as_of.isoformat(),
+            "rules": b.rules,
+            "city": {"month": figures_json(b.city_month), "cumulative": figures_json(b.city_cumulative)},
+            "groups": [_group_json(g, True) for g in b.groups],
+            "zero_submission": list(b.zero_submission),
+            "zero_adoption": list(b.zero_adoption),
+            "pending_commissions": [_notice_json(n) for n in b.pending],
+            "overdue_commissions": [_notice_json(n) for n in b.overdue],
+            "excellent": [
+                {"date": x.date.isoformat(), "unit": x.unit, "item": x.item, "event": x.event}
+                for x in b.excellent
+            ],
+        }
+    return {
+        "bulletin": "year_end",
+        "year": b.year,
+        "as_of": b.as_of.isoformat(),
+        "rules": b.rules,
+        "city": {"cumulative": figures_json(b.city)},
+        "groups": [_group_json(g, False) for g in b.groups],
+        "completed": [r.unit.name for r in b.completed],
+        "not_completed": [{"unit": r.unit.name, "shortfall": r.shortfall} for r in b.not_completed],
+        "top": b.top,
+        "commended": {key: [r.unit.name for r in rows] for key, rows in b.commended},
+    }
+
+
+def bulletin_csv(b: Bulletin) -> str:
+    """One row a unit (by group and rank) with the month's and cumulative figures; UTF-8 with BOM.
+
+    Column names are the English keys of the JSON contract, so that scripts can rely on them.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    monthly = isinstance(b, MonthlyBulletin)
+    head = ["group", "rank", "unit", "label", "target", "counted", "completed", "shortfall"]
+    parts = ["month", "cumulative"] if monthly else ["cumulative"]
+    fields = [
+        "submitted",
+        "adopted",
+        "adoption_rate",
+        "points",
+        "missed",
+        "late",
+        "errors",
+        "false_reports",
+        "excellent",
+    ]
+    writer.writerow(head + [f"{p}_{f}" for p in parts for f in fields])
+    for g in b.groups:
+        for r in g.rows:
+            row: list[object] = [
+                g.group.key,
+                r.rank,
+                r.unit.name,
+                r.unit.label,
+                r.unit.target,
+                r.counted,
+                "true" if r.completed else "false",
+                r.shortfall,
+            ]
+            for figures in [r.month, r.cumulative] if monthly else [r.cumulative]:
+                rate = figures.adoption_rate
+                row += [
+                    figures.submitted,
+                    figures.adopted,
+                    "" if rate is None else rate,
+                    format_points(figures.points),
+                    _total(figures.missed),
+                    _total(figures.late),
+                    figures.errors,
+                    figures.false_reports,
+                    figures.excellent,
+                ]
+            writer.writerow(row)
+    return BOM + out.getvalue()
