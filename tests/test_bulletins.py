@@ -241,3 +241,28 @@ def test_bulletin_usage_problems(args: list[str], words: str) -> None:
     done = cli("bulletin", EXAMPLE, *args)
     err = done.stderr.decode("utf-8")
     assert (2, True, False) == (done.returncode, words in err, "Traceback" in err)
+
+
+def test_demo_prints_a_monthly_and_the_year_end_bulletin() -> None:
+    """demo needs no input and prints June's bulletin and the year-end bulletin of the sample year."""
+    done = cli("demo")
+    text = done.stdout.decode("utf-8")
+    assert (0, True, True, True) == (
+        done.returncode,
+        text.startswith("2007年6月全市政务信息报送情况通报\n"),
+        "2007年度全市政务信息工作通报" in text,
+        "拟表彰先进单位(各组综合得分前3名)" in text,
+    )
+
+
+def test_sample_command_writes_the_sample_year(tmp_path: Path) -> None:
+    """sample --out writes the log that sample_year() builds; scoring the file equals scoring the events."""
+    from chengdu_infoscore import read_events, sample_year
+    from chengdu_infoscore.reports import results_json
+
+    out = tmp_path / "year.jsonl"
+    done = cli("sample", "--out", out)
+    read = read_events([out])
+    assert (0, (), len(sample_year())) == (done.returncode, read.rejections, len(read.events))
+    assert results_json(score(sample_year()))["units"] == results_json(score(read.events))["units"]
+    assert out.read_bytes() == cli("sample", "--out", "-").stdout

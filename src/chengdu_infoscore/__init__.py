@@ -14,6 +14,16 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from .bulletins import (
+    BulletinRow,
+    CommissionNotice,
+    ExcellentItem,
+    GroupTable,
+    MonthlyBulletin,
+    YearEndBulletin,
+    monthly_bulletin,
+    year_end_bulletin,
+)
 from .engine import score
 from .events import (
     EVENT_TYPES,
@@ -37,10 +47,12 @@ from .exceptions import (
     UnknownUnitError,
     UnknownYearError,
 )
+from .periods import Figures, PeriodResults, UnitPeriods, periods
 from .quotas import Group, QuotaTable, Unit, load_quotas
 from .readers import ReadResult, parse_csv, parse_jsonl, parse_record, read_events
 from .results import CommissionStatus, LedgerLine, Rejection, Results, UnitResult, format_points
 from .rules import RuleSet, load_rules, load_topics
+from .sample import event_record, sample_year, write_jsonl
 
 try:
     __version__ = version("chengdu-infoscore")
@@ -50,20 +62,27 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree th
 __all__ = [
     "EVENT_TYPES",
     "Adopted",
+    "BulletinRow",
+    "CommissionNotice",
     "CommissionStatus",
     "Commissioned",
     "DataFileError",
     "ErrorFound",
     "Event",
     "EventFieldError",
+    "ExcellentItem",
+    "Figures",
     "FoundFalse",
     "Group",
+    "GroupTable",
     "HigherAdopted",
     "InfoscoreError",
     "Instructed",
     "LedgerLine",
     "Missed",
+    "MonthlyBulletin",
     "Origin",
+    "PeriodResults",
     "QuotaTable",
     "ReadResult",
     "Rejection",
@@ -73,17 +92,25 @@ __all__ = [
     "SelectedExcellent",
     "Submitted",
     "Unit",
+    "UnitPeriods",
     "UnitResult",
     "UnknownUnitError",
     "UnknownYearError",
+    "YearEndBulletin",
     "__version__",
+    "event_record",
     "format_points",
     "load_quotas",
     "load_rules",
     "load_topics",
+    "monthly_bulletin",
     "parse_csv",
     "parse_jsonl",
     "parse_record",
+    "periods",
     "read_events",
+    "sample_year",
     "score",
+    "write_jsonl",
+    "year_end_bulletin",
 ]

@@ -1,4 +1,4 @@
-"""The command line: ``chengdu-infoscore score | explain | validate | bulletin | quotas``.
+"""The command line: ``chengdu-infoscore score | explain | validate | bulletin | quotas | demo | sample``.
 
 Exit status: 0 on success; 2 when the input or the command has problems, each printed to
 standard error as ``FILE:LINE: event ID: reason``. No input, however malformed, gives a Python
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import os
 import sys
 from collections.abc import Sequence
@@ -36,6 +37,7 @@ from .reports import (
 )
 from .results import Results
 from .rules import load_rules
+from .sample import sample_year, write_jsonl
 
 __all__ = ["main"]
 
@@ -174,6 +176,37 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--lang", choices=("zh", "en"), default="zh", help="headings: zh (default) or en")
     b.add_argument("--keep-going", action="store_true", help="report even when some events are rejected")
 
+    d = commands.add_parser(
+        "demo",
+        help="bulletins of the embedded sample year",
+        description="Print a monthly bulletin and the year-end bulletin of the sample 2007 year that"
+        " ships with the library (a generated, realistic log of all 118 units; see `sample`).",
+    )
+    d.add_argument(
+        "--month",
+        type=_month,
+        default=(2007, 6),
+        metavar="YYYY-MM",
+        help="the month of the monthly bulletin (default 2007-06)",
+    )
+    d.add_argument(
+        "--top", type=int, default=3, metavar="N", help="units per group proposed for commendation"
+    )
+    d.add_argument(
+        "--format", choices=("table", "markdown"), default="table", help="table (default) or markdown"
+    )
+    d.add_argument("--lang", choices=("zh", "en"), default="zh", help="headings: zh (default) or en")
+    d.add_argument("--seed", type=int, default=2007, help="the sample's seed (default 2007)")
+
+    sm = commands.add_parser(
+        "sample",
+        help="write the sample year's event log",
+        description="Write the embedded sample 2007 year as a JSON Lines event log, to read and to try"
+        " the other commands on. The same seed always gives the same log.",
+    )
+    sm.add_argument("--out", required=True, metavar="FILE", help="the file to write; - for standard output")
+    sm.add_argument("--seed", type=int, default=2007, help="the sample's seed (default 2007)")
+
     q = commands.add_parser(
         "quotas",
         help="print the target table",
@@ -222,6 +255,28 @@ def run(argv: Sequence[str] | None = None) -> int:
             _out(quotas_csv(table))
         else:
             _out(quotas_table(table, args.lang))
+        return OK
+
+    if args.command == "sample":
+        events = sample_year(args.seed)
+        if args.out == "-":
+            buffer = io.StringIO()
+            write_jsonl(events, buffer)
+            _out(buffer.getvalue())
+        else:
+            with open(args.out, "w", encoding="utf-8", newline="\n") as out:
+                count = write_jsonl(events, out)
+            _err(f"{count} events of the sample {events[0].date.year} year written to {args.out}\n")
+        return OK
+    if args.command == "demo":
+        events = sample_year(args.seed)
+        year, month = args.month
+        quotas = load_quotas(year)
+        results = score(events, quotas=quotas, rules=load_rules(year), year=year)
+        render = bulletin_markdown if args.format == "markdown" else bulletin_table
+        rule = "\n" if args.format == "markdown" else "\n" + "=" * 72 + "\n\n"
+        _out(render(monthly_bulletin(results, quotas, month), args.lang) + rule)
+        _out(render(year_end_bulletin(results, quotas, args.top), args.lang))
         return OK
 
     results, quotas = _score(args)
@@ -276,12 +331,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """The console script: run, and turn every error into a message and an exit status."""
     try:
         return run(argv)
+    except BrokenPipeError:  # the reader of our output went away (| head): not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return OK
     except (InfoscoreError, _Usage, ValueError, OSError) as exc:
         _err(f"chengdu-infoscore: error: {exc}\n")
         return PROBLEMS
-    except BrokenPipeError:  # the reader of our output went away (| head)
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return OK
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a bug: say so plainly instead of a traceback
