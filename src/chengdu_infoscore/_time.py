@@ -15,6 +15,9 @@ from .exceptions import EventFieldError
 LOCAL_ZONE: Final[dt.tzinfo] = tz.gettz("Asia/Shanghai") or tz.tzoffset("CST", 8 * 3600)
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# An ISO 8601 datetime has a time of day: at least the hour follows the T. (dateutil alone would
+# read "2007-03-04T+14:00" as midnight.)
+_DATETIME = re.compile(r"[0-9-]+T[0-9]{2}.*")
 
 
 def parse_date(value: str) -> dt.date:
@@ -56,7 +59,7 @@ def to_local_date(value: object, field: str = "date") -> dt.date:
             return parse_date(text)
         except ValueError as exc:
             raise EventFieldError(field, str(exc)) from None
-    if "T" not in text:
+    if not _DATETIME.fullmatch(text):
         raise EventFieldError(
             field, f"{value!r} is not a date (YYYY-MM-DD) or an ISO 8601 datetime with a UTC offset"
         )
