@@ -1,14 +1,19 @@
-"""The engine: a deterministic fold of events, under a rule set and a target table, into results.
+"""The engine: a deterministic fold of events, under rule-set versions and a target table, into results.
 
-:func:`score` takes events in any order. It resolves every name once (aliases, Chinese labels),
-merges repeats, sets aside what is dated after the as-of date, sorts the rest into one total
-order, and folds them with one handler per event type. Each handler checks its event against
-what came before and either books ledger lines or returns the reason for rejecting it. There is
-no clock, no randomness, no I/O: the same events give the same :class:`~.results.Results`.
+:func:`score` takes events in any order. It resolves every name once (aliases, Chinese labels)
+under the rule-set version in force on the event's date, merges repeats, sets aside what is
+dated after the as-of date, sorts the rest into one total order, and folds them with one handler
+per event type. Each handler checks its event against what came before and either books ledger
+lines or gives the reason for rejecting it. There is no clock, no randomness, no I/O: the same
+events give the same :class:`~.results.Results`.
 
 Ordering: by date; on one date, commissions first, then submissions, then adoptions, then the
 rest (so an event that introduces an item or a commission comes before any that refer to it,
 and an instruction sees the same day's adoptions); then by event id.
+
+Versions: each event is scored by the version in force on its date. The year's counters — the
+points earned toward the submission cap, the occurrences of missed and late reports and errors
+— run on across a change of version.
 """
 
 from __future__ import annotations
@@ -35,7 +40,8 @@ from .events import (
 )
 from .quotas import QuotaTable, Unit, load_quotas
 from .results import CommissionStatus, LedgerLine, Rejection, Results, UnitResult, format_points
-from .rules import RuleSet, load_rules
+from .rules import RuleSet, Timeline
+from .rules.registry import RuleKind, default_timeline, rule_kind
 
 __all__ = ["score"]
 
@@ -62,12 +68,14 @@ class _Tally:
         "occurrences",
         "submission_points",
         "submitted",
+        "unanswered",
     )
 
     def __init__(self) -> None:
         self.submitted = 0
         self.adopted = 0
-        self.submission_points = _ZERO
+        # Points earned toward the cap: by "year", and by month number for monthly caps.
+        self.submission_points: dict[object, Decimal] = {}
         self.ledger: list[tuple[tuple[Any, ...], LedgerLine]] = []
         self.occurrences: dict[tuple[str, str], int] = {}
         self.missed: dict[str, int] = {}
@@ -75,22 +83,24 @@ class _Tally:
         self.errors = 0
         self.false_reports = 0
         self.excellent = 0
+        self.unanswered = 0
 
 
 class _Item:
     """An item's history during the fold."""
 
-    __slots__ = ("channels", "counted", "earned", "eligible", "false", "instructed", "levels", "unit")
+    __slots__ = ("best", "channels", "counted", "earned", "eligible", "false", "instructed", "levels", "unit")
 
     def __init__(self, unit: Unit) -> None:
         self.unit = unit
         self.channels: set[str] = set()
         self.counted = False
         self.eligible = False
-        self.instructed = False
+        self.instructed: set[str] = set()
         self.levels: set[str] = set()
         self.false = False
         self.earned = _ZERO
+        self.best = _ZERO
 
 
 class _Commission:
@@ -111,18 +121,18 @@ def _order(event: Event) -> tuple[dt.date, int, str]:
 class _Fold:
     """The state of one scoring run and one handler per event type."""
 
-    def __init__(self, rules: RuleSet, quotas: QuotaTable) -> None:
-        self.rules = rules
+    def __init__(self, timeline: Timeline, quotas: QuotaTable) -> None:
+        self.timeline = timeline
         self.quotas = quotas
         self.tallies: dict[str, _Tally] = {u.name: _Tally() for u in quotas.units}
         self.items: dict[str, _Item] = {}
         self.commissions: dict[str, _Commission] = {}
-        sub = rules.submission
-        self.rate = sub.points
-        self.caps: dict[str, Decimal | None] = {
-            u.name: None if sub.cap_per_target is None else sub.cap_per_target * u.target
-            for u in quotas.units
+        # Decided once: each version's plug-in rules, built before the fold starts.
+        self.extensions: dict[str, list[RuleKind]] = {
+            v.id: [rule_kind(kind, dict(settings), v) for kind, settings in v.extensions]
+            for v in timeline.versions
         }
+        self.rules = timeline.versions[0]
         self.handlers: dict[type[Event], Callable[[Any], None]] = {
             Submitted: self.submitted,
             Adopted: self.adopted,
@@ -135,6 +145,33 @@ class _Fold:
             FoundFalse: self.found_false,
             SelectedExcellent: self.selected_excellent,
         }
+
+    def run(self, event: Event, rules: RuleSet) -> None:
+        """Fold one event under the version in force on its date."""
+        self.rules = rules
+        self.handlers[type(event)](event)
+        for extension in self.extensions[rules.id]:
+            unit = self._unit_of(event)
+            if unit is not None:
+                extension.on_event(event, unit, self._booker(unit, event))
+
+    def _unit_of(self, event: Event) -> Unit | None:
+        name = getattr(event, "unit", None)
+        if name is not None:
+            return self.quotas.unit(name)
+        item = self.items.get(getattr(event, "item", ""))
+        return None if item is None else item.unit
+
+    def _booker(self, unit: Unit, event: Event) -> Callable[[str, Decimal, str], None]:
+        clauses = {c.id for c in self.rules.clauses}
+        rules_id = self.rules.id
+
+        def book(clause: str, points: Decimal, reason: str) -> None:
+            if clause not in clauses:
+                raise ValueError(f"a plug-in rule of {rules_id!r} booked under unknown clause {clause!r}")
+            self.book(unit, event, clause, Decimal(points), reason)
+
+        return book
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -166,6 +203,12 @@ class _Fold:
             raise _Rejected(f"item {event.item!r} was submitted by {item.unit.name}, not {event.unit}")
         return item
 
+    def occurrence(self, unit: Unit, kind: str, key: str) -> int:
+        """Count one more occurrence of ``kind`` for the unit this year; return its number."""
+        tally = self.tallies[unit.name]
+        n = tally.occurrences[(kind, key)] = tally.occurrences.get((kind, key), 0) + 1
+        return n
+
     # -- handlers -----------------------------------------------------------------------------
 
     def submitted(self, event: Submitted) -> None:
@@ -189,47 +232,32 @@ class _Fold:
         item = self.items[event.item] = _Item(unit)
         tally = self.tallies[unit.name]
         tally.submitted += 1
-        cap = self.caps[unit.name]
-        points = self.rate
+        rule = self.rules.submission
+        cap = rule.cap_for(unit.target)
+        period: object = event.date.month if rule.cap_period == "month" else "year"
+        earned = tally.submission_points.get(period, _ZERO)
+        points = rule.points
         reason = f"submitted item {event.item}"
-        if cap is not None:
-            room = cap - tally.submission_points
-            if room < points:
-                points = max(room, _ZERO)
-                reason += f" (yearly cap of {format_points(cap)} points reached)"
-        tally.submission_points += points
+        if cap is not None and cap - earned < points:
+            points = max(cap - earned, _ZERO)
+            reason += (
+                f" ({'monthly' if period != 'year' else 'yearly'} cap of {format_points(cap)} points reached)"
+            )
+        tally.submission_points[period] = earned + points
+        if period != "year":  # the year's total runs on too, for a later version with a yearly cap
+            tally.submission_points["year"] = tally.submission_points.get("year", _ZERO) + points
         section = event.topic.split(".", 1)[0] if event.topic else None
-        self.book(
-            unit,
-            event,
-            self.rules.submission.clause,
-            points,
-            reason,
-            item=item,
-            tally="submitted",
-            key=section,
-        )
+        self.book(unit, event, rule.clause, points, reason, item=item, tally="submitted", key=section)
         if commission is not None:
-            rule = self.rules.commission
+            outcomes = self.rules.commission
             due = commission.event.due
             if event.date <= due:
-                self.book(
-                    unit,
-                    event,
-                    rule.on_time.clause,
-                    rule.on_time.points,
-                    f"commission {event.commission} answered on time (due {due})",
-                    item=item,
-                )
+                reason = f"commission {event.commission} answered on time (due {due})"
+                self.book(unit, event, outcomes.on_time.clause, outcomes.on_time.points, reason, item=item)
             else:
-                self.book(
-                    unit,
-                    event,
-                    rule.late.clause,
-                    rule.late.points,
-                    f"commission {event.commission} due {due} answered late, on {event.date}",
-                    day=due + dt.timedelta(days=1),
-                )
+                reason = f"commission {event.commission} due {due} answered late, on {event.date}"
+                late = outcomes.late
+                self.book(unit, event, late.clause, late.points, reason, day=due + dt.timedelta(days=1))
 
     def adopted(self, event: Adopted) -> None:
         item = self.item_of(event)
@@ -248,6 +276,14 @@ class _Fold:
         picture = " with picture" if event.picture and channel.picture_points is not None else ""
         points = channel.award(event.picture)
         reason = f"item {event.item} adopted by {channel.label}{picture}"
+        if self.rules.combine == "highest":
+            # Only the best adoption of an item counts: book what it adds over the best so far.
+            gain = max(points - item.best, _ZERO)
+            if gain < points:
+                best = format_points(item.best)
+                reason += f" (only the highest adoption counts: +{format_points(gain)} over {best})"
+            item.best = max(item.best, points)
+            points = gain
         self.plus(item, event, channel.clause, points, reason, tally)
 
     def plus(
@@ -264,37 +300,36 @@ class _Fold:
 
     def instructed(self, event: Instructed) -> None:
         item = self.item_of(event)
-        if not item.eligible:
+        rule = self.rules.instruction
+        if rule.requires_adoption and not item.eligible:
             eligible = ", ".join(c.key for c in self.rules.channels if c.instruction_eligible)
             raise _Rejected(
                 f"item {event.item!r} has not been adopted by {eligible} on or before {event.date}"
             )
-        rule = self.rules.instruction
+        level = rule.level(event.level or rule.default_level)
+        assert level is not None  # resolved before the fold
         who = f" by {event.leader}" if event.leader else ""
-        if item.instructed:
+        if level.key in item.instructed:
+            reason = f"instruction{who} on item {event.item}: already counted once for this item"
             self.book(
                 item.unit,
                 event,
-                rule.clause,
+                level.clause,
                 _ZERO,
-                f"instruction{who} on item {event.item}: already counted once for this item",
+                reason + (f" at level {level.label}" if event.level else ""),
             )
             return
-        item.instructed = True
-        self.plus(item, event, rule.clause, rule.points, f"instruction{who} on item {event.item}")
+        item.instructed.add(level.key)
+        at = f" ({level.label})" if len(rule.levels) > 1 else ""
+        self.plus(item, event, level.clause, level.points, f"instruction{who}{at} on item {event.item}")
 
     def higher_adopted(self, event: HigherAdopted) -> None:
         item = self.item_of(event)
         level = self.rules.level(event.level)
         assert level is not None
         if level.key in item.levels:
-            self.book(
-                item.unit,
-                event,
-                level.clause,
-                _ZERO,
-                f"item {event.item} adopted by {level.label} again: counted once",
-            )
+            reason = f"item {event.item} adopted by {level.label} again: counted once"
+            self.book(item.unit, event, level.clause, _ZERO, reason)
             return
         item.levels.add(level.key)
         self.plus(item, event, level.clause, level.points, f"item {event.item} adopted by {level.label}")
@@ -304,7 +339,7 @@ class _Fold:
         category = self.rules.category(event.category)
         assert category is not None
         tally = self.tallies[unit.name]
-        n = tally.occurrences[(kind, category.key)] = tally.occurrences.get((kind, category.key), 0) + 1
+        n = self.occurrence(unit, kind, category.key)
         counts = tally.missed if kind == "missed" else tally.late
         counts[category.key] = counts.get(category.key, 0) + 1
         schedule = category.missed if kind == "missed" else category.late
@@ -321,33 +356,24 @@ class _Fold:
     def error_found(self, event: ErrorFound) -> None:
         item = self.item_of(event)
         self.tallies[item.unit.name].errors += 1
+        n = self.occurrence(item.unit, "error", "")
         rule = self.rules.error
         about = f": {event.note}" if event.note else ""
         reason = f"error in item {event.item}{about}"
-        self.book(item.unit, event, rule.clause, rule.points, reason, tally="error")
+        self.book(item.unit, event, rule.clause, rule.nth(n), reason, tally="error")
 
     def found_false(self, event: FoundFalse) -> None:
         item = self.item_of(event)
         rule = self.rules.false_report
         about = f": {event.note}" if event.note else ""
         if item.false and rule.once_per_item:
-            self.book(
-                item.unit,
-                event,
-                rule.clause,
-                _ZERO,
-                f"item {event.item} found false again: deducted once per item{about}",
-            )
+            reason = f"item {event.item} found false again: deducted once per item{about}"
+            self.book(item.unit, event, rule.clause, _ZERO, reason)
             return
         self.tallies[item.unit.name].false_reports += 1
         if rule.revokes_points and not item.false and item.earned:
-            self.book(
-                item.unit,
-                event,
-                rule.clause,
-                -item.earned,
-                f"item {event.item} found false: its {format_points(item.earned)} points revoked",
-            )
+            reason = f"item {event.item} found false: its {format_points(item.earned)} points revoked"
+            self.book(item.unit, event, rule.clause, -item.earned, reason)
         item.false = True
         reason = f"item {event.item} found false{about}"
         self.book(item.unit, event, rule.clause, rule.points, reason, tally="false_report")
@@ -363,7 +389,6 @@ class _Fold:
 
     def close(self, as_of: dt.date) -> dict[str, list[CommissionStatus]]:
         """Judge every commission against ``as_of``; return every commission's status by unit."""
-        rule = self.rules.commission
         statuses: dict[str, list[CommissionStatus]] = {}
         for cid in sorted(self.commissions):
             c = self.commissions[cid]
@@ -372,18 +397,16 @@ class _Fold:
                 outcome = "on_time" if answer.date <= due else "late"
             elif due < as_of:
                 outcome = "unanswered"
-                self.book(
-                    c.unit,
-                    c.event,
-                    rule.unanswered.clause,
-                    rule.unanswered.points,
-                    f"commission {cid} due {due} not answered",
-                    day=due + dt.timedelta(days=1),
-                )
+                self.tallies[c.unit.name].unanswered += 1
+                booked = due + dt.timedelta(days=1)
+                rule = (self.timeline.at(booked) or self.rules).commission.unanswered
+                reason = f"commission {cid} due {due} not answered"
+                self.book(c.unit, c.event, rule.clause, rule.points, reason, day=booked)
             else:
                 outcome = "pending"
+                rule = (self.timeline.at(as_of) or self.rules).commission.unanswered
                 reason = f"commission {cid} due {due} pending: not answered yet"
-                self.book(c.unit, c.event, rule.unanswered.clause, _ZERO, reason)
+                self.book(c.unit, c.event, rule.clause, _ZERO, reason)
             statuses.setdefault(c.unit.name, []).append(
                 CommissionStatus(
                     commission=cid,
@@ -398,12 +421,17 @@ class _Fold:
         return statuses
 
 
-def _resolve(event: Event, rules: RuleSet, quotas: QuotaTable, year: int) -> Event:
-    """The event with every name in canonical form; raises :class:`_Rejected` if one is unknown."""
+def _resolve(event: Event, timeline: Timeline, quotas: QuotaTable, year: int) -> tuple[Event, RuleSet]:
+    """The event with every name in canonical form and the version it is scored by.
+
+    Raises:
+        _Rejected: the event is outside the year, no version is in force, or a name is unknown.
+    """
     if event.date.year != year:
         raise _Rejected(f"dated {event.date}, outside the assessment year {year}")
-    if not rules.covers(event.date):
-        raise _Rejected(f"dated {event.date}, when rule set {rules.id} is not in force")
+    rules = timeline.at(event.date)
+    if rules is None:
+        raise _Rejected(f"dated {event.date}, when no rule-set version of {timeline.id} is in force")
     changes: dict[str, Any] = {}
     unit = getattr(event, "unit", None)
     if unit is not None:
@@ -413,34 +441,41 @@ def _resolve(event: Event, rules: RuleSet, quotas: QuotaTable, year: int) -> Eve
                 f"unknown unit {unit!r}: not a name, label or alias of the {quotas.year} target table"
             )
         changes["unit"] = found.name
-    for field, lookup, what in (
-        ("channel", rules.channel, "channel"),
-        ("level", rules.level, "level"),
-        ("category", rules.category, "category"),
-    ):
-        name = getattr(event, field, None)
-        if name is not None:
-            found_value = lookup(name)
-            if found_value is None:
-                known = ", ".join(
-                    sorted(
-                        v.key for v in getattr(rules, f"{field}s" if field != "category" else "categories")
-                    )
-                )
-                raise _Rejected(f"unknown {what} {name!r}; rule set {rules.id} knows: {known}")
-            changes[field] = found_value.key
-    topic = getattr(event, "topic", None)
-    if topic is not None and rules.topic(topic) is None:
-        raise _Rejected(f"unknown topic {topic!r}: expected SECTION.NUMBER of the key points, e.g. 2.14")
+    if isinstance(event, Adopted):
+        changes["channel"] = _known(
+            rules.channel(event.channel), "channel", event.channel, rules, rules.channels
+        )
+    elif isinstance(event, HigherAdopted):
+        changes["level"] = _known(rules.level(event.level), "level", event.level, rules, rules.levels)
+    elif isinstance(event, Missed | ReportedLate):
+        changes["category"] = _known(
+            rules.category(event.category), "category", event.category, rules, rules.categories
+        )
+    elif isinstance(event, Instructed) and event.level is not None:
+        levels = rules.instruction.levels
+        changes["level"] = _known(
+            rules.instruction.level(event.level), "leader level", event.level, rules, levels
+        )
+    elif isinstance(event, Submitted) and event.topic is not None and rules.topic(event.topic) is None:
+        raise _Rejected(
+            f"unknown topic {event.topic!r}: expected SECTION.NUMBER of the key points, e.g. 2.14"
+        )
     if all(getattr(event, k) == v for k, v in changes.items()):
-        return event
-    return attrs.evolve(event, **changes)
+        return event, rules
+    return attrs.evolve(event, **changes), rules
+
+
+def _known(found: Any, what: str, name: str, rules: RuleSet, values: Iterable[Any]) -> str:
+    if found is None:
+        known = ", ".join(v.key for v in values)
+        raise _Rejected(f"unknown {what} {name!r}; rule set {rules.id} knows: {known}")
+    return str(found.key)
 
 
 def score(
     events: Iterable[Event],
     *,
-    rules: RuleSet | None = None,
+    rules: RuleSet | Timeline | None = None,
     quotas: QuotaTable | None = None,
     year: int | None = None,
     as_of: dt.date | None = None,
@@ -450,8 +485,9 @@ def score(
 
     Args:
         events: the events, in any order; repeats of an identical event count once.
-        rules: the rule set; by default the one shipped for ``year``.
-        quotas: the target table; by default the one shipped for ``year``.
+        rules: a rule-set version, or a :class:`~.rules.Timeline` of versions; by default the
+            year's default timeline (the library's own versions and installed plug-ins').
+        quotas: the target table; by default the one for ``year``.
         year: the assessment year; by default the year of ``as_of``, else of ``quotas``, else 2007.
         as_of: count only events dated on or before it; by default 31 December of ``year``.
         rejected: records already rejected by a reader, carried into the results so that
@@ -462,7 +498,8 @@ def score(
 
     Raises:
         ValueError: ``as_of`` is outside ``year``, or the table is for another year.
-        UnknownYearError: no data ships for ``year`` and none was given.
+        UnknownYearError: no data is known for ``year`` and none was given.
+        InfoscoreError: a version uses a plug-in rule kind that is not installed.
     """
     if year is None:
         year = as_of.year if as_of is not None else quotas.year if quotas is not None else 2007
@@ -473,64 +510,66 @@ def score(
     quotas = load_quotas(year) if quotas is None else quotas
     if quotas.year != year:
         raise ValueError(f"the target table is for {quotas.year}, not the assessment year {year}")
-    rules = load_rules(year) if rules is None else rules
+    timeline = default_timeline(year) if rules is None else Timeline.of(rules)
 
     rejections: list[Rejection] = list(rejected)
     read = len(rejections)
     # Resolve every event once, then group by id: identical content is a repeat, different
     # content makes every event of that id an error (which copy is right is not ours to guess).
-    by_id: dict[str, list[tuple[Event, Event | str]]] = {}
+    by_id: dict[str, list[tuple[Event, tuple[Event, RuleSet] | str]]] = {}
     for event in events:
         read += 1
         try:
-            resolved: Event | str = _resolve(event, rules, quotas, year)
+            resolved: tuple[Event, RuleSet] | str = _resolve(event, timeline, quotas, year)
         except _Rejected as exc:
             resolved = str(exc)
         by_id.setdefault(event.id, []).append((event, resolved))
 
-    counted: list[Event] = []
+    counted: list[tuple[Event, RuleSet]] = []
     repeats = after = 0
     for eid, copies in by_id.items():
         first_event, first = copies[0]
         if len(copies) > 1:
-            keys = {_content(e, r) for e, r in copies}
+            keys = {e if isinstance(r, str) else r[0] for e, r in copies}
             if len(keys) > 1:
                 places = ", ".join(sorted({e.where for e, _ in copies}))
-                for e, _ in copies:
-                    rejections.append(
-                        Rejection(e.origin, eid, f"the id {eid!r} is used by different events (at {places})")
-                    )
+                reason = f"the id {eid!r} is used by different events (at {places})"
+                rejections += [Rejection(e.origin, eid, reason) for e, _ in copies]
                 continue
             repeats += len(copies) - 1
             first_event, first = min(copies, key=lambda c: _where_key(c[0]))
         if isinstance(first, str):
             rejections.append(Rejection(first_event.origin, eid, first))
-        elif first.date > as_of:
+        elif first[0].date > as_of:
             after += 1
         else:
             counted.append(first)
-    counted.sort(key=_order)
+    counted.sort(key=lambda pair: _order(pair[0]))
 
-    fold = _Fold(rules, quotas)
-    handlers = fold.handlers
+    fold = _Fold(timeline, quotas)
     ok = 0
-    for event in counted:
+    for event, version in counted:
         try:
-            handlers[type(event)](event)
+            fold.run(event, version)
             ok += 1
         except _Rejected as exc:
             rejections.append(Rejection(event.origin, event.id, str(exc)))
     commissions = fold.close(as_of)
+    closing = timeline.at(as_of) or timeline.versions[-1]
 
-    clause_ids = [c.id for c in rules.clauses]
+    clause_ids = list(dict.fromkeys(c.id for v in timeline.versions for c in v.clauses))
+    categories = list(dict.fromkeys(c.key for v in timeline.versions for c in v.categories))
     units = tuple(
-        _unit_result(u, fold.tallies[u.name], rules, clause_ids, commissions.get(u.name, ())) for u in quotas
+        _unit_result(
+            u, fold.tallies[u.name], closing, clause_ids, categories, commissions.get(u.name, ()), as_of
+        )
+        for u in quotas
     )
     rejections.sort(key=lambda r: (_where_tuple(r.origin), r.event or ""))
     return Results(
         year=year,
         as_of=as_of,
-        rules=rules.id,
+        rules=timeline.id,
         units=units,
         rejections=tuple(rejections),
         read=read,
@@ -538,10 +577,6 @@ def score(
         repeats=repeats,
         after_as_of=after,
     )
-
-
-def _content(event: Event, resolved: Event | str) -> Any:
-    return resolved if not isinstance(resolved, str) else event
 
 
 def _where_tuple(origin: Any) -> tuple[int, str, int]:
@@ -552,26 +587,54 @@ def _where_key(event: Event) -> tuple[int, str, int]:
     return _where_tuple(event.origin)
 
 
+def _disqualified(tally: _Tally, rules: RuleSet) -> tuple[str, ...]:
+    reasons = []
+    for rule in rules.disqualifications:
+        if rule.kind in ("missed", "late"):
+            counts = tally.missed if rule.kind == "missed" else tally.late
+            n = counts.get(rule.category, 0) if rule.category else sum(counts.values())
+        else:
+            n = {"error": tally.errors, "false_report": tally.false_reports, "unanswered": tally.unanswered}[
+                rule.kind
+            ]
+        if n >= rule.count:
+            reasons.append(rule.reason)
+    return tuple(reasons)
+
+
 def _unit_result(
-    unit: Unit, tally: _Tally, rules: RuleSet, clause_ids: list[str], commissions: Iterable[CommissionStatus]
+    unit: Unit,
+    tally: _Tally,
+    rules: RuleSet,
+    clause_ids: list[str],
+    categories: list[str],
+    commissions: Iterable[CommissionStatus],
+    as_of: dt.date,
 ) -> UnitResult:
     tally.ledger.sort(key=lambda pair: pair[0])
-    ledger = tuple(line for _, line in tally.ledger)
+    ledger = [line for _, line in tally.ledger]
+    total = sum((line.points for line in ledger), _ZERO)
+    if rules.floor is not None and total < rules.floor.points:
+        # The floor is a ledger line too, so that the total stays the sum of the ledger.
+        lift = rules.floor.points - total
+        reason = f"score {format_points(total)} raised to the floor of {format_points(rules.floor.points)}"
+        ledger.append(LedgerLine(as_of, "-", rules.floor.clause, lift, reason))
+        total = rules.floor.points
     sums = dict.fromkeys(clause_ids, _ZERO)
     for line in ledger:
         sums[line.clause] = sums.get(line.clause, _ZERO) + line.points
-    total = sum(sums.values(), _ZERO)
     return UnitResult(
         unit=unit,
         submitted=tally.submitted,
         adopted=tally.adopted,
         score=total,
         breakdown=tuple(sums.items()),
-        ledger=ledger,
-        missed=tuple((c.key, tally.missed.get(c.key, 0)) for c in rules.categories),
-        late=tuple((c.key, tally.late.get(c.key, 0)) for c in rules.categories),
+        ledger=tuple(ledger),
+        missed=tuple((c, tally.missed.get(c, 0)) for c in categories),
+        late=tuple((c, tally.late.get(c, 0)) for c in categories),
         errors=tally.errors,
         false_reports=tally.false_reports,
         excellent=tally.excellent,
         commissions=tuple(commissions),
+        disqualified=_disqualified(tally, rules),
     )

@@ -159,6 +159,8 @@ class Instructed(Event):
     item: str = _text_field("item")
     leader: str | None = _optional_field("leader")
     unit: str | None = _optional_field("unit")
+    #: The leader's level where the rule set scores levels differently (default: the rule set's).
+    level: str | None = _optional_field("level")
 
 
 @attrs.frozen(kw_only=True)

@@ -49,6 +49,10 @@ class UnknownYearError(InfoscoreError, LookupError):
     """No shipped data (target table or rule set) covers the year asked for."""
 
 
+class UnknownRuleSetError(InfoscoreError, LookupError):
+    """No known rule-set version has the id asked for."""
+
+
 class UnknownUnitError(InfoscoreError, LookupError):
     """A unit name that the target table does not know, by name, label or alias."""
 

@@ -128,6 +128,8 @@ class UnitResult:
     false_reports: int
     excellent: int
     commissions: tuple[CommissionStatus, ...] = ()
+    #: Why the unit may not be commended (取消评先资格), under the rule set's outcomes; empty if it may.
+    disqualified: tuple[str, ...] = ()
 
     @property
     def pending(self) -> tuple[CommissionStatus, ...]:

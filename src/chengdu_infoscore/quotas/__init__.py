@@ -10,16 +10,17 @@ The 2007 table (成办发〔2007〕30号 附件1) ships as ``quotas-2007.toml`` 
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Iterator
-from importlib import resources
-from typing import Literal
+from importlib import metadata, resources
+from typing import Any, Literal
 
 import attrs
 
 from .._data import Problems, Table, parse_toml
 from ..exceptions import UnknownUnitError, UnknownYearError
 
-__all__ = ["Group", "QuotaTable", "Unit", "available_quota_years", "load_quotas"]
+__all__ = ["Group", "QuotaTable", "Unit", "available_quota_years", "load_quotas", "quota_plugin_problems"]
 
 Basis = Literal["adopted", "submitted"]
 _BASES: tuple[Basis, ...] = ("adopted", "submitted")
@@ -68,6 +69,8 @@ class QuotaTable:
     groups: tuple[Group, ...]
     units: tuple[Unit, ...]
     prefixes: tuple[tuple[str, str], ...] = ()
+    #: SHA-256 of the table's data text, for provenance ("" for a table built in Python).
+    digest: str = attrs.field(default="", eq=False)
     _names: dict[str, Unit] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
@@ -146,7 +149,14 @@ class QuotaTable:
         for clash in _name_index(units, prefixes)[1]:
             problems.add("groups", clash)
         problems.raise_if_any()
-        return cls(year=year, source=src, groups=tuple(groups), units=tuple(units), prefixes=tuple(prefixes))
+        return cls(
+            year=year,
+            source=src,
+            groups=tuple(groups),
+            units=tuple(units),
+            prefixes=tuple(prefixes),
+            digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        )
 
 
 def _name_index(
@@ -177,14 +187,41 @@ def available_quota_years() -> tuple[int, ...]:
 
 
 @functools.cache
+def _plugin_tables() -> tuple[dict[int, QuotaTable], tuple[Any, ...]]:
+    from ..rules.registry import QUOTAS_GROUP, PluginProblem
+
+    tables: dict[int, QuotaTable] = {}
+    problems: list[PluginProblem] = []
+    for ep in sorted(metadata.entry_points(group=QUOTAS_GROUP), key=lambda e: e.name):
+        try:
+            for table in ep.load()():
+                if not isinstance(table, QuotaTable):
+                    raise TypeError(f"it gave {type(table).__name__}, not a QuotaTable")
+                tables.setdefault(table.year, table)
+        except Exception as exc:  # a broken plug-in must not stop the others
+            problems.append(PluginProblem(QUOTAS_GROUP, ep.name, f"{type(exc).__name__}: {exc}"))
+    return tables, tuple(problems)
+
+
+def quota_plugin_problems() -> tuple[Any, ...]:
+    """Target-table plug-ins that could not be loaded."""
+    return _plugin_tables()[1]
+
+
+@functools.cache
 def load_quotas(year: int = 2007) -> QuotaTable:
-    """The target table shipped for ``year``.
+    """The target table for ``year``: the library's own, else one an installed plug-in registers.
 
     Raises:
-        UnknownYearError: no table ships for that year.
+        UnknownYearError: no table is known for that year.
     """
     entry = resources.files(__name__) / f"quotas-{year}.toml"
-    if not entry.is_file():
-        shipped = ", ".join(map(str, available_quota_years())) or "none"
-        raise UnknownYearError(f"no target table ships for {year}; tables ship for: {shipped}")
-    return QuotaTable.from_toml(entry.read_text(encoding="utf-8"), f"quotas-{year}.toml")
+    if entry.is_file():
+        return QuotaTable.from_toml(entry.read_text(encoding="utf-8"), f"quotas-{year}.toml")
+    plugged = _plugin_tables()[0]
+    if year in plugged:
+        return plugged[year]
+    known = sorted({*available_quota_years(), *plugged})
+    raise UnknownYearError(
+        f"no target table ships for {year}; tables ship for: {', '.join(map(str, known)) or 'none'}"
+    )

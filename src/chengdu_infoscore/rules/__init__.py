@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
+from collections.abc import Sequence
 from decimal import Decimal
 from importlib import resources
 from typing import Literal
@@ -30,11 +32,14 @@ __all__ = [
     "Channel",
     "Clause",
     "CommissionRule",
+    "Disqualification",
     "FalseReportRule",
+    "InstructionRule",
     "Level",
     "RuleSet",
     "Schedule",
     "SubmissionRule",
+    "Timeline",
     "Topic",
     "TopicSection",
     "available_rule_years",
@@ -113,11 +118,23 @@ class Category:
 
 @attrs.frozen
 class SubmissionRule:
-    """Points per submitted item, capped at ``cap_per_target`` × the unit's target a year."""
+    """Points per submitted item (上报), with a cap per unit.
+
+    The cap is ``cap_per_target`` × the unit's target, or the fixed ``cap``, per ``cap_period``
+    (``year`` or ``month``); no cap when both are ``None``.
+    """
 
     clause: str
     points: Decimal
     cap_per_target: Decimal | None
+    cap: Decimal | None = None
+    cap_period: str = "year"
+
+    def cap_for(self, target: int) -> Decimal | None:
+        """The cap of a unit with this target, or ``None``."""
+        if self.cap is not None:
+            return self.cap
+        return None if self.cap_per_target is None else self.cap_per_target * target
 
 
 @attrs.frozen
@@ -127,6 +144,49 @@ class CommissionRule:
     on_time: Award
     late: Award
     unanswered: Award
+
+
+@attrs.frozen
+class InstructionRule:
+    """Leaders' instructions (批示): points by leader level, once per item and level.
+
+    ``requires_adoption``: the item must first be adopted by an ``instruction_eligible`` channel.
+    """
+
+    levels: tuple[Level, ...]
+    default_level: str
+    requires_adoption: bool = True
+
+    @property
+    def clause(self) -> str:
+        """The clause of the default level."""
+        return self.level(self.default_level).clause  # type: ignore[union-attr]
+
+    @property
+    def points(self) -> Decimal:
+        """The points of the default level."""
+        return self.level(self.default_level).points  # type: ignore[union-attr]
+
+    def level(self, name: str) -> Level | None:
+        """The level written as ``name`` (key or label)."""
+        for level in self.levels:
+            if name in (level.key, level.label):
+                return level
+        return None
+
+
+@attrs.frozen
+class Disqualification:
+    """An outcome that is not points: the unit loses its eligibility for commendation (取消评先资格).
+
+    It applies when the unit has ``count`` or more events of ``kind`` (``missed``, ``late``,
+    ``error``, ``false_report``, ``unanswered`` commission), of ``category`` where given.
+    """
+
+    kind: str
+    count: int
+    reason: str
+    category: str | None = None
 
 
 @attrs.frozen
@@ -177,13 +237,28 @@ class RuleSet:
     channels: tuple[Channel, ...]
     submission: SubmissionRule
     commission: CommissionRule
-    instruction: Award
+    instruction: InstructionRule
     levels: tuple[Level, ...]
     categories: tuple[Category, ...]
-    error: Award
+    error: Schedule
     false_report: FalseReportRule
     excellent: Award
     topic_sections: tuple[TopicSection, ...]
+    #: ``sum`` (2007): an item adopted by several channels earns each; ``highest``: only the best.
+    combine: str = "sum"
+    #: The version this one adjusts; before this version's effective date, that one is in force.
+    base: str | None = None
+    #: Whether this version joins the default timeline of its years.
+    default: bool = True
+    disqualifications: tuple[Disqualification, ...] = ()
+    #: A floor under a unit's score (e.g. never below 0), with the clause its ledger line names.
+    floor: Award | None = None
+    #: Rule kinds added by plug-ins: ``(kind, settings)`` pairs, in the order written.
+    extensions: tuple[tuple[str, tuple[tuple[str, object], ...]], ...] = ()
+    #: Where the version comes from, e.g. ``shipped: ruleset-2007.toml`` or ``plugin: NAME``.
+    origin: str = ""
+    #: SHA-256 of the version's data text, for provenance.
+    digest: str = ""
     _lookup: dict[str, dict[str, object]] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
@@ -242,7 +317,11 @@ class RuleSet:
 
     @classmethod
     def from_toml(
-        cls, text: str, source: str = "<rule set>", topics: tuple[TopicSection, ...] | None = None
+        cls,
+        text: str,
+        source: str = "<rule set>",
+        topics: tuple[TopicSection, ...] | None = None,
+        origin: str = "",
     ) -> RuleSet:
         """Read and check a rule set from its TOML text.
 
@@ -250,14 +329,18 @@ class RuleSet:
             text: the rule set's TOML.
             source: a name for messages (usually the file name).
             topics: the key points, when the rule set names no topics file of its own.
+            origin: where the version comes from, for ``rules list`` and provenance.
 
         Raises:
             DataFileError: listing every problem, each with its key path.
         """
-        return _parse_ruleset(text, source, topics)
+        return _parse_ruleset(text, source, topics, origin or source)
 
 
-def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | None) -> RuleSet:
+_DISQUALIFYING = ("missed", "late", "error", "false_report", "unanswered")
+
+
+def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | None, origin: str) -> RuleSet:
     problems = Problems(source)
     root = Table(parse_toml(text, source), "", problems)
     head = root.table("ruleset") or Table({}, "ruleset", problems)
@@ -266,10 +349,14 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
     src = head.get("source", str, "")
     effective = head.get("effective", dt.date)
     end = head.get("end", dt.date, None, required=False)
+    base = head.get("base", str, None, required=False)
+    default = head.get("default", bool, True, required=False)
     topics_file = head.get("topics", str, None, required=False)
     head.done()
     if effective and end and end < effective:
         problems.add("ruleset.end", f"{end} is before the effective date {effective}")
+    if base is not None and base == rid:
+        problems.add("ruleset.base", f"a version cannot adjust itself ({base!r})")
 
     clauses: list[Clause] = []
     for c in root.tables("clauses"):
@@ -294,22 +381,60 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
         t.done()
         return a
 
-    target = root.table("target")
+    def amounts(t: Table, key: str) -> tuple[Decimal, ...]:
+        """A number, or a non-empty list of numbers taken by occurrence (the last repeats)."""
+        t.read.add(key)
+        raw = t.data.get(key)
+        path = t.key_path(key)
+        if isinstance(raw, int | Decimal) and not isinstance(raw, bool):
+            return (Decimal(raw),)
+        if not isinstance(raw, list) or not raw:
+            found = "nothing" if raw is None else repr(raw)
+            problems.add(path, f"expected a number or a non-empty list of numbers, found {found}")
+            return (Decimal(0),)
+        values = []
+        for i, v in enumerate(raw):
+            if isinstance(v, int | Decimal) and not isinstance(v, bool):
+                values.append(Decimal(v))
+            else:
+                problems.add(f"{path}[{i}]", f"expected a number, found {v!r}")
+        return tuple(values) or (Decimal(0),)
+
+    def schedule(t: Table | None) -> Schedule:
+        if t is None:
+            return Schedule("?", (Decimal(0),))
+        result = Schedule(clause_of(t), amounts(t, "points"))
+        t.done()
+        return result
+
+    def choice(t: Table, key: str, allowed: tuple[str, ...], default: str) -> str:
+        value = t.get(key, str, default, required=False)
+        if value not in allowed:
+            options = " or ".join(f'"{a}"' for a in allowed)
+            problems.add(t.key_path(key), f"expected {options}, found {value!r}")
+            return default
+        return str(value)
+
     target_count = "items"
+    target = root.table("target", required=False)
     if target is not None:
-        target_count = target.get("count", str, "items")
-        if target_count not in ("items", "adoptions"):
-            problems.add("target.count", f'expected "items" or "adoptions", found {target_count!r}')
+        target_count = choice(target, "count", ("items", "adoptions"), "items")
         target.done()
 
-    def keyed(name: str) -> list[tuple[str, Table]]:
-        t = root.table(name)
+    combine = "sum"
+    adoption = root.table("adoption", required=False)
+    if adoption is not None:
+        combine = choice(adoption, "combine", ("sum", "highest"), "sum")
+        adoption.done()
+
+    def keyed(name: str, required: bool = True) -> list[tuple[str, Table]]:
+        t = root.table(name, required=required)
         if t is None:
             return []
         t.read.update(t.data)
         if not t.data:
             problems.add(name, "expected at least one entry")
-        return [(k, Table(v, f"{name}.{k}", problems)) for k, v in t.data.items()]
+        return [(k, Table(v, f"{t.path}.{k}", problems)) for k, v in t.data.items()]
 
     channels: list[Channel] = []
     for key, t in keyed("channels"):
@@ -326,10 +451,20 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
         channels.append(ch)
 
     sub = root.table("submission") or Table({}, "submission", problems)
-    cap = sub.get("cap_per_target", Decimal, None, required=False)
-    if cap is not None and cap < 0:
-        problems.add("submission.cap_per_target", f"expected a number not below 0, found {cap}")
-    submission = SubmissionRule(clause_of(sub), sub.get("points", Decimal) or Decimal(0), cap)
+    per_target = sub.get("cap_per_target", Decimal, None, required=False)
+    fixed_cap = sub.get("cap", Decimal, None, required=False)
+    if per_target is not None and fixed_cap is not None:
+        problems.add("submission.cap", "give cap_per_target or cap, not both")
+    for value, key in ((per_target, "cap_per_target"), (fixed_cap, "cap")):
+        if value is not None and value < 0:
+            problems.add(f"submission.{key}", f"expected a number not below 0, found {value}")
+    submission = SubmissionRule(
+        clause_of(sub),
+        sub.get("points", Decimal) or Decimal(0),
+        per_target,
+        fixed_cap,
+        choice(sub, "cap_period", ("year", "month"), "year"),
+    )
     sub.done()
 
     com = root.table("commission") or Table({}, "commission", problems)
@@ -338,40 +473,39 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
     )
     com.done()
 
-    instruction = award(root.table("instruction"))
+    ins = root.table("instruction") or Table({}, "instruction", problems)
+    requires = bool(ins.get("requires_adoption", bool, True, required=False))
+    instruction_levels: list[Level] = []
+    if "levels" in ins.data:
+        for key, t in ((k, Table(v, f"instruction.levels.{k}", problems)) for k, v in _items(ins, "levels")):
+            instruction_levels.append(
+                Level(key, t.get("label", str) or key, clause_of(t), t.get("points", Decimal) or Decimal(0))
+            )
+            t.done()
+        default_level = ins.get("default_level", str, instruction_levels[0].key if instruction_levels else "")
+        if instruction_levels and not any(default_level == lv.key for lv in instruction_levels):
+            problems.add("instruction.default_level", f"{default_level!r} is not one of instruction.levels")
+    else:
+        single = Level("municipal", ins.get("label", str, "市级领导", required=False), clause_of(ins),
+                       ins.get("points", Decimal) or Decimal(0))  # fmt: skip
+        instruction_levels, default_level = [single], "municipal"
+    ins.done()
+    instruction = InstructionRule(tuple(instruction_levels), default_level, requires)
 
     levels: list[Level] = []
-    for key, t in keyed("levels"):
+    for key, t in keyed("levels", required=False):
         levels.append(
             Level(key, t.get("label", str) or key, clause_of(t), t.get("points", Decimal) or Decimal(0))
         )
         t.done()
 
-    def schedule(t: Table, key: str) -> Schedule:
-        sub_t = t.table(key)
-        if sub_t is None:
-            return Schedule("?", (Decimal(0),))
-        clause = clause_of(sub_t)
-        raw = sub_t.get("points", list, [])
-        amounts = []
-        for i, v in enumerate(raw):
-            if isinstance(v, int | Decimal) and not isinstance(v, bool):
-                amounts.append(Decimal(v))
-            else:
-                problems.add(f"{sub_t.key_path('points')}[{i}]", f"expected a number, found {v!r}")
-        if not raw:
-            problems.add(sub_t.key_path("points"), "expected a non-empty list of numbers")
-        sub_t.done()
-        return Schedule(clause, tuple(amounts) or (Decimal(0),))
-
     categories: list[Category] = []
     for key, t in keyed("categories"):
-        categories.append(
-            Category(key, t.get("label", str) or key, schedule(t, "missed"), schedule(t, "late"))
-        )
+        categories.append(Category(key, t.get("label", str) or key, schedule(t.table("missed")),
+                                   schedule(t.table("late"))))  # fmt: skip
         t.done()
 
-    error = award(root.table("error"))
+    error = schedule(root.table("error"))
     fr = root.table("false_report") or Table({}, "false_report", problems)
     false_report = FalseReportRule(
         clause_of(fr),
@@ -381,6 +515,46 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
     )
     fr.done()
     excellent = award(root.table("excellent"))
+
+    floor = None
+    score_t = root.table("score", required=False)
+    if score_t is not None:
+        floor_points = score_t.get("floor", Decimal, None, required=False)
+        floor_clause = score_t.get("floor_clause", str, None, required=floor_points is not None)
+        if floor_clause is not None and floor_clause not in known:
+            problems.add(
+                "score.floor_clause", f"names clause {floor_clause!r}, which [[clauses]] does not list"
+            )
+        if floor_points is not None:
+            floor = Award(floor_clause or "?", floor_points)
+        score_t.done()
+
+    disqualifications: list[Disqualification] = []
+    if "disqualification" in root.data:
+        for t in root.tables("disqualification"):
+            kind = choice(t, "when", _DISQUALIFYING, "false_report")
+            category = t.get("category", str, None, required=False)
+            count = t.get("count", int, 1, required=False)
+            reason = t.get("reason", str)
+            if category is not None and not any(category == c.key for c in categories):
+                problems.add(t.key_path("category"), f"{category!r} is not one of [categories]")
+            if count is not None and count < 1:
+                problems.add(t.key_path("count"), f"expected 1 or more, found {count}")
+            t.done()
+            disqualifications.append(Disqualification(kind, count or 1, reason or "", category))
+    else:
+        root.read.add("disqualification")
+
+    extensions: list[tuple[str, tuple[tuple[str, object], ...]]] = []
+    if "extensions" in root.data:
+        for t in root.tables("extensions"):
+            kind = t.get("kind", str)
+            t.read.update(t.data)
+            settings = tuple((k, v) for k, v in t.data.items() if k != "kind")
+            if kind is not None:
+                extensions.append((kind, settings))
+    else:
+        root.read.add("extensions")
     root.done()
 
     names: dict[str, str] = {}
@@ -417,7 +591,24 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
         false_report=false_report,
         excellent=excellent,
         topic_sections=sections or (),
+        combine=combine,
+        base=base,
+        default=bool(default),
+        disqualifications=tuple(disqualifications),
+        floor=floor,
+        extensions=tuple(extensions),
+        origin=origin,
+        digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )
+
+
+def _items(t: Table, key: str) -> list[tuple[str, object]]:
+    t.read.add(key)
+    value = t.data.get(key)
+    if not isinstance(value, dict) or not value:
+        t.problems.add(t.key_path(key), "expected a table with at least one entry")
+        return []
+    return list(value.items())
 
 
 def parse_topics(text: str, source: str) -> tuple[TopicSection, ...]:
@@ -483,4 +674,55 @@ def load_rules(year: int = 2007) -> RuleSet:
     if not entry.is_file():
         shipped = ", ".join(map(str, available_rule_years())) or "none"
         raise UnknownYearError(f"no rule set ships for {year}; rule sets ship for: {shipped}")
-    return RuleSet.from_toml(entry.read_text(encoding="utf-8"), f"ruleset-{year}.toml")
+    name = f"ruleset-{year}.toml"
+    return RuleSet.from_toml(entry.read_text(encoding="utf-8"), name, origin=f"shipped: {name}")
+
+
+@attrs.frozen
+class Timeline:
+    """Rule-set versions in force one after another.
+
+    Each version is in force from its effective date until the day before the next version's
+    effective date (or its own end, if earlier). An event is scored by the version in force on
+    its date; the year's counters (the submission cap, first and later deductions) run on across
+    a change of version.
+    """
+
+    versions: tuple[RuleSet, ...]
+
+    def __attrs_post_init__(self) -> None:
+        if not self.versions:
+            raise ValueError("a timeline needs at least one rule-set version")
+        ordered = tuple(sorted(self.versions, key=lambda v: (v.effective, v.id)))
+        object.__setattr__(self, "versions", ordered)
+
+    @property
+    def id(self) -> str:
+        """The versions' ids joined by ``+``, e.g. ``chengdu-2007+chengdu-2007-07``."""
+        return "+".join(v.id for v in self.versions)
+
+    def span(self, index: int) -> tuple[dt.date, dt.date | None]:
+        """The first and last day (``None``: open-ended) on which version ``index`` is in force."""
+        version = self.versions[index]
+        last = version.end
+        if index + 1 < len(self.versions):
+            cut = self.versions[index + 1].effective - dt.timedelta(days=1)
+            last = cut if last is None or cut < last else last
+        return version.effective, last
+
+    def at(self, day: dt.date) -> RuleSet | None:
+        """The version in force on ``day``, or ``None``."""
+        for index in range(len(self.versions) - 1, -1, -1):
+            first, last = self.span(index)
+            if first <= day:
+                return self.versions[index] if last is None or day <= last else None
+        return None
+
+    @classmethod
+    def of(cls, rules: RuleSet | Timeline | Sequence[RuleSet]) -> Timeline:
+        """A timeline of one version, of several, or the timeline itself."""
+        if isinstance(rules, Timeline):
+            return rules
+        if isinstance(rules, RuleSet):
+            return cls((rules,))
+        return cls(tuple(rules))
