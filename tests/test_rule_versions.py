@@ -27,7 +27,7 @@ BASE = (resources.files("chengdu_infoscore.rules") / "ruleset-2007.toml").read_t
 
 
 def variant(*edits: tuple[str, str], rid: str = "test-variant", append: str = "") -> RuleSet:
-    """The 2007 rule set with each ``(old, new)`` text edit made (each must apply once) and more TOML appended."""
+    """The 2007 rule set with each ``(old, new)`` edit made (each applies once) and ``append`` added."""
     text = BASE.replace('id = "chengdu-2007"', f'id = "{rid}"')
     for old, new in edits:
         assert 1 == text.count(old), old
@@ -62,7 +62,8 @@ def test_a_channel_can_be_repriced() -> None:
 def test_a_channel_can_be_added_and_count_toward_the_target() -> None:
     """A new channel 政务微信 (3 points, counts toward the target) is known by key and label."""
     rules = variant(
-        append='\n[channels.wechat]\nlabel = "政务微信"\nclause = "A3.1.3"\npoints = 3\ncounts_toward_target = true\n'
+        append='\n[channels.wechat]\nlabel = "政务微信"\nclause = "A3.1.3"\npoints = 3\n'
+        "counts_toward_target = true\n"
     )
     result = run(rules, *adoption_log(("政务微信", False))).unit("锦江区")
     assert (D("3.1"), 1) == (result.score, result.adopted)
@@ -107,7 +108,7 @@ def test_a_fixed_yearly_cap() -> None:
 
 
 def test_a_monthly_cap() -> None:
-    """cap 0.05 × target per month: 市粮食局 (target 5) earns at most 0.25 a month: 30 in March and 1 in April = 0.35."""
+    """cap 0.05 × target a month: 市粮食局 (target 5) earns 0.25 for 30 in March, 0.1 for 1 in April."""
     rules = variant(("cap_per_target = 0.5", 'cap_per_target = 0.05\ncap_period = "month"'))
     log = [Submitted(id=f"s{i:02d}", date="2007-03-01", unit="市粮食局", item=f"I{i}") for i in range(30)]
     log.append(Submitted(id="t", date="2007-04-01", unit="市粮食局", item="J"))
@@ -115,7 +116,7 @@ def test_a_monthly_cap() -> None:
 
 
 def test_instruction_bonuses_by_leader_level() -> None:
-    """Municipal 8, provincial 12, State Council 20: once per item and level; the default level is municipal."""
+    """Municipal 8, provincial 12, State Council 20: once per item and level; municipal by default."""
     old = '[instruction]\nclause = "A3.1.6"\npoints = 8'
     new = (
         '[instruction]\ndefault_level = "municipal"\n'
@@ -191,7 +192,8 @@ def test_disqualification_is_an_outcome_not_points() -> None:
     """A false report disqualifies from commendation; two missed important reports do too."""
     append = (
         '\n[[disqualification]]\nwhen = "false_report"\nreason = "上报虚假信息"\n'
-        '\n[[disqualification]]\nwhen = "missed"\ncategory = "important"\ncount = 2\nreason = "两次漏报重要信息"\n'
+        '\n[[disqualification]]\nwhen = "missed"\ncategory = "important"\ncount = 2\n'
+        'reason = "两次漏报重要信息"\n'
     )
     rules = variant(append=append)
     log = [
@@ -211,7 +213,7 @@ def test_disqualification_is_an_outcome_not_points() -> None:
 
 
 def test_a_floor_under_the_score_is_a_ledger_line() -> None:
-    """floor = 0: 金牛区's four missed reports (−14) become 0 through a ledger line of +14; the ledger still sums."""
+    """floor = 0: 金牛区's four misses (−14) become 0 by a ledger line of +14; the ledger still sums."""
     rules = variant(
         (
             '[[clauses]]\nid = "A3.3.1"',
