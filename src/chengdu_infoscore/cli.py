@@ -1,4 +1,5 @@
-"""The command line: ``chengdu-infoscore score | explain | validate | bulletin | quotas | demo | sample``.
+"""The command line: ``chengdu-infoscore score | explain | validate | bulletin | quotas | rules | compare |
+check | demo | sample``.
 
 Exit status: 0 on success; 2 when the input or the command has problems, each printed to
 standard error as ``FILE:LINE: event ID: reason``. No input, however malformed, gives a Python
@@ -13,12 +14,15 @@ import io
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
 from . import __version__
 from ._time import parse_date
 from .bulletins import monthly_bulletin, year_end_bulletin
 from .bulletins.render import bulletin_csv, bulletin_json, bulletin_markdown, bulletin_table
+from .checks import run_case
+from .compare import Comparison, compare, comparison_json
 from .engine import score
 from .exceptions import InfoscoreError
 from .periods import month_end
@@ -30,13 +34,16 @@ from .reports import (
     quotas_csv,
     quotas_json,
     quotas_table,
+    render_table,
     results_csv,
     results_json,
     results_table,
     to_json_text,
 )
-from .results import Results
-from .rules import load_rules
+from .results import Results, format_points
+from .rules import RuleSet, Timeline
+from .rules.describe import diff, rule_lines
+from .rules.registry import available_rule_sets, plugin_problems, rule_set, timeline_for
 from .sample import sample_year, write_jsonl
 
 __all__ = ["main"]
@@ -101,6 +108,12 @@ def _parser() -> argparse.ArgumentParser:
         )
         p.add_argument(
             "--year", type=int, help="the assessment year (default: the year of --as-of, else 2007)"
+        )
+        p.add_argument(
+            "--rules",
+            metavar="ID|FILE",
+            help="a rule-set version by id (see `rules list`) or a version's TOML file; it is in force from"
+            " its effective date, the versions it adjusts before (default: the year's default versions)",
         )
         p.add_argument(
             "--as-of",
@@ -176,6 +189,56 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--lang", choices=("zh", "en"), default="zh", help="headings: zh (default) or en")
     b.add_argument("--keep-going", action="store_true", help="report even when some events are rejected")
 
+    r = commands.add_parser(
+        "rules",
+        help="list, show and compare rule-set versions",
+        description="Rule-set versions: the library's own and those of installed plug-ins.",
+    )
+    rules_commands = r.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
+    rules_commands.add_parser(
+        "list",
+        help="every known version",
+        description="List every rule-set version: id, effective dates, what it adjusts, where it comes from."
+        " Plug-ins that failed to load are listed after, by name.",
+    )
+    show = rules_commands.add_parser(
+        "show", help="one version's clauses and figures", description="Show a version clause by clause."
+    )
+    show.add_argument("version", metavar="ID|FILE", help="a version id or a version's TOML file")
+    rdiff = rules_commands.add_parser(
+        "diff", help="what changed between two versions", description="What changed, clause by clause."
+    )
+    rdiff.add_argument("a", metavar="A", help="the earlier version (id or TOML file)")
+    rdiff.add_argument("b", metavar="B", help="the later version (id or TOML file)")
+
+    c = commands.add_parser(
+        "compare",
+        help="what-if: the same events under two rule-set versions",
+        description="Score the same events under two rule-set versions (each with the versions it adjusts"
+        " in force before it) and show every unit's score and rank in its group under both, and the"
+        " change attributed to clauses.",
+    )
+    c.add_argument("events", nargs="+", metavar="EVENTS", help="event logs (.jsonl or .csv)")
+    c.add_argument(
+        "--rules", action="append", required=True, metavar="ID|FILE", help="give it twice: A, then B"
+    )
+    c.add_argument("--year", type=int, help="the assessment year (default: the year of --as-of, else 2007)")
+    c.add_argument(
+        "--as-of", type=_date, metavar="DATE", help="count events up to DATE (default: 31 December)"
+    )
+    c.add_argument("--format", choices=("table", "json"), default="table", help="table (default) or json")
+    c.add_argument("--changed-only", action="store_true", help="list only units whose score or rank changed")
+    c.add_argument("--keep-going", action="store_true", help="compare even when some events are rejected")
+
+    k = commands.add_parser(
+        "check",
+        help="run golden cases against a rule set",
+        description="Run golden cases (directories with events.jsonl and expected.json, see docs/rulesets.md)"
+        " against a rule set, and list every figure that differs. Exit status 1 when a case fails.",
+    )
+    k.add_argument("cases", nargs="+", metavar="CASE", help="case directories")
+    k.add_argument("--rules", metavar="ID|FILE", help="the version to check (default: the cases' year's)")
+
     d = commands.add_parser(
         "demo",
         help="bulletins of the embedded sample year",
@@ -231,12 +294,84 @@ def _score(args: argparse.Namespace) -> tuple[Results, QuotaTable]:
     if args.as_of is not None and args.as_of.year != year:
         raise _Usage(f"--as-of {args.as_of} is outside --year {year}")
     quotas = load_quotas(year)
-    rules = load_rules(year)
+    rules = _timeline(args.rules) if args.rules else None
     read = read_events(args.events)
     results = score(
         read.events, rules=rules, quotas=quotas, year=year, as_of=args.as_of, rejected=read.rejections
     )
     return results, quotas
+
+
+def _version(spec: str) -> RuleSet:
+    """A version by id, or from a TOML file when ``spec`` names one."""
+    path = Path(spec)
+    if spec.endswith(".toml") and path.is_file():
+        return RuleSet.from_toml(path.read_text(encoding="utf-8"), spec, origin=f"file: {spec}")
+    return rule_set(spec)
+
+
+def _timeline(spec: str) -> Timeline:
+    version = _version(spec)
+    return timeline_for(version, extra=[version])
+
+
+def _rules_command(args: argparse.Namespace) -> int:
+    if args.rules_command == "list":
+        rows = []
+        for v in available_rule_sets():
+            ends = f"{v.end}" if v.end else "-"
+            rows.append([v.id, str(v.effective), ends, v.base or "-", "yes" if v.default else "no", v.origin])
+        _out(render_table(["id", "effective", "end", "adjusts", "default", "from"], rows, [False] * 6))
+        for problem in plugin_problems():
+            _err(f"{problem}\n")
+        return OK
+    if args.rules_command == "show":
+        v = _version(args.version)
+        head = f"{v.id} — {v.title}\n{v.source} · effective {v.effective}" + (f" to {v.end}" if v.end else "")
+        head += (f" · adjusts {v.base}" if v.base else "") + f" · {v.origin}\nsha256 {v.digest}\n"
+        parts = [head]
+        lines = rule_lines(v)
+        for clause in v.clauses:
+            parts.append(f"\n{clause.id}  {clause.section}\n  {clause.text}\n")
+            parts += [f"  - {x.what}: {x.value}\n" for x in lines if x.clause == clause.id]
+        others = [x for x in lines if x.clause == "-"]
+        if others:
+            parts.append("\nsettings\n")
+            parts += [f"  - {x.what}: {x.value}\n" for x in others]
+        _out("".join(parts))
+        return OK
+    a, b = _version(args.a), _version(args.b)
+    changes = diff(a, b)
+    rows = [[c.clause, c.what, c.before or "(none)", c.after or "(none)"] for c in changes]
+    _out(f"{a.id} → {b.id}: {len(changes)} change(s)\n")
+    if rows:
+        _out(render_table(["clause", "what", a.id, b.id], rows, [False] * 4))
+    return OK
+
+
+def _comparison_table(c: Comparison, changed_only: bool) -> str:
+    rows = []
+    for u in c.units:
+        if changed_only and not u.change and u.rank_a == u.rank_b:
+            continue
+        clauses = "; ".join(f"{clause} {'+' if p > 0 else ''}{format_points(p)}" for clause, p in u.clauses)
+        rows.append(
+            [
+                u.unit,
+                u.group,
+                format_points(u.score_a),
+                format_points(u.score_b),
+                ("+" if u.change > 0 else "") + format_points(u.change),
+                str(u.rank_a),
+                str(u.rank_b),
+                clauses,
+            ]
+        )
+    head = f"A = {c.a}\nB = {c.b}\nas of {c.as_of}\n\n"
+    right = [False, False, True, True, True, True, True, False]
+    return head + render_table(
+        ["unit", "group", "A", "B", "change", "rank A", "rank B", "by clause"], rows, right
+    )
 
 
 def _report_rejections(results: Results) -> None:
@@ -257,6 +392,49 @@ def run(argv: Sequence[str] | None = None) -> int:
             _out(quotas_table(table, args.lang))
         return OK
 
+    if args.command == "rules":
+        return _rules_command(args)
+    if args.command == "check":
+        rules = _timeline(args.rules) if args.rules else None
+        failed = 0
+        for case in args.cases:
+            outcome = run_case(case, rules)
+            failed += not outcome.passed
+            _out(
+                f"{'PASS' if outcome.passed else 'FAIL'} {case}"
+                + (f" — {outcome.description}\n" if outcome.description else "\n")
+            )
+            _out("".join(f"    {f}\n" for f in outcome.failures))
+        _out(f"{len(args.cases) - failed} passed, {failed} failed\n")
+        return 1 if failed else OK
+    if args.command == "compare":
+        if len(args.rules) != 2:
+            raise _Usage("compare needs --rules twice: the version A, then the version B")
+        year = args.year if args.year is not None else args.as_of.year if args.as_of is not None else 2007
+        quotas = load_quotas(year)
+        read = read_events(args.events)
+        runs = [
+            score(
+                read.events,
+                rules=_timeline(spec),
+                quotas=quotas,
+                year=year,
+                as_of=args.as_of,
+                rejected=read.rejections,
+            )
+            for spec in args.rules
+        ]
+        for results in runs:
+            if results.rejections:
+                _report_rejections(results)
+                if not args.keep_going:
+                    return PROBLEMS
+        comparison = compare(runs[0], runs[1], quotas)
+        if args.format == "json":
+            _out(to_json_text(comparison_json(comparison)))
+        else:
+            _out(_comparison_table(comparison, args.changed_only))
+        return OK
     if args.command == "sample":
         events = sample_year(args.seed)
         if args.out == "-":
@@ -272,7 +450,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         events = sample_year(args.seed)
         year, month = args.month
         quotas = load_quotas(year)
-        results = score(events, quotas=quotas, rules=load_rules(year), year=year)
+        results = score(events, quotas=quotas, year=year)
         render = bulletin_markdown if args.format == "markdown" else bulletin_table
         rule = "\n" if args.format == "markdown" else "\n" + "=" * 72 + "\n\n"
         _out(render(monthly_bulletin(results, quotas, month), args.lang) + rule)

@@ -486,8 +486,12 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
         if instruction_levels and not any(default_level == lv.key for lv in instruction_levels):
             problems.add("instruction.default_level", f"{default_level!r} is not one of instruction.levels")
     else:
-        single = Level("municipal", ins.get("label", str, "市级领导", required=False), clause_of(ins),
-                       ins.get("points", Decimal) or Decimal(0))  # fmt: skip
+        single = Level(
+            "municipal",
+            ins.get("label", str, "市级领导", required=False),
+            clause_of(ins),
+            ins.get("points", Decimal) or Decimal(0),
+        )
         instruction_levels, default_level = [single], "municipal"
     ins.done()
     instruction = InstructionRule(tuple(instruction_levels), default_level, requires)
@@ -501,8 +505,9 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
 
     categories: list[Category] = []
     for key, t in keyed("categories"):
-        categories.append(Category(key, t.get("label", str) or key, schedule(t.table("missed")),
-                                   schedule(t.table("late"))))  # fmt: skip
+        categories.append(
+            Category(key, t.get("label", str) or key, schedule(t.table("missed")), schedule(t.table("late")))
+        )
         t.done()
 
     error = schedule(root.table("error"))
