@@ -198,7 +198,7 @@ def test_tables_markdown_and_csv() -> None:
     assert bulletin_table(b, "en").startswith("Government information bulletin, 2007-06\n")
     markdown = bulletin_markdown(b)
     headings = [line for line in markdown.splitlines() if line.startswith("## ")]
-    assert (10, "| 排名 | 单位 | 任务数 |") == (len(headings), markdown.split("\n\n")[3][:17])
+    assert (11, "| 排名 | 单位 | 任务数 |") == (len(headings), markdown.split("\n\n")[3][:17])
     lines = bulletin_csv(b).splitlines()
     assert ("\ufeffgroup,rank,unit,label,target", 119) == (lines[0][:29], len(lines))
 
@@ -266,3 +266,22 @@ def test_sample_command_writes_the_sample_year(tmp_path: Path) -> None:
     assert (0, (), len(sample_year())) == (done.returncode, read.rejections, len(read.events))
     assert results_json(score(sample_year()))["units"] == results_json(score(read.events))["units"]
     assert out.read_bytes() == cli("sample", "--out", "-").stdout
+
+
+def test_a_disqualified_unit_is_passed_over_for_commendation() -> None:
+    """Under a version that disqualifies after a false report, the best district is named but not commended."""
+    from importlib import resources
+
+    from chengdu_infoscore import FoundFalse, RuleSet
+
+    text = (resources.files("chengdu_infoscore.rules") / "ruleset-2007.toml").read_text(encoding="utf-8")
+    rules = RuleSet.from_toml(
+        text + '\n[[disqualification]]\nwhen = "false_report"\nreason = "上报虚假信息"\n'
+    )
+    log = [*small_log(), FoundFalse(id="z", date="2007-09-01", item="Q2")]
+    b = year_end_bulletin(score(log, rules=rules), QUOTAS, top=2)
+    # 青羊区: 6.2 − 30 = −23.8, last of its group, and barred anyway; 锦江区 (4.1) leads.
+    assert ((("青羊区", ("上报虚假信息",)),), ["锦江区", "武侯区"]) == (
+        b.disqualified,
+        [r.unit.name for r in dict(b.commended)["district"]],
+    )

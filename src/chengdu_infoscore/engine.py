@@ -38,6 +38,7 @@ from .events import (
     SelectedExcellent,
     Submitted,
 )
+from .provenance import Provenance, RuleStamp, events_digest, library_version, quotas_digest
 from .quotas import QuotaTable, Unit, load_quotas
 from .results import CommissionStatus, LedgerLine, Rejection, Results, UnitResult, format_points
 from .rules import RuleSet, Timeline
@@ -514,6 +515,7 @@ def score(
 
     rejections: list[Rejection] = list(rejected)
     read = len(rejections)
+    events = list(events)
     # Resolve every event once, then group by id: identical content is a repeat, different
     # content makes every event of that id an error (which copy is right is not ours to guess).
     by_id: dict[str, list[tuple[Event, tuple[Event, RuleSet] | str]]] = {}
@@ -565,8 +567,21 @@ def score(
         )
         for u in quotas
     )
+    digest, count = events_digest(events, sorted(r.reason for r in rejected))
+    provenance = Provenance(
+        library=library_version(),
+        rules=tuple(
+            RuleStamp(v.id, v.digest, v.origin, *timeline.span(i)) for i, v in enumerate(timeline.versions)
+        ),
+        targets_year=quotas.year,
+        targets_digest=quotas_digest(quotas),
+        events_digest=digest,
+        events=count,
+        as_of=as_of,
+    )
     rejections.sort(key=lambda r: (_where_tuple(r.origin), r.event or ""))
     return Results(
+        provenance=provenance,
         year=year,
         as_of=as_of,
         rules=timeline.id,

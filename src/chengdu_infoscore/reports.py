@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
+from .provenance import Provenance
 from .quotas import QuotaTable
 from .results import Rejection, Results, UnitResult, format_points
 
@@ -110,6 +111,7 @@ def unit_json(u: UnitResult) -> dict[str, Any]:
             }
             for c in u.commissions
         ],
+        "disqualified": list(u.disqualified),
     }
 
 
@@ -128,7 +130,15 @@ def results_json(results: Results) -> dict[str, Any]:
         },
         "units": [unit_json(u) for u in results.units],
         "rejections": [rejection_json(r) for r in results.rejections],
+        "provenance": provenance_json(results.provenance),
     }
+
+
+def provenance_json(provenance: Provenance | None) -> dict[str, Any] | None:
+    """Provenance in JSON, with its stamp."""
+    if provenance is None:
+        return None
+    return {"stamp": provenance.stamp, **provenance.as_json()}
 
 
 def results_csv(results: Results) -> str:
@@ -233,6 +243,8 @@ def results_table(results: Results, quotas: QuotaTable, lang: str = "zh") -> str
     if results.rejections:
         parts.append(f"\n{len(results.rejections)} event(s) rejected and not counted:\n")
         parts += [f"  {r}\n" for r in results.rejections]
+    if results.provenance is not None:
+        parts.append(f"\n{results.provenance.line()}\n")
     return "".join(parts)
 
 
@@ -262,6 +274,7 @@ def ledger_json(result: UnitResult, results: Results) -> dict[str, Any]:
     """A unit's figures and its whole ledger."""
     data = {"year": results.year, "as_of": results.as_of.isoformat(), "rules": results.rules}
     data.update(unit_json(result))
+    data["provenance"] = provenance_json(results.provenance)
     data["ledger"] = [
         {
             "date": line.date.isoformat(),

@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 import attrs
 
 from .events import Origin
+from .provenance import Provenance
 from .quotas import Unit
 
 __all__ = ["CommissionStatus", "LedgerLine", "Rejection", "Results", "UnitResult", "format_points"]
@@ -185,6 +186,7 @@ class Results:
         counted: events that were counted.
         repeats: repeats of an identical event (same id, same content), counted once.
         after_as_of: valid events dated after ``as_of``, which do not count yet.
+        provenance: what the result was computed from.
     """
 
     year: int
@@ -196,6 +198,8 @@ class Results:
     counted: int
     repeats: int
     after_as_of: int
+    #: What the result was computed from (library, rule-set versions, target table, events).
+    provenance: Provenance | None = None
 
     def unit(self, name: str) -> UnitResult:
         """The result of the unit with this canonical name.

@@ -16,6 +16,7 @@ import datetime as dt
 import attrs
 
 from ..periods import Figures, PeriodResults, UnitPeriods, month_end, periods
+from ..provenance import Provenance
 from ..quotas import Group, QuotaTable, Unit
 from ..results import Results
 
@@ -121,6 +122,7 @@ class MonthlyBulletin:
     pending: tuple[CommissionNotice, ...]
     overdue: tuple[CommissionNotice, ...]
     excellent: tuple[ExcellentItem, ...]
+    provenance: Provenance | None = None
 
 
 @attrs.frozen
@@ -144,6 +146,9 @@ class YearEndBulletin:
     not_completed: tuple[BulletinRow, ...]
     commended: tuple[tuple[str, tuple[BulletinRow, ...]], ...]
     top: int
+    #: Units the rule set bars from commendation (取消评先资格), with the reasons; never commended.
+    disqualified: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    provenance: Provenance | None = None
 
 
 def _ranked(quotas: QuotaTable, table: PeriodResults, month: int) -> tuple[GroupTable, ...]:
@@ -223,6 +228,7 @@ def monthly_bulletin(results: Results, quotas: QuotaTable, month: int) -> Monthl
         pending=tuple(sorted(pending, key=lambda n: (n.due, n.unit, n.commission))),
         overdue=tuple(sorted(overdue, key=lambda n: (n.due, n.unit, n.commission))),
         excellent=tuple(sorted(excellent, key=lambda x: (x.date, x.unit, x.item))),
+        provenance=results.provenance,
     )
 
 
@@ -239,6 +245,7 @@ def year_end_bulletin(results: Results, quotas: QuotaTable, top: int = 3) -> Yea
     _check(results, quotas, 12)
     table = periods(results)
     groups = _ranked(quotas, table, 12)
+    disqualified = {u.unit.name: u.disqualified for u in results.units}
     order = {u.name: i for i, u in enumerate(quotas.units)}
     rows = sorted((row for g in groups for row in g.rows), key=lambda r: order[r.unit.name])
     return YearEndBulletin(
@@ -249,6 +256,10 @@ def year_end_bulletin(results: Results, quotas: QuotaTable, top: int = 3) -> Yea
         city=table.city(12)[1],
         completed=tuple(r for r in rows if r.completed),
         not_completed=tuple(r for r in rows if not r.completed),
-        commended=tuple((g.group.key, g.rows[:top]) for g in groups),
+        commended=tuple(
+            (g.group.key, tuple(r for r in g.rows if not disqualified.get(r.unit.name))[:top]) for g in groups
+        ),
         top=top,
+        disqualified=tuple((name, reasons) for name, reasons in disqualified.items() if reasons),
+        provenance=results.provenance,
     )

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..periods import Figures
-from ..reports import BOM, render_table
+from ..reports import BOM, provenance_json, render_table
 from ..results import format_points
 from . import BulletinRow, CommissionNotice, GroupTable, MonthlyBulletin, YearEndBulletin
 
@@ -67,6 +67,8 @@ _WORDS: dict[str, dict[str, str]] = {
         "not_completed": "未完成全年目标任务的单位",
         "commended": "拟表彰先进单位(各组综合得分前{top}名)",
         "commission": "约稿",
+        "disqualified": "取消评先资格的单位",
+        "provenance": "数据来源",
         "issued": "下达",
         "due": "截止",
         "date": "日期",
@@ -119,6 +121,8 @@ _WORDS: dict[str, dict[str, str]] = {
         "not_completed": "Units that did not complete their target",
         "commended": "Proposed for commendation (top {top} of each group by score)",
         "commission": "commission",
+        "disqualified": "Units barred from commendation",
+        "provenance": "Provenance",
         "issued": "issued",
         "due": "due",
         "date": "date",
@@ -333,12 +337,21 @@ def _year_end_doc(b: YearEndBulletin, w: dict[str, str]) -> _Doc:
         named = ", ".join(f"{r.rank}. {r.unit.label} ({format_points(r.cumulative.points)})" for r in rows)
         lines.append(f"{label}: {named or w['none']}")
     doc.items(w["commended"].format(top=b.top), lines, w["none"])
+    if b.disqualified:
+        doc.items(
+            w["disqualified"],
+            [f"{name}: {'; '.join(reasons)}" for name, reasons in b.disqualified],
+            w["none"],
+        )
     return doc
 
 
 def _doc(b: Bulletin, lang: str) -> _Doc:
     w = _WORDS[lang]
-    return _monthly_doc(b, w) if isinstance(b, MonthlyBulletin) else _year_end_doc(b, w)
+    doc = _monthly_doc(b, w) if isinstance(b, MonthlyBulletin) else _year_end_doc(b, w)
+    if b.provenance is not None:
+        doc.items(w["provenance"], [b.provenance.line()], w["none"])
+    return doc
 
 
 def bulletin_table(b: Bulletin, lang: str = "zh") -> str:
@@ -425,6 +438,7 @@ def bulletin_json(b: Bulletin) -> dict[str, Any]:
                 {"date": x.date.isoformat(), "unit": x.unit, "item": x.item, "event": x.event}
                 for x in b.excellent
             ],
+            "provenance": provenance_json(b.provenance),
         }
     return {
         "bulletin": "year_end",
@@ -437,6 +451,8 @@ def bulletin_json(b: Bulletin) -> dict[str, Any]:
         "not_completed": [{"unit": r.unit.name, "shortfall": r.shortfall} for r in b.not_completed],
         "top": b.top,
         "commended": {key: [r.unit.name for r in rows] for key, rows in b.commended},
+        "disqualified": {name: list(reasons) for name, reasons in b.disqualified},
+        "provenance": provenance_json(b.provenance),
     }
 
 

@@ -1,0 +1,129 @@
+"""Provenance: what a result was computed from, so that anyone can tell two results apart or alike.
+
+Every result carries the library's version, each rule-set version used (with a digest of its
+data and where it came from), the target table with its digest, a digest of the event log that
+does not depend on the order of its lines, and the as-of date. The same inputs always give the
+same stamp; a changed figure in any input changes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+import attrs
+
+from .events import Event
+from .quotas import QuotaTable
+
+__all__ = ["Provenance", "RuleStamp", "events_digest", "library_version", "quotas_digest"]
+
+
+def library_version() -> str:
+    """The installed version of chengdu-infoscore."""
+    try:
+        return version("chengdu-infoscore")
+    except PackageNotFoundError:  # pragma: no cover - running from a tree that is not installed
+        return "0+unknown"
+
+
+@attrs.frozen
+class RuleStamp:
+    """One rule-set version used: its id, the SHA-256 of its data, where it came from, when in force."""
+
+    id: str
+    digest: str
+    origin: str
+    effective: dt.date
+    end: dt.date | None
+
+
+@attrs.frozen
+class Provenance:
+    """What a result was computed from."""
+
+    library: str
+    rules: tuple[RuleStamp, ...]
+    targets_year: int
+    targets_digest: str
+    events_digest: str
+    events: int
+    as_of: dt.date
+
+    @property
+    def stamp(self) -> str:
+        """One SHA-256 over everything above: equal stamps, equal inputs."""
+        return hashlib.sha256(json.dumps(self.as_json(), sort_keys=True).encode("utf-8")).hexdigest()
+
+    def as_json(self) -> dict[str, Any]:
+        """The provenance as JSON values."""
+        return {
+            "library": self.library,
+            "rules": [
+                {
+                    "id": r.id,
+                    "sha256": r.digest,
+                    "origin": r.origin,
+                    "effective": r.effective.isoformat(),
+                    "end": None if r.end is None else r.end.isoformat(),
+                }
+                for r in self.rules
+            ],
+            "targets": {"year": self.targets_year, "sha256": self.targets_digest},
+            "events": {"count": self.events, "sha256": self.events_digest},
+            "as_of": self.as_of.isoformat(),
+        }
+
+    def line(self) -> str:
+        """One line for people, with shortened digests."""
+        rules = ", ".join(f"{r.id} ({r.digest[:12]})" for r in self.rules)
+        return (
+            f"chengdu_infoscore {self.library} · rules {rules} · targets {self.targets_year}"
+            f" ({self.targets_digest[:12]}) · {self.events} events ({self.events_digest[:12]})"
+            f" · as of {self.as_of} · stamp {self.stamp[:16]}"
+        )
+
+
+def _record(event: Event) -> dict[str, Any]:
+    record: dict[str, Any] = {"type": type(event).kind}
+    for field in attrs.fields(type(event)):
+        if field.name == "origin":
+            continue
+        value = getattr(event, field.name)
+        if value is None:
+            continue
+        record[field.name] = value.isoformat() if isinstance(value, dt.date) else value
+    return record
+
+
+def events_digest(events: Iterable[Event], rejected_reasons: Iterable[str] = ()) -> tuple[str, int]:
+    """A SHA-256 of the events as written, independent of their order, and how many there were.
+
+    Records that were rejected while reading count by their reason, so that a log with a broken
+    line does not digest like the same log without it.
+    """
+    digests = [
+        hashlib.sha256(json.dumps(_record(e), sort_keys=True, ensure_ascii=False).encode("utf-8")).digest()
+        for e in events
+    ]
+    digests += [hashlib.sha256(("rejected:" + r).encode("utf-8")).digest() for r in rejected_reasons]
+    digests.sort()
+    total = hashlib.sha256()
+    for d in digests:
+        total.update(d)
+    return total.hexdigest(), len(digests)
+
+
+def quotas_digest(table: QuotaTable) -> str:
+    """A SHA-256 of a target table's content: every unit, group, target, label and alias."""
+    data = {
+        "year": table.year,
+        "groups": [[g.key, g.label, g.basis] for g in table.groups],
+        "units": [[u.name, u.label, u.group, u.basis, u.target, list(u.aliases)] for u in table.units],
+        "prefixes": [list(p) for p in table.prefixes],
+    }
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
