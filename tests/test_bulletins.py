@@ -269,7 +269,7 @@ def test_sample_command_writes_the_sample_year(tmp_path: Path) -> None:
 
 
 def test_a_disqualified_unit_is_passed_over_for_commendation() -> None:
-    """Under a version that disqualifies after a false report, the best district is named but not commended."""
+    """Under a version that bars units after a false report, a barred unit is listed and never commended."""
     from importlib import resources
 
     from chengdu_infoscore import FoundFalse, RuleSet
