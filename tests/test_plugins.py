@@ -186,3 +186,32 @@ def test_an_uninstalled_rule_kind_is_a_clear_error() -> None:
     version = RuleSet.from_toml(text + '\n[[extensions]]\nkind = "no-such-kind"\n', "x.toml")
     with pytest.raises(InfoscoreError, match="rule kind 'no-such-kind', which no installed plug-in provides"):
         score([], rules=version, as_of=dt.date(2007, 1, 31))
+
+
+def test_a_plugin_can_register_a_target_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A table registered through chengdu_infoscore.quotas serves its year like a shipped one."""
+    import chengdu_infoscore.quotas as quotas_module
+    from chengdu_infoscore import QuotaTable
+
+    table = QuotaTable.from_toml(
+        'year = 2031\n[[groups]]\nkey = "district"\nlabel = "区"\nbasis = "adopted"\n'
+        '[[groups.units]]\nname = "锦江区"\nlabel = "锦江区"\ntarget = 7\n',
+        "plugged.toml",
+    )
+
+    class FakeEntryPoint:
+        name = "tables-2031"
+
+        def load(self) -> object:
+            return lambda: [table]
+
+    monkeypatch.setattr(quotas_module.metadata, "entry_points", lambda group: [FakeEntryPoint()])
+    quotas_module._plugin_tables.cache_clear()
+    quotas_module.load_quotas.cache_clear()
+    try:
+        found = quotas_module.load_quotas(2031)
+    finally:
+        monkeypatch.undo()
+        quotas_module._plugin_tables.cache_clear()
+        quotas_module.load_quotas.cache_clear()
+    assert (2031, 7) == (found.year, found.unit("锦江区").target)

@@ -287,11 +287,17 @@ def test_counters_run_on_across_a_change_of_version() -> None:
 
 
 def test_an_event_no_version_covers_is_rejected() -> None:
-    """With only the July version, a June event is rejected with the reason."""
-    results = run(JULY, Submitted(id="s", date="2007-06-01", unit="锦江区", item="A"))
+    """With a timeline of the July version alone, a June event is rejected with the reason."""
+    results = run(Timeline((JULY,)), Submitted(id="s", date="2007-06-01", unit="锦江区", item="A"))
     assert ["dated 2007-06-01, when no rule-set version of test-2007-07 is in force"] == [
         r.reason for r in results.rejections
     ]
+
+
+def test_a_version_given_alone_brings_the_versions_it_adjusts() -> None:
+    """score(rules=the July version) scores June by chengdu-2007, which the July version adjusts."""
+    results = run(JULY, *adoption_log(("zwxx", False)))
+    assert ("chengdu-2007+test-2007-07", D("4.1")) == (results.rules, results.unit("锦江区").score)
 
 
 def test_a_version_ending_early_leaves_a_gap() -> None:

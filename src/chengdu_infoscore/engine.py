@@ -42,7 +42,7 @@ from .provenance import Provenance, RuleStamp, events_digest, library_version, q
 from .quotas import QuotaTable, Unit, load_quotas
 from .results import CommissionStatus, LedgerLine, Rejection, Results, UnitResult, format_points
 from .rules import RuleSet, Timeline
-from .rules.registry import RuleKind, default_timeline, rule_kind
+from .rules.registry import RuleKind, default_timeline, rule_kind, timeline_for
 
 __all__ = ["score"]
 
@@ -486,8 +486,9 @@ def score(
 
     Args:
         events: the events, in any order; repeats of an identical event count once.
-        rules: a rule-set version, or a :class:`~.rules.Timeline` of versions; by default the
-            year's default timeline (the library's own versions and installed plug-ins').
+        rules: a rule-set version (with the versions it adjusts, its ``base`` chain, in force
+            before it), or a :class:`~.rules.Timeline` of versions; by default the year's default
+            timeline (the library's own versions and installed plug-ins').
         quotas: the target table; by default the one for ``year``.
         year: the assessment year; by default the year of ``as_of``, else of ``quotas``, else 2007.
         as_of: count only events dated on or before it; by default 31 December of ``year``.
@@ -511,7 +512,12 @@ def score(
     quotas = load_quotas(year) if quotas is None else quotas
     if quotas.year != year:
         raise ValueError(f"the target table is for {quotas.year}, not the assessment year {year}")
-    timeline = default_timeline(year) if rules is None else Timeline.of(rules)
+    if rules is None:
+        timeline = default_timeline(year)
+    elif isinstance(rules, RuleSet) and rules.base is not None:
+        timeline = timeline_for(rules, extra=[rules])  # the versions it adjusts are in force before it
+    else:
+        timeline = Timeline.of(rules)
 
     rejections: list[Rejection] = list(rejected)
     read = len(rejections)
