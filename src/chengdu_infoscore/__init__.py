@@ -39,6 +39,7 @@ from .events import (
     ReportedLate,
     SelectedExcellent,
     Submitted,
+    event_record,
 )
 from .exceptions import (
     DataFileError,
@@ -52,7 +53,7 @@ from .quotas import Group, QuotaTable, Unit, load_quotas
 from .readers import ReadResult, parse_csv, parse_jsonl, parse_record, read_events
 from .results import CommissionStatus, LedgerLine, Rejection, Results, UnitResult, format_points
 from .rules import RuleSet, load_rules, load_topics
-from .sample import event_record, sample_year, write_jsonl
+from .sample import sample_year, write_jsonl
 
 try:
     __version__ = version("chengdu-infoscore")

@@ -34,6 +34,7 @@ __all__ = [
     "ReportedLate",
     "SelectedExcellent",
     "Submitted",
+    "event_record",
 ]
 
 
@@ -220,6 +221,26 @@ class SelectedExcellent(Event):
     kind: ClassVar[str] = "excellent"
     item: str = _text_field("item")
     unit: str | None = _optional_field("unit")
+
+
+def event_record(event: Event) -> dict[str, object]:
+    """One event as a record of the event-log form (events.md).
+
+    Keys are ``id``, ``type`` and ``date`` first, then the event's own fields in their order;
+    absent fields are left out, ``picture`` appears only when true, and dates are ISO text.
+
+    >>> event_record(Adopted(id="e2", date="2007-03-07", item="JJ-0001", channel="zwyw"))
+    {'id': 'e2', 'type': 'adopted', 'date': '2007-03-07', 'item': 'JJ-0001', 'channel': 'zwyw'}
+    """
+    record: dict[str, object] = {"id": event.id, "type": type(event).kind, "date": event.date.isoformat()}
+    for field in attrs.fields(type(event)):
+        if field.name in ("id", "date", "origin"):
+            continue
+        value = getattr(event, field.name)
+        if value is None or value is False:
+            continue
+        record[field.name] = value.isoformat() if isinstance(value, dt.date) else value
+    return record
 
 
 #: The event types by their ``type`` key in the event-log form.

@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from .events import Event
+from .events import Event, event_record
 from .quotas import QuotaTable
 
 __all__ = ["Provenance", "RuleStamp", "events_digest", "library_version", "quotas_digest"]
@@ -88,18 +88,6 @@ class Provenance:
         )
 
 
-def _record(event: Event) -> dict[str, Any]:
-    record: dict[str, Any] = {"type": type(event).kind}
-    for field in attrs.fields(type(event)):
-        if field.name == "origin":
-            continue
-        value = getattr(event, field.name)
-        if value is None:
-            continue
-        record[field.name] = value.isoformat() if isinstance(value, dt.date) else value
-    return record
-
-
 def events_digest(events: Iterable[Event], rejected_reasons: Iterable[str] = ()) -> tuple[str, int]:
     """A SHA-256 of the events as written, independent of their order, and how many there were.
 
@@ -107,7 +95,9 @@ def events_digest(events: Iterable[Event], rejected_reasons: Iterable[str] = ())
     line does not digest like the same log without it.
     """
     digests = [
-        hashlib.sha256(json.dumps(_record(e), sort_keys=True, ensure_ascii=False).encode("utf-8")).digest()
+        hashlib.sha256(
+            json.dumps(event_record(e), sort_keys=True, ensure_ascii=False).encode("utf-8")
+        ).digest()
         for e in events
     ]
     digests += [hashlib.sha256(("rejected:" + r).encode("utf-8")).digest() for r in rejected_reasons]

@@ -44,6 +44,7 @@ from .events import (
     ReportedLate,
     SelectedExcellent,
     Submitted,
+    event_record,
 )
 from .quotas import QuotaTable, Unit, load_quotas
 from .rules import Category, Channel, Level, RuleSet, load_rules
@@ -549,26 +550,6 @@ class _Sampler:
 
 
 # -- the event-log form -------------------------------------------------------------------------
-
-
-def event_record(event: Event) -> dict[str, object]:
-    """One event as a record of the event-log form (events.md).
-
-    Keys are ``id``, ``type`` and ``date`` first, then the event's own fields in their order;
-    absent fields are left out, ``picture`` appears only when true, and dates are ISO text.
-
-    >>> event_record(Adopted(id="e2", date="2007-03-07", item="JJ-0001", channel="zwyw"))
-    {'id': 'e2', 'type': 'adopted', 'date': '2007-03-07', 'item': 'JJ-0001', 'channel': 'zwyw'}
-    """
-    record: dict[str, object] = {"id": event.id, "type": type(event).kind, "date": event.date.isoformat()}
-    for field in attrs.fields(type(event)):
-        if field.name in ("id", "date", "origin"):
-            continue
-        value = getattr(event, field.name)
-        if value is None or value is False:
-            continue
-        record[field.name] = value.isoformat() if isinstance(value, dt.date) else value
-    return record
 
 
 def write_jsonl(events: Iterable[Event], out: TextIO) -> int:
