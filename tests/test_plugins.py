@@ -165,12 +165,14 @@ def test_a_broken_plugin_is_reported_by_name_and_does_not_stop_the_others(
 
     monkeypatch.setattr(registry, "_entry_points", with_broken)
     registry._plugins.cache_clear()
+    registry._available.cache_clear()
     try:
         problems = registry.plugin_problems()
         ids = [v.id for v in registry.available_rule_sets()]
     finally:
         monkeypatch.undo()
         registry._plugins.cache_clear()
+        registry._available.cache_clear()
     assert (["broken-example"], True, True) == (
         [p.name for p in problems],
         "ModuleNotFoundError" in str(problems[0]),

@@ -325,3 +325,47 @@ def test_malformed_versions_say_where_and_what(edit: tuple[str, str], words: str
 
     with pytest.raises(DataFileError, match=words.replace("[", r"\[").replace("(", r"\(")):
         variant(edit)
+
+
+HIGHEST_FROM_JULY = variant(
+    ("effective = 2007-01-01", 'effective = 2007-07-01\nbase = "chengdu-2007"'),
+    rid="highest-2007-07",
+    append='\n[adoption]\ncombine = "highest"\n',
+)
+
+
+def test_highest_counts_adoptions_made_under_an_earlier_version() -> None:
+    """政务信息 (4) in June under 2007 rules, 政务要闻 (4) in July under "highest": the second adds 0."""
+    log = [*adoption_log(("zwxx", False)), Adopted(id="a9", date="2007-07-05", item="I", channel="zwyw")]
+    assert D("4.1") == run(HIGHEST_FROM_JULY, *log).unit("锦江区").score
+
+
+def test_a_monthly_cap_counts_the_month_before_a_change_of_version() -> None:
+    """A monthly cap from 15 March counts 1–14 March too: 市粮食局 has 0.25 by then and earns 0 more."""
+    monthly = variant(
+        ("effective = 2007-01-01", 'effective = 2007-03-15\nbase = "chengdu-2007"'),
+        ("cap_per_target = 0.5", 'cap_per_target = 0.05\ncap_period = "month"'),
+        rid="monthly-2007-03",
+    )
+    log = [Submitted(id=f"s{i}", date="2007-03-01", unit="市粮食局", item=f"A{i}") for i in range(3)]
+    log += [Submitted(id=f"t{i}", date="2007-03-20", unit="市粮食局", item=f"B{i}") for i in range(3)]
+    assert D("0.3") == run(monthly, *log).unit("市粮食局").score
+
+
+@pytest.mark.parametrize(
+    ("append", "words"),
+    [
+        ("\n[score]\nfloor = 0\n", "score.floor_clause: missing"),
+        ('\n[[disqualification]]\nreason = "x"\n', "disqualification[0].when: missing"),
+        (
+            '\n[[disqualification]]\nwhen = "error"\ncategory = "important"\nreason = "x"\n',
+            "only a missed or late rule has a category",
+        ),
+    ],
+)
+def test_incomplete_outcomes_are_refused(append: str, words: str) -> None:
+    """A floor without its clause, a disqualification without `when`, a category on an error rule: refused."""
+    from chengdu_infoscore import DataFileError
+
+    with pytest.raises(DataFileError, match=words.replace("[", r"\[")):
+        variant(append=append)

@@ -38,6 +38,7 @@ from .events import (
     SelectedExcellent,
     Submitted,
 )
+from .exceptions import PluginError
 from .provenance import Provenance, RuleStamp, events_digest, library_version, quotas_digest
 from .quotas import QuotaTable, Unit, load_quotas
 from .results import CommissionStatus, LedgerLine, Rejection, Results, UnitResult, format_points
@@ -167,10 +168,12 @@ class _Fold:
         clauses = {c.id for c in self.rules.clauses}
         rules_id = self.rules.id
 
+        item = self.items.get(getattr(event, "item", None) or "")
+
         def book(clause: str, points: Decimal, reason: str) -> None:
             if clause not in clauses:
-                raise ValueError(f"a plug-in rule of {rules_id!r} booked under unknown clause {clause!r}")
-            self.book(unit, event, clause, Decimal(points), reason)
+                raise PluginError(f"a plug-in rule of {rules_id!r} booked under unknown clause {clause!r}")
+            self.book(unit, event, clause, Decimal(points), reason, item=item)
 
         return book
 
@@ -235,7 +238,8 @@ class _Fold:
         tally.submitted += 1
         rule = self.rules.submission
         cap = rule.cap_for(unit.target)
-        period: object = event.date.month if rule.cap_period == "month" else "year"
+        month = event.date.month
+        period: object = month if rule.cap_period == "month" else "year"
         earned = tally.submission_points.get(period, _ZERO)
         points = rule.points
         reason = f"submitted item {event.item}"
@@ -244,9 +248,9 @@ class _Fold:
             reason += (
                 f" ({'monthly' if period != 'year' else 'yearly'} cap of {format_points(cap)} points reached)"
             )
-        tally.submission_points[period] = earned + points
-        if period != "year":  # the year's total runs on too, for a later version with a yearly cap
-            tally.submission_points["year"] = tally.submission_points.get("year", _ZERO) + points
+        # Both counts run on whatever this version's period, for a later version with the other one.
+        tally.submission_points["year"] = tally.submission_points.get("year", _ZERO) + points
+        tally.submission_points[month] = tally.submission_points.get(month, _ZERO) + points
         section = event.topic.split(".", 1)[0] if event.topic else None
         self.book(unit, event, rule.clause, points, reason, item=item, tally="submitted", key=section)
         if commission is not None:
@@ -257,8 +261,9 @@ class _Fold:
                 self.book(unit, event, outcomes.on_time.clause, outcomes.on_time.points, reason, item=item)
             else:
                 reason = f"commission {event.commission} due {due} answered late, on {event.date}"
-                late = outcomes.late
-                self.book(unit, event, late.clause, late.points, reason, day=due + dt.timedelta(days=1))
+                booked = due + dt.timedelta(days=1)  # booked, and scored, as an unanswered one would be
+                late = (self.timeline.at(booked) or self.rules).commission.late
+                self.book(unit, event, late.clause, late.points, reason, day=booked)
 
     def adopted(self, event: Adopted) -> None:
         item = self.item_of(event)
@@ -277,13 +282,15 @@ class _Fold:
         picture = " with picture" if event.picture and channel.picture_points is not None else ""
         points = channel.award(event.picture)
         reason = f"item {event.item} adopted by {channel.label}{picture}"
+        best = item.best
+        item.best = max(best, points)  # kept under every version, for a later "highest" one
         if self.rules.combine == "highest":
             # Only the best adoption of an item counts: book what it adds over the best so far.
-            gain = max(points - item.best, _ZERO)
+            gain = max(points - best, _ZERO)
             if gain < points:
-                best = format_points(item.best)
-                reason += f" (only the highest adoption counts: +{format_points(gain)} over {best})"
-            item.best = max(item.best, points)
+                reason += (
+                    f" (only the highest adoption counts: +{format_points(gain)} over {format_points(best)})"
+                )
             points = gain
         self.plus(item, event, channel.clause, points, reason, tally)
 
@@ -384,7 +391,7 @@ class _Fold:
         self.tallies[item.unit.name].excellent += 1
         rule = self.rules.excellent
         reason = f"item {event.item} selected as excellent"
-        self.book(item.unit, event, rule.clause, rule.points, reason, tally="excellent")
+        self.book(item.unit, event, rule.clause, rule.points, reason, item=item, tally="excellent")
 
     # -- the end of the run ---------------------------------------------------------------------
 

@@ -49,6 +49,10 @@ class UnknownYearError(InfoscoreError, LookupError):
     """No shipped data (target table or rule set) covers the year asked for."""
 
 
+class PluginError(InfoscoreError, RuntimeError):
+    """A plug-in misbehaved: its rule kind is missing, refused its settings, or booked wrongly."""
+
+
 class UnknownRuleSetError(InfoscoreError, LookupError):
     """No known rule-set version has the id asked for."""
 

@@ -45,6 +45,7 @@ __all__ = [
     "available_rule_years",
     "load_rules",
     "load_topics",
+    "parse_topics",
 ]
 
 
@@ -525,7 +526,9 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
     score_t = root.table("score", required=False)
     if score_t is not None:
         floor_points = score_t.get("floor", Decimal, None, required=False)
-        floor_clause = score_t.get("floor_clause", str, None, required=floor_points is not None)
+        floor_clause = score_t.get("floor_clause", str, None, required=False)
+        if floor_points is not None and floor_clause is None:
+            problems.add("score.floor_clause", "missing; a floor needs the clause its ledger line names")
         if floor_clause is not None and floor_clause not in known:
             problems.add(
                 "score.floor_clause", f"names clause {floor_clause!r}, which [[clauses]] does not list"
@@ -537,12 +540,21 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
     disqualifications: list[Disqualification] = []
     if "disqualification" in root.data:
         for t in root.tables("disqualification"):
-            kind = choice(t, "when", _DISQUALIFYING, "false_report")
+            when = t.get("when", str)
+            kind = choice(t, "when", _DISQUALIFYING, "false_report") if when is not None else "false_report"
             category = t.get("category", str, None, required=False)
             count = t.get("count", int, 1, required=False)
             reason = t.get("reason", str)
-            if category is not None and not any(category == c.key for c in categories):
-                problems.add(t.key_path("category"), f"{category!r} is not one of [categories]")
+            if category is not None:
+                found = next((c for c in categories if category in (c.key, c.label)), None)
+                if kind not in ("missed", "late"):
+                    problems.add(
+                        t.key_path("category"), f"only a missed or late rule has a category, not {kind!r}"
+                    )
+                elif found is None:
+                    problems.add(t.key_path("category"), f"{category!r} is not one of [categories]")
+                else:
+                    category = found.key
             if count is not None and count < 1:
                 problems.add(t.key_path("count"), f"expected 1 or more, found {count}")
             t.done()
@@ -563,11 +575,16 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
     root.done()
 
     names: dict[str, str] = {}
-    for kind, values in (("channel", channels), ("level", levels), ("category", categories)):
+    for kind, table, values in (
+        ("channel", "channels", channels),
+        ("level", "levels", levels),
+        ("category", "categories", categories),
+        ("leader level", "instruction.levels", instruction_levels),
+    ):
         for v in values:
             for n in {v.key, v.label}:
                 if names.setdefault(f"{kind}:{n}", v.key) != v.key:
-                    problems.add(f"{kind}s.{v.key}", f"the name {n!r} is already used by another {kind}")
+                    problems.add(f"{table}.{v.key}", f"the name {n!r} is already used by another {kind}")
 
     sections = topics
     if topics_file is not None:

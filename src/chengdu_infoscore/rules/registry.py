@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 import attrs
 
-from ..exceptions import InfoscoreError, UnknownRuleSetError, UnknownYearError
+from ..exceptions import InfoscoreError, PluginError, UnknownRuleSetError, UnknownYearError
 from . import RuleSet, Timeline, available_rule_years, load_rules
 
 __all__ = [
@@ -69,13 +69,20 @@ def _plugins() -> tuple[tuple[RuleSet, ...], tuple[PluginProblem, ...]]:
     problems: list[PluginProblem] = []
     for ep in _entry_points(RULESETS_GROUP):
         try:
-            provided = ep.load()()
-            for item in provided:
+            given = []
+            for item in ep.load()():
                 if not isinstance(item, RuleSet):
                     raise TypeError(f"it gave {type(item).__name__}, not a RuleSet")
-                versions.append(attrs.evolve(item, origin=f"plug-in: {ep.name} ({ep.value})"))
-        except Exception as exc:  # a broken plug-in must not stop the others
+                given.append(attrs.evolve(item, origin=f"plug-in: {ep.name} ({ep.value})"))
+        except Exception as exc:  # a broken plug-in must not stop the others, nor half-load
             problems.append(PluginProblem(RULESETS_GROUP, ep.name, f"{type(exc).__name__}: {exc}"))
+            continue
+        versions += given
+    for ep in _entry_points(RULE_KINDS_GROUP):
+        try:
+            ep.load()
+        except Exception as exc:
+            problems.append(PluginProblem(RULE_KINDS_GROUP, ep.name, f"{type(exc).__name__}: {exc}"))
     return tuple(versions), tuple(problems)
 
 
@@ -83,25 +90,32 @@ def plugin_problems() -> tuple[PluginProblem, ...]:
     """Every plug-in that could not be loaded, rule sets and target tables alike."""
     from ..quotas import quota_plugin_problems
 
-    return _plugins()[1] + quota_plugin_problems()
+    return _plugins()[1] + _available()[1] + quota_plugin_problems()
 
 
 def available_rule_sets() -> tuple[RuleSet, ...]:
-    """Every known version: the library's own, then the plug-ins', by effective date and id.
+    """Every known version, by effective date and id.
 
-    Raises:
-        InfoscoreError: two versions share an id.
+    The library's own come first; a plug-in version whose id is already taken is left out and
+    reported in :func:`plugin_problems`.
     """
+    return _available()[0]
+
+
+@functools.cache
+def _available() -> tuple[tuple[RuleSet, ...], tuple[PluginProblem, ...]]:
     shipped = [load_rules(year) for year in available_rule_years()]
-    found = shipped + list(_plugins()[0])
     seen: dict[str, RuleSet] = {}
-    for version in found:
+    clashes: list[PluginProblem] = []
+    for version in shipped + list(_plugins()[0]):
         other = seen.setdefault(version.id, version)
         if other is not version and other.digest != version.digest:
-            raise InfoscoreError(
-                f"two rule-set versions have the id {version.id!r}: {other.origin} and {version.origin}"
+            clashes.append(
+                PluginProblem(
+                    RULESETS_GROUP, version.origin, f"the id {version.id!r} is taken by {other.origin}"
+                )
             )
-    return tuple(sorted(seen.values(), key=lambda v: (v.effective, v.id)))
+    return tuple(sorted(seen.values(), key=lambda v: (v.effective, v.id))), tuple(clashes)
 
 
 def rule_set(rid: str) -> RuleSet:
@@ -164,14 +178,14 @@ def rule_kind(kind: str, settings: Mapping[str, object], version: RuleSet) -> Ru
     """
     ep = _kinds().get(kind)
     if ep is None:
-        raise InfoscoreError(
+        raise PluginError(
             f"rule set {version.id!r} uses the rule kind {kind!r}, which no installed plug-in provides"
             f" (entry-point group {RULE_KINDS_GROUP})"
         )
     try:
         built: RuleKind = ep.load()(dict(settings), version)
     except Exception as exc:
-        raise InfoscoreError(
+        raise PluginError(
             f"rule kind {kind!r} of rule set {version.id!r}: {type(exc).__name__}: {exc}"
         ) from exc
     return built
