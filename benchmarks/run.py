@@ -1,0 +1,139 @@
+"""Benchmark: scoring large logs, as ratios to a parse-only baseline measured in the same run.
+
+    python benchmarks/run.py              # 100 000 and 1 000 000 events
+    python benchmarks/run.py --sizes 100000
+
+For each size it writes a realistic log (copies of the sample year under distinct ids) as JSON
+Lines, then measures, each in a fresh process so that peak memory is its own:
+
+- baseline: read the file and ``json.loads`` every line, nothing more;
+- score: ``chengdu-infoscore score FILE --format json`` end to end (read, check, fold, render);
+- engine: ``score()`` alone on events already read;
+- bulletins: read, one fold, and the twelve monthly bulletins (as JSON).
+
+It prints seconds, the ratio to the baseline and the peak resident memory of each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import attrs
+
+_TASKS = ("baseline", "score", "engine", "bulletins")
+
+
+def write_log(path: Path, size: int) -> int:
+    """Write ``size`` events: copies of the sample year, each copy's ids, items and commissions prefixed."""
+    from chengdu_infoscore import sample_year, write_jsonl
+
+    written = 0
+    copy = 0
+    with path.open("w", encoding="utf-8") as out:
+        while written < size:
+            prefix = f"c{copy}-"
+            events = []
+            for e in sample_year(seed=2007 + copy):
+                changes = {"id": prefix + e.id}
+                for field in ("item", "commission"):
+                    if getattr(e, field, None) is not None:
+                        changes[field] = prefix + getattr(e, field)
+                events.append(attrs.evolve(e, **changes))
+            events = events[: size - written]
+            written += write_jsonl(events, out)
+            copy += 1
+    return written
+
+
+def run_task(task: str, path: str) -> None:
+    """Run one task in this process and print its time and peak memory as JSON."""
+    start = time.perf_counter()
+    if task == "baseline":
+        with open(path, "rb") as f:
+            for line in f:
+                json.loads(line)
+    elif task == "score":
+        from chengdu_infoscore.cli import main
+
+        with open(os.devnull, "w") as sink:
+            saved, sys.stdout = sys.stdout, sink
+            try:
+                main(["score", path, "--format", "json"])
+            finally:
+                sys.stdout = saved
+    elif task == "engine":
+        from chengdu_infoscore import read_events, score
+
+        read = read_events([path])
+        start = time.perf_counter()
+        score(read.events)
+    elif task == "bulletins":
+        from chengdu_infoscore import load_quotas, monthly_bulletin, read_events, score
+        from chengdu_infoscore.bulletins.render import bulletin_json
+        from chengdu_infoscore.reports import to_json_text
+
+        read = read_events([path])
+        results = score(read.events, rejected=read.rejections)
+        quotas = load_quotas(2007)
+        for month in range(1, 13):
+            to_json_text(bulletin_json(monthly_bulletin(results, quotas, month)))
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kilobytes on Linux
+    print(json.dumps({"task": task, "seconds": seconds, "peak": peak}))
+
+
+def measure(task: str, path: Path) -> dict[str, float]:
+    done = subprocess.run(
+        [sys.executable, __file__, "--task", task, str(path)], capture_output=True, text=True, check=True
+    )
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--task", choices=_TASKS, help=argparse.SUPPRESS)
+    parser.add_argument("path", nargs="?", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.task:
+        run_task(args.task, args.path)
+        return
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}"
+    )
+    times: dict[int, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in args.sizes:
+            path = Path(tmp) / f"log-{size}.jsonl"
+            n = write_log(path, size)
+            rows = {task: measure(task, path) for task in _TASKS}
+            base = rows["baseline"]["seconds"]
+            times[size] = {task: row["seconds"] for task, row in rows.items()}
+            print(f"\n{n} events ({path.stat().st_size / 1e6:.0f} MB)")
+            print(f"{'task':<10} {'seconds':>8} {'× baseline':>11} {'peak MB':>8}")
+            for task, row in rows.items():
+                print(
+                    f"{task:<10} {row['seconds']:8.2f} {row['seconds'] / base:11.2f} {row['peak'] / 1e6:8.0f}"
+                )
+            print(f"bulletins ÷ score: {rows['bulletins']['seconds'] / rows['score']['seconds']:.2f}")
+        if len(times) >= 2:
+            small, large = sorted(times)[0], sorted(times)[-1]
+            factor = large / small
+            for task in ("score", "engine"):
+                ratio = times[large][task] / times[small][task]
+                print(f"{task}: {factor:.0f}× the events took {ratio:.1f}× the time")
+
+
+if __name__ == "__main__":
+    main()
