@@ -24,7 +24,7 @@ from .bulletins import (
     monthly_bulletin,
     year_end_bulletin,
 )
-from .engine import score
+from .engine import Scorer, score
 from .events import (
     EVENT_TYPES,
     Adopted,
@@ -93,6 +93,7 @@ __all__ = [
     "ReportedLate",
     "Results",
     "RuleSet",
+    "Scorer",
     "SelectedExcellent",
     "Submitted",
     "Unit",

@@ -39,13 +39,22 @@ from .events import (
     Submitted,
 )
 from .exceptions import PluginError
-from .provenance import Provenance, RuleStamp, events_digest, library_version, quotas_digest
+from .provenance import (
+    Provenance,
+    RuleStamp,
+    combine,
+    event_fingerprint,
+    events_digest,
+    library_version,
+    quotas_digest,
+    rejection_fingerprint,
+)
 from .quotas import QuotaTable, Unit, load_quotas
 from .results import CommissionStatus, LedgerLine, Rejection, Results, UnitResult, format_points
 from .rules import RuleSet, Timeline
 from .rules.registry import RuleKind, default_timeline, rule_kind, timeline_for
 
-__all__ = ["score"]
+__all__ = ["Scorer", "score"]
 
 _ZERO = Decimal(0)
 _PHASE: dict[type[Event], int] = {Commissioned: 0, Submitted: 1, Adopted: 2}
@@ -480,6 +489,104 @@ def _known(found: Any, what: str, name: str, rules: RuleSet, values: Iterable[An
     return str(found.key)
 
 
+def _setup(
+    rules: RuleSet | Timeline | None, quotas: QuotaTable | None, year: int | None, as_of: dt.date | None
+) -> tuple[Timeline, QuotaTable, int, dt.date]:
+    """Decide once: the timeline, the target table, the year and the as-of date of a run."""
+    if year is None:
+        year = as_of.year if as_of is not None else quotas.year if quotas is not None else 2007
+    if as_of is None:
+        as_of = dt.date(year, 12, 31)
+    if as_of.year != year:
+        raise ValueError(f"the as-of date {as_of} is outside the assessment year {year}")
+    quotas = load_quotas(year) if quotas is None else quotas
+    if quotas.year != year:
+        raise ValueError(f"the target table is for {quotas.year}, not the assessment year {year}")
+    if rules is None:
+        timeline = default_timeline(year)
+    elif isinstance(rules, RuleSet) and rules.base is not None:
+        timeline = timeline_for(rules, extra=[rules])  # the versions it adjusts are in force before it
+    else:
+        timeline = Timeline.of(rules)
+    return timeline, quotas, year, as_of
+
+
+_Resolved = tuple[Event, RuleSet] | str
+
+
+def _prepare(event: Event, timeline: Timeline, quotas: QuotaTable, year: int) -> _Resolved:
+    try:
+        return _resolve(event, timeline, quotas, year)
+    except _Rejected as exc:
+        return str(exc)
+
+
+def _conflict(eid: str, copies: list[tuple[Event, _Resolved]]) -> list[Rejection] | None:
+    """Every copy rejected when copies of one id differ in content; ``None`` when they agree."""
+    keys = {e if isinstance(r, str) else r[0] for e, r in copies}
+    if len(keys) == 1:
+        return None
+    places = ", ".join(sorted({e.where for e, _ in copies}))
+    reason = f"the id {eid!r} is used by different events (at {places})"
+    return [Rejection(e.origin, eid, reason) for e, _ in copies]
+
+
+class _Folded:
+    """What folding a set of events gave: every unit's tallies, commissions and the rejections."""
+
+    def __init__(
+        self, timeline: Timeline, quotas: QuotaTable, counted: list[tuple[Event, RuleSet]], as_of: dt.date
+    ) -> None:
+        counted.sort(key=lambda pair: _order(pair[0]))
+        self.fold = fold = _Fold(timeline, quotas)
+        self.rejections: list[Rejection] = []
+        self.ok = 0
+        for event, version in counted:
+            try:
+                fold.run(event, version)
+                self.ok += 1
+            except _Rejected as exc:
+                self.rejections.append(Rejection(event.origin, event.id, str(exc)))
+        self.commissions = fold.close(as_of)
+
+
+class _Shape:
+    """What the results of one timeline share: clause ids, categories, the closing version."""
+
+    def __init__(self, timeline: Timeline, as_of: dt.date) -> None:
+        self.closing = timeline.at(as_of) or timeline.versions[-1]
+        self.clause_ids = list(dict.fromkeys(c.id for v in timeline.versions for c in v.clauses))
+        self.categories = list(dict.fromkeys(c.key for v in timeline.versions for c in v.categories))
+        self.as_of = as_of
+
+    def unit(self, unit: Unit, folded: _Folded) -> UnitResult:
+        return _unit_result(
+            unit,
+            folded.fold.tallies[unit.name],
+            self.closing,
+            self.clause_ids,
+            self.categories,
+            folded.commissions.get(unit.name, ()),
+            self.as_of,
+        )
+
+
+def _provenance(
+    timeline: Timeline, quotas: QuotaTable, digest: str, count: int, as_of: dt.date
+) -> Provenance:
+    return Provenance(
+        library=library_version(),
+        rules=tuple(
+            RuleStamp(v.id, v.digest, v.origin, *timeline.span(i)) for i, v in enumerate(timeline.versions)
+        ),
+        targets_year=quotas.year,
+        targets_digest=quotas_digest(quotas),
+        events_digest=digest,
+        events=count,
+        as_of=as_of,
+    )
+
+
 def score(
     events: Iterable[Event],
     *,
@@ -510,46 +617,26 @@ def score(
         UnknownYearError: no data is known for ``year`` and none was given.
         InfoscoreError: a version uses a plug-in rule kind that is not installed.
     """
-    if year is None:
-        year = as_of.year if as_of is not None else quotas.year if quotas is not None else 2007
-    if as_of is None:
-        as_of = dt.date(year, 12, 31)
-    if as_of.year != year:
-        raise ValueError(f"the as-of date {as_of} is outside the assessment year {year}")
-    quotas = load_quotas(year) if quotas is None else quotas
-    if quotas.year != year:
-        raise ValueError(f"the target table is for {quotas.year}, not the assessment year {year}")
-    if rules is None:
-        timeline = default_timeline(year)
-    elif isinstance(rules, RuleSet) and rules.base is not None:
-        timeline = timeline_for(rules, extra=[rules])  # the versions it adjusts are in force before it
-    else:
-        timeline = Timeline.of(rules)
-
+    timeline, quotas, year, as_of = _setup(rules, quotas, year, as_of)
+    rejected = list(rejected)
     rejections: list[Rejection] = list(rejected)
     read = len(rejections)
     events = list(events)
     # Resolve every event once, then group by id: identical content is a repeat, different
     # content makes every event of that id an error (which copy is right is not ours to guess).
-    by_id: dict[str, list[tuple[Event, tuple[Event, RuleSet] | str]]] = {}
+    by_id: dict[str, list[tuple[Event, _Resolved]]] = {}
     for event in events:
         read += 1
-        try:
-            resolved: tuple[Event, RuleSet] | str = _resolve(event, timeline, quotas, year)
-        except _Rejected as exc:
-            resolved = str(exc)
-        by_id.setdefault(event.id, []).append((event, resolved))
+        by_id.setdefault(event.id, []).append((event, _prepare(event, timeline, quotas, year)))
 
     counted: list[tuple[Event, RuleSet]] = []
     repeats = after = 0
     for eid, copies in by_id.items():
         first_event, first = copies[0]
         if len(copies) > 1:
-            keys = {e if isinstance(r, str) else r[0] for e, r in copies}
-            if len(keys) > 1:
-                places = ", ".join(sorted({e.where for e, _ in copies}))
-                reason = f"the id {eid!r} is used by different events (at {places})"
-                rejections += [Rejection(e.origin, eid, reason) for e, _ in copies]
+            conflict = _conflict(eid, copies)
+            if conflict is not None:
+                rejections += conflict
                 continue
             repeats += len(copies) - 1
             first_event, first = min(copies, key=lambda c: _where_key(c[0]))
@@ -559,49 +646,21 @@ def score(
             after += 1
         else:
             counted.append(first)
-    counted.sort(key=lambda pair: _order(pair[0]))
 
-    fold = _Fold(timeline, quotas)
-    ok = 0
-    for event, version in counted:
-        try:
-            fold.run(event, version)
-            ok += 1
-        except _Rejected as exc:
-            rejections.append(Rejection(event.origin, event.id, str(exc)))
-    commissions = fold.close(as_of)
-    closing = timeline.at(as_of) or timeline.versions[-1]
-
-    clause_ids = list(dict.fromkeys(c.id for v in timeline.versions for c in v.clauses))
-    categories = list(dict.fromkeys(c.key for v in timeline.versions for c in v.categories))
-    units = tuple(
-        _unit_result(
-            u, fold.tallies[u.name], closing, clause_ids, categories, commissions.get(u.name, ()), as_of
-        )
-        for u in quotas
-    )
-    digest, count = events_digest(events, sorted(r.reason for r in rejected))
-    provenance = Provenance(
-        library=library_version(),
-        rules=tuple(
-            RuleStamp(v.id, v.digest, v.origin, *timeline.span(i)) for i, v in enumerate(timeline.versions)
-        ),
-        targets_year=quotas.year,
-        targets_digest=quotas_digest(quotas),
-        events_digest=digest,
-        events=count,
-        as_of=as_of,
-    )
+    folded = _Folded(timeline, quotas, counted, as_of)
+    rejections += folded.rejections
+    shape = _Shape(timeline, as_of)
+    digest, count = events_digest(events, [r.reason for r in rejected])
     rejections.sort(key=lambda r: (_where_tuple(r.origin), r.event or ""))
     return Results(
-        provenance=provenance,
+        provenance=_provenance(timeline, quotas, digest, count, as_of),
         year=year,
         as_of=as_of,
         rules=timeline.id,
-        units=units,
+        units=tuple(shape.unit(u, folded) for u in quotas),
         rejections=tuple(rejections),
         read=read,
-        counted=ok,
+        counted=folded.ok,
         repeats=repeats,
         after_as_of=after,
     )
@@ -666,3 +725,190 @@ def _unit_result(
         commissions=tuple(commissions),
         disqualified=_disqualified(tally, rules),
     )
+
+
+class Scorer:
+    """Incremental scoring: an engine state that takes events as they arrive and gives updated results.
+
+    Events interact only through a unit (its caps and counts), an item or a commission; the
+    scorer keeps the events in clusters joined by those links (usually one cluster a unit) and,
+    when results are asked for, folds again only the clusters that received events since — an
+    event dated before everything already seen re-folds its unit, not the log. The results are
+    exactly those of :func:`score` on all events received so far.
+
+    >>> from chengdu_infoscore import Submitted, Missed
+    >>> scorer = Scorer()
+    >>> scorer.add([Submitted(id="e1", date="2007-03-01", unit="锦江区", item="J1")])
+    >>> scorer.results().unit("锦江区").score
+    Decimal('0.1')
+    >>> scorer.add([Missed(id="e2", date="2007-01-05", unit="青羊区", category="work_dynamic")])
+    >>> scorer.results().unit("青羊区").score, scorer.refolded
+    (Decimal('-2'), ('青羊区',))
+    """
+
+    def __init__(
+        self,
+        *,
+        rules: RuleSet | Timeline | None = None,
+        quotas: QuotaTable | None = None,
+        year: int | None = None,
+    ) -> None:
+        self._timeline, self._quotas, self._year, _ = _setup(rules, quotas, year, None)
+        self._copies: dict[str, list[tuple[Event, _Resolved]]] = {}
+        self._reader: list[Rejection] = []
+        self._parent: dict[str, str] = {}
+        self._members: dict[str, set[str]] = {}
+        self._dirty: set[str] = set()
+        self._cache: dict[str, tuple[_Folded, int]] = {}
+        self._as_of: dt.date | None = None
+        self._prints = 0
+        self._count = 0
+        #: The units whose clusters the last call of :meth:`results` folded again.
+        self.refolded: tuple[str, ...] = ()
+
+    # -- clusters: a union-find over "u:UNIT", "i:ITEM" and "c:COMMISSION" ----------------------
+
+    def _find(self, key: str) -> str:
+        parent = self._parent.setdefault(key, key)
+        while parent != key:
+            grand = self._parent[parent]
+            self._parent[key] = grand
+            key, parent = parent, grand
+        return key
+
+    def _union(self, a: str, b: str) -> str:
+        ra, rb = self._find(a), self._find(b)
+        if ra == rb:
+            return ra
+        if len(self._members.get(ra, ())) < len(self._members.get(rb, ())):
+            ra, rb = rb, ra
+        self._parent[rb] = ra
+        self._members.setdefault(ra, set()).update(self._members.pop(rb, set()))
+        for root in (ra, rb):
+            self._cache.pop(root, None)
+            self._dirty.discard(root)
+        self._dirty.add(ra)
+        return ra
+
+    @staticmethod
+    def _links(event: Event) -> list[str]:
+        keys = []
+        for prefix, field in (("u:", "unit"), ("i:", "item"), ("c:", "commission")):
+            value = getattr(event, field, None)
+            if value is not None:
+                keys.append(prefix + value)
+        return keys
+
+    def _place(self, eid: str, event: Event) -> None:
+        keys = self._links(event)
+        root = self._find(keys[0])
+        for key in keys[1:]:
+            root = self._union(root, key)
+        self._members.setdefault(root, set()).add(eid)
+        self._cache.pop(root, None)
+        self._dirty.add(root)
+
+    def _unplace(self, eid: str, event: Event) -> None:
+        root = self._find(self._links(event)[0])
+        self._members.get(root, set()).discard(eid)
+        self._cache.pop(root, None)
+        self._dirty.add(root)
+
+    # -- the public side ------------------------------------------------------------------------
+
+    def add(self, events: Iterable[Event], rejected: Iterable[Rejection] = ()) -> None:
+        """Take newly arrived events (and records a reader rejected), in any order."""
+        for r in rejected:
+            self._reader.append(r)
+            self._prints += rejection_fingerprint(r.reason)
+            self._count += 1
+        for event in events:
+            self._prints += event_fingerprint(event)
+            self._count += 1
+            resolved = _prepare(event, self._timeline, self._quotas, self._year)
+            copies = self._copies.setdefault(event.id, [])
+            before = _state(event.id, copies)
+            copies.append((event, resolved))
+            after = _state(event.id, copies)
+            if before is not None and not isinstance(before, str) and after is not before:
+                self._unplace(event.id, before[0])
+            if after is not None and not isinstance(after, str) and after is not before:
+                self._place(event.id, after[0])
+
+    def results(self, as_of: dt.date | None = None) -> Results:
+        """The results of every event received so far, as of a date (default: 31 December).
+
+        Raises:
+            ValueError: ``as_of`` is outside the year.
+        """
+        as_of = dt.date(self._year, 12, 31) if as_of is None else as_of
+        if as_of.year != self._year:
+            raise ValueError(f"the as-of date {as_of} is outside the assessment year {self._year}")
+        if as_of != self._as_of:
+            self._cache.clear()
+            self._dirty = {self._find(k) for k in self._members}
+            self._as_of = as_of
+        dirty = {self._find(r) for r in self._dirty}
+        for root in dirty:
+            counted: list[tuple[Event, RuleSet]] = []
+            later = 0
+            for eid in self._members.get(root, ()):
+                state = _state(eid, self._copies[eid])
+                assert state is not None and not isinstance(state, str)
+                if state[0].date > as_of:
+                    later += 1
+                else:
+                    counted.append(state)
+            self._cache[root] = (_Folded(self._timeline, self._quotas, counted, as_of), later)
+        self._dirty.clear()
+        self.refolded = tuple(
+            u.name
+            for u in self._quotas
+            if "u:" + u.name in self._parent and self._find("u:" + u.name) in dirty
+        )
+
+        shape = _Shape(self._timeline, as_of)
+        empty = _Folded(self._timeline, self._quotas, [], as_of)
+        units = []
+        for unit in self._quotas:
+            key = "u:" + unit.name
+            cached = self._cache.get(self._find(key)) if key in self._parent else None
+            units.append(shape.unit(unit, cached[0] if cached else empty))
+        rejections = list(self._reader)
+        repeats = 0
+        for eid, copies in self._copies.items():
+            conflict = _conflict(eid, copies) if len(copies) > 1 else None
+            if conflict is not None:
+                rejections += conflict
+                continue
+            repeats += len(copies) - 1
+            state = _state(eid, copies)
+            if isinstance(state, str):
+                first = min(copies, key=lambda c: _where_key(c[0]))[0]
+                rejections.append(Rejection(first.origin, eid, state))
+        for folded, _ in self._cache.values():
+            rejections += folded.rejections
+        rejections.sort(key=lambda r: (_where_tuple(r.origin), r.event or ""))
+        return Results(
+            provenance=_provenance(
+                self._timeline, self._quotas, f"{combine([self._prints]):064x}", self._count, as_of
+            ),
+            year=self._year,
+            as_of=as_of,
+            rules=self._timeline.id,
+            units=tuple(units),
+            rejections=tuple(rejections),
+            read=self._count,
+            counted=sum(folded.ok for folded, _ in self._cache.values()),
+            repeats=repeats,
+            after_as_of=sum(later for _, later in self._cache.values()),
+        )
+
+
+def _state(eid: str, copies: list[tuple[Event, _Resolved]]) -> tuple[Event, RuleSet] | str | None:
+    """What an id stands for now: the event to count, a reason it is rejected, or ``None`` (a conflict)."""
+    if not copies:
+        return None
+    if len(copies) > 1 and _conflict(eid, copies) is not None:
+        return None
+    return min(copies, key=lambda c: _where_key(c[0]))[1]

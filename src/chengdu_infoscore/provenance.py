@@ -11,16 +11,26 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import operator
 from collections.abc import Iterable
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import attrs
 
-from .events import Event, event_record
+from .events import Event
 from .quotas import QuotaTable
 
-__all__ = ["Provenance", "RuleStamp", "events_digest", "library_version", "quotas_digest"]
+__all__ = [
+    "Provenance",
+    "RuleStamp",
+    "combine",
+    "event_fingerprint",
+    "events_digest",
+    "library_version",
+    "quotas_digest",
+    "rejection_fingerprint",
+]
 
 
 def library_version() -> str:
@@ -88,24 +98,42 @@ class Provenance:
         )
 
 
+_MODULUS = 1 << 256
+_FIELDS: dict[type, Any] = {}
+
+
+def event_fingerprint(event: Event) -> int:
+    """A 256-bit number for the event's content as written (``origin`` aside)."""
+    getter = _FIELDS.get(type(event))
+    if getter is None:
+        names = [f.name for f in attrs.fields(type(event)) if f.name != "origin"]
+        getter = _FIELDS[type(event)] = operator.attrgetter(*names)
+    text = f"{type(event).kind}\x1f{getter(event)!r}"
+    return int.from_bytes(hashlib.sha256(text.encode("utf-8", "backslashreplace")).digest(), "big")
+
+
+def rejection_fingerprint(reason: str) -> int:
+    """A 256-bit number for a record rejected while reading, by its reason."""
+    return int.from_bytes(
+        hashlib.sha256(("rejected\x1f" + reason).encode("utf-8", "backslashreplace")).digest(), "big"
+    )
+
+
+def combine(fingerprints: Iterable[int]) -> int:
+    """Fingerprints added modulo 2²⁵⁶: the same multiset, in any order, gives the same sum."""
+    return sum(fingerprints) % _MODULUS
+
+
 def events_digest(events: Iterable[Event], rejected_reasons: Iterable[str] = ()) -> tuple[str, int]:
-    """A SHA-256 of the events as written, independent of their order, and how many there were.
+    """A digest of the events as written, independent of their order, and how many there were.
 
     Records that were rejected while reading count by their reason, so that a log with a broken
-    line does not digest like the same log without it.
+    line does not digest like the same log without it. The digest is the sum of the records'
+    SHA-256 fingerprints modulo 2²⁵⁶, so it can also be kept up to date one record at a time.
     """
-    digests = [
-        hashlib.sha256(
-            json.dumps(event_record(e), sort_keys=True, ensure_ascii=False).encode("utf-8")
-        ).digest()
-        for e in events
-    ]
-    digests += [hashlib.sha256(("rejected:" + r).encode("utf-8")).digest() for r in rejected_reasons]
-    digests.sort()
-    total = hashlib.sha256()
-    for d in digests:
-        total.update(d)
-    return total.hexdigest(), len(digests)
+    prints = [event_fingerprint(e) for e in events]
+    prints += [rejection_fingerprint(r) for r in rejected_reasons]
+    return f"{combine(prints):064x}", len(prints)
 
 
 def quotas_digest(table: QuotaTable) -> str:
