@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Final
 
@@ -53,6 +54,12 @@ def to_local_date(value: object, field: str = "date") -> dt.date:
         return value
     if not isinstance(value, str):
         raise EventFieldError(field, f"expected a date text YYYY-MM-DD, found {_kind(value)}")
+    return _text_date(value, field)
+
+
+@functools.lru_cache(maxsize=4096)
+def _text_date(value: str, field: str) -> dt.date:
+    # A year's log repeats the same few hundred dates: parse each once.
     text = value.strip()
     if _DATE.fullmatch(text):
         try:

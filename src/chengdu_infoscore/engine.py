@@ -477,9 +477,10 @@ def _resolve(event: Event, timeline: Timeline, quotas: QuotaTable, year: int) ->
         raise _Rejected(
             f"unknown topic {event.topic!r}: expected SECTION.NUMBER of the key points, e.g. 2.14"
         )
-    if all(getattr(event, k) == v for k, v in changes.items()):
-        return event, rules
-    return attrs.evolve(event, **changes), rules
+    for key, value in changes.items():
+        if getattr(event, key) != value:
+            return attrs.evolve(event, **changes), rules
+    return event, rules
 
 
 def _known(found: Any, what: str, name: str, rules: RuleSet, values: Iterable[Any]) -> str:

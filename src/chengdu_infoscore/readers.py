@@ -168,11 +168,11 @@ def _record_id(record: Mapping[str, Any]) -> str | None:
 
 
 def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    record: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in record:
-            raise _Bad(f"field {key!r} appears twice")
-        record[key] = value
+    record = dict(pairs)
+    if len(record) != len(pairs):
+        seen: set[str] = set()
+        repeated = next(key for key, _ in pairs if key in seen or seen.add(key))  # type: ignore[func-returns-value]
+        raise _Bad(f"field {repeated!r} appears twice")
     return record
 
 
