@@ -104,11 +104,13 @@ class _Item:
 
     def __init__(self, unit: Unit) -> None:
         self.unit = unit
-        self.channels: set[str] = set()
+        # Channels, leader levels and higher-office levels seen, as short tuples: most items
+        # have none or one, and a million empty sets would cost hundreds of megabytes.
+        self.channels: tuple[str, ...] = ()
         self.counted = False
         self.eligible = False
-        self.instructed: set[str] = set()
-        self.levels: set[str] = set()
+        self.instructed: tuple[str, ...] = ()
+        self.levels: tuple[str, ...] = ()
         self.false = False
         self.earned = _ZERO
         self.best = _ZERO
@@ -280,7 +282,7 @@ class _Fold:
         assert channel is not None  # names were resolved before the fold
         if channel.key in item.channels:
             raise _Rejected(f"item {event.item!r} was already adopted by {channel.key} ({channel.label})")
-        item.channels.add(channel.key)
+        item.channels += (channel.key,)
         if channel.instruction_eligible:
             item.eligible = True
         tally = None
@@ -336,7 +338,7 @@ class _Fold:
                 reason + (f" at level {level.label}" if event.level else ""),
             )
             return
-        item.instructed.add(level.key)
+        item.instructed += (level.key,)
         at = f" ({level.label})" if len(rule.levels) > 1 else ""
         self.plus(item, event, level.clause, level.points, f"instruction{who}{at} on item {event.item}")
 
@@ -348,7 +350,7 @@ class _Fold:
             reason = f"item {event.item} adopted by {level.label} again: counted once"
             self.book(item.unit, event, level.clause, _ZERO, reason)
             return
-        item.levels.add(level.key)
+        item.levels += (level.key,)
         self.plus(item, event, level.clause, level.points, f"item {event.item} adopted by {level.label}")
 
     def _deduct(self, event: Missed | ReportedLate, kind: str, word: str) -> None:
@@ -625,16 +627,21 @@ def score(
     events = list(events)
     # Resolve every event once, then group by id: identical content is a repeat, different
     # content makes every event of that id an error (which copy is right is not ours to guess).
-    by_id: dict[str, list[tuple[Event, _Resolved]]] = {}
+    by_id: dict[str, tuple[Event, _Resolved]] = {}
+    more: dict[str, list[tuple[Event, _Resolved]]] = {}  # ids given more than once: every copy
     for event in events:
         read += 1
-        by_id.setdefault(event.id, []).append((event, _prepare(event, timeline, quotas, year)))
+        pair = (event, _prepare(event, timeline, quotas, year))
+        if event.id in by_id:
+            more.setdefault(event.id, [by_id[event.id]]).append(pair)
+        else:
+            by_id[event.id] = pair
 
     counted: list[tuple[Event, RuleSet]] = []
     repeats = after = 0
-    for eid, copies in by_id.items():
-        first_event, first = copies[0]
-        if len(copies) > 1:
+    for eid, (first_event, first) in by_id.items():
+        copies = more.get(eid)
+        if copies is not None:
             conflict = _conflict(eid, copies)
             if conflict is not None:
                 rejections += conflict
