@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from chengdu_infoscore.readers import FIELDS
 from chengdu_infoscore.reports import display_width
 
 ROOT = Path(__file__).parent.parent
@@ -94,23 +95,7 @@ def test_shuffled_lines_give_identical_output(tmp_path: Path) -> None:
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
 def test_csv_logs_in_every_encoding_score_like_jsonl(tmp_path: Path, encoding: str) -> None:
     """The example written as CSV in UTF-8, UTF-8 with BOM or GB18030 scores exactly as the JSON Lines."""
-    fields = [
-        "id",
-        "type",
-        "date",
-        "unit",
-        "item",
-        "topic",
-        "commission",
-        "channel",
-        "picture",
-        "due",
-        "leader",
-        "level",
-        "category",
-        "subject",
-        "note",
-    ]
+    fields = list(FIELDS)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=fields)
     writer.writeheader()

@@ -90,8 +90,7 @@ def event_logs(
         max_items: the most submitted items.
         max_units: the most units that one log involves (few units, so they interact).
     """
-    quotas = load_quotas(year) if quotas is None else quotas
-    rules = load_rules(year) if rules is None else rules
+    quotas, rules = _defaults(quotas, rules, year)
     pool = [quotas.unit(u) for u in units] if units is not None else list(quotas.units)
     chosen: list[Unit] = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=max_units, unique=True))
     topics = [t.key for t in rules.topics]
@@ -196,6 +195,15 @@ def _items(log: Sequence[Event]) -> list[Submitted]:
     return [e for e in log if isinstance(e, Submitted)]
 
 
+def _fresh(taken: set[str], prefix: str) -> str:
+    """The first of ``prefix0``, ``prefix1``… that ``taken`` does not hold."""
+    return next(f"{prefix}{n}" for n in range(len(taken) + 1) if f"{prefix}{n}" not in taken)
+
+
+def _defaults(quotas: QuotaTable | None, rules: RuleSet | None, year: int) -> tuple[QuotaTable, RuleSet]:
+    return (load_quotas(year) if quotas is None else quotas), (load_rules(year) if rules is None else rules)
+
+
 @st.composite
 def plus_events(
     draw: Any,
@@ -209,11 +217,9 @@ def plus_events(
 
     A new submission, or an adoption of one of the log's items in a channel it has not used.
     """
-    quotas = load_quotas(year) if quotas is None else quotas
-    rules = load_rules(year) if rules is None else rules
+    quotas, rules = _defaults(quotas, rules, year)
     items = _items(log)
-    ids = {e.id for e in log}
-    new_id = next(f"plus{n}" for n in range(len(ids) + 1) if f"plus{n}" not in ids)
+    new_id = _fresh({e.id for e in log}, "plus")
     used: set[tuple[str, str]] = set()
     for e in log:
         channel_of = rules.channel(e.channel) if isinstance(e, Adopted) else None
@@ -229,8 +235,7 @@ def plus_events(
             channel=channel.key,
             picture=draw(st.booleans()),
         )
-    taken = {e.item for e in items}
-    item = next(f"plus-item-{n}" for n in range(len(taken) + 1) if f"plus-item-{n}" not in taken)
+    item = _fresh({e.item for e in items}, "plus-item-")
     unit = draw(st.sampled_from(quotas.units))
     return Submitted(id=new_id, date=draw(dates(year)), unit=unit.name, item=item)
 
@@ -248,11 +253,9 @@ def minus_events(
 
     A missed or late report, or an error or false report on one of the log's items.
     """
-    quotas = load_quotas(year) if quotas is None else quotas
-    rules = load_rules(year) if rules is None else rules
+    quotas, rules = _defaults(quotas, rules, year)
     items = _items(log)
-    ids = {e.id for e in log}
-    new_id = next(f"minus{n}" for n in range(len(ids) + 1) if f"minus{n}" not in ids)
+    new_id = _fresh({e.id for e in log}, "minus")
     if items and draw(st.booleans()):
         sub = draw(st.sampled_from(items))
         cls = draw(st.sampled_from([ErrorFound, FoundFalse]))
