@@ -42,6 +42,7 @@ from .events import (
     event_record,
 )
 from .exceptions import (
+    ArgumentError,
     DataFileError,
     EventFieldError,
     InfoscoreError,
@@ -65,6 +66,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree th
 __all__ = [
     "EVENT_TYPES",
     "Adopted",
+    "ArgumentError",
     "BulletinRow",
     "CommissionNotice",
     "CommissionStatus",

@@ -512,7 +512,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # the reader of our output went away (| head): not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return OK
-    except (InfoscoreError, _Usage, ValueError, OSError) as exc:
+    except (InfoscoreError, _Usage, OSError) as exc:
         _err(f"chengdu-infoscore: error: {exc}\n")
         return PROBLEMS
     except KeyboardInterrupt:

@@ -38,7 +38,7 @@ from .events import (
     SelectedExcellent,
     Submitted,
 )
-from .exceptions import PluginError
+from .exceptions import ArgumentError, PluginError
 from .provenance import (
     Provenance,
     RuleStamp,
@@ -501,10 +501,10 @@ def _setup(
     if as_of is None:
         as_of = dt.date(year, 12, 31)
     if as_of.year != year:
-        raise ValueError(f"the as-of date {as_of} is outside the assessment year {year}")
+        raise ArgumentError(f"the as-of date {as_of} is outside the assessment year {year}")
     quotas = load_quotas(year) if quotas is None else quotas
     if quotas.year != year:
-        raise ValueError(f"the target table is for {quotas.year}, not the assessment year {year}")
+        raise ArgumentError(f"the target table is for {quotas.year}, not the assessment year {year}")
     if rules is None:
         timeline = default_timeline(year)
     elif isinstance(rules, RuleSet) and rules.base is not None:
@@ -851,7 +851,7 @@ class Scorer:
         """
         as_of = dt.date(self._year, 12, 31) if as_of is None else as_of
         if as_of.year != self._year:
-            raise ValueError(f"the as-of date {as_of} is outside the assessment year {self._year}")
+            raise ArgumentError(f"the as-of date {as_of} is outside the assessment year {self._year}")
         if as_of != self._as_of:
             self._cache.clear()
             self._dirty = {self._find(k) for k in self._members}

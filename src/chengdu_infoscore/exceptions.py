@@ -30,6 +30,11 @@ class EventFieldError(InfoscoreError, ValueError):
         super().__init__(self.reason)
 
 
+class ArgumentError(InfoscoreError, ValueError):
+    """An argument the library cannot work with: an as-of date outside the year, a month that is
+    not one, a bulletin asked of results that do not reach its date."""
+
+
 class DataFileError(InfoscoreError, ValueError):
     """A shipped or supplied data file (rule set, target table, topic list) is malformed.
 

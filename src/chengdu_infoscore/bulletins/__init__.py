@@ -15,6 +15,7 @@ import datetime as dt
 
 import attrs
 
+from ..exceptions import ArgumentError
 from ..periods import Figures, PeriodResults, UnitPeriods, month_end, periods
 from ..provenance import Provenance
 from ..quotas import Group, QuotaTable, Unit
@@ -176,14 +177,14 @@ def _ranked(quotas: QuotaTable, table: PeriodResults, month: int) -> tuple[Group
 
 def _check(results: Results, quotas: QuotaTable, month: int) -> None:
     if not 1 <= month <= 12:
-        raise ValueError(f"month {month} is not a month (1–12)")
+        raise ArgumentError(f"month {month} is not a month (1–12)")
     if month_end(results.year, month) > results.as_of:
-        raise ValueError(
+        raise ArgumentError(
             f"the results are as of {results.as_of}, before the end of {results.year}-{month:02d}: "
             "score as of the month's last day or later"
         )
     if quotas.year != results.year or len(quotas) != len(results.units):
-        raise ValueError(f"the target table is for {quotas.year}, the results for {results.year}")
+        raise ArgumentError(f"the target table is for {quotas.year}, the results for {results.year}")
 
 
 def monthly_bulletin(results: Results, quotas: QuotaTable, month: int) -> MonthlyBulletin:
@@ -239,9 +240,11 @@ def year_end_bulletin(results: Results, quotas: QuotaTable, top: int = 3) -> Yea
         ValueError: the results are not as of 31 December, or ``top`` is negative.
     """
     if results.as_of != dt.date(results.year, 12, 31):
-        raise ValueError(f"a year-end bulletin needs results as of {results.year}-12-31, not {results.as_of}")
+        raise ArgumentError(
+            f"a year-end bulletin needs results as of {results.year}-12-31, not {results.as_of}"
+        )
     if top < 0:
-        raise ValueError(f"top must be 0 or more, not {top}")
+        raise ArgumentError(f"top must be 0 or more, not {top}")
     _check(results, quotas, 12)
     table = periods(results)
     groups = _ranked(quotas, table, 12)

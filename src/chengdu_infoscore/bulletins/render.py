@@ -46,6 +46,9 @@ _WORDS: dict[str, dict[str, str]] = {
         "m_late": "本月迟报",
         "missed": "累计漏报",
         "late": "累计迟报",
+        "errors": "差错",
+        "false": "虚假",
+        "excellent_n": "优秀信息",
         "done": "完成情况",
         "yes": "完成",
         "no": "未完成",
@@ -100,6 +103,9 @@ _WORDS: dict[str, dict[str, str]] = {
         "m_late": "month late",
         "missed": "missed",
         "late": "late",
+        "errors": "errors",
+        "false": "false",
+        "excellent_n": "excellent",
         "done": "target",
         "yes": "completed",
         "no": "not completed",
@@ -297,9 +303,12 @@ def _year_end_doc(b: YearEndBulletin, w: dict[str, str]) -> _Doc:
             "shortfall",
             "missed",
             "late",
+            "errors",
+            "false",
+            "excellent_n",
         )
     ]
-    right = [True, False, True, True, True, True, True, True, False, True, True, True]
+    right = [True, False, True, True, True, True, True, True, False, True, True, True, True, True, True]
 
     def cells(r: BulletinRow) -> list[str]:
         c = r.cumulative
@@ -316,6 +325,9 @@ def _year_end_doc(b: YearEndBulletin, w: dict[str, str]) -> _Doc:
             str(r.shortfall),
             str(_total(c.missed)),
             str(_total(c.late)),
+            str(c.errors),
+            str(c.false_reports),
+            str(c.excellent),
         ]
 
     for g in b.groups:

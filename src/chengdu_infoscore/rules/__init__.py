@@ -24,7 +24,7 @@ from typing import Literal
 import attrs
 
 from .._data import Problems, Table, parse_toml
-from ..exceptions import DataFileError, UnknownYearError
+from ..exceptions import ArgumentError, DataFileError, UnknownYearError
 
 __all__ = [
     "Award",
@@ -714,7 +714,7 @@ class Timeline:
 
     def __attrs_post_init__(self) -> None:
         if not self.versions:
-            raise ValueError("a timeline needs at least one rule-set version")
+            raise ArgumentError("a timeline needs at least one rule-set version")
         ordered = tuple(sorted(self.versions, key=lambda v: (v.effective, v.id)))
         object.__setattr__(self, "versions", ordered)
 
