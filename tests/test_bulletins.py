@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -285,3 +286,23 @@ def test_a_disqualified_unit_is_passed_over_for_commendation() -> None:
         b.disqualified,
         [r.unit.name for r in dict(b.commended)["district"]],
     )
+
+
+def test_year_end_names_capped_units_and_totals_by_clause() -> None:
+    """Year end: 市粮食局 (target 5) capped on its 26th submission's day; city points by clause add up."""
+    log = [
+        Submitted(
+            id=f"g{i:02d}", date=dt.date(2007, 2, 1) + dt.timedelta(days=i), unit="市粮食局", item=f"G{i}"
+        )
+        for i in range(30)
+    ]
+    log += small_log()
+    results = score(log)
+    b = year_end_bulletin(results, QUOTAS)
+    totals = dict(b.by_clause)
+    assert ((("市粮食局", dt.date(2007, 2, 26)),), sum(u.score for u in results.units)) == (
+        b.capped,
+        sum(totals.values()),
+    )
+    # A3.1.4: 2.5 (capped) + 0.1 + 0.2 + 0.3 for small_log's six submissions; −2 missed, −10 unanswered.
+    assert (Decimal("3.1"), Decimal("-12")) == (totals["A3.1.4"], totals["A3.2.1"] + totals["A3.2.3"])

@@ -70,6 +70,7 @@ class _Tally:
 
     __slots__ = (
         "adopted",
+        "capped_on",
         "errors",
         "excellent",
         "false_reports",
@@ -95,6 +96,7 @@ class _Tally:
         self.false_reports = 0
         self.excellent = 0
         self.unanswered = 0
+        self.capped_on: dt.date | None = None
 
 
 class _Item:
@@ -256,6 +258,8 @@ class _Fold:
         reason = f"submitted item {event.item}"
         if cap is not None and cap - earned < points:
             points = max(cap - earned, _ZERO)
+            if tally.capped_on is None:
+                tally.capped_on = event.date
             reason += (
                 f" ({'monthly' if period != 'year' else 'yearly'} cap of {format_points(cap)} points reached)"
             )
@@ -732,6 +736,7 @@ def _unit_result(
         excellent=tally.excellent,
         commissions=tuple(commissions),
         disqualified=_disqualified(tally, rules),
+        capped_on=tally.capped_on,
     )
 
 

@@ -112,6 +112,7 @@ def unit_json(u: UnitResult) -> dict[str, Any]:
             for c in u.commissions
         ],
         "disqualified": list(u.disqualified),
+        "capped_on": None if u.capped_on is None else u.capped_on.isoformat(),
     }
 
 

@@ -131,6 +131,8 @@ class UnitResult:
     commissions: tuple[CommissionStatus, ...] = ()
     #: Why the unit may not be commended (取消评先资格), under the rule set's outcomes; empty if it may.
     disqualified: tuple[str, ...] = ()
+    #: The date of the first submission that the cap left short (A3.1.4 in 2007); ``None`` if none.
+    capped_on: dt.date | None = None
 
     @property
     def pending(self) -> tuple[CommissionStatus, ...]:

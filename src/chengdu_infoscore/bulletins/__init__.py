@@ -12,6 +12,7 @@ by the unit's place in the target table. Every unit thus has its own rank.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import attrs
 
@@ -149,6 +150,10 @@ class YearEndBulletin:
     top: int
     #: Units the rule set bars from commendation (取消评先资格), with the reasons; never commended.
     disqualified: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: Units whose submissions reached the cap, with the date of the first one it left short.
+    capped: tuple[tuple[str, dt.date], ...] = ()
+    #: The whole city's points by clause, in the rule set's order.
+    by_clause: tuple[tuple[str, Decimal], ...] = ()
     provenance: Provenance | None = None
 
 
@@ -233,6 +238,14 @@ def monthly_bulletin(results: Results, quotas: QuotaTable, month: int) -> Monthl
     )
 
 
+def _by_clause(results: Results) -> tuple[tuple[str, Decimal], ...]:
+    totals: dict[str, Decimal] = {}
+    for u in results.units:
+        for clause, points in u.breakdown:
+            totals[clause] = totals.get(clause, Decimal(0)) + points
+    return tuple(totals.items())
+
+
 def year_end_bulletin(results: Results, quotas: QuotaTable, top: int = 3) -> YearEndBulletin:
     """The year-end bulletin; ``top`` units of each group are proposed for commendation.
 
@@ -264,5 +277,7 @@ def year_end_bulletin(results: Results, quotas: QuotaTable, top: int = 3) -> Yea
         ),
         top=top,
         disqualified=tuple((name, reasons) for name, reasons in disqualified.items() if reasons),
+        capped=tuple((u.unit.name, u.capped_on) for u in results.units if u.capped_on is not None),
+        by_clause=_by_clause(results),
         provenance=results.provenance,
     )

@@ -71,6 +71,11 @@ _WORDS: dict[str, dict[str, str]] = {
         "commended": "拟表彰先进单位(各组综合得分前{top}名)",
         "commission": "约稿",
         "disqualified": "取消评先资格的单位",
+        "capped": "上报信息加分达到上限的单位",
+        "since": "自",
+        "by_clause": "全市各加减分项目得分",
+        "clause": "条款",
+        "points_only": "得分",
         "provenance": "数据来源",
         "issued": "下达",
         "due": "截止",
@@ -128,6 +133,11 @@ _WORDS: dict[str, dict[str, str]] = {
         "commended": "Proposed for commendation (top {top} of each group by score)",
         "commission": "commission",
         "disqualified": "Units barred from commendation",
+        "capped": "Units whose submission points reached the cap",
+        "since": "from",
+        "by_clause": "The whole city's points by clause",
+        "clause": "clause",
+        "points_only": "points",
         "provenance": "Provenance",
         "issued": "issued",
         "due": "due",
@@ -349,6 +359,13 @@ def _year_end_doc(b: YearEndBulletin, w: dict[str, str]) -> _Doc:
         named = ", ".join(f"{r.rank}. {r.unit.label} ({format_points(r.cumulative.points)})" for r in rows)
         lines.append(f"{label}: {named or w['none']}")
     doc.items(w["commended"].format(top=b.top), lines, w["none"])
+    doc.items(
+        f"{w['capped']} ({len(b.capped)})",
+        [f"{name} ({w['since']} {day})" for name, day in b.capped],
+        w["none"],
+    )
+    rows = [[clause, format_points(points)] for clause, points in b.by_clause]
+    doc.table(w["by_clause"], [w["clause"], w["points_only"]], rows, [False, True])
     if b.disqualified:
         doc.items(
             w["disqualified"],
@@ -464,6 +481,8 @@ def bulletin_json(b: Bulletin) -> dict[str, Any]:
         "top": b.top,
         "commended": {key: [r.unit.name for r in rows] for key, rows in b.commended},
         "disqualified": {name: list(reasons) for name, reasons in b.disqualified},
+        "capped": {name: day.isoformat() for name, day in b.capped},
+        "by_clause": {clause: format_points(points) for clause, points in b.by_clause},
         "provenance": provenance_json(b.provenance),
     }
 
