@@ -364,8 +364,8 @@ def _year_end_doc(b: YearEndBulletin, w: dict[str, str]) -> _Doc:
         [f"{name} ({w['since']} {day})" for name, day in b.capped],
         w["none"],
     )
-    rows = [[clause, format_points(points)] for clause, points in b.by_clause]
-    doc.table(w["by_clause"], [w["clause"], w["points_only"]], rows, [False, True])
+    by_clause = [[clause, format_points(points)] for clause, points in b.by_clause]
+    doc.table(w["by_clause"], [w["clause"], w["points_only"]], by_clause, [False, True])
     if b.disqualified:
         doc.items(
             w["disqualified"],
