@@ -78,7 +78,7 @@ def run_case(case: str | Path, rules: RuleSet | Timeline | None = None) -> CaseR
         raise DataFileError(
             str(case / "expected.json"), [f"as_of: {expected['as_of']!r} is not a date"]
         ) from None
-    results = score(read.events, rules=rules, year=expected["year"], as_of=as_of, rejected=read.rejections)
+    results = score(read, rules=rules, year=expected["year"], as_of=as_of)
     failures: list[str] = []
     by_name = {u.unit.name: u for u in results.units}
     for name, figures in expected["units"].items():

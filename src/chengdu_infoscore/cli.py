@@ -296,9 +296,7 @@ def _score(args: argparse.Namespace) -> tuple[Results, QuotaTable]:
     quotas = load_quotas(year)
     rules = _timeline(args.rules) if args.rules else None
     read = read_events(args.events)
-    results = score(
-        read.events, rules=rules, quotas=quotas, year=year, as_of=args.as_of, rejected=read.rejections
-    )
+    results = score(read, rules=rules, quotas=quotas, year=year, as_of=args.as_of)
     return results, quotas
 
 
@@ -414,14 +412,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         quotas = load_quotas(year)
         read = read_events(args.events)
         runs = [
-            score(
-                read.events,
-                rules=_timeline(spec),
-                quotas=quotas,
-                year=year,
-                as_of=args.as_of,
-                rejected=read.rejections,
-            )
+            score(read, rules=_timeline(spec), quotas=quotas, year=year, as_of=args.as_of)
             for spec in args.rules
         ]
         for results in runs:

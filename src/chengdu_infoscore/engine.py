@@ -14,81 +14,363 @@ and an instruction sees the same day's adoptions); then by event id.
 Versions: each event is scored by the version in force on its date. The year's counters — the
 points earned toward the submission cap, the occurrences of missed and late reports and errors
 — run on across a change of version.
+
+Inside, events travel as rows (:mod:`._rows`) and a booking is four references in a unit's flat
+list: the event's row, an :class:`_Entry` (the clause, the count it moves, how its reason
+reads), the points and a detail. Ledger lines, with their reasons, are made only when a ledger
+is read. Everything that depends on the rule-set version — entries, caps, name lookups — is
+decided once per version (:class:`_Version`), so the fold itself only looks things up.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+import gc
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
-import attrs
-
-from .events import (
-    Adopted,
-    Commissioned,
-    ErrorFound,
-    Event,
-    FoundFalse,
-    HigherAdopted,
-    Instructed,
-    Missed,
-    ReportedLate,
-    SelectedExcellent,
-    Submitted,
+from ._rows import (
+    ADOPTED,
+    COMMISSIONED,
+    DATE,
+    HIGHER_ADOPTED,
+    ID,
+    INSTRUCTED,
+    ITEM,
+    KIND,
+    LATE,
+    MISSED,
+    PHASE,
+    POS,
+    SUBMITTED,
+    UNIT,
+    A,
+    B,
+    Places,
+    Row,
+    event_of,
+    fingerprint,
+    row_of,
 )
+from .events import Event
 from .exceptions import ArgumentError, PluginError
-from .provenance import (
-    Provenance,
-    RuleStamp,
-    combine,
-    event_fingerprint,
-    events_digest,
-    library_version,
-    quotas_digest,
-    rejection_fingerprint,
-)
+from .provenance import Provenance, RuleStamp, library_version, quotas_digest, rejection_fingerprint
 from .quotas import QuotaTable, Unit, load_quotas
-from .results import CommissionStatus, LedgerLine, Rejection, Results, UnitResult, format_points
+from .readers import ReadResult
+from .results import CommissionStatus, Ledger, LedgerLine, Rejection, Results, UnitResult, format_points
 from .rules import RuleSet, Timeline
 from .rules.registry import RuleKind, default_timeline, rule_kind, timeline_for
 
 __all__ = ["Scorer", "score"]
 
 _ZERO = Decimal(0)
-_PHASE: dict[type[Event], int] = {Commissioned: 0, Submitted: 1, Adopted: 2}
-_LATER = 3
+_DAY = dt.timedelta(days=1)
+_MODULUS = 1 << 256
+_BY_ID = itemgetter(ID)
 
 
 class _Rejected(Exception):
     """Raised inside a handler: the event is not counted, for this reason."""
 
 
+# -- bookings ----------------------------------------------------------------------------------
+
+
+def _about(text: str | None) -> str:
+    return f": {text}" if text else ""
+
+
+def _who(row: Row) -> str:
+    return f" by {row[A]}" if row[A] else ""
+
+
+# How each kind of booking reads: (entry, row, points, detail) -> reason.
+_REASONS: dict[str, Callable[[Any, Row, Decimal, Any], str]] = {
+    "submitted": lambda e, row, p, d: f"submitted item {row[ITEM]}{d or ''}",
+    "on_time": lambda e, row, p, d: f"commission {row[B]} answered on time (due {d})",
+    "answered_late": lambda e, row, p, d: f"commission {row[B]} due {d} answered late, on {row[DATE]}",
+    "adopted": lambda e, row, p, d: (
+        f"item {row[ITEM]} adopted by {e.thing.label}"
+        f"{' with picture' if row[B] and e.thing.picture_points is not None else ''}{d or ''}"
+    ),
+    "instructed": lambda e, row, p, d: f"instruction{_who(row)}{e.note} on item {row[ITEM]}{d or ''}",
+    "instructed_again": lambda e, row, p, d: (
+        f"instruction{_who(row)} on item {row[ITEM]}: already counted once for this item"
+        f"{f' at level {e.thing.label}' if row[B] else ''}"
+    ),
+    "higher": lambda e, row, p, d: f"item {row[ITEM]} adopted by {e.thing.label}{d or ''}",
+    "higher_again": lambda e, row, p, d: f"item {row[ITEM]} adopted by {e.thing.label} again: counted once",
+    "missed": lambda e, row, p, d: f"{e.thing.label} missed #{d} this year{_about(row[B])}",
+    "late": lambda e, row, p, d: f"{e.thing.label} reported late #{d} this year{_about(row[B])}",
+    "error": lambda e, row, p, d: f"error in item {row[ITEM]}{_about(row[A])}",
+    "false_again": lambda e, row, p, d: (
+        f"item {row[ITEM]} found false again: deducted once per item{_about(row[A])}"
+    ),
+    "false_revoke": lambda e, row, p, d: (
+        f"item {row[ITEM]} found false: its {format_points(-p)} points revoked"
+    ),
+    "false": lambda e, row, p, d: f"item {row[ITEM]} found false{_about(row[A])}",
+    "excellent": lambda e, row, p, d: f"item {row[ITEM]} selected as excellent",
+    "unanswered": lambda e, row, p, d: f"commission {row[A]} due {row[B]} not answered",
+    "pending": lambda e, row, p, d: f"commission {row[A]} due {row[B]} pending: not answered yet",
+    "plugin": lambda e, row, p, d: str(d),
+}
+
+
+class _Entry:
+    """A kind of booking under one version: its clause, the count it moves, and how it reads.
+
+    ``thing`` is the channel, level or category it concerns, for its label; ``note`` is a fixed
+    part of the reason decided with the version.
+    """
+
+    __slots__ = ("clause", "code", "note", "tally", "thing")
+
+    def __init__(self, code: str, clause: str, tally: str | None = None, thing: Any = None, note: str = ""):
+        self.code = code
+        self.clause = clause
+        self.tally = tally
+        self.thing = thing
+        self.note = note
+
+    def reason(self, row: Row, points: Decimal, detail: Any) -> str:
+        return _REASONS[self.code](self, row, points, detail)
+
+    def day(self, row: Row, detail: Any) -> dt.date:
+        """The date a booking is made on: a late or missing answer is booked the day after the due date."""
+        if self.code == "answered_late":
+            return detail + _DAY  # type: ignore[no-any-return]
+        if self.code == "unanswered":
+            return row[B] + _DAY  # type: ignore[no-any-return]
+        return row[DATE]  # type: ignore[no-any-return]
+
+    def key(self, row: Row) -> str | None:
+        """The key-point section of a submission, the category of a missed or late report."""
+        if self.tally == "submitted":
+            return row[A].split(".", 1)[0] if row[A] else None
+        if self.tally in ("missed", "late"):
+            return row[A]  # type: ignore[no-any-return]
+        return None
+
+
+class _Version:
+    """One rule-set version, compiled for the fold: its entries, caps and name lookups."""
+
+    def __init__(self, rules: RuleSet) -> None:
+        self.rules = rules
+        s = rules.submission
+        self.submitted = _Entry("submitted", s.clause, "submitted")
+        self.points = s.points
+        self.monthly = s.cap_period == "month"
+        self._caps: dict[int, Decimal | None] = {}
+        self._cap_notes: dict[tuple[bool, Decimal], str] = {}
+        c = rules.commission
+        self.on_time, self.on_time_points = _Entry("on_time", c.on_time.clause), c.on_time.points
+        self.answered_late, self.late_points = _Entry("answered_late", c.late.clause), c.late.points
+        self.unanswered, self.unanswered_points = (
+            _Entry("unanswered", c.unanswered.clause),
+            c.unanswered.points,
+        )
+        self.pending = _Entry("pending", c.unanswered.clause)
+        self.channels = {
+            ch.key: (ch, _Entry("adopted", ch.clause, "adopted", ch), _Entry("adopted", ch.clause, None, ch))
+            for ch in rules.channels
+        }
+        self.counts_adoptions = rules.target_count == "adoptions"
+        self.highest = rules.combine == "highest"
+        instruction = rules.instruction
+        many = len(instruction.levels) > 1
+        self.leaders = {
+            lv.key: (
+                lv,
+                _Entry("instructed", lv.clause, thing=lv, note=f" ({lv.label})" if many else ""),
+                _Entry("instructed_again", lv.clause, thing=lv),
+            )
+            for lv in instruction.levels
+        }
+        default = instruction.level(instruction.default_level)
+        assert default is not None  # checked when the rule set was read
+        self.default_leader = default.key
+        self.requires_adoption = instruction.requires_adoption
+        self.eligible = ", ".join(ch.key for ch in rules.channels if ch.instruction_eligible)
+        self.levels = {
+            lv.key: (lv, _Entry("higher", lv.clause, thing=lv), _Entry("higher_again", lv.clause, thing=lv))
+            for lv in rules.levels
+        }
+        self.categories = {
+            cat.key: (
+                cat,
+                _Entry("missed", cat.missed.clause, "missed", cat),
+                _Entry("late", cat.late.clause, "late", cat),
+            )
+            for cat in rules.categories
+        }
+        self.error, self.error_schedule = _Entry("error", rules.error.clause, "error"), rules.error
+        f = self.false_rule = rules.false_report
+        self.false_again = _Entry("false_again", f.clause)
+        self.false_revoke = _Entry("false_revoke", f.clause)
+        self.false = _Entry("false", f.clause, "false_report")
+        self.excellent = _Entry("excellent", rules.excellent.clause, "excellent")
+        self.excellent_points = rules.excellent.points
+        self.extensions: list[RuleKind] = [
+            rule_kind(kind, dict(settings), rules) for kind, settings in rules.extensions
+        ]
+        self.clauses = {c.id for c in rules.clauses}
+        self._plugin: dict[str, _Entry] = {}
+        self._names: dict[tuple[str, str], str | None] = {}
+
+    def cap(self, unit: Unit) -> Decimal | None:
+        cap = self._caps.get(unit.target, _ZERO)
+        if cap is _ZERO:
+            cap = self._caps[unit.target] = self.rules.submission.cap_for(unit.target)
+        return cap
+
+    def cap_note(self, monthly: bool, cap: Decimal) -> str:
+        note = self._cap_notes.get((monthly, cap))
+        if note is None:
+            word = "monthly" if monthly else "yearly"
+            note = self._cap_notes[(monthly, cap)] = f" ({word} cap of {format_points(cap)} points reached)"
+        return note
+
+    def plugin(self, clause: str) -> _Entry:
+        entry = self._plugin.get(clause)
+        if entry is None:
+            if clause not in self.clauses:
+                raise PluginError(
+                    f"a plug-in rule of {self.rules.id!r} booked under unknown clause {clause!r}"
+                )
+            entry = self._plugin[clause] = _Entry("plugin", clause)
+        return entry
+
+    def name(self, what: str, written: str) -> str:
+        """The key of a channel, level, category or leader level written as ``written``.
+
+        Raises:
+            _Rejected: the version knows no such name.
+        """
+        key = self._names.get((what, written))
+        if key is None:
+            rules = self.rules
+            found: Any
+            values: tuple[Any, ...]
+            if what == "channel":
+                found, values = rules.channel(written), rules.channels
+            elif what == "level":
+                found, values = rules.level(written), rules.levels
+            elif what == "category":
+                found, values = rules.category(written), rules.categories
+            else:
+                found, values = rules.instruction.level(written), rules.instruction.levels
+            if found is None:
+                known = ", ".join(v.key for v in values)
+                raise _Rejected(f"unknown {what} {written!r}; rule set {rules.id} knows: {known}")
+            key = self._names[(what, written)] = found.key
+        return key
+
+
+class _Refused:
+    """An event that cannot be counted whatever else happens (outside the year, an unknown name)."""
+
+    __slots__ = ("reason", "row")
+
+    def __init__(self, row: Row, reason: str) -> None:
+        self.row = row
+        self.reason = reason
+
+
+class _Run:
+    """What one scoring run decides once: versions, the target table, the year, the as-of date."""
+
+    def __init__(self, timeline: Timeline, quotas: QuotaTable, year: int, as_of: dt.date, places: Places):
+        self.timeline = timeline
+        self.quotas = quotas
+        self.year = year
+        self.as_of = as_of
+        self.places = places
+        self.versions = {v.id: _Version(v) for v in timeline.versions}
+        self.first = self.versions[timeline.versions[0].id]
+        self.units = {u.name: u for u in quotas.units}
+        self._at: dict[dt.date, _Version | None] = {}
+        self._unit_names: dict[str, str | None] = {}
+        self.extended = any(v.extensions for v in self.versions.values())
+
+    def version_at(self, day: dt.date) -> _Version | None:
+        if day in self._at:
+            return self._at[day]
+        rules = self.timeline.at(day)
+        version = self._at[day] = None if rules is None else self.versions[rules.id]
+        return version
+
+    def resolve(self, row: Row) -> Row | _Refused:
+        """The row with every name in canonical form, or why it can never count."""
+        try:
+            return self._resolve(row)
+        except _Rejected as exc:
+            return _Refused(row, str(exc))
+
+    def _resolve(self, row: Row) -> Row:
+        day, eid, kind, unit, item, a, b, pos = row
+        if day.year != self.year:
+            raise _Rejected(f"dated {day}, outside the assessment year {self.year}")
+        version = self._at.get(day) or self.version_at(day)
+        if version is None:
+            raise _Rejected(f"dated {day}, when no rule-set version of {self.timeline.id} is in force")
+        name = unit
+        if unit is not None:
+            name = self._unit_names.get(unit)
+            if name is None:
+                found = self.quotas.find(unit)
+                if found is None:
+                    table = f"the {self.quotas.year} target table"
+                    raise _Rejected(f"unknown unit {unit!r}: not a name, label or alias of {table}")
+                name = self._unit_names[unit] = found.name
+        if kind == ADOPTED:
+            a = version.name("channel", a)
+        elif kind == HIGHER_ADOPTED:
+            a = version.name("level", a)
+        elif kind in (MISSED, LATE):
+            a = version.name("category", a)
+        elif kind == INSTRUCTED and b is not None:
+            b = version.name("leader level", b)
+        elif kind == SUBMITTED and a is not None and version.rules.topic(a) is None:
+            raise _Rejected(f"unknown topic {a!r}: expected SECTION.NUMBER of the key points, e.g. 2.14")
+        if name == unit and a == row[A] and b == row[B]:
+            return row
+        return (day, eid, kind, name, item, a, b, pos)
+
+
+# -- the fold -----------------------------------------------------------------------------------
+
+
 class _Tally:
-    """One unit's running figures during the fold."""
+    """One unit's running figures during the fold, and its bookings: four slots each."""
 
     __slots__ = (
         "adopted",
+        "book",
         "capped_on",
         "errors",
         "excellent",
         "false_reports",
         "late",
-        "ledger",
         "missed",
         "occurrences",
         "submission_points",
         "submitted",
         "unanswered",
+        "unit",
     )
 
-    def __init__(self) -> None:
+    def __init__(self, unit: Unit) -> None:
+        self.unit = unit
         self.submitted = 0
         self.adopted = 0
         # Points earned toward the cap: by "year", and by month number for monthly caps.
         self.submission_points: dict[object, Decimal] = {}
-        self.ledger: list[tuple[tuple[Any, ...], LedgerLine]] = []
+        self.book: list[Any] = []
         self.occurrences: dict[tuple[str, str], int] = {}
         self.missed: dict[str, int] = {}
         self.late: dict[str, int] = {}
@@ -102,10 +384,20 @@ class _Tally:
 class _Item:
     """An item's history during the fold."""
 
-    __slots__ = ("best", "channels", "counted", "earned", "eligible", "false", "instructed", "levels", "unit")
+    __slots__ = (
+        "best",
+        "channels",
+        "counted",
+        "earned",
+        "eligible",
+        "false",
+        "instructed",
+        "levels",
+        "tally",
+    )
 
-    def __init__(self, unit: Unit) -> None:
-        self.unit = unit
+    def __init__(self, tally: _Tally) -> None:
+        self.tally = tally
         # Channels, leader levels and higher-office levels seen, as short tuples: most items
         # have none or one, and a million empty sets would cost hundreds of megabytes.
         self.channels: tuple[str, ...] = ()
@@ -121,292 +413,227 @@ class _Item:
 class _Commission:
     """A commission's state during the fold."""
 
-    __slots__ = ("answer", "event", "unit")
+    __slots__ = ("answer", "row", "tally")
 
-    def __init__(self, event: Commissioned, unit: Unit) -> None:
-        self.event = event
-        self.unit = unit
-        self.answer: Submitted | None = None
-
-
-def _order(event: Event) -> tuple[dt.date, int, str]:
-    return (event.date, _PHASE.get(type(event), _LATER), event.id)
+    def __init__(self, row: Row, tally: _Tally) -> None:
+        self.row = row
+        self.tally = tally
+        self.answer: Row | None = None
 
 
 class _Fold:
-    """The state of one scoring run and one handler per event type."""
+    """The state of one fold and one handler per event type."""
 
-    def __init__(self, timeline: Timeline, quotas: QuotaTable) -> None:
-        self.timeline = timeline
-        self.quotas = quotas
-        self.tallies: dict[str, _Tally] = {u.name: _Tally() for u in quotas.units}
+    def __init__(self, run: _Run) -> None:
+        self.run = run
+        self.tallies: dict[str, _Tally] = {u.name: _Tally(u) for u in run.quotas.units}
         self.items: dict[str, _Item] = {}
         self.commissions: dict[str, _Commission] = {}
-        # Decided once: each version's plug-in rules, built before the fold starts.
-        self.extensions: dict[str, list[RuleKind]] = {
-            v.id: [rule_kind(kind, dict(settings), v) for kind, settings in v.extensions]
-            for v in timeline.versions
-        }
-        self.rules = timeline.versions[0]
-        self.handlers: dict[type[Event], Callable[[Any], None]] = {
-            Submitted: self.submitted,
-            Adopted: self.adopted,
-            Commissioned: self.commissioned,
-            Instructed: self.instructed,
-            HigherAdopted: self.higher_adopted,
-            Missed: self.missed,
-            ReportedLate: self.reported_late,
-            ErrorFound: self.error_found,
-            FoundFalse: self.found_false,
-            SelectedExcellent: self.selected_excellent,
-        }
+        self.v = run.first
+        # In kind order (see _rows.KINDS).
+        self.handlers: tuple[Callable[[Row], None], ...] = (
+            self.commissioned,
+            self.submitted,
+            self.adopted,
+            self.instructed,
+            self.higher_adopted,
+            self.missed,
+            self.reported_late,
+            self.error_found,
+            self.found_false,
+            self.selected_excellent,
+        )
 
-    def run(self, event: Event, rules: RuleSet) -> None:
-        """Fold one event under the version in force on its date."""
-        self.rules = rules
-        self.handlers[type(event)](event)
-        for extension in self.extensions[rules.id]:
-            unit = self._unit_of(event)
-            if unit is not None:
-                extension.on_event(event, unit, self._booker(unit, event))
-
-    def _unit_of(self, event: Event) -> Unit | None:
-        name = getattr(event, "unit", None)
-        if name is not None:
-            return self.quotas.unit(name)
-        item = self.items.get(getattr(event, "item", ""))
-        return None if item is None else item.unit
-
-    def _booker(self, unit: Unit, event: Event) -> Callable[[str, Decimal, str], None]:
-        clauses = {c.id for c in self.rules.clauses}
-        rules_id = self.rules.id
-
-        item = self.items.get(getattr(event, "item", None) or "")
+    def extend(self, row: Row) -> None:
+        """Let the plug-in rules of the version in force see the event, after the built-in rules."""
+        item = self.items.get(row[ITEM]) if row[ITEM] is not None else None
+        tally = self.tallies[row[UNIT]] if row[UNIT] is not None else None if item is None else item.tally
+        if tally is None:
+            return
+        event = event_of(row, self.run.places.origin(row[POS]))
+        version = self.v
 
         def book(clause: str, points: Decimal, reason: str) -> None:
-            if clause not in clauses:
-                raise PluginError(f"a plug-in rule of {rules_id!r} booked under unknown clause {clause!r}")
-            self.book(unit, event, clause, Decimal(points), reason, item=item)
+            self.book(tally, row, version.plugin(clause), Decimal(points), reason, item)
 
-        return book
+        for extension in version.extensions:
+            extension.on_event(event, tally.unit, book)
 
     # -- helpers ------------------------------------------------------------------------------
 
+    @staticmethod
     def book(
-        self,
-        unit: Unit,
-        event: Event,
-        clause: str,
-        points: Decimal,
-        reason: str,
-        day: dt.date | None = None,
-        item: _Item | None = None,
-        tally: str | None = None,
-        key: str | None = None,
+        tally: _Tally, row: Row, entry: _Entry, points: Decimal, detail: Any = None, item: _Item | None = None
     ) -> None:
-        """Book a ledger line; ``tally`` names the count the event moved (``submitted``, ``adopted``…)."""
-        day = event.date if day is None else day
-        order = (day, _PHASE.get(type(event), _LATER), event.id)
-        line = LedgerLine(day, event.id, clause, points, reason, getattr(event, "item", None), tally, key)
-        self.tallies[unit.name].ledger.append((order, line))
+        """Book ``points`` for the event ``row`` under ``entry``; ``item`` earns them (for a revocation)."""
+        tally.book += (row, entry, points, detail)
         if item is not None:
             item.earned += points
 
-    def item_of(self, event: Any) -> _Item:
-        item = self.items.get(event.item)
+    def item_of(self, row: Row) -> _Item:
+        item = self.items.get(row[ITEM])
         if item is None:
-            raise _Rejected(f"item {event.item!r} has not been submitted on or before {event.date}")
-        if event.unit is not None and event.unit != item.unit.name:
-            raise _Rejected(f"item {event.item!r} was submitted by {item.unit.name}, not {event.unit}")
+            raise _Rejected(f"item {row[ITEM]!r} has not been submitted on or before {row[DATE]}")
+        unit = row[UNIT]
+        if unit is not None and unit != item.tally.unit.name:
+            raise _Rejected(f"item {row[ITEM]!r} was submitted by {item.tally.unit.name}, not {unit}")
         return item
 
-    def occurrence(self, unit: Unit, kind: str, key: str) -> int:
+    @staticmethod
+    def occurrence(tally: _Tally, kind: str, key: str) -> int:
         """Count one more occurrence of ``kind`` for the unit this year; return its number."""
-        tally = self.tallies[unit.name]
         n = tally.occurrences[(kind, key)] = tally.occurrences.get((kind, key), 0) + 1
         return n
 
     # -- handlers -----------------------------------------------------------------------------
 
-    def submitted(self, event: Submitted) -> None:
-        if event.item in self.items:
-            raise _Rejected(f"item {event.item!r} was already submitted")
-        unit = self.quotas.unit(event.unit)
-        commission = None
-        if event.commission is not None:
-            commission = self.commissions.get(event.commission)
-            if commission is None:
-                raise _Rejected(f"commission {event.commission!r} is unknown on {event.date}")
-            if commission.unit is not unit:
-                raise _Rejected(
-                    f"commission {event.commission!r} was issued to {commission.unit.name}, not {unit.name}"
-                )
-            if commission.answer is not None:
-                raise _Rejected(
-                    f"commission {event.commission!r} was already answered by event {commission.answer.id}"
-                )
-            commission.answer = event
-        item = self.items[event.item] = _Item(unit)
-        tally = self.tallies[unit.name]
-        tally.submitted += 1
-        rule = self.rules.submission
-        cap = rule.cap_for(unit.target)
-        month = event.date.month
-        period: object = month if rule.cap_period == "month" else "year"
-        earned = tally.submission_points.get(period, _ZERO)
-        points = rule.points
-        reason = f"submitted item {event.item}"
-        if cap is not None and cap - earned < points:
-            points = max(cap - earned, _ZERO)
-            if tally.capped_on is None:
-                tally.capped_on = event.date
-            reason += (
-                f" ({'monthly' if period != 'year' else 'yearly'} cap of {format_points(cap)} points reached)"
-            )
-        # Both counts run on whatever this version's period, for a later version with the other one.
-        tally.submission_points["year"] = tally.submission_points.get("year", _ZERO) + points
-        tally.submission_points[month] = tally.submission_points.get(month, _ZERO) + points
-        section = event.topic.split(".", 1)[0] if event.topic else None
-        self.book(unit, event, rule.clause, points, reason, item=item, tally="submitted", key=section)
-        if commission is not None:
-            outcomes = self.rules.commission
-            due = commission.event.due
-            if event.date <= due:
-                reason = f"commission {event.commission} answered on time (due {due})"
-                self.book(unit, event, outcomes.on_time.clause, outcomes.on_time.points, reason, item=item)
-            else:
-                reason = f"commission {event.commission} due {due} answered late, on {event.date}"
-                booked = due + dt.timedelta(days=1)  # booked, and scored, as an unanswered one would be
-                late = (self.timeline.at(booked) or self.rules).commission.late
-                self.book(unit, event, late.clause, late.points, reason, day=booked)
+    def commissioned(self, row: Row) -> None:
+        cid = row[A]
+        if cid in self.commissions:
+            raise _Rejected(f"commission {cid!r} was already issued")
+        self.commissions[cid] = _Commission(row, self.tallies[row[UNIT]])
 
-    def adopted(self, event: Adopted) -> None:
-        item = self.item_of(event)
-        channel = self.rules.channel(event.channel)
-        assert channel is not None  # names were resolved before the fold
+    def submitted(self, row: Row) -> None:
+        day, _, _, unit, item_id, _, cid, _ = row
+        if item_id in self.items:
+            raise _Rejected(f"item {item_id!r} was already submitted")
+        tally = self.tallies[unit]
+        commission = None
+        if cid is not None:
+            commission = self.commissions.get(cid)
+            if commission is None:
+                raise _Rejected(f"commission {cid!r} is unknown on {day}")
+            if commission.tally is not tally:
+                raise _Rejected(f"commission {cid!r} was issued to {commission.tally.unit.name}, not {unit}")
+            if commission.answer is not None:
+                raise _Rejected(f"commission {cid!r} was already answered by event {commission.answer[ID]}")
+            commission.answer = row
+        item = self.items[item_id] = _Item(tally)
+        tally.submitted += 1
+        v = self.v
+        cap = v.cap(tally.unit)
+        month = day.month
+        earned = tally.submission_points
+        period: object = month if v.monthly else "year"
+        points = v.points
+        note = None
+        if cap is not None:
+            room = cap - earned.get(period, _ZERO)
+            if room < points:
+                points = room if room > _ZERO else _ZERO
+                if tally.capped_on is None:
+                    tally.capped_on = day
+                note = v.cap_note(v.monthly, cap)
+        # Both counts run on whatever this version's period, for a later version with the other one.
+        earned["year"] = earned.get("year", _ZERO) + points
+        earned[month] = earned.get(month, _ZERO) + points
+        tally.book += (row, v.submitted, points, note)
+        item.earned += points
+        if commission is not None:
+            due = commission.row[B]
+            if day <= due:
+                self.book(tally, row, v.on_time, v.on_time_points, due, item)
+            else:
+                late = (
+                    self.run.version_at(due + _DAY) or v
+                )  # booked, and scored, as an unanswered one would be
+                self.book(tally, row, late.answered_late, late.late_points, due)
+
+    def adopted(self, row: Row) -> None:
+        item = self.item_of(row)
+        v = self.v
+        channel, counted_entry, entry = v.channels[row[A]]
         if channel.key in item.channels:
-            raise _Rejected(f"item {event.item!r} was already adopted by {channel.key} ({channel.label})")
+            raise _Rejected(f"item {row[ITEM]!r} was already adopted by {channel.key} ({channel.label})")
         item.channels += (channel.key,)
         if channel.instruction_eligible:
             item.eligible = True
-        tally = None
-        if channel.counts_toward_target and (self.rules.target_count == "adoptions" or not item.counted):
+        if channel.counts_toward_target and (v.counts_adoptions or not item.counted):
             item.counted = True
-            self.tallies[item.unit.name].adopted += 1
-            tally = "adopted"
-        picture = " with picture" if event.picture and channel.picture_points is not None else ""
-        points = channel.award(event.picture)
-        reason = f"item {event.item} adopted by {channel.label}{picture}"
+            item.tally.adopted += 1
+            entry = counted_entry
+        points = channel.award(row[B])
+        note = None
         best = item.best
-        item.best = max(best, points)  # kept under every version, for a later "highest" one
-        if self.rules.combine == "highest":
+        if points > best:
+            item.best = points  # kept under every version, for a later "highest" one
+        if v.highest:
             # Only the best adoption of an item counts: book what it adds over the best so far.
-            gain = max(points - best, _ZERO)
+            gain = points - best if points > best else _ZERO
             if gain < points:
-                reason += (
+                note = (
                     f" (only the highest adoption counts: +{format_points(gain)} over {format_points(best)})"
                 )
             points = gain
-        self.plus(item, event, channel.clause, points, reason, tally)
+        self.plus(item, row, entry, points, note)
 
-    def plus(
-        self, item: _Item, event: Event, clause: str, points: Decimal, reason: str, tally: str | None = None
-    ) -> None:
-        if item.false and self.rules.false_report.revokes_points:
-            points, reason = _ZERO, reason + " (item found false: earns nothing)"
-        self.book(item.unit, event, clause, points, reason, item=item, tally=tally)
+    def plus(self, item: _Item, row: Row, entry: _Entry, points: Decimal, note: str | None) -> None:
+        if item.false and self.v.false_rule.revokes_points:
+            points, note = _ZERO, (note or "") + " (item found false: earns nothing)"
+        self.book(item.tally, row, entry, points, note, item)
 
-    def commissioned(self, event: Commissioned) -> None:
-        if event.commission in self.commissions:
-            raise _Rejected(f"commission {event.commission!r} was already issued")
-        self.commissions[event.commission] = _Commission(event, self.quotas.unit(event.unit))
-
-    def instructed(self, event: Instructed) -> None:
-        item = self.item_of(event)
-        rule = self.rules.instruction
-        if rule.requires_adoption and not item.eligible:
-            eligible = ", ".join(c.key for c in self.rules.channels if c.instruction_eligible)
+    def instructed(self, row: Row) -> None:
+        item = self.item_of(row)
+        v = self.v
+        if v.requires_adoption and not item.eligible:
             raise _Rejected(
-                f"item {event.item!r} has not been adopted by {eligible} on or before {event.date}"
+                f"item {row[ITEM]!r} has not been adopted by {v.eligible} on or before {row[DATE]}"
             )
-        level = rule.level(event.level or rule.default_level)
-        assert level is not None  # resolved before the fold
-        who = f" by {event.leader}" if event.leader else ""
+        level, entry, again = v.leaders[row[B] or v.default_leader]
         if level.key in item.instructed:
-            reason = f"instruction{who} on item {event.item}: already counted once for this item"
-            self.book(
-                item.unit,
-                event,
-                level.clause,
-                _ZERO,
-                reason + (f" at level {level.label}" if event.level else ""),
-            )
+            self.book(item.tally, row, again, _ZERO)
             return
         item.instructed += (level.key,)
-        at = f" ({level.label})" if len(rule.levels) > 1 else ""
-        self.plus(item, event, level.clause, level.points, f"instruction{who}{at} on item {event.item}")
+        self.plus(item, row, entry, level.points, None)
 
-    def higher_adopted(self, event: HigherAdopted) -> None:
-        item = self.item_of(event)
-        level = self.rules.level(event.level)
-        assert level is not None
+    def higher_adopted(self, row: Row) -> None:
+        item = self.item_of(row)
+        level, entry, again = self.v.levels[row[A]]
         if level.key in item.levels:
-            reason = f"item {event.item} adopted by {level.label} again: counted once"
-            self.book(item.unit, event, level.clause, _ZERO, reason)
+            self.book(item.tally, row, again, _ZERO)
             return
         item.levels += (level.key,)
-        self.plus(item, event, level.clause, level.points, f"item {event.item} adopted by {level.label}")
+        self.plus(item, row, entry, level.points, None)
 
-    def _deduct(self, event: Missed | ReportedLate, kind: str, word: str) -> None:
-        unit = self.quotas.unit(event.unit)
-        category = self.rules.category(event.category)
-        assert category is not None
-        tally = self.tallies[unit.name]
-        n = self.occurrence(unit, kind, category.key)
+    def _deduct(self, row: Row, kind: str) -> None:
+        tally = self.tallies[row[UNIT]]
+        category, missed, late = self.v.categories[row[A]]
+        n = self.occurrence(tally, kind, category.key)
         counts = tally.missed if kind == "missed" else tally.late
         counts[category.key] = counts.get(category.key, 0) + 1
-        schedule = category.missed if kind == "missed" else category.late
-        about = f": {event.subject}" if event.subject else ""
-        reason = f"{category.label} {word} #{n} this year{about}"
-        self.book(unit, event, schedule.clause, schedule.nth(n), reason, tally=kind, key=category.key)
+        schedule, entry = (category.missed, missed) if kind == "missed" else (category.late, late)
+        self.book(tally, row, entry, schedule.nth(n), n)
 
-    def missed(self, event: Missed) -> None:
-        self._deduct(event, "missed", "missed")
+    def missed(self, row: Row) -> None:
+        self._deduct(row, "missed")
 
-    def reported_late(self, event: ReportedLate) -> None:
-        self._deduct(event, "late", "reported late")
+    def reported_late(self, row: Row) -> None:
+        self._deduct(row, "late")
 
-    def error_found(self, event: ErrorFound) -> None:
-        item = self.item_of(event)
-        self.tallies[item.unit.name].errors += 1
-        n = self.occurrence(item.unit, "error", "")
-        rule = self.rules.error
-        about = f": {event.note}" if event.note else ""
-        reason = f"error in item {event.item}{about}"
-        self.book(item.unit, event, rule.clause, rule.nth(n), reason, tally="error")
+    def error_found(self, row: Row) -> None:
+        item = self.item_of(row)
+        tally = item.tally
+        tally.errors += 1
+        n = self.occurrence(tally, "error", "")
+        self.book(tally, row, self.v.error, self.v.error_schedule.nth(n))
 
-    def found_false(self, event: FoundFalse) -> None:
-        item = self.item_of(event)
-        rule = self.rules.false_report
-        about = f": {event.note}" if event.note else ""
+    def found_false(self, row: Row) -> None:
+        item = self.item_of(row)
+        v = self.v
+        rule = v.false_rule
         if item.false and rule.once_per_item:
-            reason = f"item {event.item} found false again: deducted once per item{about}"
-            self.book(item.unit, event, rule.clause, _ZERO, reason)
+            self.book(item.tally, row, v.false_again, _ZERO)
             return
-        self.tallies[item.unit.name].false_reports += 1
+        item.tally.false_reports += 1
         if rule.revokes_points and not item.false and item.earned:
-            reason = f"item {event.item} found false: its {format_points(item.earned)} points revoked"
-            self.book(item.unit, event, rule.clause, -item.earned, reason)
+            self.book(item.tally, row, v.false_revoke, -item.earned)
         item.false = True
-        reason = f"item {event.item} found false{about}"
-        self.book(item.unit, event, rule.clause, rule.points, reason, tally="false_report")
+        self.book(item.tally, row, v.false, rule.points)
 
-    def selected_excellent(self, event: SelectedExcellent) -> None:
-        item = self.item_of(event)
-        self.tallies[item.unit.name].excellent += 1
-        rule = self.rules.excellent
-        reason = f"item {event.item} selected as excellent"
-        self.book(item.unit, event, rule.clause, rule.points, reason, item=item, tally="excellent")
+    def selected_excellent(self, row: Row) -> None:
+        item = self.item_of(row)
+        item.tally.excellent += 1
+        self.book(item.tally, row, self.v.excellent, self.v.excellent_points, None, item)
 
     # -- the end of the run ---------------------------------------------------------------------
 
@@ -415,85 +642,167 @@ class _Fold:
         statuses: dict[str, list[CommissionStatus]] = {}
         for cid in sorted(self.commissions):
             c = self.commissions[cid]
-            due, answer = c.event.due, c.answer
+            row, answer, tally = c.row, c.answer, c.tally
+            due = row[B]
             if answer is not None:
-                outcome = "on_time" if answer.date <= due else "late"
+                outcome = "on_time" if answer[DATE] <= due else "late"
             elif due < as_of:
                 outcome = "unanswered"
-                self.tallies[c.unit.name].unanswered += 1
-                booked = due + dt.timedelta(days=1)
-                rule = (self.timeline.at(booked) or self.rules).commission.unanswered
-                reason = f"commission {cid} due {due} not answered"
-                self.book(c.unit, c.event, rule.clause, rule.points, reason, day=booked)
+                tally.unanswered += 1
+                v = self.run.version_at(due + _DAY) or self.v
+                self.book(tally, row, v.unanswered, v.unanswered_points)
             else:
                 outcome = "pending"
-                rule = (self.timeline.at(as_of) or self.rules).commission.unanswered
-                reason = f"commission {cid} due {due} pending: not answered yet"
-                self.book(c.unit, c.event, rule.clause, _ZERO, reason)
-            statuses.setdefault(c.unit.name, []).append(
+                v = self.run.version_at(as_of) or self.v
+                self.book(tally, row, v.pending, _ZERO)
+            statuses.setdefault(tally.unit.name, []).append(
                 CommissionStatus(
                     commission=cid,
-                    event=c.event.id,
-                    issued=c.event.date,
+                    event=row[ID],
+                    issued=row[DATE],
                     due=due,
                     outcome=outcome,
-                    answered=None if answer is None else answer.date,
-                    answer=None if answer is None else answer.id,
+                    answered=None if answer is None else answer[DATE],
+                    answer=None if answer is None else answer[ID],
                 )
             )
         return statuses
 
 
-def _resolve(event: Event, timeline: Timeline, quotas: QuotaTable, year: int) -> tuple[Event, RuleSet]:
-    """The event with every name in canonical form and the version it is scored by.
+class _Folded:
+    """What folding a set of events gave: every unit's tallies, commissions and the rejections."""
 
-    Raises:
-        _Rejected: the event is outside the year, no version is in force, or a name is unknown.
-    """
-    if event.date.year != year:
-        raise _Rejected(f"dated {event.date}, outside the assessment year {year}")
-    rules = timeline.at(event.date)
-    if rules is None:
-        raise _Rejected(f"dated {event.date}, when no rule-set version of {timeline.id} is in force")
-    changes: dict[str, Any] = {}
-    unit = getattr(event, "unit", None)
-    if unit is not None:
-        found = quotas.find(unit)
-        if found is None:
-            raise _Rejected(
-                f"unknown unit {unit!r}: not a name, label or alias of the {quotas.year} target table"
+    def __init__(self, run: _Run, counted: Iterable[Row]) -> None:
+        # Sort by date, then phase, then id: one list per day and phase, each sorted by id.
+        days: dict[dt.date, tuple[list[Row], ...]] = {}
+        for row in counted:
+            phases = days.get(row[DATE])
+            if phases is None:
+                phases = days[row[DATE]] = ([], [], [], [])
+            phases[PHASE[row[KIND]]].append(row)
+        self.fold = fold = _Fold(run)
+        self.rejections: list[Rejection] = []
+        self.ok = 0
+        handlers = fold.handlers
+        extend = fold.extend if run.extended else None
+        for day in sorted(days):
+            fold.v = run.version_at(day) or run.first
+            for rows in days.pop(day):
+                rows.sort(key=_BY_ID)
+                for row in rows:
+                    try:
+                        handlers[row[KIND]](row)
+                    except _Rejected as exc:
+                        self.rejections.append(Rejection(run.places.origin(row[POS]), row[ID], str(exc)))
+                        continue
+                    if extend is not None and fold.v.extensions:
+                        extend(row)
+                self.ok += len(rows)
+        self.ok -= len(self.rejections)
+        self.commissions = fold.close(run.as_of)
+
+
+# -- results ------------------------------------------------------------------------------------
+
+
+class _UnitBook:
+    """A unit's bookings, turned into ledger lines when they are read."""
+
+    def __init__(self, book: list[Any], tail: tuple[LedgerLine, ...]) -> None:
+        self._book = book
+        self._tail = tail
+
+    def lines(self) -> tuple[LedgerLine, ...]:
+        lines = []
+        it = iter(self._book)
+        for row, entry, points, detail in zip(it, it, it, it, strict=True):
+            day = entry.day(row, detail)
+            line = LedgerLine(
+                day,
+                row[ID],
+                entry.clause,
+                points,
+                entry.reason(row, points, detail),
+                row[ITEM],
+                entry.tally,
+                entry.key(row),
             )
-        changes["unit"] = found.name
-    if isinstance(event, Adopted):
-        changes["channel"] = _known(
-            rules.channel(event.channel), "channel", event.channel, rules, rules.channels
-        )
-    elif isinstance(event, HigherAdopted):
-        changes["level"] = _known(rules.level(event.level), "level", event.level, rules, rules.levels)
-    elif isinstance(event, Missed | ReportedLate):
-        changes["category"] = _known(
-            rules.category(event.category), "category", event.category, rules, rules.categories
-        )
-    elif isinstance(event, Instructed) and event.level is not None:
-        levels = rules.instruction.levels
-        changes["level"] = _known(
-            rules.instruction.level(event.level), "leader level", event.level, rules, levels
-        )
-    elif isinstance(event, Submitted) and event.topic is not None and rules.topic(event.topic) is None:
-        raise _Rejected(
-            f"unknown topic {event.topic!r}: expected SECTION.NUMBER of the key points, e.g. 2.14"
-        )
-    for key, value in changes.items():
-        if getattr(event, key) != value:
-            return attrs.evolve(event, **changes), rules
-    return event, rules
+            lines.append(((day, PHASE[row[KIND]], row[ID]), line))
+        lines.sort(key=itemgetter(0))  # stable: an event's lines keep the order they were booked in
+        return tuple(line for _, line in lines) + self._tail
+
+    def entries(self) -> Iterator[tuple[dt.date, Decimal, str | None, str | None, str, str | None]]:
+        it = iter(self._book)
+        for row, entry, points, detail in zip(it, it, it, it, strict=True):
+            yield entry.day(row, detail), points, entry.tally, entry.key(row), row[ID], row[ITEM]
+        for line in self._tail:
+            yield line.date, line.points, line.tally, line.key, line.event, line.item
 
 
-def _known(found: Any, what: str, name: str, rules: RuleSet, values: Iterable[Any]) -> str:
-    if found is None:
-        known = ", ".join(v.key for v in values)
-        raise _Rejected(f"unknown {what} {name!r}; rule set {rules.id} knows: {known}")
-    return str(found.key)
+class _Shape:
+    """What the results of one timeline share: clause ids, categories, the closing version."""
+
+    def __init__(self, timeline: Timeline, as_of: dt.date) -> None:
+        self.closing = timeline.at(as_of) or timeline.versions[-1]
+        self.clause_ids = list(dict.fromkeys(c.id for v in timeline.versions for c in v.clauses))
+        self.categories = list(dict.fromkeys(c.key for v in timeline.versions for c in v.categories))
+        self.as_of = as_of
+
+    def unit(self, unit: Unit, folded: _Folded) -> UnitResult:
+        tally = folded.fold.tallies[unit.name]
+        rules = self.closing
+        sums: dict[str, Decimal] = dict.fromkeys(self.clause_ids, _ZERO)
+        by_entry: dict[_Entry, Decimal] = {}
+        book = tally.book
+        for entry, points in zip(book[1::4], book[2::4], strict=True):
+            by_entry[entry] = by_entry.get(entry, _ZERO) + points
+        for entry, points in by_entry.items():
+            sums[entry.clause] = sums.get(entry.clause, _ZERO) + points
+        total = sum(sums.values(), _ZERO)
+        tail: tuple[LedgerLine, ...] = ()
+        if rules.floor is not None and total < rules.floor.points:
+            # The floor is a ledger line too, so that the total stays the sum of the ledger.
+            lift = rules.floor.points - total
+            reason = (
+                f"score {format_points(total)} raised to the floor of {format_points(rules.floor.points)}"
+            )
+            tail = (LedgerLine(self.as_of, "-", rules.floor.clause, lift, reason),)
+            sums[rules.floor.clause] = sums.get(rules.floor.clause, _ZERO) + lift
+            total = rules.floor.points
+        return UnitResult(
+            unit=unit,
+            submitted=tally.submitted,
+            adopted=tally.adopted,
+            score=total,
+            breakdown=tuple(sums.items()),
+            ledger=Ledger.of(_UnitBook(book, tail)),
+            missed=tuple((c, tally.missed.get(c, 0)) for c in self.categories),
+            late=tuple((c, tally.late.get(c, 0)) for c in self.categories),
+            errors=tally.errors,
+            false_reports=tally.false_reports,
+            excellent=tally.excellent,
+            commissions=tuple(folded.commissions.get(unit.name, ())),
+            disqualified=_disqualified(tally, rules),
+            capped_on=tally.capped_on,
+        )
+
+
+def _disqualified(tally: _Tally, rules: RuleSet) -> tuple[str, ...]:
+    reasons = []
+    for rule in rules.disqualifications:
+        if rule.kind in ("missed", "late"):
+            counts = tally.missed if rule.kind == "missed" else tally.late
+            n = counts.get(rule.category, 0) if rule.category else sum(counts.values())
+        else:
+            n = {"error": tally.errors, "false_report": tally.false_reports, "unanswered": tally.unanswered}[
+                rule.kind
+            ]
+        if n >= rule.count:
+            reasons.append(rule.reason)
+    return tuple(reasons)
+
+
+# -- scoring ------------------------------------------------------------------------------------
 
 
 def _setup(
@@ -518,68 +827,32 @@ def _setup(
     return timeline, quotas, year, as_of
 
 
-_Resolved = tuple[Event, RuleSet] | str
+def _copy_key(copy: Row | _Refused) -> Row:
+    return copy.row[:POS] if isinstance(copy, _Refused) else copy[:POS]
 
 
-def _prepare(event: Event, timeline: Timeline, quotas: QuotaTable, year: int) -> _Resolved:
-    try:
-        return _resolve(event, timeline, quotas, year)
-    except _Rejected as exc:
-        return str(exc)
+def _pos(copy: Row | _Refused) -> int:
+    pos: int = copy.row[POS] if isinstance(copy, _Refused) else copy[POS]
+    return pos
 
 
-def _conflict(eid: str, copies: list[tuple[Event, _Resolved]]) -> list[Rejection] | None:
+def _conflict(eid: str, copies: list[Row | _Refused], places: Places) -> list[Rejection] | None:
     """Every copy rejected when copies of one id differ in content; ``None`` when they agree."""
-    keys = {e if isinstance(r, str) else r[0] for e, r in copies}
-    if len(keys) == 1:
+    if len({_copy_key(c) for c in copies}) == 1:
         return None
-    places = ", ".join(sorted({e.where for e, _ in copies}))
-    reason = f"the id {eid!r} is used by different events (at {places})"
-    return [Rejection(e.origin, eid, reason) for e, _ in copies]
+    origins = [places.origin(_pos(c)) for c in copies]
+    where = ", ".join(sorted({"<api>" if o is None else str(o) for o in origins}))
+    reason = f"the id {eid!r} is used by different events (at {where})"
+    return [Rejection(o, eid, reason) for o in origins]
 
 
-class _Folded:
-    """What folding a set of events gave: every unit's tallies, commissions and the rejections."""
-
-    def __init__(
-        self, timeline: Timeline, quotas: QuotaTable, counted: list[tuple[Event, RuleSet]], as_of: dt.date
-    ) -> None:
-        counted.sort(key=lambda pair: _order(pair[0]))
-        self.fold = fold = _Fold(timeline, quotas)
-        self.rejections: list[Rejection] = []
-        self.ok = 0
-        for event, version in counted:
-            try:
-                fold.run(event, version)
-                self.ok += 1
-            except _Rejected as exc:
-                self.rejections.append(Rejection(event.origin, event.id, str(exc)))
-        self.commissions = fold.close(as_of)
-
-
-class _Shape:
-    """What the results of one timeline share: clause ids, categories, the closing version."""
-
-    def __init__(self, timeline: Timeline, as_of: dt.date) -> None:
-        self.closing = timeline.at(as_of) or timeline.versions[-1]
-        self.clause_ids = list(dict.fromkeys(c.id for v in timeline.versions for c in v.clauses))
-        self.categories = list(dict.fromkeys(c.key for v in timeline.versions for c in v.categories))
-        self.as_of = as_of
-
-    def unit(self, unit: Unit, folded: _Folded) -> UnitResult:
-        return _unit_result(
-            unit,
-            folded.fold.tallies[unit.name],
-            self.closing,
-            self.clause_ids,
-            self.categories,
-            folded.commissions.get(unit.name, ()),
-            self.as_of,
-        )
+def _first(copies: list[Row | _Refused], places: Places) -> Row | _Refused:
+    """Of identical copies, the one read first (by file and line)."""
+    return min(copies, key=lambda c: places.where_key(_pos(c)))
 
 
 def _provenance(
-    timeline: Timeline, quotas: QuotaTable, digest: str, count: int, as_of: dt.date
+    timeline: Timeline, quotas: QuotaTable, prints: int, count: int, as_of: dt.date
 ) -> Provenance:
     return Provenance(
         library=library_version(),
@@ -588,14 +861,34 @@ def _provenance(
         ),
         targets_year=quotas.year,
         targets_digest=quotas_digest(quotas),
-        events_digest=digest,
+        events_digest=f"{prints % _MODULUS:064x}",
         events=count,
         as_of=as_of,
     )
 
 
+def _rejection_order(r: Rejection) -> tuple[int, str, int, str]:
+    return (0, "", 0, r.event or "") if r.origin is None else (1, r.origin.file, r.origin.line, r.event or "")
+
+
+@contextmanager
+def _quiet_collector() -> Iterator[None]:
+    """Hold off the cyclic garbage collector while a run builds its many small, acyclic objects.
+
+    A million rows would otherwise be traversed again and again as they survive collection
+    after collection; nothing a run makes is cyclic garbage, so nothing is lost by waiting.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def score(
-    events: Iterable[Event],
+    events: Iterable[Event] | ReadResult,
     *,
     rules: RuleSet | Timeline | None = None,
     quotas: QuotaTable | None = None,
@@ -606,7 +899,9 @@ def score(
     """Score a reporting year.
 
     Args:
-        events: the events, in any order; repeats of an identical event count once.
+        events: the events, in any order; repeats of an identical event count once. Or what
+            :func:`~.readers.read_events` gave, whose rejections are then carried too (the
+            quickest way to score a file).
         rules: a rule-set version (with the versions it adjusts, its ``base`` chain, in force
             before it), or a :class:`~.rules.Timeline` of versions; by default the year's default
             timeline (the library's own versions and installed plug-ins').
@@ -625,119 +920,75 @@ def score(
         InfoscoreError: a version uses a plug-in rule kind that is not installed.
     """
     timeline, quotas, year, as_of = _setup(rules, quotas, year, as_of)
-    rejected = list(rejected)
-    rejections: list[Rejection] = list(rejected)
-    read = len(rejections)
-    events = list(events)
-    # Resolve every event once, then group by id: identical content is a repeat, different
-    # content makes every event of that id an error (which copy is right is not ours to guess).
-    by_id: dict[str, tuple[Event, _Resolved]] = {}
-    more: dict[str, list[tuple[Event, _Resolved]]] = {}  # ids given more than once: every copy
-    for event in events:
-        read += 1
-        pair = (event, _prepare(event, timeline, quotas, year))
-        if event.id in by_id:
-            more.setdefault(event.id, [by_id[event.id]]).append(pair)
+    with _quiet_collector():
+        if isinstance(events, ReadResult):
+            rows, places, prints = events._rows, events._places, events._prints
+            reader = list(events.rejections)
         else:
-            by_id[event.id] = pair
+            places = Places()
+            rows = [row_of(e, places.add_origin(e.origin)) for e in events]
+            prints = sum(map(fingerprint, rows))
+            reader = []
+        more_rejected = list(rejected)
+        prints += sum(rejection_fingerprint(r.reason) for r in more_rejected)
+        reader += more_rejected
+        run = _Run(timeline, quotas, year, as_of, places)
+        counted, rejections, repeats, after = _select(run, rows)
+        rejections = reader + rejections
+        folded = _Folded(run, counted)
+        del counted
+        rejections += folded.rejections
+        rejections.sort(key=_rejection_order)
+        shape = _Shape(timeline, as_of)
+        return Results(
+            provenance=_provenance(timeline, quotas, prints, len(rows) + len(reader), as_of),
+            year=year,
+            as_of=as_of,
+            rules=timeline.id,
+            units=tuple(shape.unit(u, folded) for u in quotas),
+            rejections=tuple(rejections),
+            read=len(rows) + len(reader),
+            counted=folded.ok,
+            repeats=repeats,
+            after_as_of=after,
+        )
 
-    counted: list[tuple[Event, RuleSet]] = []
+
+def _select(run: _Run, rows: Iterable[Row]) -> tuple[list[Row], list[Rejection], int, int]:
+    """Resolve every row once, then group by id: identical content is a repeat, different
+    content makes every event of that id an error (which copy is right is not ours to guess).
+
+    Returns the rows to fold, the rejections, the number of repeats and of rows after ``as_of``.
+    """
+    first: dict[str, Row | _Refused] = {}
+    more: dict[str, list[Row | _Refused]] = {}  # ids given more than once: every copy
+    resolve = run.resolve
+    for row in rows:
+        resolved = resolve(row)
+        kept = first.setdefault(row[ID], resolved)
+        if kept is not resolved:
+            more.setdefault(row[ID], [kept]).append(resolved)
+    counted: list[Row] = []
+    rejections: list[Rejection] = []
     repeats = after = 0
-    for eid, (first_event, first) in by_id.items():
-        copies = more.get(eid)
-        if copies is not None:
-            conflict = _conflict(eid, copies)
-            if conflict is not None:
-                rejections += conflict
-                continue
-            repeats += len(copies) - 1
-            first_event, first = min(copies, key=lambda c: _where_key(c[0]))
-        if isinstance(first, str):
-            rejections.append(Rejection(first_event.origin, eid, first))
-        elif first[0].date > as_of:
+    as_of, places = run.as_of, run.places
+    for eid, got in first.items():
+        if more:
+            copies = more.get(eid)
+            if copies is not None:
+                conflict = _conflict(eid, copies, places)
+                if conflict is not None:
+                    rejections += conflict
+                    continue
+                repeats += len(copies) - 1
+                got = _first(copies, places)
+        if got.__class__ is not tuple:
+            rejections.append(Rejection(places.origin(got.row[POS]), eid, got.reason))  # type: ignore[union-attr]
+        elif got[DATE] > as_of:
             after += 1
         else:
-            counted.append(first)
-
-    folded = _Folded(timeline, quotas, counted, as_of)
-    rejections += folded.rejections
-    shape = _Shape(timeline, as_of)
-    digest, count = events_digest(events, [r.reason for r in rejected])
-    rejections.sort(key=lambda r: (_where_tuple(r.origin), r.event or ""))
-    return Results(
-        provenance=_provenance(timeline, quotas, digest, count, as_of),
-        year=year,
-        as_of=as_of,
-        rules=timeline.id,
-        units=tuple(shape.unit(u, folded) for u in quotas),
-        rejections=tuple(rejections),
-        read=read,
-        counted=folded.ok,
-        repeats=repeats,
-        after_as_of=after,
-    )
-
-
-def _where_tuple(origin: Any) -> tuple[int, str, int]:
-    return (0, "", 0) if origin is None else (1, origin.file, origin.line)
-
-
-def _where_key(event: Event) -> tuple[int, str, int]:
-    return _where_tuple(event.origin)
-
-
-def _disqualified(tally: _Tally, rules: RuleSet) -> tuple[str, ...]:
-    reasons = []
-    for rule in rules.disqualifications:
-        if rule.kind in ("missed", "late"):
-            counts = tally.missed if rule.kind == "missed" else tally.late
-            n = counts.get(rule.category, 0) if rule.category else sum(counts.values())
-        else:
-            n = {"error": tally.errors, "false_report": tally.false_reports, "unanswered": tally.unanswered}[
-                rule.kind
-            ]
-        if n >= rule.count:
-            reasons.append(rule.reason)
-    return tuple(reasons)
-
-
-def _unit_result(
-    unit: Unit,
-    tally: _Tally,
-    rules: RuleSet,
-    clause_ids: list[str],
-    categories: list[str],
-    commissions: Iterable[CommissionStatus],
-    as_of: dt.date,
-) -> UnitResult:
-    tally.ledger.sort(key=lambda pair: pair[0])
-    ledger = [line for _, line in tally.ledger]
-    total = sum((line.points for line in ledger), _ZERO)
-    if rules.floor is not None and total < rules.floor.points:
-        # The floor is a ledger line too, so that the total stays the sum of the ledger.
-        lift = rules.floor.points - total
-        reason = f"score {format_points(total)} raised to the floor of {format_points(rules.floor.points)}"
-        ledger.append(LedgerLine(as_of, "-", rules.floor.clause, lift, reason))
-        total = rules.floor.points
-    sums = dict.fromkeys(clause_ids, _ZERO)
-    for line in ledger:
-        sums[line.clause] = sums.get(line.clause, _ZERO) + line.points
-    return UnitResult(
-        unit=unit,
-        submitted=tally.submitted,
-        adopted=tally.adopted,
-        score=total,
-        breakdown=tuple(sums.items()),
-        ledger=tuple(ledger),
-        missed=tuple((c, tally.missed.get(c, 0)) for c in categories),
-        late=tuple((c, tally.late.get(c, 0)) for c in categories),
-        errors=tally.errors,
-        false_reports=tally.false_reports,
-        excellent=tally.excellent,
-        commissions=tuple(commissions),
-        disqualified=_disqualified(tally, rules),
-        capped_on=tally.capped_on,
-    )
+            counted.append(got)
+    return counted, rejections, repeats, after
 
 
 class Scorer:
@@ -766,8 +1017,10 @@ class Scorer:
         quotas: QuotaTable | None = None,
         year: int | None = None,
     ) -> None:
-        self._timeline, self._quotas, self._year, _ = _setup(rules, quotas, year, None)
-        self._copies: dict[str, list[tuple[Event, _Resolved]]] = {}
+        self._timeline, self._quotas, self._year, as_of = _setup(rules, quotas, year, None)
+        self._places = Places()
+        self._run = _Run(self._timeline, self._quotas, self._year, as_of, self._places)
+        self._copies: dict[str, list[Row | _Refused]] = {}
         self._reader: list[Rejection] = []
         self._parent: dict[str, str] = {}
         self._members: dict[str, set[str]] = {}
@@ -804,16 +1057,16 @@ class Scorer:
         return ra
 
     @staticmethod
-    def _links(event: Event) -> list[str]:
+    def _links(row: Row) -> list[str]:
+        commission = row[A] if row[KIND] == COMMISSIONED else row[B] if row[KIND] == SUBMITTED else None
         keys = []
-        for prefix, field in (("u:", "unit"), ("i:", "item"), ("c:", "commission")):
-            value = getattr(event, field, None)
+        for prefix, value in (("u:", row[UNIT]), ("i:", row[ITEM]), ("c:", commission)):
             if value is not None:
                 keys.append(prefix + value)
         return keys
 
-    def _place(self, eid: str, event: Event) -> None:
-        keys = self._links(event)
+    def _place(self, eid: str, row: Row) -> None:
+        keys = self._links(row)
         root = self._find(keys[0])
         for key in keys[1:]:
             root = self._union(root, key)
@@ -821,11 +1074,20 @@ class Scorer:
         self._cache.pop(root, None)
         self._dirty.add(root)
 
-    def _unplace(self, eid: str, event: Event) -> None:
-        root = self._find(self._links(event)[0])
+    def _unplace(self, eid: str, row: Row) -> None:
+        root = self._find(self._links(row)[0])
         self._members.get(root, set()).discard(eid)
         self._cache.pop(root, None)
         self._dirty.add(root)
+
+    def _state(self, eid: str) -> Row | _Refused | None:
+        """What an id stands for now: the row to count, a refusal, or ``None`` (a conflict)."""
+        copies = self._copies.get(eid)
+        if not copies:
+            return None
+        if len(copies) > 1 and _conflict(eid, copies, self._places) is not None:
+            return None
+        return _first(copies, self._places)
 
     # -- the public side ------------------------------------------------------------------------
 
@@ -836,17 +1098,17 @@ class Scorer:
             self._prints += rejection_fingerprint(r.reason)
             self._count += 1
         for event in events:
-            self._prints += event_fingerprint(event)
+            row = row_of(event, self._places.add_origin(event.origin))
+            self._prints += fingerprint(row)
             self._count += 1
-            resolved = _prepare(event, self._timeline, self._quotas, self._year)
-            copies = self._copies.setdefault(event.id, [])
-            before = _state(event.id, copies)
-            copies.append((event, resolved))
-            after = _state(event.id, copies)
-            if before is not None and not isinstance(before, str) and after is not before:
-                self._unplace(event.id, before[0])
-            if after is not None and not isinstance(after, str) and after is not before:
-                self._place(event.id, after[0])
+            eid = row[ID]
+            before = self._state(eid)
+            self._copies.setdefault(eid, []).append(self._run.resolve(row))
+            after = self._state(eid)
+            if before.__class__ is tuple and after is not before:
+                self._unplace(eid, before)
+            if after.__class__ is tuple and after is not before:
+                self._place(eid, after)
 
     def results(self, as_of: dt.date | None = None) -> Results:
         """The results of every event received so far, as of a date (default: 31 December).
@@ -861,18 +1123,19 @@ class Scorer:
             self._cache.clear()
             self._dirty = {self._find(k) for k in self._members}
             self._as_of = as_of
+            self._run.as_of = as_of
         dirty = {self._find(r) for r in self._dirty}
         for root in dirty:
-            counted: list[tuple[Event, RuleSet]] = []
+            counted: list[Row] = []
             later = 0
             for eid in self._members.get(root, ()):
-                state = _state(eid, self._copies[eid])
-                assert state is not None and not isinstance(state, str)
-                if state[0].date > as_of:
+                state = self._state(eid)
+                assert state.__class__ is tuple
+                if state[DATE] > as_of:
                     later += 1
                 else:
                     counted.append(state)
-            self._cache[root] = (_Folded(self._timeline, self._quotas, counted, as_of), later)
+            self._cache[root] = (_Folded(self._run, counted), later)
         self._dirty.clear()
         self.refolded = tuple(
             u.name
@@ -881,7 +1144,7 @@ class Scorer:
         )
 
         shape = _Shape(self._timeline, as_of)
-        empty = _Folded(self._timeline, self._quotas, [], as_of)
+        empty = _Folded(self._run, [])
         units = []
         for unit in self._quotas:
             key = "u:" + unit.name
@@ -890,22 +1153,19 @@ class Scorer:
         rejections = list(self._reader)
         repeats = 0
         for eid, copies in self._copies.items():
-            conflict = _conflict(eid, copies) if len(copies) > 1 else None
+            conflict = _conflict(eid, copies, self._places) if len(copies) > 1 else None
             if conflict is not None:
                 rejections += conflict
                 continue
             repeats += len(copies) - 1
-            state = _state(eid, copies)
-            if isinstance(state, str):
-                first = min(copies, key=lambda c: _where_key(c[0]))[0]
-                rejections.append(Rejection(first.origin, eid, state))
+            state = _first(copies, self._places)
+            if state.__class__ is not tuple:
+                rejections.append(Rejection(self._places.origin(state.row[POS]), eid, state.reason))  # type: ignore[union-attr]
         for folded, _ in self._cache.values():
             rejections += folded.rejections
-        rejections.sort(key=lambda r: (_where_tuple(r.origin), r.event or ""))
+        rejections.sort(key=_rejection_order)
         return Results(
-            provenance=_provenance(
-                self._timeline, self._quotas, f"{combine([self._prints]):064x}", self._count, as_of
-            ),
+            provenance=_provenance(self._timeline, self._quotas, self._prints, self._count, as_of),
             year=self._year,
             as_of=as_of,
             rules=self._timeline.id,
@@ -916,12 +1176,3 @@ class Scorer:
             repeats=repeats,
             after_as_of=sum(later for _, later in self._cache.values()),
         )
-
-
-def _state(eid: str, copies: list[tuple[Event, _Resolved]]) -> tuple[Event, RuleSet] | str | None:
-    """What an id stands for now: the event to count, a reason it is rejected, or ``None`` (a conflict)."""
-    if not copies:
-        return None
-    if len(copies) > 1 and _conflict(eid, copies) is not None:
-        return None
-    return min(copies, key=lambda c: _where_key(c[0]))[1]

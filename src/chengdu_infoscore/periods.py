@@ -179,22 +179,21 @@ def _unit_periods(result: UnitResult, last: int, cats: tuple[str, ...]) -> UnitP
     missed = [dict.fromkeys(cats, 0) for _ in range(last)]
     late = [dict.fromkeys(cats, 0) for _ in range(last)]
     sections: list[dict[str, int]] = [dict.fromkeys(_SECTIONS, 0) for _ in range(last)]
-    for line in result.ledger:
-        m = line.date.month - 1
-        points[m] += line.points
-        tally = line.tally
+    for day, line_points, tally, key, _event, _item in result.ledger.entries():
+        m = day.month - 1
+        points[m] += line_points
         if tally is None:
             continue
         if tally == "submitted":
             submitted[m] += 1
-            key = line.key or "none"
-            sections[m][key] = sections[m].get(key, 0) + 1
+            section = key or "none"
+            sections[m][section] = sections[m].get(section, 0) + 1
         elif tally == "adopted":
             adopted[m] += 1
         elif tally == "missed":
-            missed[m][line.key or ""] = missed[m].get(line.key or "", 0) + 1
+            missed[m][key or ""] = missed[m].get(key or "", 0) + 1
         elif tally == "late":
-            late[m][line.key or ""] = late[m].get(line.key or "", 0) + 1
+            late[m][key or ""] = late[m].get(key or "", 0) + 1
         elif tally == "error":
             errors[m] += 1
         elif tally == "false_report":

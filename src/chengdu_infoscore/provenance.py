@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import operator
 from collections.abc import Iterable
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import attrs
 
+from ._rows import fingerprint, row_of
 from .events import Event
 from .quotas import QuotaTable
 
@@ -99,17 +99,14 @@ class Provenance:
 
 
 _MODULUS = 1 << 256
-_FIELDS: dict[type, Any] = {}
 
 
 def event_fingerprint(event: Event) -> int:
-    """A 256-bit number for the event's content as written (``origin`` aside)."""
-    getter = _FIELDS.get(type(event))
-    if getter is None:
-        names = [f.name for f in attrs.fields(type(event)) if f.name != "origin"]
-        getter = _FIELDS[type(event)] = operator.attrgetter(*names)
-    text = f"{type(event).kind}\x1f{getter(event)!r}"
-    return int.from_bytes(hashlib.sha256(text.encode("utf-8", "backslashreplace")).digest(), "big")
+    """A 256-bit number for the event's content (``origin`` aside).
+
+    The SHA-256 of its type, id, date and fields, as :func:`._rows.fingerprint` computes it.
+    """
+    return fingerprint(row_of(event, 0))
 
 
 def rejection_fingerprint(reason: str) -> int:

@@ -18,18 +18,24 @@ log.jsonl:2: event e2: missing required field 'type'
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import hashlib
 import io
 import json
+import json.scanner
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, BinaryIO, Final
 
 import attrs
 
+from ._rows import KINDS, LAYOUT, POS, Places, Row, event_of, fingerprint, row_of
+from ._time import parse_date
 from .events import EVENT_TYPES, Event, Origin
 from .exceptions import EventFieldError
+from .provenance import rejection_fingerprint
 from .results import Rejection
 
 __all__ = ["FIELDS", "ReadResult", "parse_csv", "parse_jsonl", "parse_record", "read_events"]
@@ -65,15 +71,64 @@ _TRUE = frozenset({"true", "1", "yes", "是"})
 _FALSE = frozenset({"false", "0", "no", "否"})
 
 
-@attrs.frozen
 class ReadResult:
-    """What reading gave: the events, in the order read, and the records rejected."""
+    """What reading gave: the events, in the order read, and the records rejected.
 
-    events: tuple[Event, ...]
-    rejections: tuple[Rejection, ...]
+    The reader keeps events as compact rows (``_rows``); :attr:`events` makes the event objects
+    when first asked for. Pass the whole result to :func:`~.engine.score` to score without
+    making them at all.
+    """
+
+    __slots__ = ("_events", "_places", "_prints", "_rows", "rejections")
+
+    def __init__(self, events: Iterable[Event] = (), rejections: Iterable[Rejection] = ()) -> None:
+        places = Places()
+        rows = [row_of(e, places.add_origin(e.origin)) for e in events]
+        self._set(rows, places, tuple(rejections))
+
+    def _set(self, rows: list[Row], places: Places, rejections: tuple[Rejection, ...]) -> None:
+        self._rows = rows
+        self._places = places
+        self.rejections = rejections
+        self._prints = sum(map(fingerprint, rows)) + sum(rejection_fingerprint(r.reason) for r in rejections)
+        self._events: tuple[Event, ...] | None = None
+
+    @classmethod
+    def _of(
+        cls, rows: list[Row], places: Places, rejections: tuple[Rejection, ...], prints: int
+    ) -> ReadResult:
+        result = cls.__new__(cls)
+        result._rows, result._places, result.rejections, result._prints = rows, places, rejections, prints
+        result._events = None
+        return result
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        """The events read, in the order read."""
+        if self._events is None:
+            origin = self._places.origin
+            self._events = tuple(event_of(row, origin(row[POS])) for row in self._rows)
+        return self._events
+
+    def __len__(self) -> int:
+        """Records read: events and rejections."""
+        return len(self._rows) + len(self.rejections)
 
     def __add__(self, other: ReadResult) -> ReadResult:
-        return ReadResult(self.events + other.events, self.rejections + other.rejections)
+        places, move = self._places.merged(other._places)
+        rows = self._rows + [(*row[:POS], move(row[POS])) for row in other._rows]
+        return ReadResult._of(rows, places, self.rejections + other.rejections, self._prints + other._prints)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ReadResult):
+            return NotImplemented
+        return (self.events, self.rejections) == (other.events, other.rejections)
+
+    def __hash__(self) -> int:
+        return hash((self.events, self.rejections))
+
+    def __repr__(self) -> str:
+        return f"ReadResult(events={len(self._rows)}, rejections={len(self.rejections)})"
 
 
 class _Bad(Exception):
@@ -176,36 +231,213 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return record
 
 
+class _Sink:
+    """Rows and rejections as they are read, with the running sum of their fingerprints."""
+
+    def __init__(self, places: Places | None = None) -> None:
+        self.places = Places() if places is None else places
+        self.rows: list[Row] = []
+        self.rejections: list[Rejection] = []
+        self.prints = 0
+
+    def row(self, row: Row) -> None:
+        self.rows.append(row)
+        self.prints += fingerprint(row)
+
+    def event(self, event: Event, pos: int) -> None:
+        self.row(row_of(event, pos))
+
+    def reject(self, rejection: Rejection) -> None:
+        self.rejections.append(rejection)
+        self.prints += rejection_fingerprint(rejection.reason)
+
+    def result(self) -> ReadResult:
+        return ReadResult._of(self.rows, self.places, tuple(self.rejections), self.prints)
+
+
+@attrs.frozen
+class _Shape:
+    """What a record of one type must look like to be read without the general checks."""
+
+    code: int
+    kind: str
+    required: frozenset[str]
+    item: str | None
+    a: str | None
+    #: ``a`` takes few distinct values (a topic, channel, level…): checked once each, and shared.
+    a_word: bool
+    b: str | None
+
+
+def _shapes() -> dict[str, _Shape]:
+    shapes = {}
+    for code, cls in enumerate(KINDS):
+        _unit, item, a, b = LAYOUT[cls]
+        required = frozenset(_REQUIRED_BY_TYPE[cls.kind]) | {"type"}
+        words = ("topic", "channel", "level", "category", "leader")
+        shapes[cls.kind] = _Shape(code, cls.kind, required, item, a, a in words, b)
+    return shapes
+
+
+_SHAPES: Final = _shapes()
+_SCAN: Final[Callable[[str, int], tuple[Any, int]]] = json.scanner.make_scanner(
+    json.JSONDecoder(parse_float=Decimal, parse_int=Decimal)  # type: ignore[arg-type]
+)
+_TAILS: Final = frozenset({"", "\n", "\r\n"})
+_SHA256 = hashlib.sha256
+_NUMBER = int.from_bytes
+
+
+class _Plain:
+    """Reads records of the plain shape into rows, without the general checks.
+
+    Plain: one JSON object whose keys appear once (a line has as many colons as its record has
+    keys only then), with no escapes, of a known type, with every field that must be present
+    and no other, every value non-empty text without surrounding white space (``picture`` a
+    boolean), and dates written YYYY-MM-DD. Nearly every record that a system writes is plain;
+    anything else goes to :func:`parse_record`, which gives the same event or says what is wrong.
+
+    Values that recur (dates, units, topics, channels…) are checked once and then shared.
+    """
+
+    def __init__(self) -> None:
+        self.dates: dict[str, dt.date] = {}
+        self.words: dict[str, str] = {}
+        self.prints = 0
+
+    def date(self, text: Any) -> dt.date | None:
+        if text.__class__ is not str or len(text) != 10 or not text[4] == text[7] == "-":
+            return None
+        try:
+            day = self.dates[text] = parse_date(text)
+        except ValueError:
+            return None
+        return day
+
+    def word(self, text: Any) -> str | None:
+        if text.__class__ is not str or not text or text.strip() != text:
+            return None
+        self.words[text] = text
+        return text
+
+    def row(self, record: dict[str, Any], pos: int) -> Row | None:
+        """The row of a plain record, or ``None``. A record of an unhashable type raises TypeError."""
+        shape = _SHAPES[record["type"]]
+        if not record.keys() >= shape.required:
+            return None
+        eid = record["id"]
+        if eid.__class__ is not str or not eid or eid.strip() != eid:
+            return None
+        iso = record["date"]
+        day = self.dates.get(iso) or self.date(iso)
+        if day is None:
+            return None
+        words = self.words
+        present = 3
+        unit = record.get("unit")
+        if unit is not None:
+            unit = words.get(unit) or self.word(unit)
+            if unit is None:
+                return None
+            present += 1
+        item = record.get(shape.item)  # type: ignore[arg-type]
+        if item is not None:
+            if item.__class__ is not str or not item or item.strip() != item:
+                return None
+            present += 1
+        a = record.get(shape.a)  # type: ignore[arg-type]
+        if a is not None:
+            if shape.a_word:
+                a = words.get(a) or self.word(a)
+                if a is None:
+                    return None
+            elif a.__class__ is not str or not a or a.strip() != a:
+                return None
+            present += 1
+        b = record.get(shape.b)  # type: ignore[arg-type]
+        b_text = b
+        if b is not None:
+            present += 1
+            if shape.b == "picture":
+                if b.__class__ is not bool:
+                    return None
+                b_text = "true" if b else ""
+            elif shape.b == "due":
+                b = self.dates.get(b) or self.date(b)
+                if b is None:
+                    return None
+            elif b.__class__ is not str or not b or b.strip() != b:
+                return None
+        elif shape.b == "picture":
+            b, b_text = False, ""
+        if present != len(record):
+            return None
+        text = "\x1f".join((shape.kind, eid, iso, unit or "", item or "", a or "", b_text or ""))
+        self.prints += _NUMBER(_SHA256(text.encode("utf-8")).digest(), "big")
+        return (day, eid, shape.code, unit, item, a, b, pos)
+
+
+def _read_jsonl(lines: Iterable[bytes], name: str, sink: _Sink) -> None:
+    """Read JSON Lines into ``sink``: plain records quickly, the rest through the general checks."""
+    base = sink.places.add_file(name)
+    plain = _Plain()
+    rows = sink.rows
+    scan = _SCAN
+    number = 0
+    for number, raw in enumerate(lines, start=1):
+        if number == 1 and raw.startswith(_BOM):
+            raw = raw[3:]
+        try:
+            line = raw.decode("utf-8")
+            record, end = scan(line, 0)
+            if (
+                record.__class__ is dict
+                and (end == len(line) or line[end:] in _TAILS)
+                and line.count(":") == len(record)
+                and "\\" not in line
+            ):
+                row = plain.row(record, base + number)
+                if row is not None:
+                    rows.append(row)
+                    continue
+        except (ValueError, StopIteration, RecursionError, KeyError, TypeError):
+            pass  # not plain: UnicodeDecodeError and JSONDecodeError are ValueErrors
+        _read_line(raw, Origin(name, number), base + number, sink)
+    sink.prints += plain.prints
+    sink.places.end_file(number)
+
+
+def _read_line(raw: bytes, origin: Origin, pos: int, sink: _Sink) -> None:
+    """One line, with every check, and the exact reason when it is refused."""
+    if not raw.strip():
+        return
+    record: Any = None
+    text = ""
+    try:
+        text = raw.decode("utf-8")
+        record = json.loads(text, object_pairs_hook=_pairs, parse_float=Decimal, parse_int=Decimal)
+        if not isinstance(record, dict):
+            raise _Bad(f"expected a JSON object, found {_describe(record)}")
+        if b"\\u" in raw:
+            _refuse_surrogates(record)
+        sink.event(parse_record(record, origin), pos)
+    except UnicodeDecodeError as exc:
+        sink.reject(Rejection(origin, None, f"not valid UTF-8 (byte {exc.start + 1} of the line)"))
+    except EventFieldError as exc:
+        sink.reject(Rejection(origin, _record_id(record), exc.reason))
+    except _Bad as exc:
+        sink.reject(Rejection(origin, _lenient_id(text), str(exc)))
+    except RecursionError:
+        sink.reject(Rejection(origin, None, "malformed JSON: nested too deeply"))
+    except ValueError as exc:  # json.JSONDecodeError
+        sink.reject(Rejection(origin, None, f"malformed JSON: {exc}"))
+
+
 def parse_jsonl(data: bytes, name: str) -> ReadResult:
     """Read JSON Lines: one JSON object a line, UTF-8 (a byte-order mark is allowed); blank lines skipped."""
-    events: list[Event] = []
-    rejections: list[Rejection] = []
-    if data.startswith(_BOM):
-        data = data[3:]
-    for number, raw in enumerate(data.split(b"\n"), start=1):
-        origin = Origin(name, number)
-        if not raw.strip():
-            continue
-        record: Any = None
-        try:
-            text = raw.decode("utf-8")
-            record = json.loads(text, object_pairs_hook=_pairs, parse_float=Decimal, parse_int=Decimal)
-            if not isinstance(record, dict):
-                raise _Bad(f"expected a JSON object, found {_describe(record)}")
-            if b"\\u" in raw:
-                _refuse_surrogates(record)
-            events.append(parse_record(record, origin))
-        except UnicodeDecodeError as exc:
-            rejections.append(Rejection(origin, None, f"not valid UTF-8 (byte {exc.start + 1} of the line)"))
-        except EventFieldError as exc:
-            rejections.append(Rejection(origin, _record_id(record), exc.reason))
-        except _Bad as exc:
-            rejections.append(Rejection(origin, _lenient_id(text), str(exc)))
-        except RecursionError:
-            rejections.append(Rejection(origin, None, "malformed JSON: nested too deeply"))
-        except ValueError as exc:  # json.JSONDecodeError
-            rejections.append(Rejection(origin, None, f"malformed JSON: {exc}"))
-    return ReadResult(tuple(events), tuple(rejections))
+    sink = _Sink()
+    _read_jsonl(data.split(b"\n"), name, sink)
+    return sink.result()
 
 
 def _refuse_surrogates(record: dict[str, Any]) -> None:
@@ -271,12 +503,17 @@ def parse_csv(data: bytes, name: str, *, delimiter: str = ",") -> ReadResult:
     row that the CSV rules refuse (an unclosed quote, a stray quote) is rejected, and reading
     goes on from the line after the one it started on, so no later row is lost in it.
     """
-    events: list[Event] = []
-    rejections: list[Rejection] = []
+    sink = _Sink()
+    _read_csv(data, name, sink, delimiter)
+    return sink.result()
+
+
+def _read_csv(data: bytes, name: str, sink: _Sink, delimiter: str) -> None:
     text, undecodable, encoding = _decode_lines(data)
+    base = sink.places.add_file(name)
     header: list[str] | None = None
     header_problem: str | None = None
-    for row, start, end in _rows(text, name, rejections, delimiter):
+    for row, start, end in _rows(text, name, sink.reject, delimiter):
         origin = Origin(name, start)
         if not any(cell.strip() for cell in row):
             continue
@@ -297,22 +534,22 @@ def parse_csv(data: bytes, name: str, *, delimiter: str = ",") -> ReadResult:
         record = dict(zip(header, row, strict=False))
         eid = _record_id(record)
         if header_problem:
-            rejections.append(Rejection(origin, eid, header_problem))
+            sink.reject(Rejection(origin, eid, header_problem))
         elif bad_bytes:
-            rejections.append(Rejection(origin, eid, f"the row is not valid {encoding}, the file's encoding"))
+            sink.reject(Rejection(origin, eid, f"the row is not valid {encoding}, the file's encoding"))
         elif len(row) != len(header):
             reason = f"the row has {len(row)} cells but the header has {len(header)} columns"
-            rejections.append(Rejection(origin, eid, reason))
+            sink.reject(Rejection(origin, eid, reason))
         else:
             try:
-                events.append(parse_record(record, origin, text_only=True))
+                sink.event(parse_record(record, origin, text_only=True), base + start)
             except EventFieldError as exc:
-                rejections.append(Rejection(origin, eid, exc.reason))
-    return ReadResult(tuple(events), tuple(rejections))
+                sink.reject(Rejection(origin, eid, exc.reason))
+    sink.places.end_file(text.count("\n") + 1)
 
 
 def _rows(
-    text: str, name: str, rejections: list[Rejection], delimiter: str
+    text: str, name: str, reject: Callable[[Rejection], None], delimiter: str
 ) -> Iterator[tuple[list[str], int, int]]:
     """Each CSV record with its first and last line.
 
@@ -332,13 +569,16 @@ def _rows(
         except csv.Error as exc:
             start = first + done + 1
             detail = "a quoted cell is never closed" if "unexpected end of data" in str(exc) else str(exc)
-            rejections.append(Rejection(Origin(name, start), None, f"malformed CSV row: {detail}"))
+            reject(Rejection(Origin(name, start), None, f"malformed CSV row: {detail}"))
             first = start
+
+
+_JSONL_NAMES: Final = (".jsonl", ".ndjson", ".json")
 
 
 def _kind_of(name: str, data: bytes) -> str:
     lower = name.lower()
-    if lower.endswith((".jsonl", ".ndjson", ".json")):
+    if lower.endswith(_JSONL_NAMES):
         return "jsonl"
     if lower.endswith(".tsv"):
         return "tsv"
@@ -352,20 +592,30 @@ def read_events(paths: Iterable[str | Path]) -> ReadResult:
     """Read event logs from files (``-`` is standard input), each as JSON Lines or CSV by its name.
 
     A file that cannot be read gives one rejection at line 0 naming the problem; reading goes on
-    with the next file.
+    with the next file. JSON Lines files are read line by line, never whole.
     """
-    result = ReadResult((), ())
+    sink = _Sink()
     for path in paths:
         name = str(path)
         try:
-            data = sys.stdin.buffer.read() if name == "-" else Path(path).read_bytes()
+            if name == "-":
+                _read_stream(sys.stdin.buffer, name, sink)
+            else:
+                with Path(path).open("rb") as stream:
+                    _read_stream(stream, name, sink)
         except OSError as exc:
             reason = exc.strerror or exc.__class__.__name__
-            result += ReadResult((), (Rejection(Origin(name, 0), None, f"cannot read the file: {reason}"),))
-            continue
-        kind = _kind_of(name, data)
-        if kind == "jsonl":
-            result += parse_jsonl(data, name)
-        else:
-            result += parse_csv(data, name, delimiter="\t" if kind == "tsv" else ",")
-    return result
+            sink.reject(Rejection(Origin(name, 0), None, f"cannot read the file: {reason}"))
+    return sink.result()
+
+
+def _read_stream(stream: BinaryIO, name: str, sink: _Sink) -> None:
+    if name.lower().endswith(_JSONL_NAMES):
+        _read_jsonl(stream, name, sink)  # line by line: a large log is never held whole
+        return
+    data = stream.read()
+    kind = _kind_of(name, data)
+    if kind == "jsonl":
+        _read_jsonl(data.split(b"\n"), name, sink)
+    else:
+        _read_csv(data, name, sink, "\t" if kind == "tsv" else ",")

@@ -7,7 +7,9 @@ sum of its ledger's points and of its breakdown by clause.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any, Protocol, overload
 
 import attrs
 
@@ -15,7 +17,7 @@ from .events import Origin
 from .provenance import Provenance
 from .quotas import Unit
 
-__all__ = ["CommissionStatus", "LedgerLine", "Rejection", "Results", "UnitResult", "format_points"]
+__all__ = ["CommissionStatus", "Ledger", "LedgerLine", "Rejection", "Results", "UnitResult", "format_points"]
 
 _RATIO = Decimal("0.0001")
 
@@ -51,6 +53,87 @@ class LedgerLine:
     tally: str | None = None
     #: For ``missed`` and ``late``, the category; for ``submitted``, the key-point section, if any.
     key: str | None = None
+
+
+#: What :meth:`Ledger.entries` gives for each line: date, points, tally, key, event id, item.
+Entry = tuple[dt.date, Decimal, str | None, str | None, str, str | None]
+
+
+class _Source(Protocol):
+    def lines(self) -> tuple[LedgerLine, ...]: ...
+
+    def entries(self) -> Iterator[Entry]: ...
+
+
+class Ledger(Sequence[LedgerLine]):
+    """A unit's ledger: every booking, by date — a sequence of :class:`LedgerLine`.
+
+    The engine keeps bookings compact and makes the lines, with their reasons, when the ledger
+    is first read; a ledger compares equal to any sequence of the same lines.
+    """
+
+    __slots__ = ("_lines", "_source")
+
+    def __init__(self, lines: Iterable[LedgerLine] = ()) -> None:
+        self._lines: tuple[LedgerLine, ...] | None = tuple(lines)
+        self._source: _Source | None = None
+
+    @classmethod
+    def of(cls, source: _Source) -> Ledger:
+        """A ledger whose lines ``source`` makes when they are first read."""
+        ledger = cls()
+        ledger._lines, ledger._source = None, source
+        return ledger
+
+    @property
+    def lines(self) -> tuple[LedgerLine, ...]:
+        """Every line, by date."""
+        if self._lines is None:
+            assert self._source is not None
+            self._lines = self._source.lines()
+            self._source = None
+        return self._lines
+
+    def entries(self) -> Iterator[Entry]:
+        """Each line's date, points, tally, key, event and item, without its reason, in no set order.
+
+        For summing a large ledger (by month, by tally) without making its lines.
+        """
+        if self._source is not None:
+            return self._source.entries()
+        return ((x.date, x.points, x.tally, x.key, x.event, x.item) for x in self.lines)
+
+    @overload
+    def __getitem__(self, index: int) -> LedgerLine: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[LedgerLine, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> LedgerLine | tuple[LedgerLine, ...]:
+        return self.lines[index]
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def __iter__(self) -> Iterator[LedgerLine]:
+        return iter(self.lines)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Ledger):
+            return self.lines == other.lines
+        if isinstance(other, tuple | list):
+            return self.lines == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.lines)
+
+    def __repr__(self) -> str:
+        return f"Ledger({list(self.lines)!r})"
+
+
+def _ledger(value: Any) -> Ledger:
+    return value if isinstance(value, Ledger) else Ledger(value)
 
 
 @attrs.frozen
@@ -122,7 +205,7 @@ class UnitResult:
     adopted: int
     score: Decimal
     breakdown: tuple[tuple[str, Decimal], ...]
-    ledger: tuple[LedgerLine, ...]
+    ledger: Ledger = attrs.field(converter=_ledger)
     missed: tuple[tuple[str, int], ...]
     late: tuple[tuple[str, int], ...]
     errors: int

@@ -218,9 +218,13 @@ def monthly_bulletin(results: Results, quotas: QuotaTable, month: int) -> Monthl
             if status in ("pending", "unanswered"):
                 notice = CommissionNotice(result.unit.name, c.commission, c.issued, c.due, status)
                 (pending if status == "pending" else overdue).append(notice)
-        for line in result.ledger:
-            if line.tally == "excellent" and line.date.month == month:
-                excellent.append(ExcellentItem(line.date, result.unit.name, line.item or "", line.event))
+        chosen = [
+            (day, event, item)
+            for day, _, tally, _, event, item in result.ledger.entries()
+            if tally == "excellent" and day.month == month
+        ]
+        for day, event, item in sorted(chosen):
+            excellent.append(ExcellentItem(day, result.unit.name, item or "", event))
     return MonthlyBulletin(
         year=results.year,
         month=month,
