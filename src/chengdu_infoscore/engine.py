@@ -159,13 +159,13 @@ class _Entry:
 class _Version:
     """One rule-set version, compiled for the fold: its entries, caps and name lookups."""
 
-    def __init__(self, rules: RuleSet) -> None:
+    def __init__(self, rules: RuleSet, quotas: QuotaTable) -> None:
         self.rules = rules
         s = rules.submission
         self.submitted = _Entry("submitted", s.clause, "submitted")
         self.points = s.points
         self.monthly = s.cap_period == "month"
-        self._caps: dict[int, Decimal | None] = {}
+        self.caps = {u.name: s.cap_for(u.target) for u in quotas.units}
         self._cap_notes: dict[tuple[bool, Decimal], str] = {}
         c = rules.commission
         self.on_time, self.on_time_points = _Entry("on_time", c.on_time.clause), c.on_time.points
@@ -220,13 +220,12 @@ class _Version:
         ]
         self.clauses = {c.id for c in rules.clauses}
         self._plugin: dict[str, _Entry] = {}
-        self._names: dict[tuple[str, str], str | None] = {}
-
-    def cap(self, unit: Unit) -> Decimal | None:
-        cap = self._caps.get(unit.target, _ZERO)
-        if cap is _ZERO:
-            cap = self._caps[unit.target] = self.rules.submission.cap_for(unit.target)
-        return cap
+        # Every way of writing a name (key or label) → its key, for resolving events.
+        self.channel_keys = {n: ch.key for ch in rules.channels for n in (ch.key, ch.label)}
+        self.level_keys = {n: lv.key for lv in rules.levels for n in (lv.key, lv.label)}
+        self.category_keys = {n: c.key for c in rules.categories for n in (c.key, c.label)}
+        self.leader_keys = {n: lv.key for lv in instruction.levels for n in (lv.key, lv.label)}
+        self.topics = {t.key for t in rules.topics}
 
     def cap_note(self, monthly: bool, cap: Decimal) -> str:
         note = self._cap_notes.get((monthly, cap))
@@ -245,30 +244,16 @@ class _Version:
             entry = self._plugin[clause] = _Entry("plugin", clause)
         return entry
 
-    def name(self, what: str, written: str) -> str:
-        """The key of a channel, level, category or leader level written as ``written``.
-
-        Raises:
-            _Rejected: the version knows no such name.
-        """
-        key = self._names.get((what, written))
-        if key is None:
-            rules = self.rules
-            found: Any
-            values: tuple[Any, ...]
-            if what == "channel":
-                found, values = rules.channel(written), rules.channels
-            elif what == "level":
-                found, values = rules.level(written), rules.levels
-            elif what == "category":
-                found, values = rules.category(written), rules.categories
-            else:
-                found, values = rules.instruction.level(written), rules.instruction.levels
-            if found is None:
-                known = ", ".join(v.key for v in values)
-                raise _Rejected(f"unknown {what} {written!r}; rule set {rules.id} knows: {known}")
-            key = self._names[(what, written)] = found.key
-        return key
+    def unknown(self, what: str, written: str) -> _Rejected:
+        """The rejection of an event naming a channel, level or category this version does not know."""
+        values: tuple[Any, ...] = {
+            "channel": self.rules.channels,
+            "level": self.rules.levels,
+            "category": self.rules.categories,
+            "leader level": self.rules.instruction.levels,
+        }[what]
+        known = ", ".join(v.key for v in values)
+        return _Rejected(f"unknown {what} {written!r}; rule set {self.rules.id} knows: {known}")
 
 
 class _Refused:
@@ -290,11 +275,12 @@ class _Run:
         self.year = year
         self.as_of = as_of
         self.places = places
-        self.versions = {v.id: _Version(v) for v in timeline.versions}
+        self.versions = {v.id: _Version(v, quotas) for v in timeline.versions}
         self.first = self.versions[timeline.versions[0].id]
         self.units = {u.name: u for u in quotas.units}
         self._at: dict[dt.date, _Version | None] = {}
-        self._unit_names: dict[str, str | None] = {}
+        self._days: dict[dt.date, _Version | str] = {}
+        self._unit_names: dict[str, str] = {}
         self.extended = any(v.extensions for v in self.versions.values())
 
     def version_at(self, day: dt.date) -> _Version | None:
@@ -304,42 +290,58 @@ class _Run:
         version = self._at[day] = None if rules is None else self.versions[rules.id]
         return version
 
-    def resolve(self, row: Row) -> Row | _Refused:
-        """The row with every name in canonical form, or why it can never count."""
-        try:
-            return self._resolve(row)
-        except _Rejected as exc:
-            return _Refused(row, str(exc))
-
-    def _resolve(self, row: Row) -> Row:
-        day, eid, kind, unit, item, a, b, pos = row
+    def _day(self, day: dt.date) -> _Version | str:
+        """The version an event of ``day`` is scored by, or why none is."""
+        version: _Version | str | None
         if day.year != self.year:
-            raise _Rejected(f"dated {day}, outside the assessment year {self.year}")
-        version = self._at.get(day) or self.version_at(day)
-        if version is None:
-            raise _Rejected(f"dated {day}, when no rule-set version of {self.timeline.id} is in force")
+            version = f"dated {day}, outside the assessment year {self.year}"
+        else:
+            version = self.version_at(day)
+            if version is None:
+                version = f"dated {day}, when no rule-set version of {self.timeline.id} is in force"
+        self._days[day] = version
+        return version
+
+    def _unit(self, written: str) -> str:
+        found = self.quotas.find(written)
+        if found is None:
+            table = f"the {self.quotas.year} target table"
+            raise _Rejected(f"unknown unit {written!r}: not a name, label or alias of {table}")
+        self._unit_names[written] = found.name
+        return found.name
+
+    def resolve(self, row: Row) -> Row:
+        """The row with every name in canonical form.
+
+        Raises:
+            _Rejected: the event can never count: outside the year, or naming something unknown.
+        """
+        day, eid, kind, unit, item, a, b, pos = row
+        version = self._days.get(day) or self._day(day)
+        if version.__class__ is str:
+            raise _Rejected(version)
+        assert isinstance(version, _Version)
         name = unit
         if unit is not None:
-            name = self._unit_names.get(unit)
-            if name is None:
-                found = self.quotas.find(unit)
-                if found is None:
-                    table = f"the {self.quotas.year} target table"
-                    raise _Rejected(f"unknown unit {unit!r}: not a name, label or alias of {table}")
-                name = self._unit_names[unit] = found.name
-        if kind == ADOPTED:
-            a = version.name("channel", a)
+            name = self._unit_names.get(unit) or self._unit(unit)
+        if kind == SUBMITTED:
+            if a is not None and a not in version.topics:
+                raise _Rejected(f"unknown topic {a!r}: expected SECTION.NUMBER of the key points, e.g. 2.14")
+        elif kind == ADOPTED:
+            a = version.channel_keys.get(a) or _raise(version.unknown("channel", a))
         elif kind == HIGHER_ADOPTED:
-            a = version.name("level", a)
+            a = version.level_keys.get(a) or _raise(version.unknown("level", a))
         elif kind in (MISSED, LATE):
-            a = version.name("category", a)
+            a = version.category_keys.get(a) or _raise(version.unknown("category", a))
         elif kind == INSTRUCTED and b is not None:
-            b = version.name("leader level", b)
-        elif kind == SUBMITTED and a is not None and version.rules.topic(a) is None:
-            raise _Rejected(f"unknown topic {a!r}: expected SECTION.NUMBER of the key points, e.g. 2.14")
+            b = version.leader_keys.get(b) or _raise(version.unknown("leader level", b))
         if name == unit and a == row[A] and b == row[B]:
             return row
         return (day, eid, kind, name, item, a, b, pos)
+
+
+def _raise(exc: Exception) -> Any:
+    raise exc
 
 
 # -- the fold -----------------------------------------------------------------------------------
@@ -357,19 +359,21 @@ class _Tally:
         "false_reports",
         "late",
         "missed",
+        "month_points",
         "occurrences",
-        "submission_points",
         "submitted",
         "unanswered",
         "unit",
+        "year_points",
     )
 
     def __init__(self, unit: Unit) -> None:
         self.unit = unit
         self.submitted = 0
         self.adopted = 0
-        # Points earned toward the cap: by "year", and by month number for monthly caps.
-        self.submission_points: dict[object, Decimal] = {}
+        # Points earned toward the cap: in the year, and in each month (1 to 12) for monthly caps.
+        self.year_points = _ZERO
+        self.month_points = [_ZERO] * 13
         self.book: list[Any] = []
         self.occurrences: dict[tuple[str, str], int] = {}
         self.missed: dict[str, int] = {}
@@ -382,7 +386,10 @@ class _Tally:
 
 
 class _Item:
-    """An item's history during the fold."""
+    """An item's history during the fold, once anything beyond its submission happened to it.
+
+    Until then (and most items never go further) the fold keeps only ``(tally, earned)``.
+    """
 
     __slots__ = (
         "best",
@@ -396,7 +403,7 @@ class _Item:
         "tally",
     )
 
-    def __init__(self, tally: _Tally) -> None:
+    def __init__(self, tally: _Tally, earned: Decimal) -> None:
         self.tally = tally
         # Channels, leader levels and higher-office levels seen, as short tuples: most items
         # have none or one, and a million empty sets would cost hundreds of megabytes.
@@ -406,7 +413,7 @@ class _Item:
         self.instructed: tuple[str, ...] = ()
         self.levels: tuple[str, ...] = ()
         self.false = False
-        self.earned = _ZERO
+        self.earned = earned
         self.best = _ZERO
 
 
@@ -427,7 +434,7 @@ class _Fold:
     def __init__(self, run: _Run) -> None:
         self.run = run
         self.tallies: dict[str, _Tally] = {u.name: _Tally(u) for u in run.quotas.units}
-        self.items: dict[str, _Item] = {}
+        self.items: dict[str, _Item | tuple[_Tally, Decimal]] = {}
         self.commissions: dict[str, _Commission] = {}
         self.v = run.first
         # In kind order (see _rows.KINDS).
@@ -446,7 +453,7 @@ class _Fold:
 
     def extend(self, row: Row) -> None:
         """Let the plug-in rules of the version in force see the event, after the built-in rules."""
-        item = self.items.get(row[ITEM]) if row[ITEM] is not None else None
+        item = self.item(row[ITEM]) if row[ITEM] is not None else None
         tally = self.tallies[row[UNIT]] if row[UNIT] is not None else None if item is None else item.tally
         if tally is None:
             return
@@ -470,8 +477,15 @@ class _Fold:
         if item is not None:
             item.earned += points
 
+    def item(self, item_id: str) -> _Item | None:
+        """An item's history, made in full the first time anything follows its submission."""
+        item = self.items.get(item_id)
+        if item.__class__ is tuple:
+            item = self.items[item_id] = _Item(*item)
+        return item  # type: ignore[return-value]
+
     def item_of(self, row: Row) -> _Item:
-        item = self.items.get(row[ITEM])
+        item = self.item(row[ITEM])
         if item is None:
             raise _Rejected(f"item {row[ITEM]!r} has not been submitted on or before {row[DATE]}")
         unit = row[UNIT]
@@ -508,36 +522,34 @@ class _Fold:
             if commission.answer is not None:
                 raise _Rejected(f"commission {cid!r} was already answered by event {commission.answer[ID]}")
             commission.answer = row
-        item = self.items[item_id] = _Item(tally)
         tally.submitted += 1
         v = self.v
-        cap = v.cap(tally.unit)
+        cap = v.caps[unit]
         month = day.month
-        earned = tally.submission_points
-        period: object = month if v.monthly else "year"
         points = v.points
         note = None
         if cap is not None:
-            room = cap - earned.get(period, _ZERO)
+            room = cap - (tally.month_points[month] if v.monthly else tally.year_points)
             if room < points:
                 points = room if room > _ZERO else _ZERO
                 if tally.capped_on is None:
                     tally.capped_on = day
                 note = v.cap_note(v.monthly, cap)
         # Both counts run on whatever this version's period, for a later version with the other one.
-        earned["year"] = earned.get("year", _ZERO) + points
-        earned[month] = earned.get(month, _ZERO) + points
+        tally.year_points += points
+        tally.month_points[month] += points
         tally.book += (row, v.submitted, points, note)
-        item.earned += points
+        earned = points
         if commission is not None:
             due = commission.row[B]
             if day <= due:
-                self.book(tally, row, v.on_time, v.on_time_points, due, item)
+                tally.book += (row, v.on_time, v.on_time_points, due)
+                earned += v.on_time_points
             else:
-                late = (
-                    self.run.version_at(due + _DAY) or v
-                )  # booked, and scored, as an unanswered one would be
-                self.book(tally, row, late.answered_late, late.late_points, due)
+                # Booked, and scored, as an unanswered commission would be: the day after it was due.
+                late = self.run.version_at(due + _DAY) or v
+                tally.book += (row, late.answered_late, late.late_points, due)
+        self.items[item_id] = (tally, earned)
 
     def adopted(self, row: Row) -> None:
         item = self.item_of(row)
@@ -672,33 +684,30 @@ class _Fold:
 class _Folded:
     """What folding a set of events gave: every unit's tallies, commissions and the rejections."""
 
-    def __init__(self, run: _Run, counted: Iterable[Row]) -> None:
-        # Sort by date, then phase, then id: one list per day and phase, each sorted by id.
-        days: dict[dt.date, tuple[list[Row], ...]] = {}
-        for row in counted:
-            phases = days.get(row[DATE])
-            if phases is None:
-                phases = days[row[DATE]] = ([], [], [], [])
-            phases[PHASE[row[KIND]]].append(row)
+    def __init__(self, run: _Run, days: _Days) -> None:
         self.fold = fold = _Fold(run)
         self.rejections: list[Rejection] = []
-        self.ok = 0
+        rejected = self.rejections.append
+        origin = run.places.origin
         handlers = fold.handlers
         extend = fold.extend if run.extended else None
+        count = 0
+        # By date, then phase, then id: each day's lists are sorted by id.
         for day in sorted(days):
             fold.v = run.version_at(day) or run.first
+            extensions = extend is not None and fold.v.extensions
             for rows in days.pop(day):
                 rows.sort(key=_BY_ID)
+                count += len(rows)
                 for row in rows:
                     try:
                         handlers[row[KIND]](row)
                     except _Rejected as exc:
-                        self.rejections.append(Rejection(run.places.origin(row[POS]), row[ID], str(exc)))
+                        rejected(Rejection(origin(row[POS]), row[ID], str(exc)))
                         continue
-                    if extend is not None and fold.v.extensions:
-                        extend(row)
-                self.ok += len(rows)
-        self.ok -= len(self.rejections)
+                    if extensions:
+                        fold.extend(row)
+        self.ok = count - len(self.rejections)
         self.commissions = fold.close(run.as_of)
 
 
@@ -933,10 +942,9 @@ def score(
         prints += sum(rejection_fingerprint(r.reason) for r in more_rejected)
         reader += more_rejected
         run = _Run(timeline, quotas, year, as_of, places)
-        counted, rejections, repeats, after = _select(run, rows)
+        days, rejections, repeats, after = _select(run, rows)
         rejections = reader + rejections
-        folded = _Folded(run, counted)
-        del counted
+        folded = _Folded(run, days)
         rejections += folded.rejections
         rejections.sort(key=_rejection_order)
         shape = _Shape(timeline, as_of)
@@ -954,21 +962,28 @@ def score(
         )
 
 
-def _select(run: _Run, rows: Iterable[Row]) -> tuple[list[Row], list[Rejection], int, int]:
+_Days = dict[dt.date, tuple[list[Row], list[Row], list[Row], list[Row]]]
+
+
+def _select(run: _Run, rows: Iterable[Row]) -> tuple[_Days, list[Rejection], int, int]:
     """Resolve every row once, then group by id: identical content is a repeat, different
     content makes every event of that id an error (which copy is right is not ours to guess).
 
-    Returns the rows to fold, the rejections, the number of repeats and of rows after ``as_of``.
+    Returns the rows to fold by day and phase (see :func:`_by_day`), the rejections, the number
+    of repeats and of rows dated after ``as_of``.
     """
     first: dict[str, Row | _Refused] = {}
     more: dict[str, list[Row | _Refused]] = {}  # ids given more than once: every copy
     resolve = run.resolve
     for row in rows:
-        resolved = resolve(row)
+        try:
+            resolved: Row | _Refused = resolve(row)
+        except _Rejected as exc:
+            resolved = _Refused(row, str(exc))
         kept = first.setdefault(row[ID], resolved)
         if kept is not resolved:
             more.setdefault(row[ID], [kept]).append(resolved)
-    counted: list[Row] = []
+    days: _Days = {}
     rejections: list[Rejection] = []
     repeats = after = 0
     as_of, places = run.as_of, run.places
@@ -984,11 +999,27 @@ def _select(run: _Run, rows: Iterable[Row]) -> tuple[list[Row], list[Rejection],
                 got = _first(copies, places)
         if got.__class__ is not tuple:
             rejections.append(Rejection(places.origin(got.row[POS]), eid, got.reason))  # type: ignore[union-attr]
-        elif got[DATE] > as_of:
+            continue
+        day = got[DATE]
+        if day > as_of:
             after += 1
-        else:
-            counted.append(got)
-    return counted, rejections, repeats, after
+            continue
+        phases = days.get(day)
+        if phases is None:
+            phases = days[day] = ([], [], [], [])
+        phases[PHASE[got[KIND]]].append(got)
+    return days, rejections, repeats, after
+
+
+def _by_day(rows: Iterable[Row]) -> _Days:
+    """Rows in one list per day and phase (commissions, submissions, adoptions, the rest)."""
+    days: _Days = {}
+    for row in rows:
+        phases = days.get(row[DATE])
+        if phases is None:
+            phases = days[row[DATE]] = ([], [], [], [])
+        phases[PHASE[row[KIND]]].append(row)
+    return days
 
 
 class Scorer:
@@ -1103,7 +1134,11 @@ class Scorer:
             self._count += 1
             eid = row[ID]
             before = self._state(eid)
-            self._copies.setdefault(eid, []).append(self._run.resolve(row))
+            try:
+                resolved: Row | _Refused = self._run.resolve(row)
+            except _Rejected as exc:
+                resolved = _Refused(row, str(exc))
+            self._copies.setdefault(eid, []).append(resolved)
             after = self._state(eid)
             if before.__class__ is tuple and after is not before:
                 self._unplace(eid, before)
@@ -1135,7 +1170,7 @@ class Scorer:
                     later += 1
                 else:
                     counted.append(state)
-            self._cache[root] = (_Folded(self._run, counted), later)
+            self._cache[root] = (_Folded(self._run, _by_day(counted)), later)
         self._dirty.clear()
         self.refolded = tuple(
             u.name
@@ -1144,7 +1179,7 @@ class Scorer:
         )
 
         shape = _Shape(self._timeline, as_of)
-        empty = _Folded(self._run, [])
+        empty = _Folded(self._run, {})
         units = []
         for unit in self._quotas:
             key = "u:" + unit.name

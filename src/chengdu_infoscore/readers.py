@@ -24,8 +24,9 @@ import io
 import json
 import json.scanner
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO, Final
 
@@ -255,27 +256,15 @@ class _Sink:
         return ReadResult._of(self.rows, self.places, tuple(self.rejections), self.prints)
 
 
-@attrs.frozen
-class _Shape:
-    """What a record of one type must look like to be read without the general checks."""
-
-    code: int
-    kind: str
-    required: frozenset[str]
-    item: str | None
-    a: str | None
-    #: ``a`` takes few distinct values (a topic, channel, level…): checked once each, and shared.
-    a_word: bool
-    b: str | None
-
-
-def _shapes() -> dict[str, _Shape]:
+def _shapes() -> dict[str, tuple[int, str, frozenset[str], str | None, str | None, bool, str | None]]:
+    """For each type: its kind number, its name, the keys it needs, which fields fill the ``item``,
+    ``a`` and ``b`` slots, and whether ``a`` takes few distinct values (a topic, a channel…)."""
     shapes = {}
+    words = ("topic", "channel", "level", "category", "leader")
     for code, cls in enumerate(KINDS):
         _unit, item, a, b = LAYOUT[cls]
         required = frozenset(_REQUIRED_BY_TYPE[cls.kind]) | {"type"}
-        words = ("topic", "channel", "level", "category", "leader")
-        shapes[cls.kind] = _Shape(code, cls.kind, required, item, a, a in words, b)
+        shapes[cls.kind] = (code, cls.kind, required, item, a, a in words, b)
     return shapes
 
 
@@ -286,6 +275,10 @@ _SCAN: Final[Callable[[str, int], tuple[Any, int]]] = json.scanner.make_scanner(
 _TAILS: Final = frozenset({"", "\n", "\r\n"})
 _SHA256 = hashlib.sha256
 _NUMBER = int.from_bytes
+
+
+class _NotPlain(Exception):
+    """A record is not of the plain shape: the general checks will read it."""
 
 
 class _Plain:
@@ -305,106 +298,187 @@ class _Plain:
         self.words: dict[str, str] = {}
         self.prints = 0
 
-    def date(self, text: Any) -> dt.date | None:
+    def date(self, text: Any) -> dt.date:
+        """A date written YYYY-MM-DD, remembered; anything else is not plain."""
         if text.__class__ is not str or len(text) != 10 or not text[4] == text[7] == "-":
-            return None
+            raise _NotPlain
         try:
             day = self.dates[text] = parse_date(text)
         except ValueError:
-            return None
+            raise _NotPlain from None
         return day
 
-    def word(self, text: Any) -> str | None:
+    def word(self, text: Any) -> str:
+        """Non-empty text without surrounding white space, remembered and shared; else not plain."""
         if text.__class__ is not str or not text or text.strip() != text:
-            return None
+            raise _NotPlain
         self.words[text] = text
         return text
 
-    def row(self, record: dict[str, Any], pos: int) -> Row | None:
-        """The row of a plain record, or ``None``. A record of an unhashable type raises TypeError."""
-        shape = _SHAPES[record["type"]]
-        if not record.keys() >= shape.required:
-            return None
-        eid = record["id"]
-        if eid.__class__ is not str or not eid or eid.strip() != eid:
-            return None
-        iso = record["date"]
-        day = self.dates.get(iso) or self.date(iso)
-        if day is None:
-            return None
-        words = self.words
-        present = 3
-        unit = record.get("unit")
-        if unit is not None:
-            unit = words.get(unit) or self.word(unit)
-            if unit is None:
-                return None
-            present += 1
-        item = record.get(shape.item)  # type: ignore[arg-type]
-        if item is not None:
-            if item.__class__ is not str or not item or item.strip() != item:
-                return None
-            present += 1
-        a = record.get(shape.a)  # type: ignore[arg-type]
-        if a is not None:
-            if shape.a_word:
-                a = words.get(a) or self.word(a)
-                if a is None:
-                    return None
-            elif a.__class__ is not str or not a or a.strip() != a:
-                return None
-            present += 1
-        b = record.get(shape.b)  # type: ignore[arg-type]
-        b_text = b
-        if b is not None:
-            present += 1
-            if shape.b == "picture":
-                if b.__class__ is not bool:
-                    return None
-                b_text = "true" if b else ""
-            elif shape.b == "due":
-                b = self.dates.get(b) or self.date(b)
-                if b is None:
-                    return None
-            elif b.__class__ is not str or not b or b.strip() != b:
-                return None
-        elif shape.b == "picture":
-            b, b_text = False, ""
-        if present != len(record):
-            return None
-        text = "\x1f".join((shape.kind, eid, iso, unit or "", item or "", a or "", b_text or ""))
-        self.prints += _NUMBER(_SHA256(text.encode("utf-8")).digest(), "big")
-        return (day, eid, shape.code, unit, item, a, b, pos)
+    def rows(self, records: Sequence[Any], pos: int, out: list[Row]) -> list[int]:
+        """Append the rows of the plain records among ``records`` to ``out``; return the others' indexes.
+
+        ``records[i]`` was read at position ``pos + i``. The loop is written out in one piece,
+        with everything it needs in local names, because it runs once for every record of a log.
+        """
+        shapes, dates, words = _SHAPES, self.dates, self.words
+        known_date, known_word, date, word = dates.get, words.get, self.date, self.word
+        sha256, number, append = hashlib.sha256, int.from_bytes, out.append
+        misses = []
+        prints = 0
+        for index, record in enumerate(records):
+            try:
+                code, kind, required, item_key, a_key, a_word, b_mode = shapes[record["type"]]
+                if not record.keys() >= required:
+                    raise _NotPlain
+                eid = record["id"]
+                if eid.__class__ is not str or not eid or eid.strip() != eid:
+                    raise _NotPlain
+                iso = record["date"]
+                day = known_date(iso) or date(iso)
+                present = 3
+                unit = record.get("unit")
+                if unit is not None:
+                    unit = known_word(unit) or word(unit)
+                    present += 1
+                item = record.get(item_key)
+                if item is not None:
+                    if item.__class__ is not str or not item or item.strip() != item:
+                        raise _NotPlain
+                    present += 1
+                a = record.get(a_key)
+                if a is not None:
+                    if a_word:
+                        a = known_word(a) or word(a)
+                    elif a.__class__ is not str or not a or a.strip() != a:
+                        raise _NotPlain
+                    present += 1
+                b = b_text = record.get(b_mode)
+                if b is not None:
+                    present += 1
+                    if b_mode == "picture":
+                        if b.__class__ is not bool:
+                            raise _NotPlain
+                        b_text = "true" if b else ""
+                    elif b_mode == "due":
+                        b = known_date(b) or date(b)
+                    elif b.__class__ is not str or not b or b.strip() != b:
+                        raise _NotPlain
+                elif b_mode == "picture":
+                    b, b_text = False, ""
+                if present != len(record):
+                    raise _NotPlain
+            except (_NotPlain, KeyError, TypeError):
+                misses.append(index)
+                continue
+            text = "\x1f".join((kind, eid, iso, unit or "", item or "", a or "", b_text or ""))
+            prints += number(sha256(text.encode("utf-8")).digest(), "big")
+            append((day, eid, code, unit, item, a, b, pos + index))
+        self.prints += prints
+        return misses
 
 
-def _read_jsonl(lines: Iterable[bytes], name: str, sink: _Sink) -> None:
-    """Read JSON Lines into ``sink``: plain records quickly, the rest through the general checks."""
+_BLOCK: Final = 1 << 20
+
+
+def _blocks(stream: BinaryIO) -> Iterator[bytes]:
+    """Whole lines, about a megabyte at a time; only the last block may lack its final newline."""
+    rest = b""
+    while chunk := stream.read(_BLOCK):
+        chunk = rest + chunk
+        cut = chunk.rfind(b"\n") + 1
+        rest = chunk[cut:]
+        if cut:
+            yield chunk[:cut]
+    if rest:
+        yield rest
+
+
+def _plain_block(block: bytes) -> list[Any] | None:
+    """The records of a block of lines when every line is one flat JSON object; else ``None``.
+
+    One parse of the block as a JSON array is much quicker than one parse a line. It is exact
+    only when the array's elements are the lines: every line starts with ``{`` and ends with
+    ``}``, and there is no other ``{`` and no ``[`` (a JSON string cannot hold a line break, so
+    no line can hold two objects or share one with the next). No escapes, and as many colons as
+    keys (no key repeated), make the records candidates for :meth:`_Plain.rows`. Anything else
+    is read line by line.
+    """
+    if not block.endswith(b"\n"):
+        block += b"\n"
+    if not block.startswith(b"{") or b"\\" in block or b"\r" in block or b"[" in block:
+        return None
+    joined = block[:-1].replace(b"}\n{", b"},{")
+    n = block.count(b"\n")  # "\n", "{", ":" never occur inside a multi-byte UTF-8 character
+    if b"\n" in joined or not joined.endswith(b"}") or block.count(b"{") != n:
+        return None
+    try:
+        array = "[" + joined.decode("utf-8") + "]"
+        records, end = _SCAN(array, 0)
+    except (ValueError, StopIteration, RecursionError):  # UnicodeDecodeError is a ValueError
+        return None
+    if end != len(array) or len(records) != n or block.count(b":") != sum(map(len, records)):
+        return None
+    return records  # type: ignore[no-any-return]
+
+
+def _read_jsonl(blocks: Iterable[bytes], name: str, sink: _Sink) -> None:
+    """Read JSON Lines, given in blocks of whole lines, into ``sink``.
+
+    Plain records (see :class:`_Plain`) become rows directly; every other line goes through
+    the general checks, which give the same event or say exactly what is wrong.
+    """
     base = sink.places.add_file(name)
     plain = _Plain()
     rows = sink.rows
-    scan = _SCAN
-    number = 0
-    for number, raw in enumerate(lines, start=1):
-        if number == 1 and raw.startswith(_BOM):
-            raw = raw[3:]
-        try:
-            line = raw.decode("utf-8")
-            record, end = scan(line, 0)
-            if (
-                record.__class__ is dict
-                and (end == len(line) or line[end:] in _TAILS)
-                and line.count(":") == len(record)
-                and "\\" not in line
-            ):
-                row = plain.row(record, base + number)
-                if row is not None:
-                    rows.append(row)
-                    continue
-        except (ValueError, StopIteration, RecursionError, KeyError, TypeError):
-            pass  # not plain: UnicodeDecodeError and JSONDecodeError are ValueErrors
-        _read_line(raw, Origin(name, number), base + number, sink)
+    number = 0  # lines before this block
+    for index, block in enumerate(blocks):
+        if index == 0 and block.startswith(_BOM):
+            block = block[3:]
+        records = _plain_block(block)
+        if records is None:
+            lines = _lines(block)
+            for offset, raw in enumerate(lines, start=1):
+                _read_plain_or_not(raw, Origin(name, number + offset), base + number + offset, plain, sink)
+        else:
+            start = len(rows)
+            misses = plain.rows(records, base + number + 1, rows)
+            if misses:
+                lines = _lines(block)
+                plain_rows = len(rows)
+                for index in misses:
+                    origin = Origin(name, number + index + 1)
+                    _read_line(lines[index], origin, base + number + index + 1, sink)
+                if len(rows) > plain_rows:  # keep the block's events in the order of their lines
+                    rows[start:] = sorted(rows[start:], key=itemgetter(POS))
+        number += len(records) if records is not None else len(lines)
     sink.prints += plain.prints
     sink.places.end_file(number)
+
+
+def _lines(block: bytes) -> list[bytes]:
+    lines = block.split(b"\n")
+    if block.endswith(b"\n"):
+        lines.pop()
+    return lines
+
+
+def _read_plain_or_not(raw: bytes, origin: Origin, pos: int, plain: _Plain, sink: _Sink) -> None:
+    """One line on its own: quickly if it is plain, else through the general checks."""
+    try:
+        line = raw.decode("utf-8")
+        record, end = _SCAN(line, 0)
+        if (
+            record.__class__ is dict
+            and (end == len(line) or line[end:] in _TAILS)
+            and line.count(":") == len(record)
+            and "\\" not in line
+            and not plain.rows((record,), pos, sink.rows)
+        ):
+            return
+    except (ValueError, StopIteration, RecursionError, KeyError, TypeError):
+        pass  # not plain: UnicodeDecodeError and JSONDecodeError are ValueErrors
+    _read_line(raw, origin, pos, sink)
 
 
 def _read_line(raw: bytes, origin: Origin, pos: int, sink: _Sink) -> None:
@@ -436,7 +510,7 @@ def _read_line(raw: bytes, origin: Origin, pos: int, sink: _Sink) -> None:
 def parse_jsonl(data: bytes, name: str) -> ReadResult:
     """Read JSON Lines: one JSON object a line, UTF-8 (a byte-order mark is allowed); blank lines skipped."""
     sink = _Sink()
-    _read_jsonl(data.split(b"\n"), name, sink)
+    _read_jsonl(_blocks(io.BytesIO(data)), name, sink)
     return sink.result()
 
 
@@ -611,11 +685,11 @@ def read_events(paths: Iterable[str | Path]) -> ReadResult:
 
 def _read_stream(stream: BinaryIO, name: str, sink: _Sink) -> None:
     if name.lower().endswith(_JSONL_NAMES):
-        _read_jsonl(stream, name, sink)  # line by line: a large log is never held whole
+        _read_jsonl(_blocks(stream), name, sink)  # a block at a time: a large log is never held whole
         return
     data = stream.read()
     kind = _kind_of(name, data)
     if kind == "jsonl":
-        _read_jsonl(data.split(b"\n"), name, sink)
+        _read_jsonl(_blocks(io.BytesIO(data)), name, sink)
     else:
         _read_csv(data, name, sink, "\t" if kind == "tsv" else ",")
