@@ -26,7 +26,8 @@ import json.scanner
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
-from operator import itemgetter
+from itertools import repeat
+from operator import itemgetter, methodcaller
 from pathlib import Path
 from typing import Any, BinaryIO, Final
 
@@ -277,6 +278,9 @@ _SHA256 = hashlib.sha256
 _NUMBER = int.from_bytes
 
 
+_DIGEST: Final = methodcaller("digest")
+
+
 class _NotPlain(Exception):
     """A record is not of the plain shape: the general checks will read it."""
 
@@ -323,9 +327,10 @@ class _Plain:
         """
         shapes, dates, words = _SHAPES, self.dates, self.words
         known_date, known_word, date, word = dates.get, words.get, self.date, self.word
-        sha256, number, append = hashlib.sha256, int.from_bytes, out.append
+        append = out.append
         misses = []
-        prints = 0
+        texts: list[str] = []
+        text = texts.append
         for index, record in enumerate(records):
             try:
                 code, kind, required, item_key, a_key, a_word, b_mode = shapes[record["type"]]
@@ -371,10 +376,11 @@ class _Plain:
             except (_NotPlain, KeyError, TypeError):
                 misses.append(index)
                 continue
-            text = "\x1f".join((kind, eid, iso, unit or "", item or "", a or "", b_text or ""))
-            prints += number(sha256(text.encode("utf-8")).digest(), "big")
+            text("\x1f".join((kind, eid, iso, unit or "", item or "", a or "", b_text or "")))
             append((day, eid, code, unit, item, a, b, pos + index))
-        self.prints += prints
+        # The rows' fingerprints (see _rows.fingerprint), hashed all at once.
+        digests = map(_DIGEST, map(hashlib.sha256, map(str.encode, texts)))
+        self.prints += sum(map(int.from_bytes, digests, repeat("big")))  # type: ignore[arg-type]
         return misses
 
 
