@@ -8,7 +8,8 @@ Lines, then measures, each in a fresh process so that peak memory is its own:
 
 - baseline: read the file and ``json.loads`` every line, nothing more;
 - score: ``chengdu-infoscore score FILE --format json`` end to end (read, check, fold, render);
-- engine: ``score()`` alone on events already read;
+- engine: ``score()`` alone on a log already read (``score(read_events(...))``, timed from
+  after the read);
 - bulletins: read, one fold, and the twelve monthly bulletins (as JSON).
 
 It prints seconds, the ratio to the baseline and the peak resident memory of each.
@@ -75,14 +76,14 @@ def run_task(task: str, path: str) -> None:
 
         read = read_events([path])
         start = time.perf_counter()
-        score(read.events)
+        score(read)
     elif task == "bulletins":
         from chengdu_infoscore import load_quotas, monthly_bulletin, read_events, score
         from chengdu_infoscore.bulletins.render import bulletin_json
         from chengdu_infoscore.reports import to_json_text
 
         read = read_events([path])
-        results = score(read.events, rejected=read.rejections)
+        results = score(read)
         quotas = load_quotas(2007)
         for month in range(1, 13):
             to_json_text(bulletin_json(monthly_bulletin(results, quotas, month)))

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from operator import itemgetter
@@ -120,6 +120,10 @@ _REASONS: dict[str, Callable[[Any, Row, Decimal, Any], str]] = {
 }
 
 
+# Bookings made on another day than their event's: the day after a commission was due.
+_SHIFTED = frozenset({"answered_late", "unanswered"})
+
+
 class _Entry:
     """A kind of booking under one version: its clause, the count it moves, and how it reads.
 
@@ -165,8 +169,13 @@ class _Version:
         self.submitted = _Entry("submitted", s.clause, "submitted")
         self.points = s.points
         self.monthly = s.cap_period == "month"
-        self.caps = {u.name: s.cap_for(u.target) for u in quotas.units}
-        self._cap_notes: dict[tuple[bool, Decimal], str] = {}
+        word = "monthly" if self.monthly else "yearly"
+        #: Each unit's cap, and the note a submission that meets it carries.
+        self.caps: dict[str, tuple[Decimal | None, str]] = {}
+        for u in quotas.units:
+            cap = s.cap_for(u.target)
+            note = "" if cap is None else f" ({word} cap of {format_points(cap)} points reached)"
+            self.caps[u.name] = (cap, note)
         c = rules.commission
         self.on_time, self.on_time_points = _Entry("on_time", c.on_time.clause), c.on_time.points
         self.answered_late, self.late_points = _Entry("answered_late", c.late.clause), c.late.points
@@ -226,13 +235,6 @@ class _Version:
         self.category_keys = {n: c.key for c in rules.categories for n in (c.key, c.label)}
         self.leader_keys = {n: lv.key for lv in instruction.levels for n in (lv.key, lv.label)}
         self.topics = {t.key for t in rules.topics}
-
-    def cap_note(self, monthly: bool, cap: Decimal) -> str:
-        note = self._cap_notes.get((monthly, cap))
-        if note is None:
-            word = "monthly" if monthly else "yearly"
-            note = self._cap_notes[(monthly, cap)] = f" ({word} cap of {format_points(cap)} points reached)"
-        return note
 
     def plugin(self, clause: str) -> _Entry:
         entry = self._plugin.get(clause)
@@ -310,6 +312,13 @@ class _Run:
         self._unit_names[written] = found.name
         return found.name
 
+    def resolve_or_refuse(self, row: Row) -> Row | _Refused:
+        """The row with every name in canonical form, or why it can never count."""
+        try:
+            return self.resolve(row)
+        except _Rejected as exc:
+            return _Refused(row, str(exc))
+
     def resolve(self, row: Row) -> Row:
         """The row with every name in canonical form.
 
@@ -318,9 +327,8 @@ class _Run:
         """
         day, eid, kind, unit, item, a, b, pos = row
         version = self._days.get(day) or self._day(day)
-        if version.__class__ is str:
+        if isinstance(version, str):
             raise _Rejected(version)
-        assert isinstance(version, _Version)
         name = unit
         if unit is not None:
             name = self._unit_names.get(unit) or self._unit(unit)
@@ -388,7 +396,8 @@ class _Tally:
 class _Item:
     """An item's history during the fold, once anything beyond its submission happened to it.
 
-    Until then (and most items never go further) the fold keeps only ``(tally, earned)``.
+    Until then (and most items never go further) the fold keeps only ``(tally, earned)``, or
+    just the tally when the item earned nothing (a submission past the cap).
     """
 
     __slots__ = (
@@ -434,7 +443,7 @@ class _Fold:
     def __init__(self, run: _Run) -> None:
         self.run = run
         self.tallies: dict[str, _Tally] = {u.name: _Tally(u) for u in run.quotas.units}
-        self.items: dict[str, _Item | tuple[_Tally, Decimal]] = {}
+        self.items: dict[str, _Item | tuple[_Tally, Decimal] | _Tally] = {}
         self.commissions: dict[str, _Commission] = {}
         self.v = run.first
         # In kind order (see _rows.KINDS).
@@ -482,6 +491,8 @@ class _Fold:
         item = self.items.get(item_id)
         if item.__class__ is tuple:
             item = self.items[item_id] = _Item(*item)
+        elif item.__class__ is _Tally:
+            item = self.items[item_id] = _Item(item, _ZERO)
         return item  # type: ignore[return-value]
 
     def item_of(self, row: Row) -> _Item:
@@ -524,21 +535,21 @@ class _Fold:
             commission.answer = row
         tally.submitted += 1
         v = self.v
-        cap = v.caps[unit]
+        cap, note = v.caps[unit]
         month = day.month
         points = v.points
-        note = None
         if cap is not None:
             room = cap - (tally.month_points[month] if v.monthly else tally.year_points)
             if room < points:
                 points = room if room > _ZERO else _ZERO
                 if tally.capped_on is None:
                     tally.capped_on = day
-                note = v.cap_note(v.monthly, cap)
+            else:
+                note = ""
         # Both counts run on whatever this version's period, for a later version with the other one.
         tally.year_points += points
         tally.month_points[month] += points
-        tally.book += (row, v.submitted, points, note)
+        tally.book += (row, v.submitted, points, note or None)
         earned = points
         if commission is not None:
             due = commission.row[B]
@@ -549,7 +560,7 @@ class _Fold:
                 # Booked, and scored, as an unanswered commission would be: the day after it was due.
                 late = self.run.version_at(due + _DAY) or v
                 tally.book += (row, late.answered_late, late.late_points, due)
-        self.items[item_id] = (tally, earned)
+        self.items[item_id] = (tally, earned) if earned else tally
 
     def adopted(self, row: Row) -> None:
         item = self.item_of(row)
@@ -743,7 +754,12 @@ class _UnitBook:
     def entries(self) -> Iterator[tuple[dt.date, Decimal, str | None, str | None, str, str | None]]:
         it = iter(self._book)
         for row, entry, points, detail in zip(it, it, it, it, strict=True):
-            yield entry.day(row, detail), points, entry.tally, entry.key(row), row[ID], row[ITEM]
+            tally = entry.tally
+            if tally is None:  # most lines of most ledgers: no count moved, no key, the event's date
+                day = entry.day(row, detail) if entry.code in _SHIFTED else row[DATE]
+                yield day, points, None, None, row[ID], row[ITEM]
+            else:
+                yield row[DATE], points, tally, entry.key(row), row[ID], row[ITEM]
         for line in self._tail:
             yield line.date, line.points, line.tally, line.key, line.event, line.item
 
@@ -965,29 +981,30 @@ def score(
 _Days = dict[dt.date, tuple[list[Row], list[Row], list[Row], list[Row]]]
 
 
-def _select(run: _Run, rows: Iterable[Row]) -> tuple[_Days, list[Rejection], int, int]:
+def _select(run: _Run, rows: Sequence[Row]) -> tuple[_Days, list[Rejection], int, int]:
     """Resolve every row once, then group by id: identical content is a repeat, different
     content makes every event of that id an error (which copy is right is not ours to guess).
 
     Returns the rows to fold by day and phase (see :func:`_by_day`), the rejections, the number
     of repeats and of rows dated after ``as_of``.
     """
-    first: dict[str, Row | _Refused] = {}
+    resolved = list(map(run.resolve_or_refuse, rows))
+    ids = list(map(_BY_ID, rows))
+    first: Iterable[tuple[str, Row | _Refused]]
     more: dict[str, list[Row | _Refused]] = {}  # ids given more than once: every copy
-    resolve = run.resolve
-    for row in rows:
-        try:
-            resolved: Row | _Refused = resolve(row)
-        except _Rejected as exc:
-            resolved = _Refused(row, str(exc))
-        kept = first.setdefault(row[ID], resolved)
-        if kept is not resolved:
-            more.setdefault(row[ID], [kept]).append(resolved)
+    if len(set(ids)) == len(ids):
+        first = zip(ids, resolved, strict=True)
+    else:
+        kept: dict[str, Row | _Refused] = {}
+        for eid, copy in zip(ids, resolved, strict=True):
+            if kept.setdefault(eid, copy) is not copy:
+                more.setdefault(eid, [kept[eid]]).append(copy)
+        first = kept.items()
     days: _Days = {}
     rejections: list[Rejection] = []
     repeats = after = 0
     as_of, places = run.as_of, run.places
-    for eid, got in first.items():
+    for eid, got in first:
         if more:
             copies = more.get(eid)
             if copies is not None:
@@ -1134,11 +1151,7 @@ class Scorer:
             self._count += 1
             eid = row[ID]
             before = self._state(eid)
-            try:
-                resolved: Row | _Refused = self._run.resolve(row)
-            except _Rejected as exc:
-                resolved = _Refused(row, str(exc))
-            self._copies.setdefault(eid, []).append(resolved)
+            self._copies.setdefault(eid, []).append(self._run.resolve_or_refuse(row))
             after = self._state(eid)
             if before.__class__ is tuple and after is not before:
                 self._unplace(eid, before)

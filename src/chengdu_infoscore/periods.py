@@ -153,12 +153,18 @@ def periods(results: Results, categories: Iterable[str] | None = None) -> Period
     """
     last = results.as_of.month
     cats = tuple(categories) if categories is not None else _categories(results)
-    return PeriodResults(
-        year=results.year,
-        as_of=results.as_of,
-        rules=results.rules,
-        units=tuple(_unit_periods(u, last, cats) for u in results.units),
-    )
+
+    def make() -> PeriodResults:
+        return PeriodResults(
+            year=results.year,
+            as_of=results.as_of,
+            rules=results.rules,
+            units=tuple(_unit_periods(u, last, cats) for u in results.units),
+        )
+
+    # Twelve monthly bulletins of one run share one pass over its ledgers.
+    found: PeriodResults = results._derived(("periods", cats), make)
+    return found
 
 
 def _categories(results: Results) -> tuple[str, ...]:

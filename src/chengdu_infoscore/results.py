@@ -7,7 +7,7 @@ sum of its ledger's points and of its breakdown by clause.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any, Protocol, overload
 
@@ -285,6 +285,13 @@ class Results:
     after_as_of: int
     #: What the result was computed from (library, rule-set versions, target table, events).
     provenance: Provenance | None = None
+    _memo: dict[Any, Any] = attrs.field(init=False, factory=dict, eq=False, repr=False)
+
+    def _derived(self, key: Any, make: Callable[[], Any]) -> Any:
+        """What ``make`` derives from these results, made once (results never change)."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
 
     def unit(self, name: str) -> UnitResult:
         """The result of the unit with this canonical name.

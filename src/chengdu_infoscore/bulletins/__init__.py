@@ -192,6 +192,20 @@ def _check(results: Results, quotas: QuotaTable, month: int) -> None:
         raise ArgumentError(f"the target table is for {quotas.year}, the results for {results.year}")
 
 
+def _excellent(results: Results) -> dict[str, list[tuple[dt.date, str, str | None]]]:
+    """Every unit's items selected as excellent: date, event and item, by date and event."""
+
+    def make() -> dict[str, list[tuple[dt.date, str, str | None]]]:
+        found = {}
+        for result in results.units:
+            lines = [(d, e, i) for d, _, tally, _, e, i in result.ledger.entries() if tally == "excellent"]
+            found[result.unit.name] = sorted(lines, key=lambda x: (x[0], x[1]))
+        return found
+
+    chosen: dict[str, list[tuple[dt.date, str, str | None]]] = results._derived("excellent", make)
+    return chosen
+
+
 def monthly_bulletin(results: Results, quotas: QuotaTable, month: int) -> MonthlyBulletin:
     """The bulletin of ``month`` (1–12) of the results' year.
 
@@ -218,13 +232,9 @@ def monthly_bulletin(results: Results, quotas: QuotaTable, month: int) -> Monthl
             if status in ("pending", "unanswered"):
                 notice = CommissionNotice(result.unit.name, c.commission, c.issued, c.due, status)
                 (pending if status == "pending" else overdue).append(notice)
-        chosen = [
-            (day, event, item)
-            for day, _, tally, _, event, item in result.ledger.entries()
-            if tally == "excellent" and day.month == month
-        ]
-        for day, event, item in sorted(chosen):
-            excellent.append(ExcellentItem(day, result.unit.name, item or "", event))
+        for day, event, item in _excellent(results).get(result.unit.name, ()):
+            if day.month == month:
+                excellent.append(ExcellentItem(day, result.unit.name, item or "", event))
     return MonthlyBulletin(
         year=results.year,
         month=month,
