@@ -39,6 +39,13 @@ def _assert_same(lines: list[bytes]) -> None:
     assert general.rows == quick.rows
     assert general.rejections == quick.rejections
     assert general.prints == quick.prints
+    # The same lines in one block, as a file is read: parsed together where they are plain.
+    block = b"".join(line if line.endswith(b"\n") else line + b"\n" for line in lines)
+    together = _Sink()
+    _read_jsonl([block], "log.jsonl", together)
+    assert general.rows == together.rows
+    assert general.rejections == together.rejections
+    assert general.prints == together.prints
 
 
 @given(log=event_logs(max_items=8))

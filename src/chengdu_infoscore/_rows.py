@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import gc
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, Final
 
 from .events import (
@@ -179,3 +181,20 @@ class Places:
             return pos - given if pos < 0 else pos + shift
 
         return both, move
+
+
+@contextmanager
+def quiet_collector() -> Iterator[None]:
+    """Hold off the cyclic garbage collector while a million small, acyclic objects are made.
+
+    Rows, bookings and item states would otherwise be traversed again and again as they
+    survive collection after collection; none of them can be cyclic garbage, so nothing is
+    lost by waiting. The collector's own setting is restored afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
+from ._rows import quiet_collector
 from ._time import parse_date
 from .bulletins import monthly_bulletin, year_end_bulletin
 from .bulletins.render import bulletin_csv, bulletin_json, bulletin_markdown, bulletin_table
@@ -497,9 +498,14 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """The console script: run, and turn every error into a message and an exit status."""
+    """The console script: run, and turn every error into a message and an exit status.
+
+    A command is one short run whose objects are all freed when it ends, so the cyclic garbage
+    collector is held off for all of it, not only while events are read and folded.
+    """
     try:
-        return run(argv)
+        with quiet_collector():
+            return run(argv)
     except BrokenPipeError:  # the reader of our output went away (| head): not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return OK

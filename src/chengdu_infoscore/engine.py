@@ -25,9 +25,7 @@ decided once per version (:class:`_Version`), so the fold itself only looks thin
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from decimal import Decimal
 from operator import itemgetter
 from typing import Any
@@ -53,6 +51,7 @@ from ._rows import (
     Row,
     event_of,
     fingerprint,
+    quiet_collector,
     row_of,
 )
 from .events import Event
@@ -446,8 +445,14 @@ class _Fold:
         self.items: dict[str, _Item | tuple[_Tally, Decimal] | _Tally] = {}
         self.commissions: dict[str, _Commission] = {}
         self.v = run.first
-        # In kind order (see _rows.KINDS).
-        self.handlers: tuple[Callable[[Row], None], ...] = (
+
+    def handlers(self) -> tuple[Callable[[Row], None], ...]:
+        """One handler per event type, in kind order (see ``_rows.KINDS``).
+
+        Made for each fold rather than kept, so that the fold holds no cycle of references and
+        is freed as soon as the last result that uses it is.
+        """
+        return (
             self.commissioned,
             self.submitted,
             self.adopted,
@@ -700,7 +705,7 @@ class _Folded:
         self.rejections: list[Rejection] = []
         rejected = self.rejections.append
         origin = run.places.origin
-        handlers = fold.handlers
+        handlers = fold.handlers()
         extend = fold.extend if run.extended else None
         count = 0
         # By date, then phase, then id: each day's lists are sorted by id.
@@ -896,22 +901,6 @@ def _rejection_order(r: Rejection) -> tuple[int, str, int, str]:
     return (0, "", 0, r.event or "") if r.origin is None else (1, r.origin.file, r.origin.line, r.event or "")
 
 
-@contextmanager
-def _quiet_collector() -> Iterator[None]:
-    """Hold off the cyclic garbage collector while a run builds its many small, acyclic objects.
-
-    A million rows would otherwise be traversed again and again as they survive collection
-    after collection; nothing a run makes is cyclic garbage, so nothing is lost by waiting.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def score(
     events: Iterable[Event] | ReadResult,
     *,
@@ -945,7 +934,7 @@ def score(
         InfoscoreError: a version uses a plug-in rule kind that is not installed.
     """
     timeline, quotas, year, as_of = _setup(rules, quotas, year, as_of)
-    with _quiet_collector():
+    with quiet_collector():
         if isinstance(events, ReadResult):
             rows, places, prints = events._rows, events._places, events._prints
             reader = list(events.rejections)

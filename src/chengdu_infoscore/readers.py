@@ -33,7 +33,7 @@ from typing import Any, BinaryIO, Final
 
 import attrs
 
-from ._rows import KINDS, LAYOUT, POS, Places, Row, event_of, fingerprint, row_of
+from ._rows import KINDS, LAYOUT, POS, Places, Row, event_of, fingerprint, quiet_collector, row_of
 from ._time import parse_date
 from .events import EVENT_TYPES, Event, Origin
 from .exceptions import EventFieldError
@@ -675,17 +675,18 @@ def read_events(paths: Iterable[str | Path]) -> ReadResult:
     with the next file. JSON Lines files are read line by line, never whole.
     """
     sink = _Sink()
-    for path in paths:
-        name = str(path)
-        try:
-            if name == "-":
-                _read_stream(sys.stdin.buffer, name, sink)
-            else:
-                with Path(path).open("rb") as stream:
-                    _read_stream(stream, name, sink)
-        except OSError as exc:
-            reason = exc.strerror or exc.__class__.__name__
-            sink.reject(Rejection(Origin(name, 0), None, f"cannot read the file: {reason}"))
+    with quiet_collector():
+        for path in paths:
+            name = str(path)
+            try:
+                if name == "-":
+                    _read_stream(sys.stdin.buffer, name, sink)
+                else:
+                    with Path(path).open("rb") as stream:
+                        _read_stream(stream, name, sink)
+            except OSError as exc:
+                reason = exc.strerror or exc.__class__.__name__
+                sink.reject(Rejection(Origin(name, 0), None, f"cannot read the file: {reason}"))
     return sink.result()
 
 
