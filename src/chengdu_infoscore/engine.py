@@ -756,8 +756,18 @@ class _UnitBook:
         lines.sort(key=itemgetter(0))  # stable: an event's lines keep the order they were booked in
         return tuple(line for _, line in lines) + self._tail
 
-    def entries(self) -> Iterator[tuple[dt.date, Decimal, str | None, str | None, str, str | None]]:
+    def entries(
+        self, tally: str | None = None
+    ) -> Iterator[tuple[dt.date, Decimal, str | None, str | None, str, str | None]]:
         it = iter(self._book)
+        if tally is not None:
+            for row, entry, points, _ in zip(it, it, it, it, strict=True):
+                if entry.tally == tally:
+                    yield row[DATE], points, tally, entry.key(row), row[ID], row[ITEM]
+            for line in self._tail:
+                if line.tally == tally:
+                    yield line.date, line.points, line.tally, line.key, line.event, line.item
+            return
         for row, entry, points, detail in zip(it, it, it, it, strict=True):
             tally = entry.tally
             if tally is None:  # most lines of most ledgers: no count moved, no key, the event's date

@@ -62,7 +62,7 @@ Entry = tuple[dt.date, Decimal, str | None, str | None, str, str | None]
 class _Source(Protocol):
     def lines(self) -> tuple[LedgerLine, ...]: ...
 
-    def entries(self) -> Iterator[Entry]: ...
+    def entries(self, tally: str | None = None) -> Iterator[Entry]: ...
 
 
 class Ledger(Sequence[LedgerLine]):
@@ -94,14 +94,16 @@ class Ledger(Sequence[LedgerLine]):
             self._source = None
         return self._lines
 
-    def entries(self) -> Iterator[Entry]:
+    def entries(self, tally: str | None = None) -> Iterator[Entry]:
         """Each line's date, points, tally, key, event and item, without its reason, in no set order.
 
-        For summing a large ledger (by month, by tally) without making its lines.
+        For summing a large ledger (by month, by tally) without making its lines. With
+        ``tally``, only the lines that moved that count (``excellent``, ``missed``…).
         """
         if self._source is not None:
-            return self._source.entries()
-        return ((x.date, x.points, x.tally, x.key, x.event, x.item) for x in self.lines)
+            return self._source.entries(tally)
+        lines = self.lines if tally is None else [x for x in self.lines if x.tally == tally]
+        return ((x.date, x.points, x.tally, x.key, x.event, x.item) for x in lines)
 
     @overload
     def __getitem__(self, index: int) -> LedgerLine: ...

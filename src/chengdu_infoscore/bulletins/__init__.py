@@ -198,7 +198,7 @@ def _excellent(results: Results) -> dict[str, list[tuple[dt.date, str, str | Non
     def make() -> dict[str, list[tuple[dt.date, str, str | None]]]:
         found = {}
         for result in results.units:
-            lines = [(d, e, i) for d, _, tally, _, e, i in result.ledger.entries() if tally == "excellent"]
+            lines = [(d, e, i) for d, _, _, _, e, i in result.ledger.entries("excellent")]
             found[result.unit.name] = sorted(lines, key=lambda x: (x[0], x[1]))
         return found
 
