@@ -138,3 +138,46 @@ def test_a_read_log_scores_and_digests_as_its_events_do(log: list[Any]) -> None:
     assert results_json(from_events) == results_json(from_file)
     for a, b in zip(from_file.units, from_events.units, strict=True):
         assert a.ledger == b.ledger
+
+
+@given(data=st.binary(max_size=200), size=st.integers(1, 16))
+def test_blocks_are_whole_lines_that_join_back_to_the_file(data: bytes, size: int) -> None:
+    import chengdu_infoscore.readers as readers
+
+    saved = readers._BLOCK
+    readers._BLOCK = size  # type: ignore[misc]
+    try:
+        blocks = list(readers._blocks(io.BytesIO(data)))
+    finally:
+        readers._BLOCK = saved  # type: ignore[misc]
+    assert data == b"".join(blocks)
+    assert all(block.endswith(b"\n") for block in blocks[:-1])
+    assert all(block for block in blocks)
+
+
+def test_a_log_read_in_small_blocks_reads_as_one_read_whole(tmp_path: Path) -> None:
+    import chengdu_infoscore.readers as readers
+
+    lines = [
+        '{"id": "e1", "type": "submitted", "date": "2007-03-05", "unit": "锦江区", "item": "J1"}',
+        '{"id": "e2", "type": "adopted", "date": "2007-03-06", "item": "J1", "channel": " zwxx"}',
+        "",
+        '{"id": "e3", "type": "adopted", "date": "2007-03-06", "item": "J1", "channel": "zwxx"}',
+        '{"id": "e4", "type": "missed", "date": "2007-03-07", "unit": "锦江区 ", "category": "工作动态"}',
+        '{"id": "e5", "type": "missed", "date": "2007-03-08"}',
+    ]
+    path = tmp_path / "log.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    whole = read_events([path])
+    saved = readers._BLOCK
+    readers._BLOCK = 7  # type: ignore[misc]
+    try:
+        small = read_events([path])
+    finally:
+        readers._BLOCK = saved  # type: ignore[misc]
+    # Lines 2 and 5 are not plain (white space around a name): the general checks accept them.
+    assert ["e1", "e2", "e3", "e4"] == [e.id for e in whole.events]
+    assert ("zwxx", "锦江区") == (whole.events[1].channel, whole.events[3].unit)  # type: ignore[attr-defined]
+    assert [(6, "e5")] == [(r.origin.line, r.event) for r in whole.rejections if r.origin]
+    assert whole == small
+    assert whole._prints == small._prints

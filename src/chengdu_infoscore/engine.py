@@ -987,7 +987,14 @@ def _select(run: _Run, rows: Sequence[Row]) -> tuple[_Days, list[Rejection], int
     Returns the rows to fold by day and phase (see :func:`_by_day`), the rejections, the number
     of repeats and of rows dated after ``as_of``.
     """
-    resolved = list(map(run.resolve_or_refuse, rows))
+    resolved: list[Row | _Refused] = []
+    keep = resolved.append
+    resolve = run.resolve
+    for row in rows:
+        try:
+            keep(resolve(row))
+        except _Rejected as exc:
+            keep(_Refused(row, str(exc)))
     ids = list(map(_BY_ID, rows))
     first: Iterable[tuple[str, Row | _Refused]]
     more: dict[str, list[Row | _Refused]] = {}  # ids given more than once: every copy

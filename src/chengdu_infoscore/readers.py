@@ -388,16 +388,20 @@ _BLOCK: Final = 1 << 20
 
 
 def _blocks(stream: BinaryIO) -> Iterator[bytes]:
-    """Whole lines, about a megabyte at a time; only the last block may lack its final newline."""
-    rest = b""
+    """Whole lines, about a megabyte at a time; only the last block may lack its final newline.
+
+    A line longer than a block is gathered in parts and joined once, never copied again and again.
+    """
+    pending: list[bytes] = []  # the start of a line that has not ended yet
     while chunk := stream.read(_BLOCK):
-        chunk = rest + chunk
         cut = chunk.rfind(b"\n") + 1
-        rest = chunk[cut:]
-        if cut:
-            yield chunk[:cut]
-    if rest:
-        yield rest
+        if not cut:
+            pending.append(chunk)
+            continue
+        yield b"".join([*pending, chunk[:cut]])
+        pending = [chunk[cut:]] if cut < len(chunk) else []
+    if pending:
+        yield b"".join(pending)
 
 
 def _plain_block(block: bytes) -> list[Any] | None:
