@@ -265,3 +265,21 @@ def test_every_output_survives_the_bad_files(command: list[str]) -> None:
     run = _run(*command, *paths)
     assert (0, False) == (run.returncode, "Traceback" in run.stderr), run.stderr
     assert set(_all_expected()) == set(_stderr_rejections(run.stderr, paths))
+
+
+def test_a_very_long_name_is_cut_short_in_messages_and_kept_whole_in_json(tmp_path: Path) -> None:
+    """A 10 000-character unit name and id: the message line stays short; the JSON keeps the id."""
+    eid, unit = "e" * 10_000, "锦" * 10_000
+    line = json.dumps(
+        {"id": eid, "type": "missed", "date": "2007-03-05", "unit": unit, "category": "work_dynamic"},
+        ensure_ascii=False,
+    )
+    path = tmp_path / "long.jsonl"
+    path.write_text(line + "\n", encoding="utf-8")
+    results = chengdu_infoscore.score(chengdu_infoscore.read_events([path]))
+    (rejection,) = results.rejections
+    assert rejection.event == eid
+    assert rejection.reason.startswith("unknown unit '" + "锦" * 60 + "'… (10000 characters): not a name")
+    message = str(rejection)
+    assert len(message) - len(str(path)) < 250
+    assert "(10000 characters)" in message.split(": ")[1]

@@ -78,6 +78,11 @@ class _Rejected(Exception):
 # -- bookings ----------------------------------------------------------------------------------
 
 
+def _shown(text: str) -> str:
+    """A name as a message quotes it: in quotes, and cut short when it is very long."""
+    return repr(text) if len(text) <= 80 else f"{text[:60]!r}… ({len(text)} characters)"
+
+
 def _about(text: str | None) -> str:
     return f": {text}" if text else ""
 
@@ -254,7 +259,7 @@ class _Version:
             "leader level": self.rules.instruction.levels,
         }[what]
         known = ", ".join(v.key for v in values)
-        return _Rejected(f"unknown {what} {written!r}; rule set {self.rules.id} knows: {known}")
+        return _Rejected(f"unknown {what} {_shown(written)}; rule set {self.rules.id} knows: {known}")
 
 
 class _Refused:
@@ -307,7 +312,7 @@ class _Run:
         found = self.quotas.find(written)
         if found is None:
             table = f"the {self.quotas.year} target table"
-            raise _Rejected(f"unknown unit {written!r}: not a name, label or alias of {table}")
+            raise _Rejected(f"unknown unit {_shown(written)}: not a name, label or alias of {table}")
         self._unit_names[written] = found.name
         return found.name
 
@@ -333,7 +338,8 @@ class _Run:
             name = self._unit_names.get(unit) or self._unit(unit)
         if kind == SUBMITTED:
             if a is not None and a not in version.topics:
-                raise _Rejected(f"unknown topic {a!r}: expected SECTION.NUMBER of the key points, e.g. 2.14")
+                form = "expected SECTION.NUMBER of the key points, e.g. 2.14"
+                raise _Rejected(f"unknown topic {_shown(a)}: {form}")
         elif kind == ADOPTED:
             a = version.channel_keys.get(a) or _raise(version.unknown("channel", a))
         elif kind == HIGHER_ADOPTED:
@@ -503,10 +509,10 @@ class _Fold:
     def item_of(self, row: Row) -> _Item:
         item = self.item(row[ITEM])
         if item is None:
-            raise _Rejected(f"item {row[ITEM]!r} has not been submitted on or before {row[DATE]}")
+            raise _Rejected(f"item {_shown(row[ITEM])} has not been submitted on or before {row[DATE]}")
         unit = row[UNIT]
         if unit is not None and unit != item.tally.unit.name:
-            raise _Rejected(f"item {row[ITEM]!r} was submitted by {item.tally.unit.name}, not {unit}")
+            raise _Rejected(f"item {_shown(row[ITEM])} was submitted by {item.tally.unit.name}, not {unit}")
         return item
 
     @staticmethod
@@ -520,23 +526,25 @@ class _Fold:
     def commissioned(self, row: Row) -> None:
         cid = row[A]
         if cid in self.commissions:
-            raise _Rejected(f"commission {cid!r} was already issued")
+            raise _Rejected(f"commission {_shown(cid)} was already issued")
         self.commissions[cid] = _Commission(row, self.tallies[row[UNIT]])
 
     def submitted(self, row: Row) -> None:
         day, _, _, unit, item_id, _, cid, _ = row
         if item_id in self.items:
-            raise _Rejected(f"item {item_id!r} was already submitted")
+            raise _Rejected(f"item {_shown(item_id)} was already submitted")
         tally = self.tallies[unit]
         commission = None
         if cid is not None:
             commission = self.commissions.get(cid)
             if commission is None:
-                raise _Rejected(f"commission {cid!r} is unknown on {day}")
+                raise _Rejected(f"commission {_shown(cid)} is unknown on {day}")
             if commission.tally is not tally:
-                raise _Rejected(f"commission {cid!r} was issued to {commission.tally.unit.name}, not {unit}")
+                issued = commission.tally.unit.name
+                raise _Rejected(f"commission {_shown(cid)} was issued to {issued}, not {unit}")
             if commission.answer is not None:
-                raise _Rejected(f"commission {cid!r} was already answered by event {commission.answer[ID]}")
+                answer = commission.answer[ID]
+                raise _Rejected(f"commission {_shown(cid)} was already answered by event {answer}")
             commission.answer = row
         tally.submitted += 1
         v = self.v
@@ -552,8 +560,9 @@ class _Fold:
             else:
                 note = ""
         # Both counts run on whatever this version's period, for a later version with the other one.
-        tally.year_points += points
-        tally.month_points[month] += points
+        if points:  # past the cap, nothing to add
+            tally.year_points += points
+            tally.month_points[month] += points
         tally.book += (row, v.submitted, points, note or None)
         earned = points
         if commission is not None:
@@ -572,7 +581,8 @@ class _Fold:
         v = self.v
         channel, counted_entry, entry = v.channels[row[A]]
         if channel.key in item.channels:
-            raise _Rejected(f"item {row[ITEM]!r} was already adopted by {channel.key} ({channel.label})")
+            by = f"{channel.key} ({channel.label})"
+            raise _Rejected(f"item {_shown(row[ITEM])} was already adopted by {by}")
         item.channels += (channel.key,)
         if channel.instruction_eligible:
             item.eligible = True
@@ -605,7 +615,7 @@ class _Fold:
         v = self.v
         if v.requires_adoption and not item.eligible:
             raise _Rejected(
-                f"item {row[ITEM]!r} has not been adopted by {v.eligible} on or before {row[DATE]}"
+                f"item {_shown(row[ITEM])} has not been adopted by {v.eligible} on or before {row[DATE]}"
             )
         level, entry, again = v.leaders[row[B] or v.default_leader]
         if level.key in item.instructed:
@@ -882,7 +892,7 @@ def _conflict(eid: str, copies: list[Row | _Refused], places: Places) -> list[Re
         return None
     origins = [places.origin(_pos(c)) for c in copies]
     where = ", ".join(sorted({"<api>" if o is None else str(o) for o in origins}))
-    reason = f"the id {eid!r} is used by different events (at {where})"
+    reason = f"the id {_shown(eid)} is used by different events (at {where})"
     return [Rejection(o, eid, reason) for o in origins]
 
 

@@ -155,6 +155,8 @@ class Rejection:
         event = "(no id)" if self.event is None else self.event
         if not event.isprintable():  # a line break in an id must not break the one-line form
             event = repr(event)
+        if len(event) > 80:  # the whole id is in the JSON form; a message line stays readable
+            event = f"{event[:60]}… ({len(self.event or '')} characters)"
         return f"{self.where}: event {event}: {self.reason}"
 
 
