@@ -423,7 +423,7 @@ def _plain_block(block: bytes) -> list[Any] | None:
     if b"\n" in joined or not joined.endswith(b"}") or block.count(b"{") != n:
         return None
     try:
-        array = "[" + joined.decode("utf-8") + "]"
+        array = (b"[" + joined + b"]").decode("utf-8")
         records, end = _SCAN(array, 0)
     except (ValueError, StopIteration, RecursionError):  # UnicodeDecodeError is a ValueError
         return None
