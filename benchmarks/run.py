@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -44,7 +45,7 @@ def write_log(path: Path, size: int) -> int:
             prefix = f"c{copy}-"
             events = []
             for e in sample_year(seed=2007 + copy):
-                changes = {"id": prefix + e.id}
+                changes: dict[str, Any] = {"id": prefix + e.id}
                 for field in ("item", "commission"):
                     if getattr(e, field, None) is not None:
                         changes[field] = prefix + getattr(e, field)
@@ -114,6 +115,7 @@ def main() -> None:
         f"{platform.system()} {platform.release()}"
     )
     times: dict[int, dict[str, float]] = {}
+    peaks: dict[int, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes:
             path = Path(tmp) / f"log-{size}.jsonl"
@@ -121,6 +123,7 @@ def main() -> None:
             rows = {task: measure(task, path) for task in _TASKS}
             base = rows["baseline"]["seconds"]
             times[size] = {task: row["seconds"] for task, row in rows.items()}
+            peaks[size] = {task: row["peak"] for task, row in rows.items()}
             print(f"\n{n} events ({path.stat().st_size / 1e6:.0f} MB)")
             print(f"{'task':<10} {'seconds':>8} {'× baseline':>11} {'peak MB':>8}")
             for task, row in rows.items():
@@ -134,6 +137,25 @@ def main() -> None:
             for task in ("score", "engine"):
                 ratio = times[large][task] / times[small][task]
                 print(f"{task}: {factor:.0f}× the events took {ratio:.1f}× the time")
+            _targets(times, peaks, small, large)
+
+
+def _targets(
+    times: dict[int, dict[str, float]], peaks: dict[int, dict[str, float]], small: int, large: int
+) -> None:
+    """The scale issue's targets, which are set for 1 000 000 events against 100 000."""
+    if (small, large) != (100_000, 1_000_000):
+        return
+    at = times[large]
+    checks = [
+        ("score end to end <= 2.0 x the baseline", at["score"] / at["baseline"], 2.0, "x"),
+        ("peak memory of score <= 500 MB", peaks[large]["score"] / 1e6, 500, " MB"),
+        ("10 x the events <= 11 x the time (score)", at["score"] / times[small]["score"], 11, "x"),
+        ("twelve-month bulletin <= 1.3 x a score", at["bulletins"] / at["score"], 1.3, "x"),
+    ]
+    print("\ntargets at 1 000 000 events:")
+    for label, value, limit, unit in checks:
+        print(f"  {label:<44} {value:8.2f}{unit}  {'met' if value <= limit else 'NOT met'}")
 
 
 if __name__ == "__main__":
