@@ -54,7 +54,7 @@ from .exceptions import (
 from .periods import Figures, PeriodResults, UnitPeriods, periods
 from .quotas import Group, QuotaTable, Unit, load_quotas
 from .readers import ReadResult, parse_csv, parse_jsonl, parse_record, read_events
-from .results import CommissionStatus, LedgerLine, Rejection, Results, UnitResult, format_points
+from .results import CommissionStatus, Ledger, LedgerLine, Rejection, Results, UnitResult, format_points
 from .rules import RuleSet, load_rules, load_topics
 from .sample import sample_year, write_jsonl
 
@@ -83,6 +83,7 @@ __all__ = [
     "HigherAdopted",
     "InfoscoreError",
     "Instructed",
+    "Ledger",
     "LedgerLine",
     "Missed",
     "MonthlyBulletin",

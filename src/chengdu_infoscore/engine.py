@@ -75,12 +75,12 @@ class _Rejected(Exception):
     """Raised inside a handler: the event is not counted, for this reason."""
 
 
-# -- bookings ----------------------------------------------------------------------------------
-
-
 def _shown(text: str) -> str:
-    """A name as a message quotes it: in quotes, and cut short when it is very long."""
+    """A name as a rejection quotes it: in quotes, and cut short when it is very long."""
     return repr(text) if len(text) <= 80 else f"{text[:60]!r}… ({len(text)} characters)"
+
+
+# -- bookings ----------------------------------------------------------------------------------
 
 
 def _about(text: str | None) -> str:
