@@ -716,6 +716,7 @@ class _Folded:
         rejected = self.rejections.append
         origin = run.places.origin
         handlers = fold.handlers()
+        resolve = run.resolve  # names in canonical form; a row resolved already stays as it is
         extend = fold.extend if run.extended else None
         count = 0
         # By date, then phase, then id: each day's lists are sorted by id.
@@ -727,6 +728,7 @@ class _Folded:
                 count += len(rows)
                 for row in rows:
                     try:
+                        row = resolve(row)  # the same event, its names in canonical form
                         handlers[row[KIND]](row)
                     except _Rejected as exc:
                         rejected(Rejection(origin(row[POS]), row[ID], str(exc)))
@@ -991,12 +993,17 @@ _Days = dict[dt.date, tuple[list[Row], list[Row], list[Row], list[Row]]]
 
 
 def _select(run: _Run, rows: Sequence[Row]) -> tuple[_Days, list[Rejection], int, int]:
-    """Resolve every row once, then group by id: identical content is a repeat, different
-    content makes every event of that id an error (which copy is right is not ours to guess).
+    """The rows to fold, by day and phase (see :func:`_by_day`); the rejections; the number of
+    repeats and of rows dated after ``as_of``.
 
-    Returns the rows to fold by day and phase (see :func:`_by_day`), the rejections, the number
-    of repeats and of rows dated after ``as_of``.
+    When every id is unique (the usual case) rows are only put in order: each is resolved as it
+    is folded. Otherwise every row is resolved first and grouped by id: identical content is a
+    repeat, different content makes every event of that id an error (which copy is right is
+    not ours to guess).
     """
+    ids = list(map(_BY_ID, rows))
+    if len(set(ids)) == len(ids):
+        return _unique(run, rows)
     resolved: list[Row | _Refused] = []
     keep = resolved.append
     resolve = run.resolve
@@ -1005,31 +1012,25 @@ def _select(run: _Run, rows: Sequence[Row]) -> tuple[_Days, list[Rejection], int
             keep(resolve(row))
         except _Rejected as exc:
             keep(_Refused(row, str(exc)))
-    ids = list(map(_BY_ID, rows))
-    first: Iterable[tuple[str, Row | _Refused]]
+    kept: dict[str, Row | _Refused] = {}
     more: dict[str, list[Row | _Refused]] = {}  # ids given more than once: every copy
-    if len(set(ids)) == len(ids):
-        first = zip(ids, resolved, strict=True)
-    else:
-        kept: dict[str, Row | _Refused] = {}
-        for eid, copy in zip(ids, resolved, strict=True):
-            if kept.setdefault(eid, copy) is not copy:
-                more.setdefault(eid, [kept[eid]]).append(copy)
-        first = kept.items()
+    for eid, copy in zip(ids, resolved, strict=True):
+        if kept.setdefault(eid, copy) is not copy:
+            more.setdefault(eid, [kept[eid]]).append(copy)
+    first = kept.items()
     days: _Days = {}
     rejections: list[Rejection] = []
     repeats = after = 0
     as_of, places = run.as_of, run.places
     for eid, got in first:
-        if more:
-            copies = more.get(eid)
-            if copies is not None:
-                conflict = _conflict(eid, copies, places)
-                if conflict is not None:
-                    rejections += conflict
-                    continue
-                repeats += len(copies) - 1
-                got = _first(copies, places)
+        copies = more.get(eid)
+        if copies is not None:
+            conflict = _conflict(eid, copies, places)
+            if conflict is not None:
+                rejections += conflict
+                continue
+            repeats += len(copies) - 1
+            got = _first(copies, places)
         if got.__class__ is not tuple:
             rejections.append(Rejection(places.origin(got.row[POS]), eid, got.reason))  # type: ignore[union-attr]
             continue
@@ -1042,6 +1043,29 @@ def _select(run: _Run, rows: Sequence[Row]) -> tuple[_Days, list[Rejection], int
             phases = days[day] = ([], [], [], [])
         phases[PHASE[got[KIND]]].append(got)
     return days, rejections, repeats, after
+
+
+def _unique(run: _Run, rows: Sequence[Row]) -> tuple[_Days, list[Rejection], int, int]:
+    """:func:`_select` when no id is given twice: rows dated after ``as_of`` are resolved only to
+    tell a valid one (not counted yet) from one that can never count (rejected)."""
+    days: _Days = {}
+    rejections: list[Rejection] = []
+    after = 0
+    as_of = run.as_of
+    for row in rows:
+        day = row[DATE]
+        if day > as_of:
+            try:
+                run.resolve(row)
+                after += 1
+            except _Rejected as exc:
+                rejections.append(Rejection(run.places.origin(row[POS]), row[ID], str(exc)))
+            continue
+        phases = days.get(day)
+        if phases is None:
+            phases = days[day] = ([], [], [], [])
+        phases[PHASE[row[KIND]]].append(row)
+    return days, rejections, 0, after
 
 
 def _by_day(rows: Iterable[Row]) -> _Days:
