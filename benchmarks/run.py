@@ -12,7 +12,9 @@ Lines, then measures, each in a fresh process so that peak memory is its own:
   after the read);
 - bulletins: read, one fold, and the twelve monthly bulletins (as JSON).
 
-It prints seconds, the ratio to the baseline and the peak resident memory of each.
+It prints seconds (the median of ``--repeat`` runs, 3 by default: timings on a shared or
+virtual machine vary from run to run), the ratio to the baseline and the peak resident memory
+of each (the largest of the runs).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import json
 import os
 import platform
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -93,17 +96,26 @@ def run_task(task: str, path: str) -> None:
     print(json.dumps({"task": task, "seconds": seconds, "peak": peak}))
 
 
-def measure(task: str, path: Path) -> dict[str, float]:
-    done = subprocess.run(
-        [sys.executable, __file__, "--task", task, str(path)], capture_output=True, text=True, check=True
-    )
-    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+def measure(task: str, path: Path, repeat: int) -> dict[str, float]:
+    """The median time and the largest peak memory of ``repeat`` runs, each in a fresh process."""
+    runs = []
+    for _ in range(repeat):
+        done = subprocess.run(
+            [sys.executable, __file__, "--task", task, str(path)], capture_output=True, text=True, check=True
+        )
+        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return {
+        "seconds": statistics.median(r["seconds"] for r in runs),
+        "peak": max(r["peak"] for r in runs),
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of each task; the median time is reported (default 3)"
+    )
     parser.add_argument("--task", choices=_TASKS, help=argparse.SUPPRESS)
     parser.add_argument("path", nargs="?", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -120,7 +132,7 @@ def main() -> None:
         for size in args.sizes:
             path = Path(tmp) / f"log-{size}.jsonl"
             n = write_log(path, size)
-            rows = {task: measure(task, path) for task in _TASKS}
+            rows = {task: measure(task, path, args.repeat) for task in _TASKS}
             base = rows["baseline"]["seconds"]
             times[size] = {task: row["seconds"] for task, row in rows.items()}
             peaks[size] = {task: row["peak"] for task, row in rows.items()}
