@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -74,3 +75,29 @@ def test_an_item_answer_joins_two_units() -> None:
     scorer.add([Commissioned(id="c", date="2007-05-01", unit="青羊区", commission="K", due="2007-05-10")])
     both = [*log, Commissioned(id="c", date="2007-05-01", unit="青羊区", commission="K", due="2007-05-10")]
     assert results_json(score(both)) == results_json(scorer.results())
+
+
+def test_files_read_one_by_one_into_a_scorer_give_the_results_of_reading_them_together(
+    tmp_path: Path,
+) -> None:
+    """A system that feeds each day's file as it comes gets what scoring all the files gives."""
+    lines = [
+        '{"id": "a1", "type": "submitted", "date": "2007-03-05", "unit": "锦江区", "item": "J1"}',
+        '{"id": "a2", "type": "missed", "date": "2007-03-05"}',
+        '{"id": "b1", "type": "adopted", "date": "2007-03-06", "item": "J1", "channel": "zwxx"}',
+        '{"id": "b2", "type": "adopted", "date": "2007-03-06", "item": "J9", "channel": "zwxx"}',
+        '{"id": "a1", "type": "submitted", "date": "2007-03-05", "unit": "锦江区", "item": "J1"}',
+    ]
+    days = [tmp_path / "0305.jsonl", tmp_path / "0306.jsonl", tmp_path / "0307.jsonl"]
+    for path, part in zip(days, (lines[:2], lines[2:4], lines[4:]), strict=True):
+        path.write_text("\n".join(part) + "\n", encoding="utf-8")
+    scorer = Scorer()
+    scorer.add([Missed(id="m1", date="2007-02-01", unit="青羊区", category="work_dynamic")])
+    for path in days:
+        scorer.add(read_events([path]))
+    read = read_events(days)
+    missed = Missed(id="m1", date="2007-02-01", unit="青羊区", category="work_dynamic")
+    together = score([missed, *read.events], rejected=read.rejections)
+    assert results_json(together) == results_json(scorer.results())
+    assert [f"{days[0]}:2", f"{days[1]}:2"] == [r.where for r in scorer.results().rejections]
+    assert 1 == scorer.results().repeats

@@ -1179,16 +1179,30 @@ class Scorer:
 
     # -- the public side ------------------------------------------------------------------------
 
-    def add(self, events: Iterable[Event], rejected: Iterable[Rejection] = ()) -> None:
-        """Take newly arrived events (and records a reader rejected), in any order."""
+    def add(self, events: Iterable[Event] | ReadResult, rejected: Iterable[Rejection] = ()) -> None:
+        """Take newly arrived events (and records a reader rejected), in any order.
+
+        ``events`` may be what :func:`~.readers.read_events` gave, rejections included.
+        """
+        if isinstance(events, ReadResult):
+            self._places, move = self._places.merged(events._places)
+            self._run.places = self._places
+            rows = [(*row[:POS], move(row[POS])) for row in events._rows]
+            self._prints += events._prints
+            self._count += len(rows) + len(events.rejections)
+            self._reader += events.rejections
+        else:
+            rows = []
+            for event in events:
+                row = row_of(event, self._places.add_origin(event.origin))
+                self._prints += fingerprint(row)
+                self._count += 1
+                rows.append(row)
         for r in rejected:
             self._reader.append(r)
             self._prints += rejection_fingerprint(r.reason)
             self._count += 1
-        for event in events:
-            row = row_of(event, self._places.add_origin(event.origin))
-            self._prints += fingerprint(row)
-            self._count += 1
+        for row in rows:
             eid = row[ID]
             before = self._state(eid)
             self._copies.setdefault(eid, []).append(self._run.resolve_or_refuse(row))
