@@ -717,12 +717,12 @@ class _Folded:
         origin = run.places.origin
         handlers = fold.handlers()
         resolve = run.resolve  # names in canonical form; a row resolved already stays as it is
-        extend = fold.extend if run.extended else None
+        extended = run.extended
         count = 0
         # By date, then phase, then id: each day's lists are sorted by id.
         for day in sorted(days):
             fold.v = run.version_at(day) or run.first
-            extensions = extend is not None and fold.v.extensions
+            extensions = extended and fold.v.extensions
             for rows in days.pop(day):
                 rows.sort(key=_BY_ID)
                 count += len(rows)
@@ -1004,25 +1004,17 @@ def _select(run: _Run, rows: Sequence[Row]) -> tuple[_Days, list[Rejection], int
     ids = list(map(_BY_ID, rows))
     if len(set(ids)) == len(ids):
         return _unique(run, rows)
-    resolved: list[Row | _Refused] = []
-    keep = resolved.append
-    resolve = run.resolve
-    for row in rows:
-        try:
-            keep(resolve(row))
-        except _Rejected as exc:
-            keep(_Refused(row, str(exc)))
+    resolved = list(map(run.resolve_or_refuse, rows))
     kept: dict[str, Row | _Refused] = {}
     more: dict[str, list[Row | _Refused]] = {}  # ids given more than once: every copy
     for eid, copy in zip(ids, resolved, strict=True):
         if kept.setdefault(eid, copy) is not copy:
             more.setdefault(eid, [kept[eid]]).append(copy)
-    first = kept.items()
-    days: _Days = {}
+    counted: list[Row] = []
     rejections: list[Rejection] = []
     repeats = after = 0
     as_of, places = run.as_of, run.places
-    for eid, got in first:
+    for eid, got in kept.items():
         copies = more.get(eid)
         if copies is not None:
             conflict = _conflict(eid, copies, places)
@@ -1031,41 +1023,27 @@ def _select(run: _Run, rows: Sequence[Row]) -> tuple[_Days, list[Rejection], int
                 continue
             repeats += len(copies) - 1
             got = _first(copies, places)
-        if got.__class__ is not tuple:
-            rejections.append(Rejection(places.origin(got.row[POS]), eid, got.reason))  # type: ignore[union-attr]
-            continue
-        day = got[DATE]
-        if day > as_of:
+        if isinstance(got, _Refused):
+            rejections.append(Rejection(places.origin(got.row[POS]), eid, got.reason))
+        elif got[DATE] > as_of:
             after += 1
-            continue
-        phases = days.get(day)
-        if phases is None:
-            phases = days[day] = ([], [], [], [])
-        phases[PHASE[got[KIND]]].append(got)
-    return days, rejections, repeats, after
+        else:
+            counted.append(got)
+    return _by_day(counted), rejections, repeats, after
 
 
 def _unique(run: _Run, rows: Sequence[Row]) -> tuple[_Days, list[Rejection], int, int]:
     """:func:`_select` when no id is given twice: rows dated after ``as_of`` are resolved only to
     tell a valid one (not counted yet) from one that can never count (rejected)."""
-    days: _Days = {}
-    rejections: list[Rejection] = []
-    after = 0
-    as_of = run.as_of
-    for row in rows:
-        day = row[DATE]
-        if day > as_of:
-            try:
-                run.resolve(row)
-                after += 1
-            except _Rejected as exc:
-                rejections.append(Rejection(run.places.origin(row[POS]), row[ID], str(exc)))
-            continue
-        phases = days.get(day)
-        if phases is None:
-            phases = days[day] = ([], [], [], [])
-        phases[PHASE[row[KIND]]].append(row)
-    return days, rejections, 0, after
+    later = [row for row in rows if row[DATE] > run.as_of]  # none when as of 31 December
+    rejections = [
+        Rejection(run.places.origin(refused.row[POS]), refused.row[ID], refused.reason)
+        for refused in map(run.resolve_or_refuse, later)
+        if isinstance(refused, _Refused)
+    ]
+    if later:
+        rows = [row for row in rows if row[DATE] <= run.as_of]
+    return _by_day(rows), rejections, 0, len(later) - len(rejections)
 
 
 def _by_day(rows: Iterable[Row]) -> _Days:

@@ -86,22 +86,24 @@ class ReadResult:
     def __init__(self, events: Iterable[Event] = (), rejections: Iterable[Rejection] = ()) -> None:
         places = Places()
         rows = [row_of(e, places.add_origin(e.origin)) for e in events]
-        self._set(rows, places, tuple(rejections))
+        rejected = tuple(rejections)
+        prints = sum(map(fingerprint, rows)) + sum(rejection_fingerprint(r.reason) for r in rejected)
+        self._set(rows, places, rejected, prints)
 
-    def _set(self, rows: list[Row], places: Places, rejections: tuple[Rejection, ...]) -> None:
+    def _set(self, rows: list[Row], places: Places, rejections: tuple[Rejection, ...], prints: int) -> None:
         self._rows = rows
         self._places = places
         self.rejections = rejections
-        self._prints = sum(map(fingerprint, rows)) + sum(rejection_fingerprint(r.reason) for r in rejections)
+        self._prints = prints
         self._events: tuple[Event, ...] | None = None
 
     @classmethod
     def _of(
         cls, rows: list[Row], places: Places, rejections: tuple[Rejection, ...], prints: int
     ) -> ReadResult:
+        """A result of rows already read, with the sum of their fingerprints."""
         result = cls.__new__(cls)
-        result._rows, result._places, result.rejections, result._prints = rows, places, rejections, prints
-        result._events = None
+        result._set(rows, places, rejections, prints)
         return result
 
     @property
@@ -242,12 +244,10 @@ class _Sink:
         self.rejections: list[Rejection] = []
         self.prints = 0
 
-    def row(self, row: Row) -> None:
+    def event(self, event: Event, pos: int) -> None:
+        row = row_of(event, pos)
         self.rows.append(row)
         self.prints += fingerprint(row)
-
-    def event(self, event: Event, pos: int) -> None:
-        self.row(row_of(event, pos))
 
     def reject(self, rejection: Rejection) -> None:
         self.rejections.append(rejection)
