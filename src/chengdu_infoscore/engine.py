@@ -25,7 +25,7 @@ decided once per version (:class:`_Version`), so the fold itself only looks thin
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from operator import itemgetter
 from typing import Any
@@ -54,7 +54,7 @@ from ._rows import (
     quiet_collector,
     row_of,
 )
-from .events import Event
+from .events import Event, Origin
 from .exceptions import ArgumentError, PluginError
 from .provenance import Provenance, RuleStamp, library_version, quotas_digest, rejection_fingerprint
 from .quotas import QuotaTable, Unit, load_quotas
@@ -888,14 +888,44 @@ def _pos(copy: Row | _Refused) -> int:
     return pos
 
 
-def _conflict(eid: str, copies: list[Row | _Refused], places: Places) -> list[Rejection] | None:
-    """Every copy rejected when copies of one id differ in content; ``None`` when they agree."""
-    if len({_copy_key(c) for c in copies}) == 1:
+#: How many places of a repeated id a rejection names; the rest are counted, so that thousands
+#: of copies of one id give messages of bounded length, not a list of every place in each.
+_PLACES_SHOWN = 3
+
+
+def _places_text(origins: Iterable[Origin | None]) -> str:
+    """Where an id occurs, in file and line order: the first few places, then how many more."""
+    unique = sorted(set(origins), key=lambda o: (0, "", 0) if o is None else (1, o.file, o.line))
+    shown = ", ".join("<api>" if o is None else str(o) for o in unique[:_PLACES_SHOWN])
+    more = len(unique) - _PLACES_SHOWN
+    return f"{shown} and {more} more place{'s' if more > 1 else ''}" if more > 0 else shown
+
+
+def _conflict(
+    eid: str, copies: list[Row | _Refused], places: Places, unreadable: Sequence[Origin | None] = ()
+) -> list[Rejection] | None:
+    """Every copy rejected when copies of one id differ in content; ``None`` when they agree.
+
+    ``unreadable`` are the places of records with this id that the reader rejected (a date
+    that is no date, an unknown field…). Such a record is a copy with other content too: which
+    copy is right is not ours to guess, so a valid copy beside it is rejected as well. The
+    unreadable copies keep the reader's own reason.
+    """
+    if not unreadable and len({_copy_key(c) for c in copies}) == 1:
         return None
     origins = [places.origin(_pos(c)) for c in copies]
-    where = ", ".join(sorted({"<api>" if o is None else str(o) for o in origins}))
-    reason = f"the id {_shown(eid)} is used by different events (at {where})"
+    where = _places_text([*origins, *unreadable])
+    reason = f"the id {_shown(eid)} is used by different records (at {where})"
     return [Rejection(o, eid, reason) for o in origins]
+
+
+def _unreadable(rejections: Iterable[Rejection]) -> dict[str, list[Origin | None]]:
+    """The ids of records a reader rejected, with where each was read."""
+    ids: dict[str, list[Origin | None]] = {}
+    for r in rejections:
+        if r.event is not None:
+            ids.setdefault(r.event, []).append(r.origin)
+    return ids
 
 
 def _first(copies: list[Row | _Refused], places: Places) -> Row | _Refused:
@@ -969,7 +999,7 @@ def score(
         prints += sum(rejection_fingerprint(r.reason) for r in more_rejected)
         reader += more_rejected
         run = _Run(timeline, quotas, year, as_of, places)
-        days, rejections, repeats, after = _select(run, rows)
+        days, rejections, repeats, after = _select(run, rows, _unreadable(reader))
         rejections = reader + rejections
         folded = _Folded(run, days)
         rejections += folded.rejections
@@ -992,24 +1022,30 @@ def score(
 _Days = dict[dt.date, tuple[list[Row], list[Row], list[Row], list[Row]]]
 
 
-def _select(run: _Run, rows: Sequence[Row]) -> tuple[_Days, list[Rejection], int, int]:
+def _select(
+    run: _Run, rows: Sequence[Row], unreadable: Mapping[str, Sequence[Origin | None]]
+) -> tuple[_Days, list[Rejection], int, int]:
     """The rows to fold, by day and phase (see :func:`_by_day`); the rejections; the number of
     repeats and of rows dated after ``as_of``.
 
     When every id is unique (the usual case) rows are only put in order: each is resolved as it
     is folded. Otherwise every row is resolved first and grouped by id: identical content is a
-    repeat, different content makes every event of that id an error (which copy is right is
-    not ours to guess).
+    repeat; different content, or a copy the reader could not read (``unreadable``: id → places),
+    makes every copy of that id an error (which copy is right is not ours to guess).
     """
     ids = list(map(_BY_ID, rows))
-    if len(set(ids)) == len(ids):
+    unique = set(ids)
+    if len(unique) == len(ids) and unique.isdisjoint(unreadable):
         return _unique(run, rows)
+    del unique
     resolved = list(map(run.resolve_or_refuse, rows))
     kept: dict[str, Row | _Refused] = {}
-    more: dict[str, list[Row | _Refused]] = {}  # ids given more than once: every copy
+    more: dict[str, list[Row | _Refused]] = {}  # ids given more than once, or also unreadable: every copy
     for eid, copy in zip(ids, resolved, strict=True):
         if kept.setdefault(eid, copy) is not copy:
             more.setdefault(eid, [kept[eid]]).append(copy)
+        elif eid in unreadable:
+            more[eid] = [copy]
     counted: list[Row] = []
     rejections: list[Rejection] = []
     repeats = after = 0
@@ -1017,7 +1053,7 @@ def _select(run: _Run, rows: Sequence[Row]) -> tuple[_Days, list[Rejection], int
     for eid, got in kept.items():
         copies = more.get(eid)
         if copies is not None:
-            conflict = _conflict(eid, copies, places)
+            conflict = _conflict(eid, copies, places, unreadable.get(eid, ()))
             if conflict is not None:
                 rejections += conflict
                 continue
@@ -1088,6 +1124,7 @@ class Scorer:
         self._run = _Run(self._timeline, self._quotas, self._year, as_of, self._places)
         self._copies: dict[str, list[Row | _Refused]] = {}
         self._reader: list[Rejection] = []
+        self._unreadable: dict[str, list[Origin | None]] = {}  # ids of records a reader rejected
         self._parent: dict[str, str] = {}
         self._members: dict[str, set[str]] = {}
         self._dirty: set[str] = set()
@@ -1149,7 +1186,7 @@ class Scorer:
     def _state(self, eid: str) -> Row | _Refused | None:
         """What an id stands for now: the row to count, a refusal, or ``None`` (a conflict)."""
         copies = self._copies.get(eid)
-        if not copies:
+        if not copies or eid in self._unreadable:
             return None
         if len(copies) > 1 and _conflict(eid, copies, self._places) is not None:
             return None
@@ -1168,7 +1205,7 @@ class Scorer:
             rows = [(*row[:POS], move(row[POS])) for row in events._rows]
             self._prints += events._prints
             self._count += len(rows) + len(events.rejections)
-            self._reader += events.rejections
+            self._take_rejections(events.rejections)
         else:
             rows = []
             for event in events:
@@ -1176,19 +1213,33 @@ class Scorer:
                 self._prints += fingerprint(row)
                 self._count += 1
                 rows.append(row)
+        rejected = list(rejected)
         for r in rejected:
-            self._reader.append(r)
             self._prints += rejection_fingerprint(r.reason)
             self._count += 1
+        self._take_rejections(rejected)
         for row in rows:
             eid = row[ID]
             before = self._state(eid)
             self._copies.setdefault(eid, []).append(self._run.resolve_or_refuse(row))
-            after = self._state(eid)
-            if before.__class__ is tuple and after is not before:
-                self._unplace(eid, before)
-            if after.__class__ is tuple and after is not before:
-                self._place(eid, after)
+            self._moved(eid, before)
+
+    def _moved(self, eid: str, before: Row | _Refused | None) -> None:
+        """What is known of ``eid`` changed from ``before``: move it between clusters to match."""
+        after = self._state(eid)
+        if before.__class__ is tuple and after is not before:
+            self._unplace(eid, before)
+        if after.__class__ is tuple and after is not before:
+            self._place(eid, after)
+
+    def _take_rejections(self, rejections: Sequence[Rejection]) -> None:
+        """Records a reader rejected: kept for the results, and their ids spoil every other copy."""
+        self._reader += rejections
+        for r in rejections:
+            if r.event is not None:
+                before = self._state(r.event)
+                self._unreadable.setdefault(r.event, []).append(r.origin)
+                self._moved(r.event, before)
 
     def results(self, as_of: dt.date | None = None) -> Results:
         """The results of every event received so far, as of a date (default: 31 December).
@@ -1233,7 +1284,10 @@ class Scorer:
         rejections = list(self._reader)
         repeats = 0
         for eid, copies in self._copies.items():
-            conflict = _conflict(eid, copies, self._places) if len(copies) > 1 else None
+            unreadable = self._unreadable.get(eid, ())
+            conflict = (
+                _conflict(eid, copies, self._places, unreadable) if len(copies) > 1 or unreadable else None
+            )
             if conflict is not None:
                 rejections += conflict
                 continue
