@@ -272,7 +272,8 @@ def ledger_table(result: UnitResult, results: Results) -> str:
 
 
 def ledger_json(result: UnitResult, results: Results) -> dict[str, Any]:
-    """A unit's figures and its whole ledger."""
+    """A unit's figures, its whole ledger, and every event of the run that was rejected (with
+    ``--keep-going``, the events not counted are in the output as well as on standard error)."""
     data = {"year": results.year, "as_of": results.as_of.isoformat(), "rules": results.rules}
     data.update(unit_json(result))
     data["provenance"] = provenance_json(results.provenance)
@@ -286,6 +287,7 @@ def ledger_json(result: UnitResult, results: Results) -> dict[str, Any]:
         }
         for line in result.ledger
     ]
+    data["rejections"] = [rejection_json(r) for r in results.rejections]
     return data
 
 
