@@ -24,16 +24,15 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Iterable
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 
 import attrs
 
 from .quotas import Unit
-from .results import Results, UnitResult
+from .results import Results, UnitResult, ratio
 
 __all__ = ["Figures", "PeriodResults", "UnitPeriods", "month_end", "periods"]
 
-_RATIO = Decimal("0.0001")
 _ZERO = Decimal(0)
 
 
@@ -71,10 +70,11 @@ class Figures:
 
     @property
     def adoption_rate(self) -> Decimal | None:
-        """``adopted ÷ submitted`` rounded half-even to four places; ``None`` when nothing was submitted."""
+        """``adopted ÷ submitted``, the exact ratio rounded once, half up, to four places (see
+        :func:`~.results.ratio`); ``None`` when nothing was submitted."""
         if not self.submitted:
             return None
-        return (Decimal(self.adopted) / Decimal(self.submitted)).quantize(_RATIO, ROUND_HALF_EVEN)
+        return ratio(self.adopted, self.submitted)
 
     def __add__(self, other: Figures) -> Figures:
         return Figures(

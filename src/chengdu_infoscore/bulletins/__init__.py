@@ -20,7 +20,7 @@ from ..exceptions import ArgumentError
 from ..periods import Figures, PeriodResults, UnitPeriods, month_end, periods
 from ..provenance import Provenance
 from ..quotas import Group, QuotaTable, Unit
-from ..results import Results
+from ..results import Results, percent
 
 __all__ = [
     "BulletinRow",
@@ -50,8 +50,9 @@ class BulletinRow:
 
     @property
     def completion(self) -> str:
-        """``counted ÷ target`` as a percentage with one decimal, e.g. ``"41.7%"``."""
-        return f"{self.counted * 100 / self.unit.target:.1f}%"
+        """``counted ÷ target`` as a percentage with one decimal, e.g. ``"41.7%"``: the exact ratio
+        rounded once, half up (see :func:`~chengdu_infoscore.results.percent`)."""
+        return percent(self.counted, self.unit.target)
 
     @property
     def completed(self) -> bool:
