@@ -28,6 +28,8 @@ from decimal import Decimal
 
 import attrs
 
+from ._arguments import describe, need, need_int
+from .exceptions import ArgumentTypeError
 from .quotas import Unit
 from .results import Results, UnitResult, ratio
 
@@ -37,7 +39,14 @@ _ZERO = Decimal(0)
 
 
 def month_end(year: int, month: int) -> dt.date:
-    """The last day of a month."""
+    """The last day of a month.
+
+    Raises:
+        TypeError: ``year`` or ``month`` is not an int.
+        ValueError: ``year`` is not 1–9999 or ``month`` not 1–12.
+    """
+    need_int("year", year, 1, 9999, "a year (int), such as 2007")
+    need_int("month", month, 1, 12, "a month (int, 1 to 12)")
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
@@ -150,7 +159,21 @@ def periods(results: Results, categories: Iterable[str] | None = None) -> Period
     Args:
         results: one scoring run; its as-of date bounds the last month.
         categories: the missed/late categories to report (default: those of the results).
+
+    Raises:
+        TypeError: ``results`` is not :class:`~.results.Results`, or ``categories`` is not an
+            iterable of category keys (a single text is not).
     """
+    need("results", results, Results, "the Results of score() or Scorer.results()")
+    if categories is not None:
+        if isinstance(categories, str):
+            raise ArgumentTypeError(
+                f"categories must be an iterable of category keys, not {describe(categories)}"
+            )
+        need("categories", categories, Iterable, "an iterable of category keys or None")
+        categories = tuple(categories)
+        for i, c in enumerate(categories):
+            need(f"categories[{i}]", c, str, "a category key (str)")
     last = results.as_of.month
     cats = tuple(categories) if categories is not None else _categories(results)
 

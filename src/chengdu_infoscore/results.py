@@ -13,9 +13,11 @@ from typing import Any, Protocol, overload
 
 import attrs
 
+from ._arguments import need
 from .events import Origin
+from .exceptions import UnknownUnitError
 from .provenance import Provenance
-from .quotas import Unit
+from .quotas import QuotaTable, Unit
 
 __all__ = [
     "CommissionStatus",
@@ -333,6 +335,8 @@ class Results:
     after_as_of: int
     #: What the result was computed from (library, rule-set versions, target table, events).
     provenance: Provenance | None = None
+    #: The target table scored against, for finding units by any spelling (see :meth:`unit`).
+    quotas: QuotaTable | None = attrs.field(default=None, eq=False, repr=False)
     _memo: dict[Any, Any] = attrs.field(init=False, factory=dict, eq=False, repr=False)
 
     def _derived(self, key: Any, make: Callable[[], Any]) -> Any:
@@ -342,12 +346,22 @@ class Results:
         return self._memo[key]
 
     def unit(self, name: str) -> UnitResult:
-        """The result of the unit with this canonical name.
+        """The result of a unit, written any way events may write it: its canonical name, its printed
+        label, an alias (能源办) or the ``成都市…`` form of a ``市…`` name.
 
         Raises:
-            KeyError: no unit of that name.
+            UnknownUnitError: no unit is written that way (a :class:`KeyError`); the message offers
+                the closest names.
         """
-        for result in self.units:
-            if result.unit.name == name:
-                return result
-        raise KeyError(name)
+        by_name: dict[str, UnitResult] = self._derived("by_name", lambda: {u.name: u for u in self.units})
+        found = by_name.get(name) if isinstance(name, str) else None
+        if found is not None:
+            return found
+        need("name", name, str, "a unit's name (str)")
+        table = self.quotas
+        if table is None:  # results built by hand: the units' own names, labels and aliases
+            table = QuotaTable(self.year, "", (), tuple(u.unit for u in self.units))
+        unit = table.find(name)
+        if unit is None or unit.name not in by_name:
+            raise UnknownUnitError(name, table.closest(name))
+        return by_name[unit.name]
