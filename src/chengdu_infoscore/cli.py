@@ -2,8 +2,13 @@
 check | demo | sample``.
 
 Exit status: 0 on success; 2 when the input or the command has problems, each printed to
-standard error as ``FILE:LINE: event ID: reason``. No input, however malformed, gives a Python
-traceback.
+standard error as ``FILE:LINE: event ID: reason``. No input and no option value, however
+malformed, gives a Python traceback or exit 3 (kept for the library's own bugs).
+
+The status is the run's own whatever happens to the output: a reader that stops early (``| head``)
+stops the output, not the run; standard output that cannot be written (a full disk, a closed
+descriptor) is an error, exit 2. Files are written to a temporary file beside the target and
+renamed over it, so that a failure leaves the target as it was.
 """
 
 from __future__ import annotations
