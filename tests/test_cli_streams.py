@@ -84,6 +84,24 @@ def test_output_cut_short_by_its_reader_is_a_success_without_a_word(tmp_path: Pa
     )
 
 
+@pytest.mark.parametrize(("log", "status"), [(EXAMPLE, 0), (None, 2)])
+def test_a_reader_gone_before_the_first_line_leaves_the_status_of_the_run(
+    bad_log: Path, log: Path | None, status: int, tmp_path: Path
+) -> None:
+    """`score LOG | true`: the reader left before anything was written; the status is the run's
+    own (0 for a good log, 2 for a bad one under --keep-going's absence), and nothing is said."""
+    err = tmp_path / "err.txt"
+    with open(err, "wb") as errors:
+        args = [*COMMAND, "validate" if log is None else "score", str(log or bad_log)]
+        process = subprocess.Popen(
+            args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT if log is None else errors
+        )
+        assert process.stdout is not None
+        process.stdout.close()
+        done = process.wait(timeout=120)
+    assert (status, b"") == (done, err.read_bytes())
+
+
 def run_with(args: list[str], **streams: object) -> tuple[int, str]:
     done = subprocess.run([*COMMAND, *args], check=False, stderr=subprocess.PIPE, **streams)  # type: ignore[call-overload]
     return done.returncode, done.stderr.decode("utf-8")
