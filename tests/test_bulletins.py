@@ -234,7 +234,7 @@ def test_bulletin_command_json_matches_the_api() -> None:
         (["--month", "2007-13"], "not a month of the form YYYY-MM"),
         (["--month", "2007-07", "--as-of", "2007-07-01"], "leave out --as-of"),
         (["--month", "2007-07", "--year-end"], "not allowed with argument"),
-        (["--year-end", "--top", "-1"], "top must be 0 or more"),
+        (["--year-end", "--top", "-1"], "argument --top: '-1' is not a number of units: expected 0 or more"),
     ],
 )
 def test_bulletin_usage_problems(args: list[str], words: str) -> None:

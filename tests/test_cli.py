@@ -196,3 +196,103 @@ def test_every_command_has_help() -> None:
     for command in ("score", "explain", "validate", "quotas"):
         done = cli(command, "--help")
         assert (0, True) == (done.returncode, b"usage: chengdu-infoscore " + command.encode() in done.stdout)
+
+
+# -- one bulletin, one stamp; rejections told once --------------------------------------------------
+
+
+def test_demo_bulletins_are_those_of_the_bulletin_command_on_the_sample_log(tmp_path: Path) -> None:
+    """demo's June bulletin is `bulletin --month 2007-06` of `sample --out` byte for byte (as-of date and
+    provenance stamp included), and its year-end bulletin is `bulletin --year-end` of the same log."""
+    log = tmp_path / "year.jsonl"
+    assert 0 == cli("sample", "--out", log).returncode
+    june = cli("bulletin", log, "--month", "2007-06", "--lang", "en").stdout.decode("utf-8")
+    year_end = cli("bulletin", log, "--year-end", "--lang", "en").stdout.decode("utf-8")
+    demo = cli("demo", "--lang", "en").stdout.decode("utf-8")
+    provenance = june.splitlines()[-1]
+    assert (june + "\n" + "=" * 72 + "\n\n" + year_end, True) == (
+        demo,
+        " · as of 2007-06-30 · stamp " in provenance,
+    )
+
+
+def test_demo_bulletin_of_another_month_is_that_of_the_bulletin_command(tmp_path: Path) -> None:
+    """demo --month 2007-02 --format markdown starts with `bulletin --month 2007-02 --format markdown`."""
+    log = tmp_path / "year.jsonl"
+    cli("sample", "--out", log)
+    february = cli("bulletin", log, "--month", "2007-02", "--format", "markdown").stdout.decode("utf-8")
+    demo = cli("demo", "--month", "2007-02", "--format", "markdown").stdout.decode("utf-8")
+    assert february + "\n" == demo[: len(february) + 1]
+
+
+KEEP_GOING_LOG = (
+    '{"type": "submitted", "id": "k1", "date": "2007-10-02", "unit": "锦江区", "item": "K-1"}\n'
+    '{"type": "adopted", "id": "k2", "date": "2007-10-03", "item": "K-1", "channel": "nochannel"}\n'
+    '{"type": "submitted", "id": "k3", "date": "2007-13-01", "unit": "锦江区", "item": "K-2"}\n'
+)
+CHANNELS = "zwxx, zwxx_brief, zwxx_special, zwyw, cddt"
+
+
+def test_compare_keep_going_tells_each_rejection_once(tmp_path: Path) -> None:
+    """compare --keep-going: a record both versions reject is told once; one rejected differently under
+    each version is told once under each, saying which."""
+    log = tmp_path / "k.jsonl"
+    log.write_text(KEEP_GOING_LOG, encoding="utf-8")
+    adjustment = ROOT / "docs" / "example-adjustment.toml"
+    done = cli("compare", log, "--rules", "chengdu-2007", "--rules", adjustment, "--keep-going")
+    expected = [
+        f"{log}:2: event k2: unknown channel 'nochannel'; rule set chengdu-2007 knows: {CHANNELS}"
+        " (under A = chengdu-2007 only)",
+        f"{log}:2: event k2: unknown channel 'nochannel'; rule set example-doc-2007-10 knows: {CHANNELS},"
+        " wechat, weibo (under B = chengdu-2007+example-doc-2007-10 only)",
+        f"{log}:3: event k3: field 'date': '2007-13-01' is not a real calendar date",
+        "2 event(s) rejected, 1 counted under A = chengdu-2007;"
+        " 2 rejected, 1 counted under B = chengdu-2007+example-doc-2007-10.",
+    ]
+    assert (0, expected) == (done.returncode, done.stderr.decode("utf-8").splitlines())
+
+
+def test_compare_tells_rejections_common_to_both_versions_once(tmp_path: Path) -> None:
+    """compare with the same version twice: every rejection once, and exit 2 without --keep-going."""
+    log = tmp_path / "k.jsonl"
+    log.write_text(KEEP_GOING_LOG, encoding="utf-8")
+    done = cli("compare", log, "--rules", "chengdu-2007", "--rules", "chengdu-2007")
+    expected = [
+        f"{log}:2: event k2: unknown channel 'nochannel'; rule set chengdu-2007 knows: {CHANNELS}",
+        f"{log}:3: event k3: field 'date': '2007-13-01' is not a real calendar date",
+        "2 event(s) rejected, 1 counted.",
+    ]
+    assert (2, expected, b"") == (done.returncode, done.stderr.decode("utf-8").splitlines(), done.stdout)
+
+
+def test_explain_keep_going_json_includes_the_rejections(tmp_path: Path) -> None:
+    """explain --keep-going --format json lists the rejections in its output, as for score."""
+    log = tmp_path / "k.jsonl"
+    log.write_text(KEEP_GOING_LOG, encoding="utf-8")
+    done = cli("explain", log, "--unit", "锦江区", "--keep-going", "--format", "json")
+    data = json.loads(done.stdout)
+    found = [(r["file"], r["line"], r["event"]) for r in data["rejections"]]
+    assert (0, [(str(log), 2, "k2"), (str(log), 3, "k3")], "0.1") == (done.returncode, found, data["score"])
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["score", "--keep-going"],
+        ["score", "--keep-going", "--format", "json"],
+        ["explain", "--unit", "锦江区", "--keep-going"],
+        ["bulletin", "--month", "2007-10", "--keep-going"],
+        ["bulletin", "--year-end", "--keep-going", "--format", "json"],
+        ["validate"],
+    ],
+)
+def test_every_command_tells_each_rejection_once_on_standard_error(tmp_path: Path, args: list[str]) -> None:
+    """Each rejection is one line of standard error, whatever the command."""
+    log = tmp_path / "k.jsonl"
+    log.write_text(KEEP_GOING_LOG, encoding="utf-8")
+    done = cli(args[0], log, *args[1:])
+    lines = done.stderr.decode("utf-8").splitlines()
+    assert ([1, 1], "2 event(s) rejected, 1 counted.") == (
+        [sum(line.startswith(f"{log}:{n}: ") for line in lines) for n in (2, 3)],
+        lines[-1],
+    )

@@ -43,6 +43,7 @@ from .events import (
 )
 from .exceptions import (
     ArgumentError,
+    ArgumentTypeError,
     DataFileError,
     EventFieldError,
     InfoscoreError,
@@ -67,6 +68,7 @@ __all__ = [
     "EVENT_TYPES",
     "Adopted",
     "ArgumentError",
+    "ArgumentTypeError",
     "BulletinRow",
     "CommissionNotice",
     "CommissionStatus",

@@ -2,25 +2,35 @@
 check | demo | sample``.
 
 Exit status: 0 on success; 2 when the input or the command has problems, each printed to
-standard error as ``FILE:LINE: event ID: reason``. No input, however malformed, gives a Python
-traceback.
+standard error as ``FILE:LINE: event ID: reason``. No input and no option value, however
+malformed, gives a Python traceback or exit 3 (kept for the library's own bugs).
+
+The status is the run's own whatever happens to the output: a reader that stops early (``| head``)
+stops the output, not the run; standard output that cannot be written (a full disk, a closed
+descriptor) is an error, exit 2. Files are written to a temporary file beside the target and
+renamed over it, so that a failure leaves the target as it was.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import errno
 import io
 import os
+import re
+import stat
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from . import __version__
 from ._rows import quiet_collector
 from ._time import parse_date
-from .bulletins import monthly_bulletin, year_end_bulletin
+from .bulletins import MonthlyBulletin, YearEndBulletin, monthly_bulletin, year_end_bulletin
 from .bulletins.render import bulletin_csv, bulletin_json, bulletin_markdown, bulletin_table
 from .checks import run_case
 from .compare import Comparison, compare, comparison_json
@@ -28,7 +38,7 @@ from .engine import score
 from .exceptions import InfoscoreError
 from .periods import month_end
 from .quotas import QuotaTable, load_quotas
-from .readers import read_events
+from .readers import ReadResult, read_events
 from .reports import (
     ledger_json,
     ledger_table,
@@ -41,7 +51,7 @@ from .reports import (
     results_table,
     to_json_text,
 )
-from .results import Results, format_points
+from .results import Rejection, Results, format_points
 from .rules import RuleSet, Timeline
 from .rules.describe import diff, rule_lines
 from .rules.registry import available_rule_sets, plugin_problems, rule_set, timeline_for
@@ -50,6 +60,9 @@ from .sample import sample_year, write_jsonl
 __all__ = ["main"]
 
 OK, PROBLEMS, INTERNAL = 0, 2, 3
+_MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
+#: The year of the sample that `demo` and `sample` show.
+_SAMPLE_YEAR = 2007
 
 
 class _Usage(Exception):
@@ -63,23 +76,119 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _write(stream: TextIO, text: str) -> None:
-    # Always UTF-8, whatever the terminal's locale says; streams without a byte buffer
-    # (doctest, an embedding program) take the text as it is.
-    raw = getattr(stream, "buffer", None)
-    if raw is None:
-        stream.write(text)
-    else:
-        # A lone surrogate (valid in JSON, not in UTF-8) is escaped rather than fatal.
-        raw.write(text.encode("utf-8", "backslashreplace"))
-        raw.flush()
+class _Lost(Exception):
+    """Standard output could not take what the command wrote: the output is incomplete."""
+
+
+#: The standard streams whose reader went away during this run (``| head``): written to no more.
+_gone: set[str] = set()
+
+
+def _write(stream: TextIO | None, text: str, name: str = "stdout") -> None:
+    """Write ``text`` to a standard stream, always as UTF-8, whatever the terminal's locale says.
+
+    A reader that went away (a broken pipe) is the reader's choice: nothing more is written to
+    that stream and the run goes on to its own exit status. Standard output that cannot take the
+    text for any other reason (a full disk, a closed descriptor) raises :class:`_Lost`; standard
+    error that cannot take it leaves nothing to complain to, and is written to no more.
+    """
+    if name in _gone:
+        return
+    if stream is None:  # the descriptor was closed before the program started
+        if name == "stdout":
+            raise _Lost("cannot write standard output: it is closed")
+        return
+    try:
+        raw = getattr(stream, "buffer", None)
+        if raw is None:  # doctest, an embedding program: they take the text as it is
+            stream.write(text)
+        else:
+            # A lone surrogate (valid in JSON, not in UTF-8) is escaped rather than fatal.
+            raw.write(text.encode("utf-8", "backslashreplace"))
+            raw.flush()
+    except BrokenPipeError:
+        _gone.add(name)
+        _silence(stream)
+    except OSError as exc:
+        _gone.add(name)
+        _silence(stream)
+        if name == "stdout":
+            raise _lost(exc) from None
+
+
+def _lost(exc: OSError | ValueError) -> _Lost:
+    why = getattr(exc, "strerror", None) or str(exc)
+    return _Lost(f"cannot write standard output: {_lower(why)}; the output is incomplete")
+
+
+def _lower(text: str) -> str:
+    """An operating system's message as the middle of a sentence: "No such file" → "no such file"."""
+    return text[:1].lower() + text[1:]
+
+
+def _silence(stream: TextIO) -> None:
+    """Point a stream's descriptor at the null device, so that the text still in its buffer goes
+    nowhere quietly when Python flushes it on the way out (instead of "Exception ignored…")."""
+    try:
+        fd = stream.fileno()
+        null = os.open(os.devnull, os.O_WRONLY)
+    except (OSError, ValueError):
+        return
+    try:
+        os.dup2(null, fd)
+    except OSError:
+        pass
+    finally:
+        os.close(null)
+
+
+def _flush() -> None:
+    """Flush what others wrote to the standard streams (argparse's help and usage) while it can
+    still be told; raises :class:`_Lost` when standard output cannot take it."""
+    for name, stream in (("stdout", sys.stdout), ("stderr", sys.stderr)):
+        if stream is None or name in _gone:
+            continue
+        try:
+            stream.flush()
+        except BrokenPipeError:
+            _gone.add(name)
+            _silence(stream)
+        except (OSError, ValueError) as exc:
+            _gone.add(name)
+            _silence(stream)
+            if name == "stdout":
+                raise _lost(exc) from None
 
 
 def _month(text: str) -> tuple[int, int]:
-    parts = text.split("-")
-    if len(parts) != 2 or not all(p.isascii() and p.isdigit() for p in parts) or not 1 <= int(parts[1]) <= 12:
+    if not _MONTH.fullmatch(text):
         raise argparse.ArgumentTypeError(f"{text!r} is not a month of the form YYYY-MM")
-    return int(parts[0]), int(parts[1])
+    year, month = int(text[:4]), int(text[5:])
+    if year < 1 or not 1 <= month <= 12:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a month of the form YYYY-MM (years from 0001, months 01 to 12)"
+        )
+    return year, month
+
+
+def _year(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and len(text) <= 4 and int(text) >= 1):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a year: expected a number from 1 to 9999")
+    return int(text)
+
+
+def _count(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and len(text) <= 4000):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of units: expected 0 or more")
+    return int(text)
+
+
+def _seed(text: str) -> int:
+    # Any whole number seeds the generator; a long one is cut at Python's limit for reading numbers.
+    stripped = text.removeprefix("-")
+    if not (stripped.isascii() and stripped.isdigit() and len(stripped) <= 4000):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a seed: expected a whole number")
+    return int(text)
 
 
 def _out(text: str) -> None:
@@ -87,11 +196,21 @@ def _out(text: str) -> None:
 
 
 def _err(text: str) -> None:
-    _write(sys.stderr, text)
+    _write(sys.stderr, text, "stderr")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, writing its help, usage and errors as the commands write their output."""
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        if message:
+            # argparse itself would drop a write that fails: help lost to a full disk would exit 0.
+            stream = sys.stderr if file is None else file
+            _write(stream, message, "stdout" if stream is sys.stdout else "stderr")
 
 
 def _parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(
+    top = _Parser(
         prog="chengdu-infoscore",
         description="Score government-information reporting work as 成办发〔2007〕30号 prescribes.",
         epilog="Exit status: 0 on success, 2 when the input has problems (each printed to standard error).",
@@ -108,7 +227,7 @@ def _parser() -> argparse.ArgumentParser:
             help="event logs, JSON Lines (.jsonl) or CSV (.csv); - reads standard input",
         )
         p.add_argument(
-            "--year", type=int, help="the assessment year (default: the year of --as-of, else 2007)"
+            "--year", type=_year, help="the assessment year (default: the year of --as-of, else 2007)"
         )
         p.add_argument(
             "--rules",
@@ -179,7 +298,7 @@ def _parser() -> argparse.ArgumentParser:
     which.add_argument("--month", type=_month, metavar="YYYY-MM", help="the month of a monthly bulletin")
     which.add_argument("--year-end", action="store_true", help="the year-end bulletin")
     b.add_argument(
-        "--top", type=int, default=3, metavar="N", help="units per group proposed for commendation"
+        "--top", type=_count, default=3, metavar="N", help="units per group proposed for commendation"
     )
     b.add_argument(
         "--format",
@@ -223,7 +342,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument(
         "--rules", action="append", required=True, metavar="ID|FILE", help="give it twice: A, then B"
     )
-    c.add_argument("--year", type=int, help="the assessment year (default: the year of --as-of, else 2007)")
+    c.add_argument("--year", type=_year, help="the assessment year (default: the year of --as-of, else 2007)")
     c.add_argument(
         "--as-of", type=_date, metavar="DATE", help="count events up to DATE (default: 31 December)"
     )
@@ -254,13 +373,13 @@ def _parser() -> argparse.ArgumentParser:
         help="the month of the monthly bulletin (default 2007-06)",
     )
     d.add_argument(
-        "--top", type=int, default=3, metavar="N", help="units per group proposed for commendation"
+        "--top", type=_count, default=3, metavar="N", help="units per group proposed for commendation"
     )
     d.add_argument(
         "--format", choices=("table", "markdown"), default="table", help="table (default) or markdown"
     )
     d.add_argument("--lang", choices=("zh", "en"), default="zh", help="headings: zh (default) or en")
-    d.add_argument("--seed", type=int, default=2007, help="the sample's seed (default 2007)")
+    d.add_argument("--seed", type=_seed, default=2007, help="the sample's seed (default 2007)")
 
     sm = commands.add_parser(
         "sample",
@@ -269,36 +388,63 @@ def _parser() -> argparse.ArgumentParser:
         " the other commands on. The same seed always gives the same log.",
     )
     sm.add_argument("--out", required=True, metavar="FILE", help="the file to write; - for standard output")
-    sm.add_argument("--seed", type=int, default=2007, help="the sample's seed (default 2007)")
+    sm.add_argument("--seed", type=_seed, default=2007, help="the sample's seed (default 2007)")
 
     q = commands.add_parser(
         "quotas",
         help="print the target table",
         description="Print the year's target table (任务数): every unit, its group and target.",
     )
-    q.add_argument("--year", type=int, default=2007, help="the year (default 2007)")
+    q.add_argument("--year", type=_year, default=2007, help="the year (default 2007)")
     q.add_argument("--format", choices=("table", "json", "csv"), default="table", help="table, json or csv")
     q.add_argument("--lang", choices=("zh", "en"), default="zh", help="headings of the table (default zh)")
     return top
 
 
-def _score(args: argparse.Namespace) -> tuple[Results, QuotaTable]:
-    if getattr(args, "month", None) is not None:
-        if args.as_of is not None or (args.year is not None and args.year != args.month[0]):
+def _when(args: argparse.Namespace) -> tuple[int, dt.date | None]:
+    """The assessment year and as-of date the options ask for (``None``: 31 December)."""
+    month = getattr(args, "month", None)
+    if month is not None:
+        if args.as_of is not None or (args.year is not None and args.year != month[0]):
             raise _Usage("--month fixes the year and the as-of date: leave out --as-of and --year")
-        args.year, args.as_of = args.month[0], month_end(*args.month)
-    elif getattr(args, "year_end", False):
+        return month[0], month_end(*month)
+    if getattr(args, "year_end", False):
         if args.as_of is not None:
             raise _Usage("--year-end is as of 31 December: leave out --as-of")
-        args.as_of = dt.date(args.year or 2007, 12, 31)
+        year = args.year if args.year is not None else 2007
+        return year, dt.date(year, 12, 31)
     year = args.year if args.year is not None else args.as_of.year if args.as_of is not None else 2007
     if args.as_of is not None and args.as_of.year != year:
         raise _Usage(f"--as-of {args.as_of} is outside --year {year}")
+    return year, args.as_of
+
+
+def _read(paths: Sequence[str]) -> ReadResult:
+    if "-" in paths and sys.stdin is None:
+        raise _Usage("standard input is closed: there is nothing to read for -")
+    return read_events(paths)
+
+
+def _score(args: argparse.Namespace) -> tuple[Results, QuotaTable]:
+    year, as_of = _when(args)
     quotas = load_quotas(year)
     rules = _timeline(args.rules) if args.rules else None
-    read = read_events(args.events)
-    results = score(read, rules=rules, quotas=quotas, year=year, as_of=args.as_of)
+    read = _read(args.events)
+    results = score(read, rules=rules, quotas=quotas, year=year, as_of=as_of)
     return results, quotas
+
+
+def _bulletin(
+    results: Results, quotas: QuotaTable, month: int | None, top: int
+) -> MonthlyBulletin | YearEndBulletin:
+    """The monthly bulletin of ``month`` of the results, or the year-end bulletin when it is ``None``.
+
+    ``bulletin`` and ``demo`` both come here with results scored as of the bulletin's own date,
+    so that one log gives one bulletin, with one as-of date and one provenance stamp.
+    """
+    if month is not None:
+        return monthly_bulletin(results, quotas, month)
+    return year_end_bulletin(results, quotas, top)
 
 
 def _version(spec: str) -> RuleSet:
@@ -378,6 +524,94 @@ def _report_rejections(results: Results) -> None:
     _err(f"{len(results.rejections)} event(s) rejected, {results.counted} counted.\n")
 
 
+def _report_compared(a: Results, b: Results) -> None:
+    """The rejections of both runs of ``compare``, each once: those of one run only say so."""
+    in_a, in_b = set(a.rejections), set(b.rejections)
+    lines = []
+    for r in sorted(in_a | in_b, key=_rejection_key):
+        if r in in_a and r in in_b:
+            lines.append(f"{r}\n")
+        else:
+            lines.append(f"{r} (under {'A = ' + a.rules if r in in_a else 'B = ' + b.rules} only)\n")
+    _err("".join(lines))
+    if in_a == in_b:
+        _err(f"{len(in_a)} event(s) rejected, {a.counted} counted.\n")
+    else:
+        _err(
+            f"{len(in_a)} event(s) rejected, {a.counted} counted under A = {a.rules};"
+            f" {len(in_b)} rejected, {b.counted} counted under B = {b.rules}.\n"
+        )
+
+
+def _rejection_key(r: Rejection) -> tuple[int, str, int, str, str]:
+    if r.origin is None:
+        return (0, "", 0, r.event or "", r.reason)
+    return (1, r.origin.file, r.origin.line, r.event or "", r.reason)
+
+
+class _CannotWrite(Exception):
+    """A file the command writes could not be written; the file is as it was."""
+
+    def __init__(self, target: str, exc: OSError | ValueError, existed: bool) -> None:
+        if isinstance(exc, FileNotFoundError):
+            why = f"the directory {os.path.dirname(target) or '.'!r} does not exist"
+        elif isinstance(exc, IsADirectoryError):
+            why = "it is a directory"
+        elif isinstance(exc, OSError) and exc.strerror:
+            why = _lower(exc.strerror)
+        else:
+            why = str(exc)
+        left = "it is left as it was" if existed else "nothing was written"
+        super().__init__(f"cannot write {target!r}: {why}; {left}")
+
+
+def _write_file(target: str, data: bytes) -> None:
+    """Write ``data`` to ``target`` whole or not at all.
+
+    The data goes to a temporary file beside the target, which is renamed over it once every
+    byte is on disk: a reader never sees half a file, and a failure (a full disk, a missing
+    directory) leaves the target as it was. A symbolic link is followed, to the file it names. A
+    target that is not a regular file (``/dev/stdout``, a named pipe) cannot be replaced and is
+    written directly.
+
+    Raises:
+        _CannotWrite: naming the target and what went wrong.
+    """
+    existed = False
+    try:
+        path = os.path.realpath(target)
+        existed = os.path.lexists(path)
+        if os.path.isdir(path):
+            raise IsADirectoryError(errno.EISDIR, "it is a directory")
+        try:
+            found = os.stat(path).st_mode
+            mode, regular = stat.S_IMODE(found), stat.S_ISREG(found)
+        except FileNotFoundError:
+            umask = os.umask(0o022)
+            os.umask(umask)
+            mode, regular = 0o666 & ~umask, True
+        if not regular:
+            with open(path, "wb") as out:
+                out.write(data)
+            return
+        fd, temp = tempfile.mkstemp(
+            dir=os.path.dirname(path), prefix=f".{os.path.basename(path)}.", suffix=".part"
+        )
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(temp, mode)
+            os.replace(temp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
+    except (OSError, ValueError) as exc:  # ValueError: a NUL character in the name
+        raise _CannotWrite(target, exc, existed) from None
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv``; return the exit status."""
     args = _parser().parse_args(argv)
@@ -409,19 +643,16 @@ def run(argv: Sequence[str] | None = None) -> int:
     if args.command == "compare":
         if len(args.rules) != 2:
             raise _Usage("compare needs --rules twice: the version A, then the version B")
-        year = args.year if args.year is not None else args.as_of.year if args.as_of is not None else 2007
+        year, as_of = _when(args)
         quotas = load_quotas(year)
-        read = read_events(args.events)
-        runs = [
-            score(read, rules=_timeline(spec), quotas=quotas, year=year, as_of=args.as_of)
-            for spec in args.rules
-        ]
-        for results in runs:
-            if results.rejections:
-                _report_rejections(results)
-                if not args.keep_going:
-                    return PROBLEMS
-        comparison = compare(runs[0], runs[1], quotas)
+        timelines = [_timeline(spec) for spec in args.rules]
+        read = _read(args.events)
+        a, b = (score(read, rules=t, quotas=quotas, year=year, as_of=as_of) for t in timelines)
+        if a.rejections or b.rejections:
+            _report_compared(a, b)
+            if not args.keep_going:
+                return PROBLEMS
+        comparison = compare(a, b, quotas)
         if args.format == "json":
             _out(to_json_text(comparison_json(comparison)))
         else:
@@ -429,24 +660,28 @@ def run(argv: Sequence[str] | None = None) -> int:
         return OK
     if args.command == "sample":
         events = sample_year(args.seed)
+        buffer = io.StringIO()
+        count = write_jsonl(events, buffer)
         if args.out == "-":
-            buffer = io.StringIO()
-            write_jsonl(events, buffer)
             _out(buffer.getvalue())
         else:
-            with open(args.out, "w", encoding="utf-8", newline="\n") as out:
-                count = write_jsonl(events, out)
+            _write_file(args.out, buffer.getvalue().encode("utf-8"))
             _err(f"{count} events of the sample {events[0].date.year} year written to {args.out}\n")
         return OK
     if args.command == "demo":
-        events = sample_year(args.seed)
         year, month = args.month
+        if year != _SAMPLE_YEAR:
+            raise _Usage(f"the sample year is {_SAMPLE_YEAR}: give a month of it, not {year}-{month:02d}")
+        events = sample_year(args.seed)
         quotas = load_quotas(year)
-        results = score(events, quotas=quotas, year=year)
         render = bulletin_markdown if args.format == "markdown" else bulletin_table
         rule = "\n" if args.format == "markdown" else "\n" + "=" * 72 + "\n\n"
-        _out(render(monthly_bulletin(results, quotas, month), args.lang) + rule)
-        _out(render(year_end_bulletin(results, quotas, args.top), args.lang))
+        # Each bulletin is scored as of its own date, as `bulletin --month` and `--year-end` do.
+        monthly = score(events, quotas=quotas, year=year, as_of=month_end(year, month))
+        _out(render(_bulletin(monthly, quotas, month, args.top), args.lang) + rule)
+        del monthly
+        yearly = score(events, quotas=quotas, year=year, as_of=dt.date(year, 12, 31))
+        _out(render(_bulletin(yearly, quotas, None, args.top), args.lang))
         return OK
 
     results, quotas = _score(args)
@@ -465,11 +700,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         if not args.keep_going:
             return PROBLEMS
     if args.command == "bulletin":
-        bulletin = (
-            monthly_bulletin(results, quotas, args.month[1])
-            if args.month is not None
-            else year_end_bulletin(results, quotas, args.top)
-        )
+        bulletin = _bulletin(results, quotas, None if args.month is None else args.month[1], args.top)
         if args.format == "json":
             _out(to_json_text(bulletin_json(bulletin)))
         elif args.format == "csv":
@@ -500,16 +731,31 @@ def run(argv: Sequence[str] | None = None) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """The console script: run, and turn every error into a message and an exit status.
 
+    The exit status tells the truth whatever happens to the standard streams: a reader that stops
+    early (``| head``) stops the output, not the run, whose status stands (2 when the input had
+    problems); standard output that cannot be written (a full disk, a closed descriptor) is an
+    error, exit 2. ``main`` returns the status; it raises nothing, not even for ``--help``.
+
     A command is one short run whose objects are all freed when it ends, so the cyclic garbage
     collector is held off for all of it, not only while events are read and folded.
     """
+    _gone.clear()
+    status = _main(argv)
+    try:
+        _flush()
+    except _Lost as exc:
+        _err(f"chengdu-infoscore: error: {exc}\n")
+        status = PROBLEMS
+    return status
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         with quiet_collector():
             return run(argv)
-    except BrokenPipeError:  # the reader of our output went away (| head): not an error of ours
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return OK
-    except (InfoscoreError, _Usage, OSError) as exc:
+    except SystemExit as exc:  # argparse: 0 after --help and --version, 2 for a bad option
+        return exc.code if isinstance(exc.code, int) else OK if exc.code is None else PROBLEMS
+    except (InfoscoreError, _Usage, _Lost, _CannotWrite, OSError) as exc:
         _err(f"chengdu-infoscore: error: {exc}\n")
         return PROBLEMS
     except KeyboardInterrupt:

@@ -25,11 +25,14 @@ decided once per version (:class:`_Version`), so the fold itself only looks thin
 from __future__ import annotations
 
 import datetime as dt
+import os
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from operator import itemgetter
 from typing import Any
 
+from ._arguments import describe, need, need_date, need_int
 from ._rows import (
     ADOPTED,
     COMMISSIONED,
@@ -54,8 +57,8 @@ from ._rows import (
     quiet_collector,
     row_of,
 )
-from .events import Event, Origin
-from .exceptions import ArgumentError, PluginError
+from .events import EVENT_TYPES, Event, Origin
+from .exceptions import ArgumentError, ArgumentTypeError, PluginError
 from .provenance import Provenance, RuleStamp, library_version, quotas_digest, rejection_fingerprint
 from .quotas import QuotaTable, Unit, load_quotas
 from .readers import ReadResult
@@ -860,7 +863,25 @@ def _disqualified(tally: _Tally, rules: RuleSet) -> tuple[str, ...]:
 def _setup(
     rules: RuleSet | Timeline | None, quotas: QuotaTable | None, year: int | None, as_of: dt.date | None
 ) -> tuple[Timeline, QuotaTable, int, dt.date]:
-    """Decide once: the timeline, the target table, the year and the as-of date of a run."""
+    """Decide once: the timeline, the target table, the year and the as-of date of a run.
+
+    Raises:
+        ArgumentTypeError: an argument of the wrong type, named.
+        ArgumentError: a year outside 1–9999, an as-of date outside the year.
+    """
+    if rules is not None:
+        hint = (
+            " (a version by its id: chengdu_infoscore.rules.registry.rule_set(id))"
+            if isinstance(rules, str)
+            else ""
+        )
+        need("rules", rules, (RuleSet, Timeline), "a RuleSet, a Timeline or None", hint)
+    if quotas is not None:
+        need("quotas", quotas, QuotaTable, "a QuotaTable or None (load_quotas(year) gives one)")
+    if year is not None:
+        need_int("year", year, 1, 9999, "a year (int), such as 2007")
+    if as_of is not None:
+        need_date("as_of", as_of)
     if year is None:
         year = as_of.year if as_of is not None else quotas.year if quotas is not None else 2007
     if as_of is None:
@@ -949,6 +970,57 @@ def _provenance(
     )
 
 
+_KINDS = tuple(EVENT_TYPES.values())
+
+
+def _rows_of(events: Iterable[Event], places: Places) -> list[Row]:
+    """The rows of events given in Python, each with its place; a value that is not an event is
+    named by its index rather than failing somewhere inside.
+
+    Raises:
+        ArgumentTypeError: ``events`` is not a collection of events, or holds something else.
+    """
+    if isinstance(events, str | bytes | os.PathLike):
+        raise ArgumentTypeError(
+            f"events must be events or what read_events() gave, not {describe(events)}:"
+            " read a file with read_events([path]) first"
+        )
+    try:
+        given = iter(events)
+    except TypeError:
+        raise ArgumentTypeError(
+            f"events must be an iterable of events or what read_events() gave, not {describe(events)}"
+        ) from None
+    rows: list[Row] = []
+    add = rows.append
+    event: Any = None
+    try:
+        for event in given:
+            add(row_of(event, places.add_origin(event.origin)))
+    except (AttributeError, KeyError):  # checked only when it failed: nothing is added to each event
+        if type(event) in _KINDS:
+            raise
+        raise ArgumentTypeError(
+            f"events[{len(rows)}] is {describe(event)}, not an event (one of"
+            f" {', '.join(t.__name__ for t in _KINDS)})"
+        ) from None
+    return rows
+
+
+def _rejections_of(rejected: Iterable[Rejection]) -> list[Rejection]:
+    if isinstance(rejected, str | bytes):
+        raise ArgumentTypeError(f"rejected must be an iterable of Rejection, not {describe(rejected)}")
+    try:
+        found = list(rejected)
+    except TypeError:
+        raise ArgumentTypeError(
+            f"rejected must be an iterable of Rejection, not {describe(rejected)}"
+        ) from None
+    for i, r in enumerate(found):
+        need(f"rejected[{i}]", r, Rejection, "a Rejection")
+    return found
+
+
 def _rejection_order(r: Rejection) -> tuple[int, str, int, str]:
     return (0, "", 0, r.event or "") if r.origin is None else (1, r.origin.file, r.origin.line, r.event or "")
 
@@ -981,7 +1053,11 @@ def score(
         one :class:`~.results.UnitResult` per unit of the table, and every rejected event.
 
     Raises:
-        ValueError: ``as_of`` is outside ``year``, or the table is for another year.
+        TypeError: an argument of the wrong type (:class:`~.exceptions.ArgumentTypeError`, naming
+            it): ``as_of`` as a text or a datetime, ``year`` as a text, ``None`` or a path among
+            the events, ``rules`` that is not a rule set or timeline.
+        ValueError: ``as_of`` is outside ``year``, ``year`` outside 1–9999, or the table is for
+            another year.
         UnknownYearError: no data is known for ``year`` and none was given.
         InfoscoreError: a version uses a plug-in rule kind that is not installed.
     """
@@ -992,10 +1068,10 @@ def score(
             reader = list(events.rejections)
         else:
             places = Places()
-            rows = [row_of(e, places.add_origin(e.origin)) for e in events]
+            rows = _rows_of(events, places)
             prints = sum(map(fingerprint, rows))
             reader = []
-        more_rejected = list(rejected)
+        more_rejected = _rejections_of(rejected)
         prints += sum(rejection_fingerprint(r.reason) for r in more_rejected)
         reader += more_rejected
         run = _Run(timeline, quotas, year, as_of, places)
@@ -1016,6 +1092,7 @@ def score(
             counted=folded.ok,
             repeats=repeats,
             after_as_of=after,
+            quotas=quotas,
         )
 
 
@@ -1102,6 +1179,14 @@ class Scorer:
     event dated before everything already seen re-folds its unit, not the log. The results are
     exactly those of :func:`score` on all events received so far.
 
+    Thread-safe: :meth:`add` and :meth:`results` may be called from several threads at once (a
+    web handler adding what arrives, a nightly job asking for results). They change and read one
+    shared state — the clusters, the folds kept for them, the as-of date of the last results —
+    so an internal lock lets one call in at a time: a call of :meth:`results` sees every batch
+    whose :meth:`add` returned before it, and none of a batch still being added. Checking and
+    reading a batch, and reading the ledgers of results already given, happen outside the lock.
+    :attr:`refolded` tells what the last call of :meth:`results`, from whichever thread, folded.
+
     >>> from chengdu_infoscore import Submitted, Missed
     >>> scorer = Scorer()
     >>> scorer.add([Submitted(id="e1", date="2007-03-01", unit="锦江区", item="J1")])
@@ -1134,6 +1219,8 @@ class Scorer:
         self._count = 0
         #: The units whose clusters the last call of :meth:`results` folded again.
         self.refolded: tuple[str, ...] = ()
+        # One add or results at a time: each sees the scorer between calls, never inside one.
+        self._lock = threading.RLock()
 
     # -- clusters: a union-find over "u:UNIT", "i:ITEM" and "c:COMMISSION" ----------------------
 
@@ -1197,32 +1284,41 @@ class Scorer:
     def add(self, events: Iterable[Event] | ReadResult, rejected: Iterable[Rejection] = ()) -> None:
         """Take newly arrived events (and records a reader rejected), in any order.
 
-        ``events`` may be what :func:`~.readers.read_events` gave, rejections included.
+        ``events`` may be what :func:`~.readers.read_events` gave, rejections included. A batch is
+        taken whole, or not at all when an argument is wrong.
+
+        Raises:
+            TypeError: something in ``events`` is not an event, or in ``rejected`` not a
+                :class:`~.results.Rejection` (:class:`~.exceptions.ArgumentTypeError`, naming it).
         """
         if isinstance(events, ReadResult):
-            self._places, move = self._places.merged(events._places)
-            self._run.places = self._places
-            rows = [(*row[:POS], move(row[POS])) for row in events._rows]
-            self._prints += events._prints
-            self._count += len(rows) + len(events.rejections)
-            self._take_rejections(events.rejections)
+            rows, places, prints = events._rows, events._places, events._prints
+            reader = list(events.rejections)
         else:
-            rows = []
-            for event in events:
-                row = row_of(event, self._places.add_origin(event.origin))
-                self._prints += fingerprint(row)
-                self._count += 1
-                rows.append(row)
-        rejected = list(rejected)
-        for r in rejected:
-            self._prints += rejection_fingerprint(r.reason)
-            self._count += 1
-        self._take_rejections(rejected)
-        for row in rows:
-            eid = row[ID]
-            before = self._state(eid)
-            self._copies.setdefault(eid, []).append(self._run.resolve_or_refuse(row))
-            self._moved(eid, before)
+            places = Places()
+            rows = _rows_of(events, places)
+            prints = sum(map(fingerprint, rows))
+            reader = []
+        more = _rejections_of(rejected)
+        with self._lock:
+            if isinstance(events, ReadResult):
+                self._places, move = self._places.merged(places)
+                self._run.places = self._places
+            else:  # each event's origin joins the scorer's places, as it comes
+                origin, add_origin = places.origin, self._places.add_origin
+
+                def move(pos: int) -> int:
+                    return add_origin(origin(pos))
+
+            self._prints += prints + sum(rejection_fingerprint(r.reason) for r in more)
+            self._count += len(rows) + len(reader) + len(more)
+            self._take_rejections(reader + more)
+            for row in rows:
+                row = (*row[:POS], move(row[POS]))
+                eid = row[ID]
+                before = self._state(eid)
+                self._copies.setdefault(eid, []).append(self._run.resolve_or_refuse(row))
+                self._moved(eid, before)
 
     def _moved(self, eid: str, before: Row | _Refused | None) -> None:
         """What is known of ``eid`` changed from ``before``: move it between clusters to match."""
@@ -1245,11 +1341,18 @@ class Scorer:
         """The results of every event received so far, as of a date (default: 31 December).
 
         Raises:
+            TypeError: ``as_of`` is not a :class:`datetime.date` (a text, a datetime).
             ValueError: ``as_of`` is outside the year.
         """
+        if as_of is not None:
+            need_date("as_of", as_of)
         as_of = dt.date(self._year, 12, 31) if as_of is None else as_of
         if as_of.year != self._year:
             raise ArgumentError(f"the as-of date {as_of} is outside the assessment year {self._year}")
+        with self._lock:
+            return self._results(as_of)
+
+    def _results(self, as_of: dt.date) -> Results:
         if as_of != self._as_of:
             self._cache.clear()
             self._dirty = {self._find(k) for k in self._members}
@@ -1309,4 +1412,5 @@ class Scorer:
             counted=sum(folded.ok for folded, _ in self._cache.values()),
             repeats=repeats,
             after_as_of=sum(later for _, later in self._cache.values()),
+            quotas=self._quotas,
         )

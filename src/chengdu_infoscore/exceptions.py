@@ -62,12 +62,31 @@ class UnknownRuleSetError(InfoscoreError, LookupError):
     """No known rule-set version has the id asked for."""
 
 
-class UnknownUnitError(InfoscoreError, LookupError):
-    """A unit name that the target table does not know, by name, label or alias."""
+class UnknownUnitError(InfoscoreError, KeyError):
+    """A unit name that the target table does not know, by name, label or alias.
 
-    def __init__(self, name: str) -> None:
-        super().__init__(
+    A :class:`KeyError` (so also a :class:`LookupError`), as :meth:`Results.unit
+    <chengdu_infoscore.results.Results.unit>` raised before it took every spelling.
+
+    Args:
+        name: the name as written.
+        closest: the canonical names of the units whose spellings are closest to it.
+    """
+
+    def __init__(self, name: str, closest: tuple[str, ...] = ()) -> None:
+        hint = f"; the closest: {', '.join(closest)}" if closest else ""
+        self.message = (
             f"unknown unit {name!r}: give a name, printed label or alias from the target table"
-            " (see `chengdu-infoscore quotas`)"
+            f" (see `chengdu-infoscore quotas`){hint}"
         )
+        super().__init__(self.message)
         self.name = name
+        self.closest = closest
+
+    def __str__(self) -> str:  # a KeyError would show its message in quotes
+        return self.message
+
+
+class ArgumentTypeError(InfoscoreError, TypeError):
+    """An argument of the wrong type given to a public function: a text where a date is needed,
+    ``None`` where an event is. The message names the argument, what was found and what is needed."""

@@ -24,21 +24,29 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Iterable
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 
 import attrs
 
+from ._arguments import describe, need, need_int
+from .exceptions import ArgumentTypeError
 from .quotas import Unit
-from .results import Results, UnitResult
+from .results import Results, UnitResult, ratio
 
 __all__ = ["Figures", "PeriodResults", "UnitPeriods", "month_end", "periods"]
 
-_RATIO = Decimal("0.0001")
 _ZERO = Decimal(0)
 
 
 def month_end(year: int, month: int) -> dt.date:
-    """The last day of a month."""
+    """The last day of a month.
+
+    Raises:
+        TypeError: ``year`` or ``month`` is not an int.
+        ValueError: ``year`` is not 1–9999 or ``month`` not 1–12.
+    """
+    need_int("year", year, 1, 9999, "a year (int), such as 2007")
+    need_int("month", month, 1, 12, "a month (int, 1 to 12)")
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
@@ -71,10 +79,11 @@ class Figures:
 
     @property
     def adoption_rate(self) -> Decimal | None:
-        """``adopted ÷ submitted`` rounded half-even to four places; ``None`` when nothing was submitted."""
+        """``adopted ÷ submitted``, the exact ratio rounded once, half up, to four places (see
+        :func:`~.results.ratio`); ``None`` when nothing was submitted."""
         if not self.submitted:
             return None
-        return (Decimal(self.adopted) / Decimal(self.submitted)).quantize(_RATIO, ROUND_HALF_EVEN)
+        return ratio(self.adopted, self.submitted)
 
     def __add__(self, other: Figures) -> Figures:
         return Figures(
@@ -150,7 +159,21 @@ def periods(results: Results, categories: Iterable[str] | None = None) -> Period
     Args:
         results: one scoring run; its as-of date bounds the last month.
         categories: the missed/late categories to report (default: those of the results).
+
+    Raises:
+        TypeError: ``results`` is not :class:`~.results.Results`, or ``categories`` is not an
+            iterable of category keys (a single text is not).
     """
+    need("results", results, Results, "the Results of score() or Scorer.results()")
+    if categories is not None:
+        if isinstance(categories, str):
+            raise ArgumentTypeError(
+                f"categories must be an iterable of category keys, not {describe(categories)}"
+            )
+        need("categories", categories, Iterable, "an iterable of category keys or None")
+        categories = tuple(categories)
+        for i, c in enumerate(categories):
+            need(f"categories[{i}]", c, str, "a category key (str)")
     last = results.as_of.month
     cats = tuple(categories) if categories is not None else _categories(results)
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from .provenance import Provenance
 from .quotas import QuotaTable
-from .results import Rejection, Results, UnitResult, format_points
+from .results import Rejection, Results, UnitResult, format_points, percent
 
 __all__ = [
     "display_width",
@@ -232,7 +232,7 @@ def results_table(results: Results, quotas: QuotaTable, lang: str = "zh") -> str
                     _BASIS[lang][u.unit.basis],
                     str(u.submitted),
                     str(u.adopted),
-                    f"{u.completion * 100:.1f}%",
+                    percent(u.counted, u.unit.target),
                     str(u.shortfall),
                     format_points(u.score),
                     str(sum(n for _, n in u.missed)),
@@ -255,7 +255,7 @@ def ledger_table(result: UnitResult, results: Results) -> str:
     basis = "adopted" if u.basis == "adopted" else "submitted"
     lines = [
         f"{u.label} — {u.group}, target {u.target} {basis} items; "
-        f"{result.counted} so far ({result.completion * 100:.1f}%)\n",
+        f"{result.counted} so far ({percent(result.counted, u.target)})\n",
         f"{results.year} as of {results.as_of} · rules {results.rules}\n\n",
     ]
     rows = [
@@ -272,7 +272,8 @@ def ledger_table(result: UnitResult, results: Results) -> str:
 
 
 def ledger_json(result: UnitResult, results: Results) -> dict[str, Any]:
-    """A unit's figures and its whole ledger."""
+    """A unit's figures, its whole ledger, and every event of the run that was rejected (with
+    ``--keep-going``, the events not counted are in the output as well as on standard error)."""
     data = {"year": results.year, "as_of": results.as_of.isoformat(), "rules": results.rules}
     data.update(unit_json(result))
     data["provenance"] = provenance_json(results.provenance)
@@ -286,6 +287,7 @@ def ledger_json(result: UnitResult, results: Results) -> dict[str, Any]:
         }
         for line in result.ledger
     ]
+    data["rejections"] = [rejection_json(r) for r in results.rejections]
     return data
 
 

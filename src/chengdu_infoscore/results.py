@@ -8,18 +8,64 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from typing import Any, Protocol, overload
 
 import attrs
 
+from ._arguments import need
 from .events import Origin
+from .exceptions import UnknownUnitError
 from .provenance import Provenance
-from .quotas import Unit
+from .quotas import QuotaTable, Unit
 
-__all__ = ["CommissionStatus", "Ledger", "LedgerLine", "Rejection", "Results", "UnitResult", "format_points"]
+__all__ = [
+    "CommissionStatus",
+    "Ledger",
+    "LedgerLine",
+    "Rejection",
+    "Results",
+    "UnitResult",
+    "format_points",
+    "percent",
+    "ratio",
+]
 
-_RATIO = Decimal("0.0001")
+
+def _half_up(part: int, whole: int, places: int) -> int:
+    """``part ÷ whole × 10**places`` rounded half up to a whole number, in integers: no rounding before."""
+    if not (isinstance(part, int) and isinstance(whole, int)) or part < 0 or whole <= 0:
+        raise ValueError(f"a rate needs counts part >= 0 and whole > 0, not {part!r} and {whole!r}")
+    scale: int = 10**places
+    return (2 * part * scale + whole) // (2 * whole)
+
+
+def ratio(part: int, whole: int, places: int = 4) -> Decimal:
+    """``part ÷ whole`` as a decimal of ``places`` places: the exact ratio rounded once, half up.
+
+    Every rate and completion the library gives in figures and in machine forms (JSON, CSV) is
+    this; :func:`percent` is the same for people. Half up is how spreadsheets and the office round:
+    a ratio exactly halfway goes up (1/32 = 0.03125 → 0.0313).
+
+    >>> ratio(5, 11), ratio(1, 32), ratio(0, 7), ratio(3, 2)
+    (Decimal('0.4545'), Decimal('0.0313'), Decimal('0.0000'), Decimal('1.5000'))
+    """
+    q = _half_up(part, whole, places)
+    digits = tuple(int(d) for d in str(q))
+    return Decimal((0, digits, -places))
+
+
+def percent(part: int, whole: int) -> str:
+    """``part ÷ whole`` as a percentage with one decimal: the exact ratio rounded once, half up.
+
+    Never a rounded ratio rounded again: 5/11 is 45.45…%, so ``45.5%``, where rounding 0.4545
+    again would give 45.4 % or 45.5 % by luck.
+
+    >>> percent(5, 11), percent(1, 2000), percent(2, 3), percent(0, 7), percent(150, 120)
+    ('45.5%', '0.1%', '66.7%', '0.0%', '125.0%')
+    """
+    q = _half_up(part, whole, 3)
+    return f"{q // 10}.{q % 10}%"
 
 
 def format_points(value: Decimal) -> str:
@@ -243,8 +289,8 @@ class UnitResult:
 
     @property
     def completion(self) -> Decimal:
-        """``counted ÷ target``, rounded half-even to four places."""
-        return (Decimal(self.counted) / Decimal(self.unit.target)).quantize(_RATIO, ROUND_HALF_EVEN)
+        """``counted ÷ target``, the exact ratio rounded once, half up, to four places (see :func:`ratio`)."""
+        return ratio(self.counted, self.unit.target)
 
     @property
     def completed(self) -> bool:
@@ -289,6 +335,8 @@ class Results:
     after_as_of: int
     #: What the result was computed from (library, rule-set versions, target table, events).
     provenance: Provenance | None = None
+    #: The target table scored against, for finding units by any spelling (see :meth:`unit`).
+    quotas: QuotaTable | None = attrs.field(default=None, eq=False, repr=False)
     _memo: dict[Any, Any] = attrs.field(init=False, factory=dict, eq=False, repr=False)
 
     def _derived(self, key: Any, make: Callable[[], Any]) -> Any:
@@ -298,12 +346,22 @@ class Results:
         return self._memo[key]
 
     def unit(self, name: str) -> UnitResult:
-        """The result of the unit with this canonical name.
+        """The result of a unit, written any way events may write it: its canonical name, its printed
+        label, an alias (能源办) or the ``成都市…`` form of a ``市…`` name.
 
         Raises:
-            KeyError: no unit of that name.
+            UnknownUnitError: no unit is written that way (a :class:`KeyError`); the message offers
+                the closest names.
         """
-        for result in self.units:
-            if result.unit.name == name:
-                return result
-        raise KeyError(name)
+        by_name: dict[str, UnitResult] = self._derived("by_name", lambda: {u.name: u for u in self.units})
+        found = by_name.get(name) if isinstance(name, str) else None
+        if found is not None:
+            return found
+        need("name", name, str, "a unit's name (str)")
+        table = self.quotas
+        if table is None:  # results built by hand: the units' own names, labels and aliases
+            table = QuotaTable(self.year, "", (), tuple(u.unit for u in self.units))
+        unit = table.find(name)
+        if unit is None or unit.name not in by_name:
+            raise UnknownUnitError(name, table.closest(name))
+        return by_name[unit.name]

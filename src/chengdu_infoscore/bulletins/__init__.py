@@ -16,11 +16,12 @@ from decimal import Decimal
 
 import attrs
 
+from .._arguments import need, need_int
 from ..exceptions import ArgumentError
 from ..periods import Figures, PeriodResults, UnitPeriods, month_end, periods
 from ..provenance import Provenance
 from ..quotas import Group, QuotaTable, Unit
-from ..results import Results
+from ..results import Results, percent
 
 __all__ = [
     "BulletinRow",
@@ -50,8 +51,9 @@ class BulletinRow:
 
     @property
     def completion(self) -> str:
-        """``counted ÷ target`` as a percentage with one decimal, e.g. ``"41.7%"``."""
-        return f"{self.counted * 100 / self.unit.target:.1f}%"
+        """``counted ÷ target`` as a percentage with one decimal, e.g. ``"41.7%"``: the exact ratio
+        rounded once, half up (see :func:`~chengdu_infoscore.results.percent`)."""
+        return percent(self.counted, self.unit.target)
 
     @property
     def completed(self) -> bool:
@@ -181,8 +183,9 @@ def _ranked(quotas: QuotaTable, table: PeriodResults, month: int) -> tuple[Group
 
 
 def _check(results: Results, quotas: QuotaTable, month: int) -> None:
-    if not 1 <= month <= 12:
-        raise ArgumentError(f"month {month} is not a month (1–12)")
+    need("results", results, Results, "the Results of score() or Scorer.results()")
+    need("quotas", quotas, QuotaTable, "a QuotaTable (load_quotas(year) gives one)")
+    need_int("month", month, 1, 12, "a month (int, 1 to 12)")
     if month_end(results.year, month) > results.as_of:
         raise ArgumentError(
             f"the results are as of {results.as_of}, before the end of {results.year}-{month:02d}: "
@@ -214,7 +217,10 @@ def monthly_bulletin(results: Results, quotas: QuotaTable, month: int) -> Monthl
     commissions are judged as they stood then.
 
     Raises:
-        ValueError: the month is not covered by the results.
+        TypeError: an argument of the wrong type (:class:`~chengdu_infoscore.ArgumentTypeError`,
+            naming it), such as a month given as text.
+        ValueError: the month is not 1–12 or is not covered by the results, or the table is of
+            another year.
     """
     _check(results, quotas, month)
     table = periods(results)
@@ -264,14 +270,16 @@ def year_end_bulletin(results: Results, quotas: QuotaTable, top: int = 3) -> Yea
     """The year-end bulletin; ``top`` units of each group are proposed for commendation.
 
     Raises:
+        TypeError: an argument of the wrong type (:class:`~chengdu_infoscore.ArgumentTypeError`,
+            naming it).
         ValueError: the results are not as of 31 December, or ``top`` is negative.
     """
+    need("results", results, Results, "the Results of score() or Scorer.results()")
+    need_int("top", top, 0, None, "a number of units (int, 0 or more)")
     if results.as_of != dt.date(results.year, 12, 31):
         raise ArgumentError(
             f"a year-end bulletin needs results as of {results.year}-12-31, not {results.as_of}"
         )
-    if top < 0:
-        raise ArgumentError(f"top must be 0 or more, not {top}")
     _check(results, quotas, 12)
     table = periods(results)
     groups = _ranked(quotas, table, 12)

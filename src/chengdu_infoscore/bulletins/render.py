@@ -14,7 +14,7 @@ from typing import Any
 
 from ..periods import Figures
 from ..reports import BOM, provenance_json, render_table
-from ..results import format_points
+from ..results import format_points, percent
 from . import BulletinRow, CommissionNotice, GroupTable, MonthlyBulletin, YearEndBulletin
 
 __all__ = ["bulletin_csv", "bulletin_json", "bulletin_markdown", "bulletin_table"]
@@ -151,8 +151,8 @@ _NUMERALS = {"1": "一", "2": "二", "3": "三", "4": "四", "5": "五"}
 
 
 def _rate(f: Figures) -> str:
-    rate = f.adoption_rate
-    return "-" if rate is None else f"{rate * 100:.1f}%"
+    """The adoption rate for people: ``-`` when nothing was submitted."""
+    return percent(f.adopted, f.submitted) if f.submitted else "-"
 
 
 def _total(pairs: Sequence[tuple[str, int]]) -> int:

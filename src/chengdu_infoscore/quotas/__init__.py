@@ -9,6 +9,7 @@ The 2007 table (成办发〔2007〕30号 附件1) ships as ``quotas-2007.toml`` 
 
 from __future__ import annotations
 
+import difflib
 import functools
 import hashlib
 from collections.abc import Iterator
@@ -17,8 +18,9 @@ from typing import Any, Literal
 
 import attrs
 
+from .._arguments import describe
 from .._data import Problems, Table, parse_toml
-from ..exceptions import UnknownUnitError, UnknownYearError
+from ..exceptions import ArgumentTypeError, UnknownUnitError, UnknownYearError
 
 __all__ = ["Group", "QuotaTable", "Unit", "available_quota_years", "load_quotas", "quota_plugin_problems"]
 
@@ -82,10 +84,17 @@ class QuotaTable:
         Raises:
             UnknownUnitError: no unit of the table is written that way.
         """
+        if not isinstance(name, str):
+            raise ArgumentTypeError(f"a unit's name must be a text (str), not {describe(name)}")
         try:
             return self._names[name.strip()]
         except KeyError:
-            raise UnknownUnitError(name) from None
+            raise UnknownUnitError(name, self.closest(name)) from None
+
+    def closest(self, name: str, n: int = 3) -> tuple[str, ...]:
+        """The canonical names of up to ``n`` units written most like ``name`` (by any spelling)."""
+        found = difflib.get_close_matches(name.strip(), self._names, n=3 * n, cutoff=0.5)
+        return tuple(dict.fromkeys(self._names[s].name for s in found))[:n]
 
     def find(self, name: str) -> Unit | None:
         """Like :meth:`unit`, but ``None`` for an unknown name."""
