@@ -14,7 +14,6 @@ import io
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TextIO
 
 from . import __version__
@@ -302,10 +301,9 @@ def _score(args: argparse.Namespace) -> tuple[Results, QuotaTable]:
 
 
 def _version(spec: str) -> RuleSet:
-    """A version by id, or from a TOML file when ``spec`` names one."""
-    path = Path(spec)
-    if spec.endswith(".toml") and path.is_file():
-        return RuleSet.from_toml(path.read_text(encoding="utf-8"), spec, origin=f"file: {spec}")
+    """A version by id, or from its TOML file when ``spec`` ends in ``.toml``."""
+    if spec.lower().endswith(".toml"):
+        return RuleSet.from_file(spec)
     return rule_set(spec)
 
 
@@ -373,6 +371,14 @@ def _comparison_table(c: Comparison, changed_only: bool) -> str:
     )
 
 
+# The commands that score: each says first which installed plug-ins failed to load.
+_SCORING = frozenset({"score", "explain", "validate", "bulletin", "compare", "check", "demo"})
+
+
+def _report_plugin_problems() -> None:
+    _err("".join(f"chengdu-infoscore: warning: {problem}\n" for problem in plugin_problems()))
+
+
 def _report_rejections(results: Results) -> None:
     _err("".join(f"{r}\n" for r in results.rejections))
     _err(f"{len(results.rejections)} event(s) rejected, {results.counted} counted.\n")
@@ -381,6 +387,8 @@ def _report_rejections(results: Results) -> None:
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv``; return the exit status."""
     args = _parser().parse_args(argv)
+    if args.command in _SCORING:
+        _report_plugin_problems()
     if args.command == "quotas":
         table = load_quotas(args.year)
         if args.format == "json":
