@@ -106,6 +106,11 @@ class BooksLater(_Kind):
         else:
             self.kept("X9", Decimal(1), "with the first event's book")
 
+class HookFails(_Kind):
+    @property
+    def on_event(self):
+        raise RuntimeError("no hook today")
+
 def returns_none(settings, version):
     return None
 
@@ -143,6 +148,7 @@ KIND_NAMES = {
     "raises": "Raises",
     "swallows": "Swallows",
     "books-later": "BooksLater",
+    "hook-fails": "HookFails",
     "returns-none": "returns_none",
     "returns-other": "returns_other",
     "refuses": "refuses",
@@ -223,13 +229,15 @@ def test_a_rule_kind_that_books_wrongly_or_raises_names_plugin_kind_and_event(
             "its factory returned an object of type object without on_event; it must return an object with",
         ),
         ("refuses", "its factory raised ValueError: unknown settings: colour"),
+        ("hook-fails", "its on_event cannot be found: RuntimeError: no hook today"),
     ],
 )
 def test_a_rule_kind_whose_factory_fails_stops_scoring_up_front(
     kinds_site: Path, kind: str, words: str
 ) -> None:
-    """A factory that returns None, an object without on_event, or refuses its settings: a PluginError
-    naming the rule kind, its plug-in and the version, before any event is folded."""
+    """A factory that returns None, an object without on_event (or whose on_event fails to be looked
+    up), or refuses its settings: a PluginError naming the rule kind, its plug-in and the version,
+    before any event is folded."""
     version = RuleSet.from_toml(version_text("kinds-2007", kind), "kinds.toml")
     with activate(kinds_site, "fake_kinds"), pytest.raises(PluginError) as info:
         Scorer(rules=version)

@@ -36,6 +36,8 @@ _KINDS: dict[type, str] = {
 
 # A decimal integer too long for int() (Python refuses more than 4300 digits): TOML allows it.
 _LONG_INT = re.compile(r"(?<![\w.+-])([+-]?)([1-9](?:_?[0-9]){4000,})(?![\w.])")
+# The most dots one line of a data file may hold (see parse_toml).
+_DOTS = 2000
 # What such an integer is written as for a second parse: a float text no one writes.
 _MARK = re.compile(r"([+-]?)9\.(\d+)0000424242e9999999999")
 
@@ -51,10 +53,17 @@ def parse_toml(text: str, source: str) -> dict[str, Any]:
         DataFileError: the text is not valid TOML.
     """
     text = text.removeprefix("\ufeff")
+    if text.count(".") > _DOTS:
+        # tomllib needs memory in the square of a dotted key's length: refuse what no data file holds.
+        for at, line in enumerate(text.splitlines(), start=1):
+            if line.count(".") > _DOTS:
+                raise DataFileError(source, [f"not valid TOML: line {at} has more than {_DOTS} dots"])
     try:
         return tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         raise DataFileError(source, [f"not valid TOML: {exc}"]) from None
+    except RecursionError:
+        raise DataFileError(source, ["not valid TOML: nested too deeply"]) from None
     except ValueError:  # an integer with more digits than int() converts
         pass
     digits: list[int] = []
@@ -74,6 +83,8 @@ def parse_toml(text: str, source: str) -> dict[str, Any]:
         return tomllib.loads(_LONG_INT.sub(mark, text), parse_float=number)
     except ValueError as exc:
         raise DataFileError(source, [f"not valid TOML: {exc}"]) from None
+    except RecursionError:
+        raise DataFileError(source, ["not valid TOML: nested too deeply"]) from None
 
 
 def read_text(path: str | Path, what: str = "file") -> str:

@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 import attrs
 
-from .._data import Problems, Table, magnitude, number_problem, parse_toml, read_text
+from .._data import Problems, Table, describe, magnitude, number_problem, parse_toml, read_text
 from ..exceptions import ArgumentError, DataFileError, UnknownYearError
 
 __all__ = [
@@ -523,7 +523,13 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
         if isinstance(raw, int | Decimal) and not isinstance(raw, bool):
             raw, single = [raw], True
         elif not isinstance(raw, list) or not raw:
-            found = "nothing" if raw is None else repr(raw) if not isinstance(raw, int) else magnitude(raw)
+            found = (
+                "nothing"
+                if raw is None
+                else repr(raw)
+                if isinstance(raw, str) and len(raw) < 40
+                else describe(raw)
+            )
             problems.add(path, f"expected a number or a non-empty list of numbers, found {found}")
             return (Decimal(0),)
         else:
@@ -532,7 +538,7 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
         for i, v in enumerate(raw):
             where = path if single else f"{path}[{i}]"
             if not isinstance(v, int | Decimal) or isinstance(v, bool):
-                problems.add(where, f"expected a number, found {v!r}")
+                problems.add(where, f"expected a number, found {describe(v)}")
                 continue
             problem = number_problem(v, -POINTS_LIMIT, POINTS_LIMIT, POINTS_PLACES)
             if problem is not None:

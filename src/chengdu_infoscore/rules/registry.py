@@ -75,6 +75,8 @@ def failure(exc: BaseException) -> str:
     except Exception:  # a plug-in's exception whose message itself fails
         text = "(its message cannot be shown)"
     text = "; ".join(part.strip(" -") for part in text.splitlines() if part.strip(" -"))
+    if len(text) > 500:
+        text = f"{text[:400]}… ({len(text)} characters)"
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
@@ -317,7 +319,13 @@ class RuleKindMaker:
             raise PluginError(
                 f"{self.name}, for rule set {self.version.id!r}: its factory raised {failure(exc)}"
             ) from exc
-        if not callable(getattr(built, "on_event", None)):
+        try:
+            conforms = callable(getattr(built, "on_event", None))
+        except Exception as exc:  # an on_event that fails even to be looked up
+            raise PluginError(
+                f"{self.name}, for rule set {self.version.id!r}: its on_event cannot be found: {failure(exc)}"
+            ) from exc
+        if not conforms:
             found = "None" if built is None else f"an object of type {type(built).__name__} without on_event"
             raise PluginError(
                 f"{self.name}, for rule set {self.version.id!r}: its factory returned {found};"
