@@ -521,3 +521,17 @@ def test_golden_figures_are_compared_exactly(tmp_path: Path) -> None:
     expected["units"]["锦江区"]["score"] = "60.0"
     (case / "expected.json").write_text(json.dumps(expected, ensure_ascii=False), encoding="utf-8")
     assert (True, ('锦江区: score expected "60.0", got "60"',)) == (passed, run_case(case).failures)
+
+
+def test_a_schedule_of_the_wrong_kind_is_named_once_rules_describe_is_imported() -> None:
+    """A schedule holding a list, or text, is a problem at its key — also after `rules show` has
+    imported chengdu_infoscore.rules.describe (a submodule whose name the loader must not rely on)."""
+    import chengdu_infoscore.rules.describe  # noqa: F401
+
+    text = BASE_TEXT.replace("points = [-2, -4]", "points = [[1]]").replace("points = -2\n", 'points = "x"\n')
+    with pytest.raises(DataFileError) as info:
+        RuleSet.from_toml(text, "x.toml")
+    assert (
+        "categories.work_dynamic.missed.points[0]: expected a number, found a list",
+        "error.points: expected a number or a non-empty list of numbers, found 'x'",
+    ) == info.value.problems

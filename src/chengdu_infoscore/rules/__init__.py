@@ -24,7 +24,8 @@ from typing import Any, Literal
 
 import attrs
 
-from .._data import Problems, Table, describe, magnitude, number_problem, parse_toml, read_text
+from .._data import Problems, Table, magnitude, number_problem, parse_toml, read_text
+from .._data import describe as _found  # not `describe`: rules.describe is a submodule
 from ..exceptions import ArgumentError, DataFileError, UnknownYearError
 
 __all__ = [
@@ -528,7 +529,7 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
                 if raw is None
                 else repr(raw)
                 if isinstance(raw, str) and len(raw) < 40
-                else describe(raw)
+                else _found(raw)
             )
             problems.add(path, f"expected a number or a non-empty list of numbers, found {found}")
             return (Decimal(0),)
@@ -538,7 +539,7 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
         for i, v in enumerate(raw):
             where = path if single else f"{path}[{i}]"
             if not isinstance(v, int | Decimal) or isinstance(v, bool):
-                problems.add(where, f"expected a number, found {describe(v)}")
+                problems.add(where, f"expected a number, found {_found(v)}")
                 continue
             problem = number_problem(v, -POINTS_LIMIT, POINTS_LIMIT, POINTS_PLACES)
             if problem is not None:
