@@ -73,13 +73,14 @@ def test_rule_figures_are_decimals_not_floats() -> None:
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_malformed_data_files_name_key_and_problem(name: str) -> None:
-    """Each malformed file raises one DataFileError whose problems name the key path and what was wrong."""
-    text = (BAD / f"{name}.toml").read_text(encoding="utf-8")
-    loader = QuotaTable.from_toml if name.startswith("quotas") else RuleSet.from_toml
+    """Each malformed file raises one DataFileError, naming the file, whose problems name the key path
+    and what was wrong (read as the command line reads a file: bytes, decoded as UTF-8)."""
+    path = BAD / f"{name}.toml"
+    loader = QuotaTable.from_file if name.startswith("quotas") else RuleSet.from_file
     with pytest.raises(DataFileError) as info:
-        loader(text, f"{name}.toml")
+        loader(path)
     assert isinstance(info.value, ValueError)
-    assert str(info.value).startswith(f"{name}.toml: ")
+    assert str(info.value).startswith(f"{path}: ")
     for words in EXPECTED[name]["problems"]:
         matching = [p for p in info.value.problems if all(w in p for w in words)]
         assert [] != matching, f"no problem mentions {words}: {info.value.problems}"

@@ -203,6 +203,7 @@ def test_a_plugin_can_register_a_target_table(monkeypatch: pytest.MonkeyPatch) -
 
     class FakeEntryPoint:
         name = "tables-2031"
+        value = "plugged:tables"
 
         def load(self) -> object:
             return lambda: [table]

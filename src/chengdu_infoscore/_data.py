@@ -3,13 +3,20 @@
 Loaders for rule sets, target tables and topic lists walk their data through a
 :class:`Table`, which records each missing key, wrong type and unknown key instead of
 stopping at the first; the loader then raises one :class:`DataFileError` listing them all.
+
+Every number a data file can hold is read exactly (a TOML float as a
+:class:`~decimal.Decimal`, never a binary float) and is checked before use: ``nan``, ``inf``,
+``1e999999`` or an integer of thousands of digits is a problem at its key, never an exception
+from deep inside the engine.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any, TypeVar
 
 from .exceptions import DataFileError
@@ -27,16 +34,119 @@ _KINDS: dict[type, str] = {
 }
 
 
+# A decimal integer too long for int() (Python refuses more than 4300 digits): TOML allows it.
+_LONG_INT = re.compile(r"(?<![\w.+-])([+-]?)([1-9](?:_?[0-9]){4000,})(?![\w.])")
+# The most dots one line of a data file may hold (see parse_toml).
+_DOTS = 2000
+# What such an integer is written as for a second parse: a float text no one writes.
+_MARK = re.compile(r"([+-]?)9\.(\d+)0000424242e9999999999")
+
+
 def parse_toml(text: str, source: str) -> dict[str, Any]:
     """Parse TOML with every float read as :class:`~decimal.Decimal`.
+
+    A leading byte-order mark is skipped. An integer too long for Python's ``int()`` (more
+    than 4300 digits) is read as a number of the same size, so that the loader reports it as
+    out of range at its key.
 
     Raises:
         DataFileError: the text is not valid TOML.
     """
+    text = text.removeprefix("\ufeff")
+    if text.count(".") > _DOTS:
+        # tomllib needs memory in the square of a dotted key's length: refuse what no data file holds.
+        for at, line in enumerate(text.splitlines(), start=1):
+            if line.count(".") > _DOTS:
+                raise DataFileError(source, [f"not valid TOML: line {at} has more than {_DOTS} dots"])
     try:
         return tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         raise DataFileError(source, [f"not valid TOML: {exc}"]) from None
+    except RecursionError:
+        raise DataFileError(source, ["not valid TOML: nested too deeply"]) from None
+    except ValueError:  # an integer with more digits than int() converts
+        pass
+    digits: list[int] = []
+
+    def mark(match: re.Match[str]) -> str:
+        digits.append(len(match[2].replace("_", "")))
+        return f"{match[1]}9.{len(digits) - 1}0000424242e9999999999"
+
+    def number(written: str) -> Any:
+        marked = _MARK.fullmatch(written)
+        if marked is None:
+            return Decimal(written)
+        size = 10 ** (digits[int(marked[2])] - 1)
+        return -size if marked[1] == "-" else size
+
+    try:
+        return tomllib.loads(_LONG_INT.sub(mark, text), parse_float=number)
+    except ValueError as exc:
+        raise DataFileError(source, [f"not valid TOML: {exc}"]) from None
+    except RecursionError:
+        raise DataFileError(source, ["not valid TOML: nested too deeply"]) from None
+
+
+def read_text(path: str | Path, what: str = "file") -> str:
+    """The text of a UTF-8 data file (a byte-order mark, as Notepad writes, is accepted).
+
+    Raises:
+        DataFileError: naming the file: it cannot be opened, or it is not UTF-8.
+    """
+    name = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except IsADirectoryError:
+        raise DataFileError(name, [f"cannot open: it is a directory, not a {what}"]) from None
+    except OSError as exc:
+        raise DataFileError(name, [f"cannot open: {(exc.strerror or str(exc)).lower()}"]) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (b"\x00" in data[:4096]):
+        raise DataFileError(name, ["not UTF-8: this looks like UTF-16; save it as UTF-8"])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        byte = data[exc.start]
+        raise DataFileError(
+            name,
+            [f"not UTF-8: byte 0x{byte:02x} on line {line} is not valid UTF-8 (GB18030?); save it as UTF-8"],
+        ) from None
+
+
+def magnitude(value: int | Decimal) -> str:
+    """A number as a message shows it: itself when short, else its size."""
+    if isinstance(value, int):
+        if value.bit_length() > 64:
+            return f"a whole number of about {int(value.bit_length() * 0.30103) + 1} digits"
+        return str(value)
+    if value.is_nan():
+        return "nan"
+    if value.is_infinite():
+        return "-inf" if value < 0 else "inf"
+    text = str(value)
+    if len(text) <= 24:
+        return text
+    digits = len(value.as_tuple().digits)
+    if value == value.to_integral_value():
+        return f"a whole number of {value.adjusted() + 1} digits"
+    return f"{text[:12]}… ({digits} digits)"
+
+
+def number_problem(value: int | Decimal, low: Decimal, high: Decimal, places: int) -> str | None:
+    """Why ``value`` is not finite, from ``low`` to ``high``, with at most ``places`` decimals (else None)."""
+    if isinstance(value, Decimal) and not value.is_finite():
+        return f"expected a finite number, found {magnitude(value)}"
+    if not low <= value <= high:
+        return f"expected a number from {low} to {high}, found {magnitude(value)}"
+    if isinstance(value, Decimal):
+        step = Decimal(1).scaleb(-places)
+        try:
+            exact = value.quantize(step) == value
+        except InvalidOperation:  # pragma: no cover - the range above keeps quantize in bounds
+            exact = False
+        if not exact:
+            return f"expected at most {places} decimal places, found {magnitude(value)}"
+    return None
 
 
 class Problems:
@@ -47,7 +157,9 @@ class Problems:
         self.found: list[str] = []
 
     def add(self, path: str, message: str) -> None:
-        self.found.append(f"{path}: {message}" if path else message)
+        problem = f"{path}: {message}" if path else message
+        if problem not in self.found:  # a flag read for several figures is reported once
+            self.found.append(problem)
 
     def raise_if_any(self) -> None:
         if self.found:
@@ -56,6 +168,10 @@ class Problems:
 
 def describe(value: object) -> str:
     """Name a found value for a message: its type and, when short, the value itself."""
+    if type(value) is int and value.bit_length() > 64:
+        return magnitude(value)
+    if type(value) is Decimal:
+        return f"a number {magnitude(value)}"
     for kind, name in _KINDS.items():
         if type(value) is kind or (kind is Decimal and type(value) is int):
             text = repr(value) if not isinstance(value, dict | list) else ""
@@ -102,6 +218,39 @@ class Table:
             self.problems.add(
                 self.key_path(key),
                 f"expected {_KINDS.get(kind, kind.__name__)}, found {describe(value)}",
+            )
+            return None if default is ... else default
+        return value
+
+    def number(
+        self,
+        key: str,
+        low: Decimal,
+        high: Decimal,
+        places: int,
+        default: Any = ...,
+        *,
+        required: bool = True,
+    ) -> Any:
+        """The number at ``key``, exactly, if it is finite, from ``low`` to ``high`` and has at most
+        ``places`` decimals; else record a problem and return ``default`` (or ``None``)."""
+        value = self.get(key, Decimal, default, required=required)
+        if key not in self.data or value is None or value is default:
+            return value
+        problem = number_problem(value, low, high, places)
+        if problem is not None:
+            self.problems.add(self.key_path(key), problem)
+            return None if default is ... else default
+        return value
+
+    def whole(self, key: str, low: int, high: int, default: Any = ..., *, required: bool = True) -> Any:
+        """The whole number at ``key`` if it is from ``low`` to ``high``; else record a problem."""
+        value = self.get(key, int, default, required=required)
+        if key not in self.data or value is None or value is default:
+            return value
+        if not low <= value <= high:
+            self.problems.add(
+                self.key_path(key), f"expected a whole number from {low} to {high}, found {magnitude(value)}"
             )
             return None if default is ... else default
         return value

@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import attrs
 
+from ._data import read_text
 from .engine import score
-from .exceptions import DataFileError
+from .exceptions import DataFileError, InfoscoreError
+from .quotas import load_quotas
 from .readers import read_events
 from .reports import unit_json
 from .rules import RuleSet, Timeline
@@ -42,44 +45,154 @@ class CaseResult:
         return not self.failures
 
 
-def _expected(case: Path) -> dict[str, Any]:
+class _Huge:
+    """A whole number too long to be a figure, kept by its size for the message."""
+
+    def __init__(self, digits: int) -> None:
+        self.digits = digits
+
+    def __repr__(self) -> str:
+        return f"a whole number of {self.digits} digits"
+
+
+def _whole(text: str) -> int | _Huge:
+    return int(text) if len(text.lstrip("-")) <= 18 else _Huge(len(text.lstrip("-")))
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number (JSON has no NaN or Infinity)")
+
+
+_KEYS = ("description", "year", "as_of", "units", "rejected", "others_zero")
+
+
+def _expected(case: Path) -> tuple[dict[str, Any], dt.date]:
+    """A case's expectations, checked, and its as-of date.
+
+    Numbers are read exactly (a fraction as a Decimal); NaN, Infinity and absurdly long numbers
+    are refused with their key, like every other malformed value.
+    """
     path = case / "expected.json"
+    text = read_text(path, "golden-case file")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise DataFileError(str(path), [f"cannot read it: {exc}"]) from None
-    problems = []
+        data = json.loads(text, parse_float=Decimal, parse_int=_whole, parse_constant=_no_constant)
+    except ValueError as exc:
+        raise DataFileError(str(path), [f"not valid JSON: {exc}"]) from None
+    except RecursionError:
+        raise DataFileError(str(path), ["not valid JSON: nested too deeply"]) from None
+    problems: list[str] = []
     if not isinstance(data, dict):
-        problems.append("expected a JSON object")
-        data = {}
-    for key, kind in (("year", int), ("as_of", str), ("units", dict)):
-        if not isinstance(data.get(key), kind):
-            problems.append(f"{key}: missing, or not {kind.__name__}")
-    if problems:
+        raise DataFileError(str(path), [f"expected a JSON object, found {_kind(data)}"])
+    problems += [
+        f"{key}: unknown key; the keys known here are: {', '.join(_KEYS)}" for key in data if key not in _KEYS
+    ]
+    year, as_of = data.get("year"), None
+    if type(year) is not int or not 1900 <= year <= 9999:
+        problems.append(f"year: expected a year such as 2007, found {_kind(year)}")
+    else:
+        try:
+            load_quotas(year)
+        except InfoscoreError as exc:
+            problems.append(f"year: {exc}")
+    if not isinstance(data.get("as_of"), str):
+        problems.append(f"as_of: expected a date YYYY-MM-DD, found {_kind(data.get('as_of'))}")
+    else:
+        try:
+            as_of = dt.date.fromisoformat(data["as_of"])
+        except ValueError:
+            problems.append(f"as_of: expected a date YYYY-MM-DD, found {_kind(data['as_of'])}")
+        else:
+            if type(year) is int and as_of.year != year:
+                problems.append(f"as_of: {as_of} is outside the year {year}")
+    units = data.get("units")
+    if not isinstance(units, dict):
+        problems.append(f"units: expected an object (unit name → figures), found {_kind(units)}")
+    else:
+        for name, figures in units.items():
+            if not isinstance(figures, dict):
+                problems.append(f"units.{name}: expected an object of figures, found {_kind(figures)}")
+    rejected = data.get("rejected", [])
+    if not isinstance(rejected, list) or not all(isinstance(r, str) for r in rejected):
+        problems.append(f"rejected: expected a list of event ids, found {_kind(rejected)}")
+    if not isinstance(data.get("others_zero", False), bool):
+        problems.append(f"others_zero: expected true or false, found {_kind(data['others_zero'])}")
+    if not isinstance(data.get("description", ""), str):
+        problems.append(f"description: expected text, found {_kind(data['description'])}")
+    if problems or as_of is None:
         raise DataFileError(str(path), problems)
-    return data
+    return data, as_of
+
+
+def _kind(value: object) -> str:
+    """A value as a message names it: JSON's words, and the value when short."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, _Huge):
+        return repr(value)
+    if isinstance(value, int | Decimal):
+        text = str(value)
+        return f"the number {text}" if len(text) <= 24 else f"a number of {len(text)} characters"
+    if isinstance(value, str):
+        return f"text {value!r}" if len(value) <= 40 else f"text of {len(value)} characters"
+    return "a list" if isinstance(value, list) else "an object"
+
+
+def _shape(path: str, expected: Any, actual: Any) -> str | None:
+    """Why ``expected`` cannot be a figure as ``score --format json`` writes ``actual``, or ``None``.
+
+    A figure of the wrong kind (the number 0.1 for the text "0.1", 1.5 for a count) is a mistake
+    in the case, not a difference to report.
+    """
+    if expected is None or actual is None:
+        return None
+    if isinstance(expected, _Huge):
+        return f"{path}: {expected!r} is far too large for a figure"
+    if isinstance(actual, bool) != isinstance(expected, bool):
+        want = "true or false" if isinstance(actual, bool) else "a figure like the output's"
+        return f"{path}: expected {want}, found {_kind(expected)}"
+    if isinstance(actual, str) and not isinstance(expected, str):
+        hint = f' (write it as text, "{expected}")' if isinstance(expected, int | Decimal) else ""
+        return f"{path}: expected text as score --format json writes it, found {_kind(expected)}{hint}"
+    if type(actual) is int and type(expected) is not int:
+        return f"{path}: expected a whole number, found {_kind(expected)}"
+    if isinstance(actual, dict) and isinstance(expected, dict):
+        for key in expected.keys() & actual.keys():
+            problem = _shape(f"{path}.{key}", expected[key], actual[key])
+            if problem:
+                return problem
+        for key in expected.keys() - actual.keys():
+            if not isinstance(expected[key], str | int) or isinstance(expected[key], bool):
+                return f"{path}.{key}: expected a figure like the output's, found {_kind(expected[key])}"
+    if isinstance(actual, list) and isinstance(expected, list):
+        for i, (e, a) in enumerate(zip(expected, actual, strict=False)):
+            problem = _shape(f"{path}[{i}]", e, a)
+            if problem:
+                return problem
+    return None
+
+
+def _shown(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 def run_case(case: str | Path, rules: RuleSet | Timeline | None = None) -> CaseResult:
     """Score a case's events under ``rules`` (default: the year's) and compare with what it expects.
 
     Raises:
-        DataFileError: the case has no readable ``expected.json`` or no event log.
+        DataFileError: the case has no readable ``expected.json`` or no event log, or its
+            ``expected.json`` is malformed (every problem, each with its key).
     """
     case = Path(case)
-    expected = _expected(case)
+    expected, as_of = _expected(case)
     logs = [p for p in (case / "events.jsonl", case / "events.csv") if p.is_file()]
     if not logs:
         raise DataFileError(str(case), ["no events.jsonl or events.csv"])
     read = read_events(logs)
-    try:
-        as_of = dt.date.fromisoformat(expected["as_of"])
-    except ValueError:
-        raise DataFileError(
-            str(case / "expected.json"), [f"as_of: {expected['as_of']!r} is not a date"]
-        ) from None
     results = score(read, rules=rules, year=expected["year"], as_of=as_of)
     failures: list[str] = []
+    malformed: list[str] = []
     by_name = {u.unit.name: u for u in results.units}
     for name, figures in expected["units"].items():
         if name not in by_name:
@@ -90,11 +203,14 @@ def run_case(case: str | Path, rules: RuleSet | Timeline | None = None) -> CaseR
         for key, value in figures.items():
             if key not in actual:
                 failures.append(f"{name}: unknown figure {key!r}")
+                continue
+            problem = _shape(f"units.{name}.{key}", value, actual[key])
+            if problem is not None:
+                malformed.append(problem)
             elif actual[key] != value:
-                failures.append(
-                    f"{name}: {key} expected {json.dumps(value, ensure_ascii=False)}, "
-                    f"got {json.dumps(actual[key], ensure_ascii=False)}"
-                )
+                failures.append(f"{name}: {key} expected {_shown(value)}, got {_shown(actual[key])}")
+    if malformed:
+        raise DataFileError(str(case / "expected.json"), malformed)
     if "rejected" in expected:
         want = sorted(expected["rejected"])
         got = sorted(r.event or "(no id)" for r in results.rejections)

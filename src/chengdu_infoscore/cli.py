@@ -24,7 +24,6 @@ import stat
 import sys
 import tempfile
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any, TextIO
 
 from . import __version__
@@ -448,10 +447,9 @@ def _bulletin(
 
 
 def _version(spec: str) -> RuleSet:
-    """A version by id, or from a TOML file when ``spec`` names one."""
-    path = Path(spec)
-    if spec.endswith(".toml") and path.is_file():
-        return RuleSet.from_toml(path.read_text(encoding="utf-8"), spec, origin=f"file: {spec}")
+    """A version by id, or from its TOML file when ``spec`` ends in ``.toml``."""
+    if spec.lower().endswith(".toml"):
+        return RuleSet.from_file(spec)
     return rule_set(spec)
 
 
@@ -517,6 +515,14 @@ def _comparison_table(c: Comparison, changed_only: bool) -> str:
     return head + render_table(
         ["unit", "group", "A", "B", "change", "rank A", "rank B", "by clause"], rows, right
     )
+
+
+# The commands that score: each says first which installed plug-ins failed to load.
+_SCORING = frozenset({"score", "explain", "validate", "bulletin", "compare", "check", "demo"})
+
+
+def _report_plugin_problems() -> None:
+    _err("".join(f"chengdu-infoscore: warning: {problem}\n" for problem in plugin_problems()))
 
 
 def _report_rejections(results: Results) -> None:
@@ -615,6 +621,8 @@ def _write_file(target: str, data: bytes) -> None:
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv``; return the exit status."""
     args = _parser().parse_args(argv)
+    if args.command in _SCORING:
+        _report_plugin_problems()
     if args.command == "quotas":
         table = load_quotas(args.year)
         if args.format == "json":

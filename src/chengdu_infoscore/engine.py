@@ -63,8 +63,16 @@ from .provenance import Provenance, RuleStamp, library_version, quotas_digest, r
 from .quotas import QuotaTable, Unit, load_quotas
 from .readers import ReadResult
 from .results import CommissionStatus, Ledger, LedgerLine, Rejection, Results, UnitResult, format_points
-from .rules import RuleSet, Timeline
-from .rules.registry import RuleKind, default_timeline, rule_kind, timeline_for
+from .rules import RuleSet, Timeline, figure_problem
+from .rules.registry import (
+    RuleKind,
+    RuleKindMaker,
+    default_timeline,
+    failure,
+    plugin_problems,
+    rule_kind_maker,
+    timeline_for,
+)
 
 __all__ = ["Scorer", "score"]
 
@@ -76,6 +84,10 @@ _BY_ID = itemgetter(ID)
 
 class _Rejected(Exception):
     """Raised inside a handler: the event is not counted, for this reason."""
+
+
+class _Misbooked(PluginError):
+    """Raised by a plug-in rule's ``book``: what was wrong with the booking (the engine adds where)."""
 
 
 def _shown(text: str) -> str:
@@ -231,9 +243,12 @@ class _Version:
         self.false = _Entry("false", f.clause, "false_report")
         self.excellent = _Entry("excellent", rules.excellent.clause, "excellent")
         self.excellent_points = rules.excellent.points
-        self.extensions: list[RuleKind] = [
-            rule_kind(kind, dict(settings), rules) for kind, settings in rules.extensions
+        #: What makes each plug-in rule kind of the version: a fresh instance for every fold.
+        self.makers: list[RuleKindMaker] = [
+            rule_kind_maker(kind, dict(settings), rules) for kind, settings in rules.extensions
         ]
+        for make in self.makers:
+            make()  # the factory checks its settings now, so that a bad one stops scoring up front
         self.clauses = {c.id for c in rules.clauses}
         self._plugin: dict[str, _Entry] = {}
         # Every way of writing a name (key or label) → its key, for resolving events.
@@ -244,11 +259,18 @@ class _Version:
         self.topics = {t.key for t in rules.topics}
 
     def plugin(self, clause: str) -> _Entry:
+        """The entry of a booking by a plug-in rule under ``clause``.
+
+        Raises:
+            _Misbooked: the version has no such clause.
+        """
         entry = self._plugin.get(clause)
         if entry is None:
-            if clause not in self.clauses:
-                raise PluginError(
-                    f"a plug-in rule of {self.rules.id!r} booked under unknown clause {clause!r}"
+            if clause.__class__ is not str or clause not in self.clauses:
+                shown = repr(clause) if clause.__class__ is str else f"{type(clause).__name__} {clause!r}"
+                raise _Misbooked(
+                    f"it booked under the clause {shown[:80]},"
+                    f" which rule set {self.rules.id!r} does not declare"
                 )
             entry = self._plugin[clause] = _Entry("plugin", clause)
         return entry
@@ -290,7 +312,7 @@ class _Run:
         self._at: dict[dt.date, _Version | None] = {}
         self._days: dict[dt.date, _Version | str] = {}
         self._unit_names: dict[str, str] = {}
-        self.extended = any(v.extensions for v in self.versions.values())
+        self.extended = any(v.makers for v in self.versions.values())
 
     def version_at(self, day: dt.date) -> _Version | None:
         if day in self._at:
@@ -454,6 +476,8 @@ class _Fold:
         self.items: dict[str, _Item | tuple[_Tally, Decimal] | _Tally] = {}
         self.commissions: dict[str, _Commission] = {}
         self.v = run.first
+        # This fold's own instances of the plug-in rule kinds, by version, made on first use.
+        self.kinds: dict[str, list[RuleKind]] = {}
 
     def handlers(self) -> tuple[Callable[[Row], None], ...]:
         """One handler per event type, in kind order (see ``_rows.KINDS``).
@@ -475,19 +499,67 @@ class _Fold:
         )
 
     def extend(self, row: Row) -> None:
-        """Let the plug-in rules of the version in force see the event, after the built-in rules."""
+        """Let the plug-in rules of the version in force see the event, after the built-in rules.
+
+        Raises:
+            PluginError: a rule kind raised, or booked what cannot be booked (a float, NaN, an
+                undeclared clause…); the message names the rule kind, its plug-in and the event.
+        """
         item = self.item(row[ITEM]) if row[ITEM] is not None else None
         tally = self.tallies[row[UNIT]] if row[UNIT] is not None else None if item is None else item.tally
         if tally is None:
             return
-        event = event_of(row, self.run.places.origin(row[POS]))
+        origin = self.run.places.origin(row[POS])
+        event = event_of(row, origin)
         version = self.v
+        instances = self.kinds.get(version.rules.id)
+        if instances is None:
+            instances = self.kinds[version.rules.id] = [make() for make in version.makers]
+        for make, instance in zip(version.makers, instances, strict=True):
+            self.apply_kind(make, instance, event, tally, row, item, origin)
 
-        def book(clause: str, points: Decimal, reason: str) -> None:
-            self.book(tally, row, version.plugin(clause), Decimal(points), reason, item)
+    def apply_kind(
+        self,
+        make: RuleKindMaker,
+        instance: RuleKind,
+        event: Event,
+        tally: _Tally,
+        row: Row,
+        item: _Item | None,
+        origin: Any,
+    ) -> None:
+        """Call one rule kind's ``on_event`` with a ``book`` that checks every booking."""
+        version = self.v
+        wrong: list[str] = []
+        live = [True]
 
-        for extension in version.extensions:
-            extension.on_event(event, tally.unit, book)
+        def book(clause: str, points: Any, reason: str = "") -> None:
+            try:
+                if not live[0]:
+                    raise _Misbooked("it booked after its on_event call had returned")
+                problem = figure_problem(points)
+                if problem is not None:
+                    raise _Misbooked(f"it booked points that are not a figure: {problem}")
+                if reason.__class__ is not str:
+                    raise _Misbooked(f"it gave a reason that is not text: {type(reason).__name__}")
+                entry = version.plugin(clause)
+            except _Misbooked as exc:
+                wrong.append(str(exc))
+                raise
+            self.book(tally, row, entry, Decimal(points), reason, item)
+
+        try:
+            instance.on_event(event, tally.unit, book)
+        except Exception as exc:
+            if not wrong:
+                wrong.append(f"on_event raised {failure(exc)}")
+        finally:
+            live[0] = False
+        if wrong:  # even when the rule kind caught the error itself: nothing is booked silently wrong
+            where = f" ({origin})" if origin is not None else ""
+            raise PluginError(
+                f"{make.name}, for rule set {version.rules.id!r}, on event {row[ID]!r}{where}: {wrong[0]}"
+            )
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -725,7 +797,7 @@ class _Folded:
         # By date, then phase, then id: each day's lists are sorted by id.
         for day in sorted(days):
             fold.v = run.version_at(day) or run.first
-            extensions = extended and fold.v.extensions
+            extensions = extended and fold.v.makers
             for rows in days.pop(day):
                 rows.sort(key=_BY_ID)
                 count += len(rows)
@@ -967,6 +1039,7 @@ def _provenance(
         events_digest=f"{prints % _MODULUS:064x}",
         events=count,
         as_of=as_of,
+        plugin_problems=tuple(str(p) for p in plugin_problems()),
     )
 
 

@@ -2,8 +2,9 @@
 
 Every result carries the library's version, each rule-set version used (with a digest of its
 data and where it came from), the target table with its digest, a digest of the event log that
-does not depend on the order of its lines, and the as-of date. The same inputs always give the
-same stamp; a changed figure in any input changes it.
+does not depend on the order of its lines, the as-of date, and every installed plug-in that
+failed to load (a result computed beside a broken plug-in must be told apart from one computed
+without it). The same inputs always give the same stamp; a changed figure in any input changes it.
 """
 
 from __future__ import annotations
@@ -63,6 +64,9 @@ class Provenance:
     events_digest: str
     events: int
     as_of: dt.date
+    #: Every installed plug-in that failed to load, or whose contribution is not used, with why:
+    #: one line each, as ``rules list`` prints them.
+    plugin_problems: tuple[str, ...] = ()
 
     @property
     def stamp(self) -> str:
@@ -86,6 +90,7 @@ class Provenance:
             "targets": {"year": self.targets_year, "sha256": self.targets_digest},
             "events": {"count": self.events, "sha256": self.events_digest},
             "as_of": self.as_of.isoformat(),
+            "plugin_problems": list(self.plugin_problems),
         }
 
     def line(self) -> str:
@@ -94,7 +99,9 @@ class Provenance:
         return (
             f"chengdu_infoscore {self.library} · rules {rules} · targets {self.targets_year}"
             f" ({self.targets_digest[:12]}) · {self.events} events ({self.events_digest[:12]})"
-            f" · as of {self.as_of} · stamp {self.stamp[:16]}"
+            f" · as of {self.as_of}"
+            + (f" · {len(self.plugin_problems)} plug-in problem(s)" if self.plugin_problems else "")
+            + f" · stamp {self.stamp[:16]}"
         )
 
 

@@ -14,15 +14,27 @@ import functools
 import hashlib
 from collections.abc import Iterator
 from importlib import metadata, resources
+from pathlib import Path
 from typing import Any, Literal
 
 import attrs
 
 from .._arguments import describe
-from .._data import Problems, Table, parse_toml
+from .._data import Problems, Table, parse_toml, read_text
 from ..exceptions import ArgumentTypeError, UnknownUnitError, UnknownYearError
 
-__all__ = ["Group", "QuotaTable", "Unit", "available_quota_years", "load_quotas", "quota_plugin_problems"]
+__all__ = [
+    "TARGET_LIMIT",
+    "Group",
+    "QuotaTable",
+    "Unit",
+    "available_quota_years",
+    "load_quotas",
+    "quota_plugin_problems",
+]
+
+#: The largest yearly target a table may give a unit; a larger one is a mistake.
+TARGET_LIMIT = 1_000_000
 
 Basis = Literal["adopted", "submitted"]
 _BASES: tuple[Basis, ...] = ("adopted", "submitted")
@@ -117,9 +129,10 @@ class QuotaTable:
         Raises:
             DataFileError: listing every problem, each with its key path.
         """
+        text = text.removeprefix("\ufeff")
         problems = Problems(source)
         root = Table(parse_toml(text, source), "", problems)
-        year = root.get("year", int)
+        year = root.whole("year", 1900, 9999)
         src = root.get("source", str, "")
         prefixes: list[tuple[str, str]] = []
         if "prefixes" in root.data:
@@ -141,10 +154,8 @@ class QuotaTable:
                 problems.add(g.key_path("key"), f"group {key!r} appears twice")
             for u in g.tables("units"):
                 name, ulabel = u.get("name", str), u.get("label", str)
-                target = u.get("target", int)
+                target = u.whole("target", 1, TARGET_LIMIT)
                 aliases = u.get("aliases", list, [], required=False)
-                if target is not None and target <= 0:
-                    problems.add(u.key_path("target"), f"expected a positive number, found {target}")
                 if not all(isinstance(a, str) and a for a in aliases):
                     problems.add(u.key_path("aliases"), "expected a list of names")
                     aliases = []
@@ -166,6 +177,15 @@ class QuotaTable:
             prefixes=tuple(prefixes),
             digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         )
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> QuotaTable:
+        """Read a target table from its TOML file (UTF-8, with or without a byte-order mark).
+
+        Raises:
+            DataFileError: the file cannot be opened, is not UTF-8, or is malformed.
+        """
+        return cls.from_toml(read_text(path, "target-table file"), str(path))
 
 
 def _name_index(
@@ -197,19 +217,46 @@ def available_quota_years() -> tuple[int, ...]:
 
 @functools.cache
 def _plugin_tables() -> tuple[dict[int, QuotaTable], tuple[Any, ...]]:
-    from ..rules.registry import QUOTAS_GROUP, PluginProblem
+    from ..rules.registry import QUOTAS_GROUP, PluginProblem, failure
 
-    tables: dict[int, QuotaTable] = {}
+    given: list[tuple[str, QuotaTable]] = []
     problems: list[PluginProblem] = []
-    for ep in sorted(metadata.entry_points(group=QUOTAS_GROUP), key=lambda e: e.name):
+    for ep in sorted(metadata.entry_points(group=QUOTAS_GROUP), key=lambda e: (e.name, str(e.value))):
         try:
+            tables = []
             for table in ep.load()():
                 if not isinstance(table, QuotaTable):
                     raise TypeError(f"it gave {type(table).__name__}, not a QuotaTable")
-                tables.setdefault(table.year, table)
-        except Exception as exc:  # a broken plug-in must not stop the others
-            problems.append(PluginProblem(QUOTAS_GROUP, ep.name, f"{type(exc).__name__}: {exc}"))
-    return tables, tuple(problems)
+                tables.append(table)
+        except Exception as exc:  # a broken plug-in must not stop the others, nor half-load
+            problems.append(PluginProblem(QUOTAS_GROUP, ep.name, failure(exc)))
+            continue
+        given += [(ep.name, table) for table in tables]
+    shipped = set(available_quota_years())
+    by_year: dict[int, list[tuple[str, QuotaTable]]] = {}
+    for name, table in given:
+        by_year.setdefault(table.year, []).append((name, table))
+    kept: dict[int, QuotaTable] = {}
+    for year, candidates in by_year.items():
+        distinct = [c for i, c in enumerate(candidates) if all(c[1] != d[1] for d in candidates[:i])]
+        for name, table in candidates:
+            plug = name
+            if year in shipped:
+                if table == load_quotas(year):
+                    continue  # the same table again: nothing is lost
+                message = f"its {year} target table is not used: the library ships another one for {year}"
+            elif len(distinct) > 1:
+                others = ", ".join(repr(n) for n, _ in distinct if n != name)
+                message = (
+                    f"its {year} target table is not used: plug-in {others} gives another {year} table;"
+                    " neither is used"
+                )
+            else:
+                continue
+            problems.append(PluginProblem(QUOTAS_GROUP, plug, message))
+        if year not in shipped and len(distinct) == 1:
+            kept[year] = distinct[0][1]
+    return kept, tuple(problems)
 
 
 def quota_plugin_problems() -> tuple[Any, ...]:

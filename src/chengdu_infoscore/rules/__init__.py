@@ -19,14 +19,18 @@ import hashlib
 from collections.abc import Sequence
 from decimal import Decimal
 from importlib import resources
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
 
 import attrs
 
-from .._data import Problems, Table, parse_toml
+from .._data import Problems, Table, magnitude, number_problem, parse_toml, read_text
+from .._data import describe as _found  # not `describe`: rules.describe is a submodule
 from ..exceptions import ArgumentError, DataFileError, UnknownYearError
 
 __all__ = [
+    "POINTS_LIMIT",
+    "POINTS_PLACES",
     "Award",
     "Category",
     "Channel",
@@ -49,6 +53,67 @@ __all__ = [
 ]
 
 
+#: The largest figure a rule set may hold, either way: points, caps, a floor, and what a rule
+#: kind books. Anything beyond is a mistake (a slipped exponent, a pasted number).
+POINTS_LIMIT = Decimal(10000)
+#: The most decimal places a figure may have (0.0001 of a point).
+POINTS_PLACES = 4
+# The bounds of a setting handed to a rule kind as it is written ([[extensions]]).
+_SETTING_LIMIT = Decimal(10**12)
+_SETTING_PLACES = 12
+# Dates of a version: the library's arithmetic on them needs room on both sides.
+_FIRST_DAY, _LAST_DAY = dt.date(1900, 1, 1), dt.date(9998, 12, 31)
+
+
+def figure_problem(value: object, positive: bool = False) -> str | None:
+    """Why ``value`` cannot be a figure of a rule set (points, a cap), or ``None`` when it can.
+
+    A figure is an exact :class:`~decimal.Decimal` (an ``int`` is taken as one), finite, from
+    −:data:`POINTS_LIMIT` to :data:`POINTS_LIMIT`, with at most :data:`POINTS_PLACES` decimal
+    places; ``positive``: above 0 as well.
+    """
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        shown = repr(value) if len(repr(value)) <= 40 else ""
+        return f"expected a Decimal, found {type(value).__name__} {shown}".rstrip()
+    problem = number_problem(value, -POINTS_LIMIT, POINTS_LIMIT, POINTS_PLACES)
+    if problem is None and positive and value <= 0:
+        problem = f"expected a number above 0, found {magnitude(value)}"
+    return problem
+
+
+def _decimal(value: Any) -> Any:
+    """An ``int`` figure as the exact Decimal it is; anything else is left for the validator."""
+    return Decimal(value) if type(value) is int else value
+
+
+def _decimals(values: Any) -> tuple[Any, ...]:
+    return tuple(map(_decimal, values))
+
+
+def _optional(value: Any) -> Any:
+    return None if value is None else _decimal(value)
+
+
+def _check(positive: bool = False, optional: bool = False) -> Any:
+    """A validator of figures: refuses floats, booleans, NaN and absurd values, naming the field."""
+
+    def check(instance: Any, attribute: Any, value: Any) -> None:
+        values = value if isinstance(value, tuple) else (value,)
+        if isinstance(value, tuple) and not value:
+            raise ArgumentError(f"{type(instance).__name__}.{attribute.name}: expected at least one figure")
+        for v in values:
+            if optional and v is None:
+                continue
+            problem = figure_problem(v, positive)
+            if problem is not None:
+                kind = (
+                    ArgumentError if isinstance(v, Decimal | int) and not isinstance(v, bool) else TypeError
+                )
+                raise kind(f"{type(instance).__name__}.{attribute.name}: {problem}")
+
+    return check
+
+
 @attrs.frozen
 class Clause:
     """A sentence of the notice that grants or takes points, with its project id (``A3.1.4``)."""
@@ -63,7 +128,7 @@ class Award:
     """Points granted (or, when negative, taken) under one clause."""
 
     clause: str
-    points: Decimal
+    points: Decimal = attrs.field(converter=_decimal, validator=_check())
 
 
 @attrs.frozen
@@ -71,7 +136,7 @@ class Schedule:
     """Deductions by occurrence: the n-th event takes ``points[n-1]``; the last figure repeats."""
 
     clause: str
-    points: tuple[Decimal, ...]
+    points: tuple[Decimal, ...] = attrs.field(converter=_decimals, validator=_check())
 
     def nth(self, n: int) -> Decimal:
         """The points of the ``n``-th occurrence (1-based)."""
@@ -85,10 +150,10 @@ class Channel:
     key: str
     label: str
     clause: str
-    points: Decimal
-    picture_points: Decimal | None
-    counts_toward_target: bool
-    instruction_eligible: bool
+    points: Decimal = attrs.field(converter=_decimal, validator=_check())
+    picture_points: Decimal | None = attrs.field(converter=_optional, validator=_check(optional=True))
+    counts_toward_target: bool = attrs.field()
+    instruction_eligible: bool = attrs.field()
 
     def award(self, picture: bool) -> Decimal:
         """The points of one adoption; a picture replaces the plain figure where one is set."""
@@ -104,7 +169,7 @@ class Level:
     key: str
     label: str
     clause: str
-    points: Decimal
+    points: Decimal = attrs.field(converter=_decimal, validator=_check())
 
 
 @attrs.frozen
@@ -126,9 +191,13 @@ class SubmissionRule:
     """
 
     clause: str
-    points: Decimal
-    cap_per_target: Decimal | None
-    cap: Decimal | None = None
+    points: Decimal = attrs.field(converter=_decimal, validator=_check())
+    cap_per_target: Decimal | None = attrs.field(
+        converter=_optional, validator=_check(positive=True, optional=True)
+    )
+    cap: Decimal | None = attrs.field(
+        default=None, converter=_optional, validator=_check(positive=True, optional=True)
+    )
     cap_period: str = "year"
 
     def cap_for(self, target: int) -> Decimal | None:
@@ -195,9 +264,9 @@ class FalseReportRule:
     """The deduction for a false or untrue item (虚假、不实信息)."""
 
     clause: str
-    points: Decimal
-    once_per_item: bool
-    revokes_points: bool
+    points: Decimal = attrs.field(converter=_decimal, validator=_check())
+    once_per_item: bool = attrs.field()
+    revokes_points: bool = attrs.field()
 
 
 @attrs.frozen
@@ -307,6 +376,16 @@ class RuleSet:
         """
         return self._lookup["clause"][clause_id]  # type: ignore[return-value]
 
+    def same_rules(self, other: RuleSet) -> bool:
+        """Whether ``other`` says exactly what this version says (where each comes from aside).
+
+        Two files that differ only in comments or layout hold the same rules.
+        """
+        if self.digest and self.digest == other.digest:
+            return True
+        plain = attrs.evolve(self, origin="", digest="")
+        return bool(plain == attrs.evolve(other, origin="", digest=""))
+
     def covers(self, day: dt.date) -> bool:
         """Whether this version is in force on ``day``."""
         return self.effective <= day and (self.end is None or day <= self.end)
@@ -337,11 +416,33 @@ class RuleSet:
         """
         return _parse_ruleset(text, source, topics, origin or source)
 
+    @classmethod
+    def from_file(
+        cls, path: str | Path, topics: tuple[TopicSection, ...] | None = None, origin: str = ""
+    ) -> RuleSet:
+        """Read and check a rule set from its TOML file (UTF-8, with or without a byte-order mark).
+
+        Args:
+            path: the file; messages name it as given.
+            topics: the key points, when the rule set names no topics file of its own.
+            origin: where the version comes from (default ``file: PATH``).
+
+        Raises:
+            DataFileError: the file cannot be opened, is not UTF-8, or is malformed (every
+                problem, each with its key path).
+        """
+        text = read_text(path, "rule-set file")
+        return _parse_ruleset(text, str(path), topics, origin or f"file: {path}")
+
 
 _DISQUALIFYING = ("missed", "late", "error", "false_report", "unanswered")
 
+# What a figure means, by sign: +1 a plus item (it earns), −1 a deduction (it takes), 0 either.
+_PLUS, _MINUS, _EITHER = 1, -1, 0
+
 
 def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | None, origin: str) -> RuleSet:
+    text = text.removeprefix("\ufeff")
     problems = Problems(source)
     root = Table(parse_toml(text, source), "", problems)
     head = root.table("ruleset") or Table({}, "ruleset", problems)
@@ -354,6 +455,9 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
     default = head.get("default", bool, True, required=False)
     topics_file = head.get("topics", str, None, required=False)
     head.done()
+    for key, day in (("effective", effective), ("end", end)):
+        if day is not None and not _FIRST_DAY <= day <= _LAST_DAY:
+            problems.add(f"ruleset.{key}", f"expected a date from {_FIRST_DAY} to {_LAST_DAY}, found {day}")
     if effective and end and end < effective:
         problems.add("ruleset.end", f"{end} is before the effective date {effective}")
     if base is not None and base == rid:
@@ -375,36 +479,81 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
             problems.add(t.key_path("clause"), f"names clause {cid!r}, which [[clauses]] does not list")
         return cid or "?"
 
-    def award(t: Table | None) -> Award:
+    def signed(t: Table, path: str, value: Decimal, sign: int, what: str) -> None:
+        """A figure whose sign contradicts its meaning is refused, unless its table says it is meant."""
+        if sign == _EITHER:
+            return
+        flag = "allow_negative" if sign == _PLUS else "allow_positive"
+        allowed = t.get(flag, bool, False, required=False)
+        if value == 0 or (value > 0) == (sign == _PLUS) or allowed:
+            return
+        where = t.path or "the top level"
+        if sign == _PLUS:
+            problems.add(
+                path,
+                f"{value} takes points away, but {what} earns points; if that is meant,"
+                f" write {flag} = true in {where}",
+            )
+        else:
+            problems.add(
+                path,
+                f"{value} adds points, but {what} is a deduction; if that is meant,"
+                f" write {flag} = true in {where}",
+            )
+
+    def points(t: Table, key: str, sign: int, what: str, *, required: bool = True) -> Decimal | None:
+        """A figure of points: exact, finite, within ±POINTS_LIMIT, with a sign that fits its meaning."""
+        default: Any = ... if required else None
+        value = t.number(key, -POINTS_LIMIT, POINTS_LIMIT, POINTS_PLACES, default, required=required)
+        if sign != _EITHER:
+            signed(t, t.key_path(key), value if value is not None else Decimal(0), sign, what)
+        return value  # type: ignore[no-any-return]
+
+    def award(t: Table | None, sign: int, what: str) -> Award:
         if t is None:
             return Award("?", Decimal(0))
-        a = Award(clause_of(t), t.get("points", Decimal) or Decimal(0))
+        a = Award(clause_of(t), points(t, "points", sign, what) or Decimal(0))
         t.done()
         return a
 
-    def amounts(t: Table, key: str) -> tuple[Decimal, ...]:
+    def amounts(t: Table, key: str, sign: int, what: str) -> tuple[Decimal, ...]:
         """A number, or a non-empty list of numbers taken by occurrence (the last repeats)."""
         t.read.add(key)
         raw = t.data.get(key)
         path = t.key_path(key)
         if isinstance(raw, int | Decimal) and not isinstance(raw, bool):
-            return (Decimal(raw),)
-        if not isinstance(raw, list) or not raw:
-            found = "nothing" if raw is None else repr(raw)
+            raw, single = [raw], True
+        elif not isinstance(raw, list) or not raw:
+            found = (
+                "nothing"
+                if raw is None
+                else repr(raw)
+                if isinstance(raw, str) and len(raw) < 40
+                else _found(raw)
+            )
             problems.add(path, f"expected a number or a non-empty list of numbers, found {found}")
             return (Decimal(0),)
+        else:
+            single = False
         values = []
         for i, v in enumerate(raw):
-            if isinstance(v, int | Decimal) and not isinstance(v, bool):
-                values.append(Decimal(v))
-            else:
-                problems.add(f"{path}[{i}]", f"expected a number, found {v!r}")
+            where = path if single else f"{path}[{i}]"
+            if not isinstance(v, int | Decimal) or isinstance(v, bool):
+                problems.add(where, f"expected a number, found {_found(v)}")
+                continue
+            problem = number_problem(v, -POINTS_LIMIT, POINTS_LIMIT, POINTS_PLACES)
+            if problem is not None:
+                problems.add(where, problem)
+                continue
+            signed(t, where, Decimal(v), sign, what)
+            values.append(Decimal(v))
+        signed(t, path, Decimal(0), sign, what)  # the flag is a known key here, whatever the figures
         return tuple(values) or (Decimal(0),)
 
-    def schedule(t: Table | None) -> Schedule:
+    def schedule(t: Table | None, what: str) -> Schedule:
         if t is None:
             return Schedule("?", (Decimal(0),))
-        result = Schedule(clause_of(t), amounts(t, "points"))
+        result = Schedule(clause_of(t), amounts(t, "points", _MINUS, what))
         t.done()
         return result
 
@@ -443,8 +592,8 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
             key,
             t.get("label", str) or key,
             clause_of(t),
-            t.get("points", Decimal) or Decimal(0),
-            t.get("picture_points", Decimal, None, required=False),
+            points(t, "points", _PLUS, "an adoption") or Decimal(0),
+            points(t, "picture_points", _PLUS, "an adoption", required=False),
             bool(t.get("counts_toward_target", bool)),
             bool(t.get("instruction_eligible", bool, False, required=False)),
         )
@@ -452,16 +601,19 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
         channels.append(ch)
 
     sub = root.table("submission") or Table({}, "submission", problems)
-    per_target = sub.get("cap_per_target", Decimal, None, required=False)
-    fixed_cap = sub.get("cap", Decimal, None, required=False)
+    caps = {}
+    for key in ("cap_per_target", "cap"):
+        cap = sub.number(key, -POINTS_LIMIT, POINTS_LIMIT, POINTS_PLACES, None, required=False)
+        if cap is not None and cap <= 0:
+            problems.add(f"submission.{key}", f"expected a number above 0, found {cap}")
+            cap = None
+        caps[key] = cap
+    per_target, fixed_cap = caps["cap_per_target"], caps["cap"]
     if per_target is not None and fixed_cap is not None:
         problems.add("submission.cap", "give cap_per_target or cap, not both")
-    for value, key in ((per_target, "cap_per_target"), (fixed_cap, "cap")):
-        if value is not None and value < 0:
-            problems.add(f"submission.{key}", f"expected a number not below 0, found {value}")
     submission = SubmissionRule(
         clause_of(sub),
-        sub.get("points", Decimal) or Decimal(0),
+        points(sub, "points", _PLUS, "a submission") or Decimal(0),
         per_target,
         fixed_cap,
         choice(sub, "cap_period", ("year", "month"), "year"),
@@ -470,7 +622,9 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
 
     com = root.table("commission") or Table({}, "commission", problems)
     commission = CommissionRule(
-        award(com.table("on_time")), award(com.table("late")), award(com.table("unanswered"))
+        award(com.table("on_time"), _PLUS, "an answer on time"),
+        award(com.table("late"), _MINUS, "a late answer"),
+        award(com.table("unanswered"), _MINUS, "an unanswered commission"),
     )
     com.done()
 
@@ -480,7 +634,12 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
     if "levels" in ins.data:
         for key, t in ((k, Table(v, f"instruction.levels.{k}", problems)) for k, v in _items(ins, "levels")):
             instruction_levels.append(
-                Level(key, t.get("label", str) or key, clause_of(t), t.get("points", Decimal) or Decimal(0))
+                Level(
+                    key,
+                    t.get("label", str) or key,
+                    clause_of(t),
+                    points(t, "points", _PLUS, "an instruction") or Decimal(0),
+                )
             )
             t.done()
         default_level = ins.get("default_level", str, instruction_levels[0].key if instruction_levels else "")
@@ -491,7 +650,7 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
             "municipal",
             ins.get("label", str, "市级领导", required=False),
             clause_of(ins),
-            ins.get("points", Decimal) or Decimal(0),
+            points(ins, "points", _PLUS, "an instruction") or Decimal(0),
         )
         instruction_levels, default_level = [single], "municipal"
     ins.done()
@@ -500,34 +659,44 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
     levels: list[Level] = []
     for key, t in keyed("levels", required=False):
         levels.append(
-            Level(key, t.get("label", str) or key, clause_of(t), t.get("points", Decimal) or Decimal(0))
+            Level(
+                key,
+                t.get("label", str) or key,
+                clause_of(t),
+                points(t, "points", _PLUS, "an adoption by a higher office") or Decimal(0),
+            )
         )
         t.done()
 
     categories: list[Category] = []
     for key, t in keyed("categories"):
         categories.append(
-            Category(key, t.get("label", str) or key, schedule(t.table("missed")), schedule(t.table("late")))
+            Category(
+                key,
+                t.get("label", str) or key,
+                schedule(t.table("missed"), "a missed report"),
+                schedule(t.table("late"), "a late report"),
+            )
         )
         t.done()
 
-    error = schedule(root.table("error"))
+    error = schedule(root.table("error"), "an error")
     fr = root.table("false_report") or Table({}, "false_report", problems)
     false_report = FalseReportRule(
         clause_of(fr),
-        fr.get("points", Decimal) or Decimal(0),
+        points(fr, "points", _MINUS, "a false report") or Decimal(0),
         bool(fr.get("once_per_item", bool, True, required=False)),
         bool(fr.get("revokes_points", bool, False, required=False)),
     )
     fr.done()
-    excellent = award(root.table("excellent"))
+    excellent = award(root.table("excellent"), _PLUS, "an excellent item")
 
     floor = None
     score_t = root.table("score", required=False)
     if score_t is not None:
-        floor_points = score_t.get("floor", Decimal, None, required=False)
+        floor_points = points(score_t, "floor", _EITHER, "a floor", required=False)
         floor_clause = score_t.get("floor_clause", str, None, required=False)
-        if floor_points is not None and floor_clause is None:
+        if "floor" in score_t.data and floor_clause is None:
             problems.add("score.floor_clause", "missing; a floor needs the clause its ledger line names")
         if floor_clause is not None and floor_clause not in known:
             problems.add(
@@ -543,7 +712,7 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
             when = t.get("when", str)
             kind = choice(t, "when", _DISQUALIFYING, "false_report") if when is not None else "false_report"
             category = t.get("category", str, None, required=False)
-            count = t.get("count", int, 1, required=False)
+            count = t.whole("count", 1, 1_000_000, 1, required=False)
             reason = t.get("reason", str)
             if category is not None:
                 found = next((c for c in categories if category in (c.key, c.label)), None)
@@ -555,8 +724,6 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
                     problems.add(t.key_path("category"), f"{category!r} is not one of [categories]")
                 else:
                     category = found.key
-            if count is not None and count < 1:
-                problems.add(t.key_path("count"), f"expected 1 or more, found {count}")
             t.done()
             disqualifications.append(Disqualification(kind, count or 1, reason or "", category))
     else:
@@ -568,6 +735,8 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
             kind = t.get("kind", str)
             t.read.update(t.data)
             settings = tuple((k, v) for k, v in t.data.items() if k != "kind")
+            for k, v in settings:
+                _check_setting(problems, t.key_path(k), v)
             if kind is not None:
                 extensions.append((kind, settings))
     else:
@@ -624,6 +793,20 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
     )
 
 
+def _check_setting(problems: Problems, path: str, value: object) -> None:
+    """A setting of a rule kind is handed over as written, but a number in it must still be sane."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _check_setting(problems, f"{path}.{k}", v)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _check_setting(problems, f"{path}[{i}]", v)
+    elif isinstance(value, int | Decimal) and not isinstance(value, bool):
+        problem = number_problem(value, -_SETTING_LIMIT, _SETTING_LIMIT, _SETTING_PLACES)
+        if problem is not None:
+            problems.add(path, problem)
+
+
 def _items(t: Table, key: str) -> list[tuple[str, object]]:
     t.read.add(key)
     value = t.data.get(key)
@@ -641,14 +824,14 @@ def parse_topics(text: str, source: str) -> tuple[TopicSection, ...]:
     """
     problems = Problems(source)
     root = Table(parse_toml(text, source), "", problems)
-    root.get("year", int)
+    root.whole("year", 1900, 9999)
     root.get("source", str, "")
     sections: list[TopicSection] = []
     for s in root.tables("sections"):
-        number, numeral, title = s.get("number", int), s.get("numeral", str), s.get("title", str)
+        number, numeral, title = s.whole("number", 1, 999), s.get("numeral", str), s.get("title", str)
         topics: list[Topic] = []
         for t in s.tables("topics"):
-            tn, text_ = t.get("number", int), t.get("text", str)
+            tn, text_ = t.whole("number", 1, 999), t.get("text", str)
             t.get("numeral", str, "", required=False)
             t.done()
             if tn is not None and text_ is not None and number is not None:
@@ -715,7 +898,15 @@ class Timeline:
     def __attrs_post_init__(self) -> None:
         if not self.versions:
             raise ArgumentError("a timeline needs at least one rule-set version")
-        ordered = tuple(sorted(self.versions, key=lambda v: (v.effective, v.id)))
+        by_id: dict[str, RuleSet] = {}
+        for version in self.versions:
+            other = by_id.setdefault(version.id, version)
+            if other is not version and not other.same_rules(version):
+                raise ArgumentError(
+                    f"a timeline cannot hold two different versions with the id {version.id!r}"
+                    f" ({other.origin or 'given in Python'}; {version.origin or 'given in Python'})"
+                )
+        ordered = tuple(sorted(by_id.values(), key=lambda v: (v.effective, v.id)))
         object.__setattr__(self, "versions", ordered)
 
     @property
