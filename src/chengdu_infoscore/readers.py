@@ -718,8 +718,9 @@ def _refuse_other_forms(block: bytes) -> bool:
     return False
 
 
-def _csv_header_like(line: str) -> bool:
-    for delimiter in ",\t;":
+def _csv_header_like(line: str, delimiters: str = ",\t;") -> bool:
+    """The line names the fields id, type and date, separated by one of ``delimiters``."""
+    for delimiter in delimiters:
         names = {cell.strip().strip('"').strip().lower() for cell in line.split(delimiter)}
         if {"id", "type", "date"} <= names:
             return True
@@ -769,43 +770,55 @@ def parse_csv(data: bytes, name: str, *, delimiter: str = ",") -> ReadResult:
 _LINE_BREAKS: Final = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 
 
-def _csv_text(data: bytes) -> tuple[list[str], dict[int, int], str]:
-    """The lines of a CSV file as text, each with its break; the lines not valid in the file's
-    encoding (index → the byte where they fail); and the encoding's name.
+@attrs.frozen
+class _CsvText:
+    """A CSV file as text: its lines, each with its break, and what is known of their encoding.
 
-    UTF-8 with a byte-order mark is UTF-8. Otherwise the file is UTF-8 when all of it is, or
-    when most of its lines that are not plain ASCII are; else GB18030. A line that does not
-    decode in the file's encoding is kept, with replacement characters (which are never quotes
-    or delimiters), so that only its own record is rejected.
+    ``undecodable`` holds the lines not valid in the file's encoding (``encoding``), which are
+    kept with replacement characters (never quotes or delimiters) so that only their records
+    are rejected; ``utf8`` the lines of a GB18030 file that are UTF-8 text instead.
     """
+
+    lines: list[str]
+    encoding: str
+    undecodable: frozenset[int] = frozenset()
+    utf8: frozenset[int] = frozenset()
+
+
+def _csv_text(data: bytes) -> _CsvText:
+    """Decode a CSV file: UTF-8 with a byte-order mark is UTF-8; otherwise the file is UTF-8 when
+    all of it is, or when most of its lines that are not plain ASCII are; else GB18030."""
     bom = data.startswith(_BOM)
     if bom:
         data = data[3:]
     try:
-        return io.StringIO(data.decode("utf-8"), newline="").readlines(), {}, "UTF-8"
+        return _CsvText(io.StringIO(data.decode("utf-8"), newline="").readlines(), "UTF-8")
     except UnicodeDecodeError:
         pass
     lines = _LINE_BREAKS.findall(data)
     encoding = "utf-8"
+    utf8: set[int] = set()
     if not bom:
-        utf8 = other = 0
-        for line in lines:
+        other = 0
+        for index, line in enumerate(lines):
             if not line.isascii():
                 if _decodes(line, "utf-8"):
-                    utf8 += 1
+                    utf8.add(index)
                 else:
                     other += 1
-        if other > utf8:
+        if other > len(utf8):
             encoding = "gb18030"
-    failed: dict[int, int] = {}
+    undecodable: set[int] = set()
     texts = []
     for index, line in enumerate(lines):
         try:
             texts.append(line.decode(encoding))
-        except UnicodeDecodeError as exc:
-            failed[index] = exc.start
+        except UnicodeDecodeError:
+            undecodable.add(index)
             texts.append(line.decode(encoding, "replace"))
-    return texts, failed, "UTF-8" if encoding == "utf-8" else "GB18030"
+    if encoding == "utf-8":
+        return _CsvText(texts, "UTF-8", frozenset(undecodable))
+    return _CsvText(texts, "GB18030", frozenset(undecodable), frozenset(utf8))
 
 
 # The rest of a quoted cell on one line: up to a quote that is not doubled, or the line's end.
@@ -905,7 +918,8 @@ def _read_csv(data: bytes, name: str, sink: _Sink, delimiter: str) -> None:
         _FileProblem: the file is not a CSV event log (see :func:`parse_csv`).
     """
     _refuse_binary(data)
-    lines, undecodable, encoding = _csv_text(data)
+    text = _csv_text(data)
+    lines, undecodable, encoding = text.lines, text.undecodable, text.encoding
     first_line = next((line for line in lines if line.strip()), "")
     if first_line.lstrip().startswith("{"):
         raise _FileProblem(
@@ -914,7 +928,7 @@ def _read_csv(data: bytes, name: str, sink: _Sink, delimiter: str) -> None:
     if first_line.lstrip().startswith("["):
         raise _FileProblem(f"this looks like {_JSON_ARRAY}")
     records = _csv_records(lines, delimiter)
-    header = _csv_header(records, lines, undecodable, encoding)
+    header = _csv_header(records, text, delimiter)
     base = sink.places.add_file(name)
     id_column = header.index("id")
     width = len(header)
@@ -940,9 +954,7 @@ def _read_csv(data: bytes, name: str, sink: _Sink, delimiter: str) -> None:
     sink.places.end_file(len(lines))
 
 
-def _csv_header(
-    records: Iterator[_Record], lines: list[str], undecodable: dict[int, int], encoding: str
-) -> list[str]:
+def _csv_header(records: Iterator[_Record], text: _CsvText, delimiter: str) -> list[str]:
     """The field names of the header row: the first record that is not blank.
 
     Raises:
@@ -953,12 +965,18 @@ def _csv_header(
             continue
         where = f"the header row (line {first + 1})"
         if isinstance(cells, _Broken):
-            reason = _broken_reasons(cells, first, first, ",")[0].removeprefix("malformed CSV: ")
+            reason = _broken_reasons(cells, first, first, delimiter)[0].removeprefix("malformed CSV: ")
             raise _FileProblem(f"{where} is malformed CSV: {reason}")
-        if any(n in undecodable for n in range(first, last + 1)):
+        span = range(first, last + 1)
+        if any(n in text.undecodable for n in span):
             raise _FileProblem(
-                f"{where} is not valid {encoding}, the encoding of the rest of the file:"
+                f"{where} is not valid {text.encoding}, the encoding of the rest of the file:"
                 " save the whole file in one encoding"
+            )
+        if any(n in text.utf8 for n in span):
+            raise _FileProblem(
+                f"{where} is UTF-8, but the rest of the file is {text.encoding}: save the whole file"
+                " in one encoding"
             )
         names = [cell.strip().lower() for cell in cells]
         twice = [n for i, n in enumerate(names) if n in names[:i]]
@@ -969,6 +987,14 @@ def _csv_header(
                 f"no header row: the first row looks like an event ({shown}…); the first row must name"
                 " the fields: id,type,date,…"
             )
+        joined = delimiter.join(cells)
+        other = next((d for d in ",;\t|" if d != delimiter and _csv_header_like(joined, d)), None)
+        if missing and other is not None:
+            expected = _SEPARATORS.get(delimiter, repr(delimiter))
+            raise _FileProblem(
+                f"{where} is separated by {_SEPARATORS[other]}, not by {expected}: save the file with"
+                " commas (a tab-separated file is read as such when it is named .tsv)"
+            )
         if missing:
             raise _FileProblem(
                 f"{where} has no column {missing[0]!r}; the first row must name the fields: id,type,date,…"
@@ -976,7 +1002,12 @@ def _csv_header(
         if twice:
             raise _FileProblem(f"{where} names the column {twice[0]!r} twice")
         return names
-    raise _FileProblem("empty file: no header row" if not lines else "no header row: every line is blank")
+    raise _FileProblem(
+        "empty file: no header row" if not text.lines else "no header row: every line is blank"
+    )
+
+
+_SEPARATORS: Final = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "vertical bars"}
 
 
 _DATE_LIKE: Final = re.compile(r"\s*[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}")
