@@ -8,6 +8,7 @@ input, unreadable and failing files, very long cells and very many broken rows.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
@@ -341,3 +342,23 @@ def test_an_unclosed_quote_in_a_large_file_costs_one_pass() -> None:
     assert (3, 49_997) == (len(read.events), len(read.rejections))
     assert ["g3", "g4", "g49999"] == [read.rejections[i].event for i in (0, 1, -1)]
     assert _seconds(rows) < 2 * _seconds(_good_rows(50_000))
+
+
+def test_every_record_ends_in_exactly_one_place_through_score() -> None:
+    """Worked by hand: 8 records = 2 counted + 1 repeat + 1 after the as-of date + 4 rejected."""
+    lines = [
+        '{"id": "r1", "type": "submitted", "date": "2007-03-05", "unit": "锦江区", "item": "I1"}',
+        '{"id": "r1", "type": "submitted", "date": "2007-03-05", "unit": "锦江区", "item": "I1"}',  # repeat
+        '{"id": "r2", "type": "missed", "date": "2007-03-06", "unit": "锦江区", "category": "work_dynamic"}',
+        '{"id": "r2", "type": "missed", "date": "2007-03-06", "unit": "锦江区", "category": "important"}',
+        '{"id": "r3", "type": "missed", "date": "2007-12-30", "unit": "锦江区", "category": "work_dynamic"}',
+        "not json",
+        '{"id": "r4", "type": "adopted", "date": "2007-03-07", "item": "I1", "channel": "zwxx"}',
+        '{"id": "r2", "type": "missed", "date": "2007-02-30", "unit": "锦江区", "category": "important"}',
+    ]
+    results = score(parse_jsonl("\r".join(lines).encode("utf-8"), "log.jsonl"), as_of=dt.date(2007, 6, 30))
+    accounted = (results.read, results.counted, results.repeats, results.after_as_of)
+    assert (8, 2, 1, 1) == accounted
+    assert [(3, "r2"), (4, "r2"), (6, None), (8, "r2")] == [
+        (r.origin.line, r.event) for r in results.rejections if r.origin
+    ]
