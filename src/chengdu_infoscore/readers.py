@@ -979,7 +979,8 @@ def _csv_header(records: Iterator[_Record], text: _CsvText, delimiter: str) -> l
                 " in one encoding"
             )
         names = [cell.strip().lower() for cell in cells]
-        twice = [n for i, n in enumerate(names) if n in names[:i]]
+        seen: set[str] = set()
+        twice = [n for n in names if n in seen or seen.add(n)]  # type: ignore[func-returns-value]
         missing = [n for n in ("id", "type", "date") if n not in names]
         if missing and _looks_like_an_event(cells):
             shown = ", ".join(repr(c.strip()) for c in cells[:4])
