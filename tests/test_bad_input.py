@@ -5,6 +5,10 @@ The cases are data: ``tests/bad/`` holds one small event log per failure mode of
 ``tests/bad/expected.toml`` says, for each file, which records must be rejected (line and event
 id), words each reason must contain, and how many events are still counted. Each case is run
 through the Python API, ``validate`` and ``score --keep-going --format json``.
+
+Files that are not event logs at all (a JSON array, a headerless CSV, UTF-16, gzip…) are cases
+too, with the words of their file error: every command exits 2 with one message naming the
+file, ``--keep-going`` or not, and the API raises ``EventFileError``.
 """
 
 from __future__ import annotations
@@ -23,7 +27,11 @@ import pytest
 import chengdu_infoscore
 
 BAD = Path(__file__).parent / "bad"
-CASES: dict[str, dict[str, Any]] = tomllib.loads((BAD / "expected.toml").read_text(encoding="utf-8"))
+ALL_CASES: dict[str, dict[str, Any]] = tomllib.loads((BAD / "expected.toml").read_text(encoding="utf-8"))
+#: Files with bad records, rejected one by one.
+CASES = {name: case for name, case in ALL_CASES.items() if "file_error" not in case}
+#: Files that are not event logs: a file error each.
+FILE_CASES = {name: case for name, case in ALL_CASES.items() if "file_error" in case}
 NO_ID = "(no id)"
 
 #: (line, event) of a rejection; event is "(no id)" when the id is unknown, as messages print it.
@@ -43,7 +51,7 @@ def _params() -> list[Any]:
 
 
 def _path(name: str) -> Path:
-    return BAD / str(CASES[name]["file"])
+    return BAD / str(ALL_CASES[name]["file"])
 
 
 def _expected(name: str) -> dict[Key, list[str]]:
@@ -165,45 +173,126 @@ def test_score_keep_going_lists_rejections_in_json(name: str) -> None:
 def test_every_bad_file_has_a_case() -> None:
     """Every file in tests/bad/ is described in expected.toml, and every case's file exists."""
     files = {p.name for p in BAD.iterdir() if p.name != "expected.toml"}
-    assert files == {case["file"] for case in CASES.values()}
+    assert files == {case["file"] for case in ALL_CASES.values()}
 
 
-def test_every_case_keeps_valid_events_or_says_why_not() -> None:
-    """Each bad file also holds valid events that are counted, except those whose header spoils every row."""
+def test_every_case_keeps_valid_events() -> None:
+    """Each file of bad records also holds valid events that are counted: a bad record spoils only itself."""
     nothing_counted = {name for name, case in CASES.items() if case["counted"] == 0}
-    assert {"csv_missing_id_column", "csv_duplicate_column"} == nothing_counted
+    assert set() == nothing_counted
 
 
-# -- files that cannot be read ---------------------------------------------------------------------
+# -- files that are not event logs, or cannot be read ------------------------------------------------
+
+_ERROR = "chengdu-infoscore: error: "
 
 
-def test_missing_file_is_reported_and_exits_2(tmp_path: Path) -> None:
-    """A file that does not exist gives exit 2 and `FILE:0: event (no id): cannot read the file: …`."""
+def _file_error_words(name: str) -> list[str]:
+    return list(FILE_CASES[name]["file_error"])
+
+
+@pytest.mark.parametrize("name", list(FILE_CASES))
+def test_api_raises_a_file_error_naming_the_file(name: str) -> None:
+    """read_events raises EventFileError whose one problem is `FILE: reason`, with the case's words."""
+    path = _path(name)
+    with pytest.raises(chengdu_infoscore.EventFileError) as caught:
+        chengdu_infoscore.read_events([path])
+    (problem,) = caught.value.problems
+    assert (True, []) == (
+        problem.startswith(f"{path}: "),
+        [w for w in _file_error_words(name) if w not in problem],
+    )
+    assert problem == str(caught.value)
+    assert isinstance(caught.value, ValueError)
+
+
+@pytest.mark.parametrize("name", list(FILE_CASES))
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param(["validate"], id="validate"),
+        pytest.param(["score", "--keep-going", "--format", "json"], id="score-keep-going"),
+    ],
+)
+def test_a_file_error_exits_2_with_one_message(name: str, command: list[str]) -> None:
+    """`validate` and `score --keep-going` exit 2 with one `error: FILE: reason` line and no output."""
+    path = _path(name)
+    run = _run(*command, path)
+    assert (2, "", 1) == (run.returncode, run.stdout, len(run.stderr.splitlines())), run.stderr
+    assert run.stderr.startswith(f"{_ERROR}{path}: ")
+    assert [] == [w for w in _file_error_words(name) if w not in run.stderr]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param(["score"], id="score"),
+        pytest.param(["score", "--keep-going", "--format", "csv"], id="score-csv-keep-going"),
+        pytest.param(["explain", "--unit", "锦江区"], id="explain"),
+        pytest.param(["explain", "--keep-going", "--unit", "锦江区", "--format", "json"], id="explain-json"),
+        pytest.param(["validate"], id="validate"),
+        pytest.param(["bulletin", "--month", "2007-03"], id="bulletin"),
+        pytest.param(
+            ["bulletin", "--year-end", "--keep-going", "--format", "json"], id="bulletin-keep-going"
+        ),
+        pytest.param(["compare", "--rules", "chengdu-2007", "--rules", "chengdu-2007"], id="compare"),
+        pytest.param(
+            ["compare", "--keep-going", "--rules", "chengdu-2007", "--rules", "chengdu-2007"],
+            id="compare-keep-going",
+        ),
+    ],
+)
+def test_every_command_that_reads_events_stops_at_a_file_error(command: list[str]) -> None:
+    """Every command that reads events, beside a good log, exits 2 with the file error and writes nothing."""
+    good, bad = _path("unknown_channel"), _path("file_csv_no_header")
+    run = _run(*command, good, bad)
+    assert (2, "") == (run.returncode, run.stdout)
+    assert [f"{_ERROR}{bad}: no header row: "] == [
+        line[: len(f"{_ERROR}{bad}: no header row: ")] for line in run.stderr.splitlines()
+    ]
+
+
+def test_every_file_error_of_a_run_is_reported_at_once() -> None:
+    """All the files that are not event logs, among good ones: one error listing each file, in order."""
+    names = list(FILE_CASES)
+    paths = [_path("unknown_channel"), *(_path(name) for name in names), _path("bad_date")]
+    with pytest.raises(chengdu_infoscore.EventFileError) as caught:
+        chengdu_infoscore.read_events(paths)
+    assert [f"{_path(name)}: " for name in names] == [
+        p[: len(str(_path(name))) + 2] for p, name in zip(caught.value.problems, names, strict=True)
+    ]
+    run = _run("score", "--keep-going", *paths)
+    assert (2, "") == (run.returncode, run.stdout)
+    assert f"{_ERROR}{len(names)} event files cannot be read:" == run.stderr.splitlines()[0]
+    assert [f"  - {p}" for p in caught.value.problems] == run.stderr.splitlines()[1:]
+
+
+def test_missing_file_is_a_file_error(tmp_path: Path) -> None:
+    """A file that does not exist: exit 2 and `error: FILE: cannot open: no such file`, never line 0."""
     path = tmp_path / "no-such-log.jsonl"
     run = _run("validate", path)
-    assert (2, "") == (run.returncode, run.stdout)
-    assert "Traceback" not in run.stderr
-    assert f"{path}:0: event (no id): cannot read the file: No such file or directory" in run.stderr
+    assert (2, "", f"{_ERROR}{path}: cannot open: no such file\n") == (run.returncode, run.stdout, run.stderr)
 
 
-def test_missing_file_does_not_hide_the_others(tmp_path: Path) -> None:
-    """With a missing file among others, `score --keep-going` still reads and scores the readable ones."""
+def test_missing_file_is_not_skipped_by_keep_going(tmp_path: Path) -> None:
+    """A missing file among good ones: `score --keep-going` exits 2, a lost file is not a skipped record."""
     missing = tmp_path / "no-such-log.csv"
-    good = _path("unknown_channel")
-    run = _run("score", "--keep-going", "--format", "json", missing, good)
-    assert 0 == run.returncode, run.stderr
-    found = _json_rejections(json.loads(run.stdout)["rejections"])
-    expected = {("no-such-log.csv", 0, NO_ID)} | {(good.name, *key) for key in _expected("unknown_channel")}
-    assert expected == set(found)
-    assert CASES["unknown_channel"]["counted"] == json.loads(run.stdout)["events"]["counted"]
+    run = _run("score", "--keep-going", "--format", "json", missing, _path("unknown_channel"))
+    assert (2, "", f"{_ERROR}{missing}: cannot open: no such file\n") == (
+        run.returncode,
+        run.stdout,
+        run.stderr,
+    )
 
 
-def test_directory_is_reported_and_exits_2(tmp_path: Path) -> None:
-    """A directory given as an event log gives exit 2 and a `cannot read the file` message, no traceback."""
-    run = _run("validate", tmp_path)
-    assert (2, "") == (run.returncode, run.stdout)
-    assert "Traceback" not in run.stderr
-    assert f"{tmp_path}:0: event (no id): cannot read the file: " in run.stderr
+def test_directory_is_a_file_error(tmp_path: Path) -> None:
+    """A directory given as an event log: exit 2 and `error: DIR: is a directory`."""
+    run = _run("score", "--keep-going", tmp_path)
+    assert (2, "", f"{_ERROR}{tmp_path}: is a directory, not a file\n") == (
+        run.returncode,
+        run.stdout,
+        run.stderr,
+    )
 
 
 # -- all the bad files at once ---------------------------------------------------------------------

@@ -8,6 +8,8 @@ was expected.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class InfoscoreError(Exception):
     """Base of every error raised by ``chengdu_infoscore``."""
@@ -48,6 +50,27 @@ class DataFileError(InfoscoreError, ValueError):
         self.problems = tuple(problems)
         lines = "\n".join(f"  - {p}" for p in problems)
         super().__init__(f"{source}: {len(problems)} problem(s):\n{lines}")
+
+
+class EventFileError(InfoscoreError, ValueError):
+    """Event files that cannot be read as event logs: missing, unreadable, or not an event log.
+
+    A file that is not an event log (a JSON array, a CSV export without its header row, a
+    UTF-16 or compressed file…) is never read as zero events, nor as records rejected one by
+    one: reading stops with this error, which names every such file and says what it looks like.
+
+    Args:
+        problems: one ``FILE: reason`` for each file that could not be read.
+    """
+
+    def __init__(self, problems: Iterable[str]) -> None:
+        self.problems = tuple(problems)
+        if len(self.problems) == 1:
+            message = self.problems[0]
+        else:
+            lines = "\n".join(f"  - {p}" for p in self.problems)
+            message = f"{len(self.problems)} event files cannot be read:\n{lines}"
+        super().__init__(message)
 
 
 class UnknownYearError(InfoscoreError, LookupError):

@@ -2,7 +2,10 @@
 
 A reader turns every record into an :class:`~.events.Event` or into a
 :class:`~.results.Rejection` that names the file, the line, the event id and the reason. It
-reports every problem, never only the first, and never raises on bad input.
+reports every problem, never only the first, and never raises on a bad record. A file that is
+not an event log at all (a JSON array, a CSV export without its header row, UTF-16, gzip…) or
+that cannot be read is another matter: that is an :class:`~.exceptions.EventFileError`, never
+zero events.
 
 >>> log = "\\n".join([
 ...     '{"id": "e1", "type": "missed", "date": "2007-03-20", "unit": "锦江区", "category": "work_dynamic"}',
@@ -17,18 +20,18 @@ log.jsonl:2: event e2: missing required field 'type'
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import io
 import json
 import json.scanner
+import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from itertools import repeat
 from operator import itemgetter, methodcaller
-from pathlib import Path
 from typing import Any, BinaryIO, Final
 
 import attrs
@@ -36,7 +39,7 @@ import attrs
 from ._rows import KINDS, LAYOUT, POS, Places, Row, event_of, fingerprint, quiet_collector, row_of
 from ._time import parse_date
 from .events import EVENT_TYPES, Event, Origin
-from .exceptions import EventFieldError
+from .exceptions import ArgumentError, EventFieldError, EventFileError
 from .provenance import rejection_fingerprint
 from .results import Rejection
 
@@ -139,6 +142,30 @@ class _Bad(Exception):
     """A record cannot become an event, for this reason."""
 
 
+class _FileProblem(Exception):
+    """A file is not an event log, or cannot be read: the reason says what it looks like."""
+
+
+class _HugeNumber:
+    """A JSON number with an exponent beyond :class:`~decimal.Decimal` (``1e99999999999999999999``).
+
+    JSON allows it; no field of an event is a number, so it is only ever something to refuse.
+    """
+
+    __slots__ = ()
+
+
+_HUGE: Final = _HugeNumber()
+
+
+def _number(text: str) -> Decimal | _HugeNumber:
+    """A JSON number, exactly; never an error, whatever its size (an ``int`` would refuse 4300 digits)."""
+    try:
+        return Decimal(text)
+    except ArithmeticError:  # decimal.InvalidOperation: an exponent of twenty digits or more
+        return _HUGE
+
+
 def parse_record(
     record: Mapping[str, Any], origin: Origin | None = None, *, text_only: bool = False
 ) -> Event:
@@ -147,18 +174,24 @@ def parse_record(
     Args:
         record: field name → value; ``None`` (JSON null, an empty CSV cell) means absent.
         origin: where the record was read, kept on the event for messages.
-        text_only: the values are all text (CSV): ``picture`` is read from ``true``/``false``.
+        text_only: the values are all text (CSV): a value of white space only is absent, and
+            ``picture`` is read from ``true``/``false``.
 
     Raises:
         EventFieldError: with a reason naming the field and what was expected.
     """
-    present = {k: v for k, v in record.items() if v is not None and not (text_only and v == "")}
+    present = {
+        k: v
+        for k, v in record.items()
+        if v is not None and not (text_only and isinstance(v, str) and not v.strip())
+    }
     kind = present.get("type")
     if kind is None:
         raise EventFieldError("type", "", missing=True)
     if not isinstance(kind, str) or kind.strip() not in EVENT_TYPES:
         known = ", ".join(EVENT_TYPES)
-        raise EventFieldError("type", f"unknown type {kind!r}; expected one of: {known}")
+        shown = repr(kind) if isinstance(kind, str) else _describe(kind)
+        raise EventFieldError("type", f"unknown type {shown}; expected one of: {known}")
     kind = kind.strip()
     fields = _FIELDS_BY_TYPE[kind]
     for name in present:
@@ -210,6 +243,8 @@ def _describe(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, _HugeNumber):
+        return "a number"
     if isinstance(value, int | Decimal | float):
         return f"the number {value}" if len(str(value)) < 30 else "a number"
     if isinstance(value, str):
@@ -243,6 +278,9 @@ class _Sink:
         self.rows: list[Row] = []
         self.rejections: list[Rejection] = []
         self.prints = 0
+        # The lines of the JSON Lines file being read that are not plain ASCII, by what they
+        # decode as: mostly GB18030 is a file in the wrong encoding, not a few bad lines.
+        self.utf8 = self.gb18030 = self.neither = 0
 
     def event(self, event: Event, pos: int) -> None:
         row = row_of(event, pos)
@@ -270,9 +308,22 @@ def _shapes() -> dict[str, tuple[int, str, frozenset[str], str | None, str | Non
 
 
 _SHAPES: Final = _shapes()
+# Numbers are read exactly and never raise (see _number); NaN and Infinity, which Python's json
+# accepts, become Decimal values too, to be refused as any number is.
 _SCAN: Final[Callable[[str, int], tuple[Any, int]]] = json.scanner.make_scanner(
-    json.JSONDecoder(parse_float=Decimal, parse_int=Decimal)  # type: ignore[arg-type]
+    json.JSONDecoder(parse_float=_number, parse_int=_number, parse_constant=Decimal)  # type: ignore[arg-type]
 )
+_DECODE: Final = json.JSONDecoder(
+    object_pairs_hook=_pairs,
+    parse_float=_number,
+    parse_int=_number,
+    parse_constant=Decimal,
+).decode
+_DECODE_LENIENT: Final = json.JSONDecoder(
+    parse_float=_number,
+    parse_int=_number,
+    parse_constant=Decimal,
+).decode
 _TAILS: Final = frozenset({"", "\n", "\r\n"})
 _SHA256 = hashlib.sha256
 _NUMBER = int.from_bytes
@@ -437,20 +488,31 @@ def _read_jsonl(blocks: Iterable[bytes], name: str, sink: _Sink) -> None:
 
     Plain records (see :class:`_Plain`) become rows directly; every other line goes through
     the general checks, which give the same event or say exactly what is wrong.
+
+    Raises:
+        _FileProblem: the file is not JSON Lines (binary, UTF-16, GB18030, a JSON array, CSV…).
     """
     base = sink.places.add_file(name)
     plain = _Plain()
     rows = sink.rows
+    sink.utf8 = sink.gb18030 = sink.neither = 0
     number = 0  # lines before this block
+    looking = True  # for the first line that is not blank, to tell what the file is
     for index, block in enumerate(blocks):
-        if index == 0 and block.startswith(_BOM):
-            block = block[3:]
+        if index == 0:
+            _refuse_binary(block)
+            if block.startswith(_BOM):
+                block = block[3:]
+        if looking:
+            looking = _refuse_other_forms(block)
         records = _plain_block(block)
         if records is None:
             lines = _lines(block)
             for offset, raw in enumerate(lines, start=1):
                 _read_plain_or_not(raw, Origin(name, number + offset), base + number + offset, plain, sink)
         else:
+            if not block.isascii():
+                sink.utf8 += len(records)
             start = len(rows)
             misses = plain.rows(records, base + number + 1, rows)
             if misses:
@@ -462,21 +524,41 @@ def _read_jsonl(blocks: Iterable[bytes], name: str, sink: _Sink) -> None:
                 if len(rows) > plain_rows:  # keep the block's events in the order of their lines
                     rows[start:] = sorted(rows[start:], key=itemgetter(POS))
         number += len(records) if records is not None else len(lines)
+    if sink.gb18030 * 2 > sink.utf8 + sink.gb18030 + sink.neither:
+        raise _FileProblem(
+            "this looks like GB18030 (most of its lines that are not ASCII are not UTF-8 but read as"
+            " GB18030); JSON Lines must be UTF-8: save it as UTF-8"
+        )
     sink.prints += plain.prints
     sink.places.end_file(number)
 
 
 def _lines(block: bytes) -> list[bytes]:
+    """The lines of a block, without their breaks: LF, CRLF, and a lone CR, as an editor shows them."""
     lines = block.split(b"\n")
     if block.endswith(b"\n"):
         lines.pop()
+    if b"\r" in block:
+        lines = [part for line in lines for part in _cr_parts(line)]
     return lines
+
+
+def _cr_parts(line: bytes) -> list[bytes]:
+    if line.endswith(b"\r"):
+        line = line[:-1]
+    return line.split(b"\r")
 
 
 def _read_plain_or_not(raw: bytes, origin: Origin, pos: int, plain: _Plain, sink: _Sink) -> None:
     """One line on its own: quickly if it is plain, else through the general checks."""
     try:
         line = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        _read_line(raw, origin, pos, sink)
+        return
+    if not line.isascii():
+        sink.utf8 += 1
+    try:
         record, end = _SCAN(line, 0)
         if (
             record.__class__ is dict
@@ -499,13 +581,17 @@ def _read_line(raw: bytes, origin: Origin, pos: int, sink: _Sink) -> None:
     text = ""
     try:
         text = raw.decode("utf-8")
-        record = json.loads(text, object_pairs_hook=_pairs, parse_float=Decimal, parse_int=Decimal)
+        record = _DECODE(text)
         if not isinstance(record, dict):
             raise _Bad(f"expected a JSON object, found {_describe(record)}")
         if b"\\u" in raw:
             _refuse_surrogates(record)
         sink.event(parse_record(record, origin), pos)
     except UnicodeDecodeError as exc:
+        if _decodes(raw, "gb18030"):
+            sink.gb18030 += 1
+        else:
+            sink.neither += 1
         sink.reject(Rejection(origin, None, f"not valid UTF-8 (byte {exc.start + 1} of the line)"))
     except EventFieldError as exc:
         sink.reject(Rejection(origin, _record_id(record), exc.reason))
@@ -518,10 +604,30 @@ def _read_line(raw: bytes, origin: Origin, pos: int, sink: _Sink) -> None:
 
 
 def parse_jsonl(data: bytes, name: str) -> ReadResult:
-    """Read JSON Lines: one JSON object a line, UTF-8 (a byte-order mark is allowed); blank lines skipped."""
+    """Read JSON Lines: one JSON object a line, UTF-8 (a byte-order mark is allowed); blank lines skipped.
+
+    An empty file, or one of blank lines only, holds no events.
+
+    Raises:
+        TypeError: ``data`` is not bytes.
+        EventFileError: the data is not JSON Lines (a JSON array, UTF-16, GB18030, gzip…).
+    """
+    data = _bytes(data, "parse_jsonl")
     sink = _Sink()
-    _read_jsonl(_blocks(io.BytesIO(data)), name, sink)
+    try:
+        _read_jsonl(_blocks(io.BytesIO(data)), name, sink)
+    except _FileProblem as exc:
+        raise EventFileError([f"{name}: {exc}"]) from None
     return sink.result()
+
+
+def _bytes(data: Any, function: str) -> bytes:
+    if isinstance(data, bytes):
+        return data
+    if isinstance(data, bytearray):
+        return bytes(data)
+    hint = ": encode the text first, e.g. text.encode('utf-8')" if isinstance(data, str) else ""
+    raise TypeError(f"{function} reads bytes (a file's content), found {type(data).__name__}{hint}")
 
 
 def _refuse_surrogates(record: dict[str, Any]) -> None:
@@ -536,126 +642,432 @@ def _refuse_surrogates(record: dict[str, Any]) -> None:
 def _lenient_id(text: str) -> str | None:
     """The id of a record refused for its form (a repeated key), for the message, if it can be read."""
     try:
-        record = json.loads(text)
+        record = _DECODE_LENIENT(text)
     except (ValueError, RecursionError):
         return None
     return _record_id(record) if isinstance(record, dict) else None
 
 
-def _decode_lines(data: bytes) -> tuple[str, set[int], str]:
-    """Decode a spreadsheet export line by line; return the text, the lines that failed, and the encoding.
+# -- what a file is, when it is not an event log ------------------------------------------------
 
-    UTF-8 with a byte-order mark is UTF-8. Otherwise the file is UTF-8 when its non-ASCII lines
-    mostly decode as UTF-8, else GB18030. A line that does not decode in the file's encoding is
-    kept (with replacement characters) and its number returned, so that only its row is rejected.
+# Formats that are not text, by the bytes they start with; "this looks like …".
+_SIGNATURES: Final = (
+    (b"\xff\xfe\x00\x00", "UTF-32 (byte-order mark); save it as UTF-8"),
+    (b"\x00\x00\xfe\xff", "UTF-32 (byte-order mark); save it as UTF-8"),
+    (b"\xff\xfe", "UTF-16 (byte-order mark); save it as UTF-8"),
+    (b"\xfe\xff", "UTF-16 (byte-order mark); save it as UTF-8"),
+    (b"\x1f\x8b", "gzip-compressed data; decompress it first"),
+    (b"\xfd7zXZ\x00", "xz-compressed data; decompress it first"),
+    (b"\x28\xb5\x2f\xfd", "zstd-compressed data; decompress it first"),
+    (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx workbook?); unpack it, or export the sheet as CSV"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive; unpack it first"),
+    (b"Rar!\x1a\x07", "a RAR archive; unpack it first"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Excel .xls workbook or another Office file; export it as CSV"),
+    (b"%PDF-", "a PDF document, not an event log"),
+    (b"SQLite format 3\x00", "an SQLite database, not an event log"),
+)
+_BZIP2: Final = re.compile(rb"BZh[1-9]1AY&SY")
+
+
+def _refuse_binary(head: bytes) -> None:
+    """Refuse a file whose first bytes show it is not UTF-8 or GB18030 text: UTF-16, gzip, an archive…"""
+    for signature, what in _SIGNATURES:
+        if head.startswith(signature):
+            raise _FileProblem(f"this looks like {what}")
+    if _BZIP2.match(head):
+        raise _FileProblem("this looks like bzip2-compressed data; decompress it first")
+    sample = head[:4096]
+    nuls = sample.count(0)
+    if nuls >= 2 and nuls * 8 >= len(sample):
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        if 4 * min(even, odd) <= max(even, odd):
+            raise _FileProblem(
+                "this looks like UTF-16 (NUL bytes between the characters, no byte-order mark);"
+                " save it as UTF-8"
+            )
+    if nuls and nuls * 8 >= len(sample):
+        raise _FileProblem("this looks like binary data (it is full of NUL bytes), not text")
+
+
+_FIRST_LINE: Final = re.compile(rb"\s*([^\r\n]*)")
+_JSON_ARRAY: Final = (
+    "a JSON array, not JSON Lines (one object a line): write each event as an object on a line of its own"
+)
+
+
+def _refuse_other_forms(block: bytes) -> bool:
+    """Refuse JSON Lines whose first line shows another form: a JSON array, pretty-printed JSON, CSV.
+
+    Returns whether to look on: the block is blank, so the first line is still to come.
     """
-    if data.startswith(_BOM):
-        data, encoding = data[3:], "utf-8"
-    else:
-        encoding = ""
-    lines = data.split(b"\n")
-    if not encoding:
-        good = bad = 0
-        for line in lines:
-            if not line.isascii():
-                try:
-                    line.decode("utf-8")
-                    good += 1
-                except UnicodeDecodeError:
-                    bad += 1
-        encoding = "utf-8" if good >= bad else "gb18030"
-    failed: set[int] = set()
-    texts = []
-    for number, line in enumerate(lines, start=1):
-        try:
-            texts.append(line.decode(encoding))
-        except UnicodeDecodeError:
-            failed.add(number)
-            texts.append(line.decode(encoding, errors="replace"))
-    return "\n".join(texts), failed, "UTF-8" if encoding == "utf-8" else "GB18030"
+    match = _FIRST_LINE.match(block)
+    first = match.group(1) if match else b""
+    if not first:
+        return True
+    if first.startswith(b"["):
+        raise _FileProblem(f"this looks like {_JSON_ARRAY}")
+    if first.rstrip() == b"{":
+        raise _FileProblem(
+            "this looks like one JSON object spread over several lines, not JSON Lines (one object a line)"
+        )
+    if not first.startswith(b"{") and _csv_header_like(first.decode("utf-8", "replace")):
+        raise _FileProblem(
+            "this looks like CSV (its first line is a header row naming id, type, date…), not JSON"
+            " Lines: name the file .csv"
+        )
+    return False
 
 
-def decode_text(data: bytes) -> str:
-    """Decode a spreadsheet export: UTF-8 with or without byte-order mark, else GB18030."""
-    return _decode_lines(data)[0]
+def _csv_header_like(line: str, delimiters: str = ",\t;") -> bool:
+    """The line names the fields id, type and date, separated by one of ``delimiters``."""
+    for delimiter in delimiters:
+        names = {cell.strip().strip('"').strip().lower() for cell in line.split(delimiter)}
+        if {"id", "type", "date"} <= names:
+            return True
+    return False
+
+
+def _decodes(raw: bytes, encoding: str) -> bool:
+    try:
+        raw.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+# -- CSV -------------------------------------------------------------------------------------------
 
 
 def parse_csv(data: bytes, name: str, *, delimiter: str = ",") -> ReadResult:
     """Read CSV: a header row of field names, one event a row; an empty cell is an absent field.
 
-    UTF-8 (with or without byte-order mark) and GB18030 are told apart by the reader itself. A
-    row that the CSV rules refuse (an unclosed quote, a stray quote) is rejected, and reading
-    goes on from the line after the one it started on, so no later row is lost in it.
+    UTF-8 (with or without byte-order mark) and GB18030 are told apart by the reader itself.
+    Lines are counted as an editor counts them (LF, CRLF or a lone CR); a record whose quoted
+    cell spans lines is read at the line it starts on. A cell holding only white space is empty.
+    A record that the CSV rules refuse (a quoted cell closed by a quote followed by text, or a
+    quote never closed) is rejected, and so is every line that would be inside its quoted
+    cell, each by its line: text inside a cell is never read as a row. Reading goes on after it.
+
+    Raises:
+        TypeError: ``data`` is not bytes.
+        ArgumentError: ``delimiter`` is not one character other than a quote or a line break.
+        EventFileError: the data is not a CSV event log: no header row (empty, or a first row
+            that is an event), a malformed header, UTF-16, JSON, gzip…
     """
+    data = _bytes(data, "parse_csv")
+    if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '"\r\n':
+        raise ArgumentError(
+            f"parse_csv: delimiter must be one character, not a quote or a line break; found {delimiter!r}"
+        )
     sink = _Sink()
-    _read_csv(data, name, sink, delimiter)
+    try:
+        _read_csv(data, name, sink, delimiter)
+    except _FileProblem as exc:
+        raise EventFileError([f"{name}: {exc}"]) from None
     return sink.result()
 
 
+_LINE_BREAKS: Final = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
+@attrs.frozen
+class _CsvText:
+    """A CSV file as text: its lines, each with its break, and what is known of their encoding.
+
+    ``undecodable`` holds the lines not valid in the file's encoding (``encoding``), which are
+    kept with replacement characters (never quotes or delimiters) so that only their records
+    are rejected; ``utf8`` the lines of a GB18030 file that are UTF-8 text instead.
+    """
+
+    lines: list[str]
+    encoding: str
+    undecodable: frozenset[int] = frozenset()
+    utf8: frozenset[int] = frozenset()
+
+
+def _csv_text(data: bytes) -> _CsvText:
+    """Decode a CSV file: UTF-8 with a byte-order mark is UTF-8; otherwise the file is UTF-8 when
+    all of it is, or when most of its lines that are not plain ASCII are; else GB18030."""
+    bom = data.startswith(_BOM)
+    if bom:
+        data = data[3:]
+    try:
+        return _CsvText(io.StringIO(data.decode("utf-8"), newline="").readlines(), "UTF-8")
+    except UnicodeDecodeError:
+        pass
+    lines = _LINE_BREAKS.findall(data)
+    encoding = "utf-8"
+    utf8: set[int] = set()
+    if not bom:
+        other = 0
+        for index, line in enumerate(lines):
+            if not line.isascii():
+                if _decodes(line, "utf-8"):
+                    utf8.add(index)
+                else:
+                    other += 1
+        if other > len(utf8):
+            encoding = "gb18030"
+    undecodable: set[int] = set()
+    texts = []
+    for index, line in enumerate(lines):
+        try:
+            texts.append(line.decode(encoding))
+        except UnicodeDecodeError:
+            undecodable.add(index)
+            texts.append(line.decode(encoding, "replace"))
+    if encoding == "utf-8":
+        return _CsvText(texts, "UTF-8", frozenset(undecodable))
+    return _CsvText(texts, "GB18030", frozenset(undecodable), frozenset(utf8))
+
+
+# The rest of a quoted cell on one line: up to a quote that is not doubled, or the line's end.
+_QUOTED_TEXT: Final = re.compile(r'[^"]*(?:""[^"]*)*')
+
+
+@attrs.frozen
+class _Broken:
+    """A record that the CSV rules refuse: where its bad quoted cell opened, and how it ends.
+
+    ``closed`` is the line of the quote that closed it, followed by ``after`` where a
+    delimiter or the end of the line should be; ``None`` when the quote is never closed.
+    """
+
+    opened: int
+    closed: int | None
+    after: str
+
+
+_Record = tuple[int, int, list[str] | _Broken]
+
+
+def _csv_records(lines: list[str], delimiter: str) -> Iterator[_Record]:
+    """Each CSV record: its first and last line (0-based) and its cells, or how it is broken.
+
+    The CSV rules are Python's ``csv`` module's, strictly: a cell that starts with a quote is
+    quoted (a doubled quote inside it is a quote), and its closing quote must be followed by a
+    delimiter or the end of the line; a quote inside an unquoted cell is text. A broken record
+    spans the lines the quoted cell took: up to its closing quote, or to the end of the file.
+    Every line is looked at once, so the time is linear in the file, broken records or not.
+    """
+    count = len(lines)
+    rest_of_cell = _QUOTED_TEXT.match
+    index = 0
+    while index < count:
+        line = lines[index]
+        body = line.rstrip("\r\n")
+        if '"' not in body:
+            yield index, index, body.split(delimiter)
+            index += 1
+            continue
+        first = index
+        cells: list[str] = []
+        broken: _Broken | None = None
+        pos = 0
+        while True:  # at the start of a cell, at ``pos`` of ``body``
+            if not body.startswith('"', pos):
+                cut = body.find(delimiter, pos)
+                if cut < 0:
+                    cells.append(body[pos:])
+                    break
+                cells.append(body[pos:cut])
+                pos = cut + 1
+                continue
+            opened = index
+            parts = []
+            pos += 1
+            while True:
+                match = rest_of_cell(body, pos)
+                assert match is not None  # the pattern matches the empty text too
+                end = match.end()
+                parts.append(body[pos:end])
+                if end < len(body):  # a quote that is not doubled
+                    break
+                index += 1  # the cell goes on, on the next line, with this line's break
+                if index == count:
+                    broken = _Broken(opened, None, "")
+                    break
+                parts.append(line[len(body) :])
+                line = lines[index]
+                body = line.rstrip("\r\n")
+                pos = 0
+            if broken is not None:
+                index = count - 1
+                break
+            cells.append("".join(parts).replace('""', '"'))
+            pos = end + 1
+            if pos == len(body):
+                break
+            if body[pos] != delimiter:
+                broken = _Broken(opened, index, body[pos])
+                break
+            pos += 1
+        yield first, index, cells if broken is None else broken
+        index += 1
+
+
+def _blank(cells: list[str]) -> bool:
+    """Every cell empty or white space: a blank line, or a row of delimiters."""
+    return not any(map(str.strip, cells))
+
+
 def _read_csv(data: bytes, name: str, sink: _Sink, delimiter: str) -> None:
-    text, undecodable, encoding = _decode_lines(data)
+    """Read a CSV event log into ``sink``.
+
+    Raises:
+        _FileProblem: the file is not a CSV event log (see :func:`parse_csv`).
+    """
+    _refuse_binary(data)
+    text = _csv_text(data)
+    lines, undecodable, encoding = text.lines, text.undecodable, text.encoding
+    first_line = next((line for line in lines if line.strip()), "")
+    if first_line.lstrip().startswith("{"):
+        raise _FileProblem(
+            "this looks like JSON Lines (its first line is a JSON object), not CSV: name the file .jsonl"
+        )
+    if first_line.lstrip().startswith("["):
+        raise _FileProblem(f"this looks like {_JSON_ARRAY}")
+    records = _csv_records(lines, delimiter)
+    header = _csv_header(records, text, delimiter)
     base = sink.places.add_file(name)
-    header: list[str] | None = None
-    header_problem: str | None = None
-    for row, start, end in _rows(text, name, sink.reject, delimiter):
-        origin = Origin(name, start)
-        if not any(cell.strip() for cell in row):
+    id_column = header.index("id")
+    width = len(header)
+    for first, last, cells in records:
+        if isinstance(cells, _Broken):
+            _reject_broken(cells, first, last, lines, name, sink, delimiter, id_column)
             continue
-        bad_bytes = any(n in undecodable for n in range(start, end + 1))
-        if header is None:
-            header = [cell.strip().lower() for cell in row]
-            seen = [h for i, h in enumerate(header) if h in header[:i]]
-            missing = [h for h in ("id", "type", "date") if h not in header]
-            if bad_bytes:
-                header_problem = f"the header row is not valid {encoding}"
-            elif seen:
-                header_problem = f"the header names the column {seen[0]!r} twice"
-            elif missing:
-                header_problem = (
-                    f"the header has no column {missing[0]!r}; it must name the fields (id,type,date,…)"
-                )
+        if _blank(cells):
             continue
-        record = dict(zip(header, row, strict=False))
+        origin = Origin(name, first + 1)
+        record = dict(zip(header, cells, strict=False))
         eid = _record_id(record)
-        if header_problem:
-            sink.reject(Rejection(origin, eid, header_problem))
-        elif bad_bytes:
+        if undecodable and any(n in undecodable for n in range(first, last + 1)):
             sink.reject(Rejection(origin, eid, f"the row is not valid {encoding}, the file's encoding"))
-        elif len(row) != len(header):
-            reason = f"the row has {len(row)} cells but the header has {len(header)} columns"
+        elif len(cells) != width:
+            reason = f"the row has {len(cells)} cells but the header has {width} columns"
             sink.reject(Rejection(origin, eid, reason))
         else:
             try:
-                sink.event(parse_record(record, origin, text_only=True), base + start)
+                sink.event(parse_record(record, origin, text_only=True), base + first + 1)
             except EventFieldError as exc:
                 sink.reject(Rejection(origin, eid, exc.reason))
-    sink.places.end_file(text.count("\n") + 1)
+    sink.places.end_file(len(lines))
 
 
-def _rows(
-    text: str, name: str, reject: Callable[[Rejection], None], delimiter: str
-) -> Iterator[tuple[list[str], int, int]]:
-    """Each CSV record with its first and last line.
+def _csv_header(records: Iterator[_Record], text: _CsvText, delimiter: str) -> list[str]:
+    """The field names of the header row: the first record that is not blank.
 
-    A record that the csv module refuses is rejected at the line it starts on, and reading starts
-    again on the next line, so an unclosed quote costs one row, not the rest of the file.
+    Raises:
+        _FileProblem: there is none, or it is not a header of the event-log form.
     """
-    lines = io.StringIO(text, newline="").readlines()
-    first = 0  # index of the next line to read
-    while first < len(lines):
-        reader = csv.reader(iter(lines[first:]), delimiter=delimiter, strict=True)
-        done = 0  # lines consumed by this reader so far
-        try:
-            for row in reader:
-                yield row, first + done + 1, first + reader.line_num
-                done = reader.line_num
-            return
-        except csv.Error as exc:
-            start = first + done + 1
-            detail = "a quoted cell is never closed" if "unexpected end of data" in str(exc) else str(exc)
-            reject(Rejection(Origin(name, start), None, f"malformed CSV row: {detail}"))
-            first = start
+    for first, last, cells in records:
+        if not isinstance(cells, _Broken) and _blank(cells):
+            continue
+        where = f"the header row (line {first + 1})"
+        if isinstance(cells, _Broken):
+            reason = _broken_reasons(cells, first, first, delimiter)[0].removeprefix("malformed CSV: ")
+            raise _FileProblem(f"{where} is malformed CSV: {reason}")
+        span = range(first, last + 1)
+        if any(n in text.undecodable for n in span):
+            raise _FileProblem(
+                f"{where} is not valid {text.encoding}, the encoding of the rest of the file:"
+                " save the whole file in one encoding"
+            )
+        if any(n in text.utf8 for n in span):
+            raise _FileProblem(
+                f"{where} is UTF-8, but the rest of the file is {text.encoding}: save the whole file"
+                " in one encoding"
+            )
+        names = [cell.strip().lower() for cell in cells]
+        seen: set[str] = set()
+        twice = [n for n in names if n in seen or seen.add(n)]  # type: ignore[func-returns-value]
+        missing = [n for n in ("id", "type", "date") if n not in names]
+        if missing and _looks_like_an_event(cells):
+            shown = ", ".join(repr(c.strip()) for c in cells[:4])
+            raise _FileProblem(
+                f"no header row: the first row looks like an event ({shown}…); the first row must name"
+                " the fields: id,type,date,…"
+            )
+        joined = delimiter.join(cells)
+        other = next((d for d in ",;\t|" if d != delimiter and _csv_header_like(joined, d)), None)
+        if missing and other is not None:
+            expected = _SEPARATORS.get(delimiter, repr(delimiter))
+            raise _FileProblem(
+                f"{where} is separated by {_SEPARATORS[other]}, not by {expected}: save the file with"
+                " commas (a tab-separated file is read as such when it is named .tsv)"
+            )
+        if missing:
+            raise _FileProblem(
+                f"{where} has no column {missing[0]!r}; the first row must name the fields: id,type,date,…"
+            )
+        if twice:
+            raise _FileProblem(f"{where} names the column {twice[0]!r} twice")
+        return names
+    raise _FileProblem(
+        "empty file: no header row" if not text.lines else "no header row: every line is blank"
+    )
 
+
+_SEPARATORS: Final = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+
+
+_DATE_LIKE: Final = re.compile(r"\s*[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}")
+
+
+def _looks_like_an_event(cells: list[str]) -> bool:
+    """A row holding a type word or a date: an event, where the header should be."""
+    return any(cell.strip() in EVENT_TYPES or _DATE_LIKE.match(cell) for cell in cells)
+
+
+def _broken_reasons(broken: _Broken, first: int, last: int, delimiter: str) -> tuple[str, str]:
+    """What to say of a broken record: at its first line, and at every other line it took."""
+    where = "here" if broken.opened == first else f"on line {broken.opened + 1}"
+    span = f"; lines {first + 1}–{last + 1} are rejected, none is read as a row" if last > first else ""
+    if broken.closed is None:
+        head = f"malformed CSV: a quote opens a cell {where} and is never closed{span}"
+        rest = f"inside the cell whose quote on line {broken.opened + 1} is never closed"
+        return head, f"malformed CSV: {rest}; not read as a row"
+    closed = "" if broken.closed == broken.opened else f" on line {broken.closed + 1}"
+    how = (
+        f"closed{closed} by a quote followed by {broken.after!r}, not by {delimiter!r} or the end of the line"
+    )
+    head = f"malformed CSV: a quoted cell opens {where} and is {how}{span}"
+    rest = f"inside the quoted cell opened on line {broken.opened + 1} and {how}"
+    return head, f"malformed CSV: {rest}; not read as a row"
+
+
+def _reject_broken(
+    broken: _Broken,
+    first: int,
+    last: int,
+    lines: list[str],
+    name: str,
+    sink: _Sink,
+    delimiter: str,
+    id_column: int,
+) -> None:
+    """Reject every line a broken record took, each by its line, with the id its line shows, if any."""
+    head, rest = _broken_reasons(broken, first, last, delimiter)
+    for index in range(first, last + 1):
+        body = lines[index].rstrip("\r\n")
+        if index > first and not body.replace(delimiter, "").strip():
+            continue
+        sink.reject(
+            Rejection(
+                Origin(name, index + 1), _line_id(body, delimiter, id_column), rest if index > first else head
+            )
+        )
+
+
+def _line_id(body: str, delimiter: str, id_column: int) -> str | None:
+    """The id that a line shows in its id column, for a message, when no quote makes it doubtful."""
+    cells = body.split(delimiter, id_column + 1)
+    if len(cells) <= id_column or any('"' in cell for cell in cells[: id_column + 1]):
+        return None
+    return cells[id_column].strip() or None
+
+
+# -- files -----------------------------------------------------------------------------------------
 
 _JSONL_NAMES: Final = (".jsonl", ".ndjson", ".json")
 
@@ -669,29 +1081,114 @@ def _kind_of(name: str, data: bytes) -> str:
     if lower.endswith(".csv"):
         return "csv"
     head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    return "jsonl" if head == b"{" else "csv"
+    return "jsonl" if head in (b"{", b"[") else "csv"
 
 
-def read_events(paths: Iterable[str | Path]) -> ReadResult:
+def read_events(paths: Iterable[str | os.PathLike[str]]) -> ReadResult:
     """Read event logs from files (``-`` is standard input), each as JSON Lines or CSV by its name.
 
-    A file that cannot be read gives one rejection at line 0 naming the problem; reading goes on
-    with the next file. JSON Lines files are read line by line, never whole.
+    ``.jsonl``, ``.ndjson`` and ``.json`` are JSON Lines, ``.csv`` and ``.tsv`` CSV; a file named
+    otherwise is JSON Lines when it starts with ``{``, else CSV. JSON Lines files are read a
+    block at a time, never whole.
+
+    Every file is read, and every bad record of every file becomes a rejection. A file that is
+    not an event log, or cannot be read, is not a bad record: it is an error, raised once every
+    file has been tried, naming each such file and what it looks like.
+
+    Raises:
+        TypeError: ``paths`` is a single path rather than a list of them, or holds something
+            that is not a path.
+        EventFileError: a file is missing, unreadable, a directory, or not an event log.
     """
+    names = _paths(paths)
     sink = _Sink()
+    problems: list[str] = []
+    stdin_read = False
     with quiet_collector():
-        for path in paths:
-            name = str(path)
+        for name, path in names:
             try:
                 if name == "-":
-                    _read_stream(sys.stdin.buffer, name, sink)
+                    if stdin_read:
+                        raise _FileProblem("standard input is named more than once")
+                    stdin_read = True
+                    _read_stdin(sink)
                 else:
-                    with Path(path).open("rb") as stream:
-                        _read_stream(stream, name, sink)
-            except OSError as exc:
-                reason = exc.strerror or exc.__class__.__name__
-                sink.reject(Rejection(Origin(name, 0), None, f"cannot read the file: {reason}"))
+                    _read_path(path, name, sink)
+            except _FileProblem as exc:
+                problems.append(f"{name}: {exc}")
+    if problems:
+        raise EventFileError(problems)
     return sink.result()
+
+
+def _paths(paths: Any) -> list[tuple[str, Any]]:
+    """Each path with its name as messages give it; a TypeError, naming the argument, for anything else."""
+    if isinstance(paths, str | bytes | os.PathLike):
+        raise TypeError(
+            f"read_events takes a list of paths, not a single path ({_short(paths)}):"
+            " wrap it in a list: read_events([path])"
+        )
+    try:
+        items = list(paths)
+    except TypeError:
+        raise TypeError(
+            f"read_events takes a list of paths (str or pathlib.Path), found {type(paths).__name__}"
+        ) from None
+    names = []
+    for index, item in enumerate(items):
+        if not isinstance(item, str | bytes | os.PathLike):
+            raise TypeError(
+                f"read_events: paths[{index}] is {_short(item)} ({type(item).__name__}), not a path:"
+                " give str or pathlib.Path"
+            )
+        names.append((os.fsdecode(item), item))
+    return names
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _open(path: Any) -> BinaryIO:
+    return open(path, "rb")
+
+
+def _read_path(path: Any, name: str, sink: _Sink) -> None:
+    try:
+        stream = _open(path)
+    except FileNotFoundError:
+        raise _FileProblem("cannot open: no such file") from None
+    except IsADirectoryError:
+        raise _FileProblem("is a directory, not a file") from None
+    except PermissionError:
+        raise _FileProblem("cannot open: permission denied") from None
+    except NotADirectoryError:
+        raise _FileProblem("cannot open: a part of its path is not a directory") from None
+    except OSError as exc:
+        raise _FileProblem(f"cannot open: {_strerror(exc)}") from None
+    except ValueError as exc:  # a NUL character in the name, or a name the system cannot encode
+        raise _FileProblem(f"cannot open: {exc}") from None
+    with stream:
+        try:
+            _read_stream(stream, name, sink)
+        except OSError as exc:
+            raise _FileProblem(f"cannot read: {_strerror(exc)} (reading failed part-way)") from None
+
+
+def _read_stdin(sink: _Sink) -> None:
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None or stream.closed:
+        raise _FileProblem("cannot read standard input: it is closed")
+    try:
+        _read_stream(stream, "-", sink)
+    except OSError as exc:
+        raise _FileProblem(f"cannot read standard input: {_strerror(exc)}") from None
+
+
+def _strerror(exc: OSError) -> str:
+    text = exc.strerror or str(exc) or type(exc).__name__
+    return text[:1].lower() + text[1:]
 
 
 def _read_stream(stream: BinaryIO, name: str, sink: _Sink) -> None:
