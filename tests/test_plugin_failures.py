@@ -557,3 +557,96 @@ def test_two_plugins_with_one_year_of_targets_are_both_refused(tmp_path: Path) -
         f"plug-in 'tables_i' ({QUOTAS}): its 2031 target table is not used: plug-in 'tables_h' gives another"
         " 2031 table; neither is used",
     ] == problems
+
+
+# -- target tables made in Python ------------------------------------------------------------------
+
+BAD_TARGETS = [
+    ("0", "ArgumentError: Unit '锦江区': target: expected a whole number from 1 to 1000000, found 0"),
+    ("-3", "ArgumentError: Unit '锦江区': target: expected a whole number from 1 to 1000000, found -3"),
+    (
+        "2.5",
+        "ArgumentTypeError: Unit '锦江区': target: expected a whole number (int) from 1 to 1000000,"
+        " found the number 2.5",
+    ),
+    (
+        "Decimal('2.5')",
+        "ArgumentTypeError: Unit '锦江区': target: expected a whole number (int) from 1 to 1000000,"
+        " found the Decimal 2.5",
+    ),
+    (
+        "'120'",
+        "ArgumentTypeError: Unit '锦江区': target: expected a whole number (int) from 1 to 1000000,"
+        " found the text '120'",
+    ),
+    (
+        "True",
+        "ArgumentTypeError: Unit '锦江区': target: expected a whole number (int) from 1 to 1000000,"
+        " found the boolean True",
+    ),
+    (
+        "10**30",
+        "ArgumentError: Unit '锦江区': target: expected a whole number from 1 to 1000000,"
+        " found a whole number of about 31 digits",
+    ),
+]
+
+
+@pytest.mark.parametrize(("target", "words"), BAD_TARGETS)
+def test_a_plugin_table_made_in_python_with_a_bad_target_is_reported_and_not_used(
+    tmp_path: Path, target: str, words: str
+) -> None:
+    """A target-table plug-in that builds its 2032 table in Python with a target of 0, -3, 2.5,
+    Decimal('2.5'), '120', True or 10**30: the table is refused as the TOML loader would refuse it,
+    the plug-in is reported by name, and 2032 has no table (never a rate of 1/0 or a target True)."""
+    from chengdu_infoscore import UnknownYearError, load_quotas
+
+    source = f"""
+        from decimal import Decimal
+        from chengdu_infoscore.quotas import Group, QuotaTable, Unit
+        def tables():
+            group = Group("district", "区", "adopted")
+            units = (Unit("锦江区", "锦江区", "district", "adopted", {target}),)
+            return [QuotaTable(year=2032, source="made in Python", groups=(group,), units=units)]
+        """
+    write_plugin(tmp_path, "py-table", "py_table", source, {QUOTAS: {"py-table": "py_table:tables"}})
+    with activate(tmp_path, "py_table"):
+        problems = [str(p) for p in registry.plugin_problems()]
+        with pytest.raises(UnknownYearError) as info:
+            load_quotas(2032)
+    assert ([f"plug-in 'py-table' ({QUOTAS}): {words}"], True) == (
+        problems,
+        str(info.value).startswith(
+            f"no target table ships for 2032; tables ship for: 2007 (a target-table plug-in is not used;"
+            f" plug-in 'py-table' ({QUOTAS}): {words}"
+        ),
+    )
+
+
+def test_the_command_line_scores_nothing_with_a_plugin_table_of_target_zero(
+    tmp_path: Path, two_events: Path
+) -> None:
+    """score --year 2032 with a plug-in whose table gives 锦江区 a target of 0: exit 2 naming the
+    plug-in, never "internal error"."""
+    source = """
+        from chengdu_infoscore.quotas import Group, QuotaTable, Unit
+        def tables():
+            units = (Unit("锦江区", "锦江区", "district", "adopted", 0),)
+            return [QuotaTable(2032, "x", (Group("district", "区", "adopted"),), units)]
+        """
+    site = write_plugin(tmp_path, "zero-table", "zero_table", source, {QUOTAS: {"zero": "zero_table:tables"}})
+    rules = tmp_path / "r-2032.toml"
+    rules.write_text(
+        BASE_TEXT.replace('id = "chengdu-2007"', 'id = "r-2032"').replace(
+            "effective = 2007-01-01", "effective = 2032-01-01"
+        ),
+        encoding="utf-8",
+    )
+    done = cli(site, "score", two_events, "--year", "2032", "--rules", rules, "--keep-going")
+    assert (2, "", False, True) == (
+        done.returncode,
+        done.stdout,
+        "internal error" in done.stderr,
+        "plug-in 'zero' (chengdu_infoscore.quotas): ArgumentError: Unit '锦江区': target: expected a"
+        " whole number from 1 to 1000000, found 0" in done.stderr.splitlines()[-1],
+    )
