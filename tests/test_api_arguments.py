@@ -316,7 +316,8 @@ def test_a_table_made_in_python_lists_every_group_and_designates_each_unit_once(
         QuotaTable(2032, "x", (group,), (_unit(), _unit(name="青羊区", aliases=("锦江区",))))
     table = QuotaTable(2032, "x", [group], [_unit(aliases=["锦江"])])
     assert (
-        "QuotaTable 2032: the unit '锦江区' is in the group 'department', which the table's groups do not list",
+        "QuotaTable 2032: the unit '锦江区' is in the group 'department',"
+        " which the table's groups do not list",
         "QuotaTable 2032: the name '锦江区' would designate both 锦江区 and 青羊区",
         ((_unit(aliases=("锦江",)),), "锦江区"),
     ) == (str(orphan.value), str(clash.value), (table.units, table.unit("锦江").name))

@@ -111,8 +111,21 @@ class HookFails(_Kind):
     def on_event(self):
         raise RuntimeError("no hook today")
 
+class Exits(_Kind):
+    def on_event(self, event, unit, book):
+        import sys
+        sys.exit(0)
+
+class RaisesGeneratorExit(_Kind):
+    def on_event(self, event, unit, book):
+        raise GeneratorExit
+
 def returns_none(settings, version):
     return None
+
+def exits(settings, version):
+    import sys
+    sys.exit(3)
 
 def returns_other(settings, version):
     return object()
@@ -149,7 +162,10 @@ KIND_NAMES = {
     "swallows": "Swallows",
     "books-later": "BooksLater",
     "hook-fails": "HookFails",
+    "exits": "Exits",
+    "raises-generator-exit": "RaisesGeneratorExit",
     "returns-none": "returns_none",
+    "factory-exits": "exits",
     "returns-other": "returns_other",
     "refuses": "refuses",
     "every-third": "EveryThird",
@@ -194,6 +210,8 @@ ON_EVENT = [
         "it booked under the clause 'Z1', which rule set 'kinds-2007' does not declare",
     ),
     ("raises", "e1", "on_event raised KeyError: 'topic'"),
+    ("exits", "e1", "on_event called sys.exit(0)"),
+    ("raises-generator-exit", "e1", "on_event raised GeneratorExit"),
     ("swallows", "e1", "it booked points that are not a figure: expected a Decimal, found float 0.5"),
     ("books-later", "e2", "on_event raised _Misbooked: it booked after its on_event call had returned"),
 ]
@@ -229,6 +247,7 @@ def test_a_rule_kind_that_books_wrongly_or_raises_names_plugin_kind_and_event(
             "its factory returned an object of type object without on_event; it must return an object with",
         ),
         ("refuses", "its factory raised ValueError: unknown settings: colour"),
+        ("factory-exits", "its factory called sys.exit(3)"),
         ("hook-fails", "its on_event cannot be found: RuntimeError: no hook today"),
     ],
 )
@@ -247,11 +266,12 @@ def test_a_rule_kind_whose_factory_fails_stops_scoring_up_front(
     )
 
 
-@pytest.mark.parametrize("kind", ["books-float", "raises", "returns-none"])
+@pytest.mark.parametrize("kind", ["books-float", "raises", "returns-none", "exits", "factory-exits"])
 def test_the_command_line_reports_a_misbehaving_rule_kind_with_exit_2(
     kinds_site: Path, two_events: Path, tmp_path: Path, kind: str
 ) -> None:
-    """score --rules with a misbehaving rule kind: exit 2 and the plug-in's error, never "internal error"."""
+    """score --rules with a misbehaving rule kind (one that calls sys.exit() too): exit 2 and the
+    plug-in's error, never "internal error", never a silent exit."""
     rules = tmp_path / "kinds.toml"
     rules.write_text(version_text("kinds-2007", kind), encoding="utf-8")
     done = cli(kinds_site, "score", "--rules", rules, two_events, "--format", "json")
@@ -650,3 +670,88 @@ def test_the_command_line_scores_nothing_with_a_plugin_table_of_target_zero(
         "plug-in 'zero' (chengdu_infoscore.quotas): ArgumentError: Unit '锦江区': target: expected a"
         " whole number from 1 to 1000000, found 0" in done.stderr.splitlines()[-1],
     )
+
+
+# -- plug-ins that call sys.exit() -----------------------------------------------------------------
+
+EXITING_SOURCE = """
+import sys
+
+def rule_sets():
+    sys.exit(0)
+
+def tables():
+    yield from ()
+    raise SystemExit("no tables today")
+
+def generator_exit():
+    raise GeneratorExit
+"""
+
+
+@pytest.fixture(scope="module")
+def exiting_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = tmp_path_factory.mktemp("exiting")
+    write_plugin(
+        site,
+        "fake-exiting",
+        "fake_exiting",
+        EXITING_SOURCE,
+        {
+            RULESETS: {
+                "exits-when-called": "fake_exiting:rule_sets",
+                "generator-exit": "fake_exiting:generator_exit",
+            },
+            QUOTAS: {"exits-with-text": "fake_exiting:tables"},
+            KINDS: {"exits-on-import": "fake_exiting_at_import:Kind"},
+        },
+    )
+    (site / "fake_exiting_at_import.py").write_text("import sys\nsys.exit(0)\n", encoding="utf-8")
+    return site
+
+
+EXITING_PROBLEMS = [
+    f"plug-in 'exits-when-called' ({RULESETS}): it called sys.exit(0)",
+    f"plug-in 'generator-exit' ({RULESETS}): GeneratorExit",
+    f"plug-in 'exits-on-import' ({KINDS}): it called sys.exit(0)",
+    f"plug-in 'exits-with-text' ({QUOTAS}): it called sys.exit('no tables today')",
+]
+
+
+def test_a_plugin_that_calls_sys_exit_is_a_plugin_problem(exiting_site: Path) -> None:
+    """sys.exit() when the plug-in's callable runs, SystemExit from a generator, GeneratorExit, and
+    sys.exit() at import: each is a plug-in problem naming it ("it called sys.exit(0)"), and the
+    library's own versions are still there."""
+    with activate(exiting_site, "fake_exiting", "fake_exiting_at_import"):
+        problems = [str(p) for p in registry.plugin_problems()]
+        ids = [v.id for v in registry.available_rule_sets()]
+    assert (EXITING_PROBLEMS, True) == (problems, "chengdu-2007" in ids)
+
+
+def test_the_command_line_goes_on_beside_a_plugin_that_calls_sys_exit(exiting_site: Path) -> None:
+    """score beside plug-ins that call sys.exit(): every one reported on stderr, the scores printed,
+    exit 0 — never an empty output with exit 0 because a plug-in ended the command."""
+    done = cli(exiting_site, "score", EXAMPLE, "--format", "json")
+    warnings = [line for line in done.stderr.splitlines() if line.startswith("chengdu-infoscore: warning:")]
+    assert (0, [f"chengdu-infoscore: warning: {p}" for p in EXITING_PROBLEMS], EXITING_PROBLEMS) == (
+        done.returncode,
+        warnings,
+        json.loads(done.stdout)["provenance"]["plugin_problems"],
+    )
+
+
+def test_sys_exit_from_code_other_than_argparse_is_not_taken_as_the_status(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only argparse's SystemExit becomes the exit status (--help 0, a bad option 2); a SystemExit(0)
+    from anywhere else while a command runs is an internal error (3), said on stderr, never a silent 0."""
+    from chengdu_infoscore import cli as cli_module
+
+    def exits(year: int) -> None:
+        sys.exit(0)
+
+    helped, bad = cli_module.main(["--help"]), cli_module.main(["--no-such-option"])
+    monkeypatch.setattr(cli_module, "load_quotas", exits)
+    status = cli_module.main(["quotas"])
+    err = capsys.readouterr().err
+    assert (0, 2, 3, True) == (helped, bad, status, "internal error (SystemExit: 0)" in err)

@@ -68,8 +68,8 @@ from .rules.registry import (
     RuleKind,
     RuleKindMaker,
     default_timeline,
-    failure,
     plugin_problems,
+    raised,
     rule_kind_maker,
     timeline_for,
 )
@@ -550,9 +550,11 @@ class _Fold:
 
         try:
             instance.on_event(event, tally.unit, book)
-        except Exception as exc:
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # sys.exit() too: a rule kind never ends the command
             if not wrong:
-                wrong.append(f"on_event raised {failure(exc)}")
+                wrong.append(f"on_event {raised(exc)}")
         finally:
             live[0] = False
         if wrong:  # even when the rule kind caught the error itself: nothing is booked silently wrong

@@ -105,7 +105,8 @@ def _all(kind: type, what: str, check: Any = None) -> Any:
         for member in value:
             if not isinstance(member, kind) or (check is not None and not check(member)):
                 raise ArgumentTypeError(
-                    f"{_owner(instance)}: {attribute.name} must be a tuple of {what}, but holds {describe(member)}"
+                    f"{_owner(instance)}: {attribute.name} must be a tuple of {what},"
+                    f" but holds {describe(member)}"
                 )
 
     return validate
@@ -322,8 +323,10 @@ def _handed_over(table: QuotaTable) -> QuotaTable:
             of 0, a name that designates two units…), however the table was made.
     """
     fresh = attrs.evolve(table)
-    for part in (*fresh.groups, *fresh.units):
-        attrs.validate(part)
+    for group in fresh.groups:
+        attrs.validate(group)
+    for unit in fresh.units:
+        attrs.validate(unit)
     return fresh
 
 
@@ -340,7 +343,9 @@ def _plugin_tables() -> tuple[dict[int, QuotaTable], tuple[Any, ...]]:
                 if not isinstance(table, QuotaTable):
                     raise TypeError(f"it gave {type(table).__name__}, not a QuotaTable")
                 tables.append(_handed_over(table))
-        except Exception as exc:  # a broken plug-in must not stop the others, nor half-load
+        except KeyboardInterrupt:  # the user's Ctrl-C stops the command
+            raise
+        except BaseException as exc:  # a broken plug-in (even one that exits) must not stop the others
             problems.append(PluginProblem(QUOTAS_GROUP, ep.name, failure(exc)))
             continue
         given += [(ep.name, table) for table in tables]

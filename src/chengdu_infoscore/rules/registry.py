@@ -69,15 +69,35 @@ class PluginProblem:
 
 
 def failure(exc: BaseException) -> str:
-    """An exception as one line of a plug-in problem: its type and message."""
+    """An exception as one line of a plug-in problem: its type and message.
+
+    ``sys.exit()`` in a plug-in is a failure like any other, said plainly: ``it called sys.exit(0)``.
+    """
+    if isinstance(exc, SystemExit):
+        return f"it called sys.exit({_code(exc)})"
     try:
         text = str(exc)
-    except Exception:  # a plug-in's exception whose message itself fails
+    except KeyboardInterrupt:
+        raise
+    except BaseException:  # a plug-in's exception whose message itself fails (or exits)
         text = "(its message cannot be shown)"
     text = "; ".join(part.strip(" -") for part in text.splitlines() if part.strip(" -"))
     if len(text) > 500:
         text = f"{text[:400]}… ({len(text)} characters)"
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def raised(exc: BaseException) -> str:
+    """What a plug-in's code did, for "on_event …" and "its factory …": ``raised KeyError: 'topic'``
+    or ``called sys.exit(0)``."""
+    if isinstance(exc, SystemExit):
+        return f"called sys.exit({_code(exc)})"
+    return f"raised {failure(exc)}"
+
+
+def _code(exc: SystemExit) -> str:
+    code = exc.code
+    return "" if code is None else repr(code) if len(repr(code)) <= 80 else type(code).__name__
 
 
 def _entry_points(group: str) -> list[metadata.EntryPoint]:
@@ -103,7 +123,9 @@ def _plugins() -> tuple[tuple[tuple[str, RuleSet], ...], tuple[PluginProblem, ..
                 if not isinstance(item, RuleSet):
                     raise TypeError(f"it gave {type(item).__name__}, not a RuleSet")
                 given.append(attrs.evolve(item, origin=f"plug-in: {ep.name} ({ep.value})"))
-        except Exception as exc:  # a broken plug-in must not stop the others, nor half-load
+        except KeyboardInterrupt:  # the user's Ctrl-C stops the command
+            raise
+        except BaseException as exc:  # a broken plug-in (even one that exits) must not stop the others
             problems.append(PluginProblem(RULESETS_GROUP, ep.name, failure(exc)))
             continue
         versions += [(ep.name, v) for v in given]
@@ -140,7 +162,9 @@ def _rule_kinds() -> tuple[
             factory = ep.load()
             if not callable(factory):
                 raise TypeError(f"it gave {type(factory).__name__}, not a factory (a class or function)")
-        except Exception as exc:
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # an import that raises or calls sys.exit()
             problems.append(PluginProblem(RULE_KINDS_GROUP, kind, failure(exc)))
             continue
         kinds[kind] = (ep, factory)
@@ -315,13 +339,17 @@ class RuleKindMaker:
         """
         try:
             built = self._factory(copy.deepcopy(self._settings), self.version)
-        except Exception as exc:
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # sys.exit() too: a plug-in never ends the command
             raise PluginError(
-                f"{self.name}, for rule set {self.version.id!r}: its factory raised {failure(exc)}"
+                f"{self.name}, for rule set {self.version.id!r}: its factory {raised(exc)}"
             ) from exc
         try:
             conforms = callable(getattr(built, "on_event", None))
-        except Exception as exc:  # an on_event that fails even to be looked up
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # an on_event that fails even to be looked up
             raise PluginError(
                 f"{self.name}, for rule set {self.version.id!r}: its on_event cannot be found: {failure(exc)}"
             ) from exc
