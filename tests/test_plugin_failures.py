@@ -503,6 +503,28 @@ def test_two_plugins_with_one_id_and_different_content_are_both_refused(tmp_path
     )
 
 
+def test_a_plugin_version_taking_effect_on_its_bases_day_is_refused(tmp_path: Path) -> None:
+    """A plug-in version based on chengdu-2007 that takes effect on 2007-01-01 as its base does: not
+    used, reported naming both dates, and the year's default timeline is the library's alone."""
+    from chengdu_infoscore.rules.registry import default_timeline
+
+    text = version_text("early-2007").replace(
+        "effective = 2007-01-01", 'effective = 2007-01-01\nbase = "chengdu-2007"'
+    )
+    versions_plugin(tmp_path, "plug-early", "plug_early", {"early.toml": text})
+    with activate(tmp_path, "plug_early"):
+        problems = [str(p) for p in registry.plugin_problems()]
+        timeline = default_timeline(2007).id
+    assert (
+        [
+            f"plug-in 'plug-early' ({RULESETS}): version 'early-2007' is not used: version 'early-2007' takes"
+            " effect 2007-01-01, not after its base 'chengdu-2007' (2007-01-01); a version adjusts the one it"
+            " is based on from a later day"
+        ],
+        "chengdu-2007",
+    ) == (problems, timeline)
+
+
 def test_two_plugins_with_one_id_and_the_same_content_are_one_version(tmp_path: Path) -> None:
     """The same version given by two plug-ins (another comment aside): one version, no problem."""
     text = version_text("same-2007")

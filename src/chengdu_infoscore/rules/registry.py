@@ -19,8 +19,15 @@ from typing import Any, Protocol
 
 import attrs
 
-from ..exceptions import DataFileError, InfoscoreError, PluginError, UnknownRuleSetError, UnknownYearError
-from . import RuleSet, Timeline, available_rule_years, load_rules
+from ..exceptions import (
+    ArgumentError,
+    DataFileError,
+    InfoscoreError,
+    PluginError,
+    UnknownRuleSetError,
+    UnknownYearError,
+)
+from . import RuleSet, Timeline, available_rule_years, base_order_problem, load_rules
 
 __all__ = [
     "PluginProblem",
@@ -218,6 +225,21 @@ def _available() -> tuple[tuple[RuleSet, ...], tuple[PluginProblem, ...]]:
                 others = "; ".join(v.origin for n, v in distinct if v is not version)
                 why = f"{others} gives another version with this id and different content; neither is used"
             clashes.append(PluginProblem(RULESETS_GROUP, name, f"version {rid!r} is not used: {why}", (rid,)))
+    by_kept = {v.id: v for v in kept}
+    plugged = {id(v): name for name, v in _plugins()[0]}
+    for version in list(kept):
+        base = by_kept.get(version.base) if version.base is not None else None
+        problem = None if base is None else base_order_problem(version, base)
+        if problem is not None and id(version) in plugged:
+            kept.remove(version)
+            clashes.append(
+                PluginProblem(
+                    RULESETS_GROUP,
+                    plugged[id(version)],
+                    f"version {version.id!r} is not used: {problem}",
+                    (version.id,),
+                )
+            )
     return tuple(sorted(kept, key=lambda v: (v.effective, v.id))), tuple(clashes)
 
 
@@ -281,6 +303,12 @@ def timeline_for(version: RuleSet, extra: Iterable[RuleSet] = ()) -> Timeline:
             )
         if base in chain:
             raise InfoscoreError(f"rule sets {', '.join(v.id for v in chain)} adjust each other in a circle")
+        problem = base_order_problem(chain[-1], base)
+        if problem is not None:
+            origin = chain[-1].origin
+            if origin.startswith("file: "):
+                raise DataFileError(origin.removeprefix("file: "), [f"ruleset.effective: {problem}"])
+            raise ArgumentError(f"rule set {chain[-1].id!r} ({origin or 'given in Python'}): {problem}")
         chain.append(base)
     return Timeline(tuple(chain))
 
