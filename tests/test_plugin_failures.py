@@ -433,6 +433,24 @@ def test_score_json_carries_the_plugin_problems(broken_site: Path) -> None:
     ]
 
 
+def test_compare_json_carries_the_plugin_problems_of_both_runs(broken_site: Path) -> None:
+    """compare --format json: the provenance of run A and of run B each lists the broken plug-ins."""
+    done = cli(
+        broken_site,
+        "compare",
+        EXAMPLE,
+        "--rules",
+        "chengdu-2007",
+        "--rules",
+        "example-2007-07",
+        "--format",
+        "json",
+    )
+    provenance = json.loads(done.stdout)["provenance"]
+    expected = [line.removeprefix("chengdu-infoscore: warning: ") for line in BROKEN_LINES]
+    assert (expected, expected) == (provenance["a"]["plugin_problems"], provenance["b"]["plugin_problems"])
+
+
 def test_rules_id_of_a_failed_plugin_says_why(broken_site: Path) -> None:
     """--rules with an id no version has, while a rule-set plug-in failed to load: the message says
     the version is not available and which plug-in failed, and why."""

@@ -512,9 +512,9 @@ def _comparison_table(c: Comparison, changed_only: bool) -> str:
         )
     head = f"A = {c.a}\nB = {c.b}\nas of {c.as_of}\n\n"
     right = [False, False, True, True, True, True, True, False]
-    return head + render_table(
-        ["unit", "group", "A", "B", "change", "rank A", "rank B", "by clause"], rows, right
-    )
+    table = render_table(["unit", "group", "A", "B", "change", "rank A", "rank B", "by clause"], rows, right)
+    runs = [(name, p) for name, p in (("A", c.provenance_a), ("B", c.provenance_b)) if p is not None]
+    return head + table + "".join(f"\n{name}: {p.line()}" for name, p in runs) + ("\n" if runs else "")
 
 
 # The commands that score: each says first which installed plug-ins failed to load.
