@@ -106,6 +106,42 @@ class BooksLater(_Kind):
         else:
             self.kept("X9", Decimal(1), "with the first event's book")
 
+class SwallowsUnhashableClause(_Kind):
+    def on_event(self, event, unit, book):
+        try:
+            book(["X9"], Decimal(1), "a clause in a list, then the error caught")
+        except Exception:
+            pass
+
+class SwallowsNoClause(_Kind):
+    def on_event(self, event, unit, book):
+        try:
+            book(None, Decimal(1), "no clause, then the error caught")
+        except Exception:
+            pass
+
+class _Strange:
+    def __repr__(self):
+        raise RuntimeError("no repr")
+
+class SwallowsStrangePoints(_Kind):
+    def on_event(self, event, unit, book):
+        try:
+            book("X9", _Strange(), "points that cannot even be shown")
+        except Exception:
+            pass
+
+class SwallowsLater(_Kind):
+    kept = None
+    def on_event(self, event, unit, book):
+        if self.kept is None:
+            self.kept = book
+        else:
+            try:
+                self.kept("X9", Decimal(1), "with the first event's book, then the error caught")
+            except Exception:
+                pass
+
 class HookFails(_Kind):
     @property
     def on_event(self):
@@ -161,6 +197,10 @@ KIND_NAMES = {
     "raises": "Raises",
     "swallows": "Swallows",
     "books-later": "BooksLater",
+    "swallows-unhashable-clause": "SwallowsUnhashableClause",
+    "swallows-no-clause": "SwallowsNoClause",
+    "swallows-strange-points": "SwallowsStrangePoints",
+    "swallows-later": "SwallowsLater",
     "hook-fails": "HookFails",
     "exits": "Exits",
     "raises-generator-exit": "RaisesGeneratorExit",
@@ -213,7 +253,21 @@ ON_EVENT = [
     ("exits", "e1", "on_event called sys.exit(0)"),
     ("raises-generator-exit", "e1", "on_event raised GeneratorExit"),
     ("swallows", "e1", "it booked points that are not a figure: expected a Decimal, found float 0.5"),
-    ("books-later", "e2", "on_event raised _Misbooked: it booked after its on_event call had returned"),
+    (
+        "books-later",
+        "e2",
+        "it booked after its on_event call had returned, with the book of an earlier event;"
+        " book only while on_event runs",
+    ),
+    ("swallows-unhashable-clause", "e1", "it booked under a clause that is not text: list"),
+    ("swallows-no-clause", "e1", "it booked under a clause that is not text: NoneType"),
+    ("swallows-strange-points", "e1", "its booking could not be checked: RuntimeError: no repr"),
+    (
+        "swallows-later",
+        "e2",
+        "it booked after its on_event call had returned, with the book of an earlier event;"
+        " book only while on_event runs",
+    ),
 ]
 
 
@@ -221,10 +275,11 @@ ON_EVENT = [
 def test_a_rule_kind_that_books_wrongly_or_raises_names_plugin_kind_and_event(
     kinds_site: Path, two_events: Path, kind: str, event: str, words: str
 ) -> None:
-    """A float, a bool, NaN, an infinity, text or a too-fine figure booked, an undeclared clause, an
-    exception in on_event (even one the rule kind catches itself), a booking after on_event
-    returned: a PluginError naming the rule kind, its plug-in and distribution, and the event with
-    its file and line; never a float in a score."""
+    """A float, a bool, NaN, an infinity, text or a too-fine figure booked, an undeclared clause or
+    one that is not text, points whose check itself fails, an exception in on_event, a booking after
+    on_event returned — even when the rule kind catches the error book raised: a PluginError naming
+    the rule kind, its plug-in and distribution, and the event with its file and line; never a
+    float in a score, never a booking lost silently."""
     version = RuleSet.from_toml(version_text("kinds-2007", kind), "kinds.toml")
     line = {"e1": 1, "e2": 2}[event]
     with activate(kinds_site, "fake_kinds"), pytest.raises(PluginError) as info:
