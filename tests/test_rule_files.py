@@ -495,6 +495,24 @@ def test_a_malformed_golden_case_is_a_clear_error(name: str) -> None:
     )
 
 
+def test_the_sign_rule_is_the_file_loaders() -> None:
+    """An adoption worth -4 is refused in a file without allow_negative, but a RuleSet built in Python
+    takes it as its code states it (docs/rulesets.md, "Numbers and signs")."""
+    import attrs
+
+    from chengdu_infoscore import load_rules
+
+    with pytest.raises(DataFileError) as info:
+        RuleSet.from_toml(BASE_TEXT.replace("points = 4\n", "points = -4\n", 1), "signs.toml")
+    rules = load_rules(2007)
+    zwxx = attrs.evolve(rules.channel("zwxx"), points=Decimal(-4))
+    built = attrs.evolve(rules, channels=tuple(zwxx if c.key == "zwxx" else c for c in rules.channels))
+    assert (True, Decimal(-4)) == (
+        any("takes points away, but an adoption earns points" in p for p in info.value.problems),
+        built.channel("zwxx").points,
+    )
+
+
 def test_a_golden_case_as_of_another_year_is_refused_before_scoring(tmp_path: Path) -> None:
     """as_of outside the case's year: a problem at as_of, not an error from the engine."""
     from chengdu_infoscore.checks import run_case
