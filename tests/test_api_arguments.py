@@ -245,3 +245,79 @@ def test_scorer_from_threads_with_files_equals_reading_them_together(tmp_path: P
     expected = results_json(score(read_events(paths)))
     actual = results_json(scorer.results())
     assert (expected["units"], expected["events"]) == (actual["units"], actual["events"])
+
+
+# -- target tables made in Python are checked as the TOML loader checks them ----------------------
+
+
+def _unit(**changes: Any) -> Any:
+    from chengdu_infoscore.quotas import Unit
+
+    fields: dict[str, Any] = {
+        "name": "锦江区",
+        "label": "锦江区",
+        "group": "district",
+        "basis": "adopted",
+        "target": 120,
+    }
+    return Unit(**{**fields, **changes})
+
+
+@pytest.mark.parametrize(
+    ("changes", "error", "words"),
+    [
+        (
+            {"target": 0},
+            ArgumentError,
+            "Unit '锦江区': target: expected a whole number from 1 to 1000000, found 0",
+        ),
+        (
+            {"target": 1_000_001},
+            ArgumentError,
+            "target: expected a whole number from 1 to 1000000, found 1000001",
+        ),
+        (
+            {"target": True},
+            ArgumentTypeError,
+            "target: expected a whole number (int) from 1 to 1000000, found the boolean True",
+        ),
+        ({"target": "120"}, ArgumentTypeError, "found the text '120'"),
+        (
+            {"basis": "adoption"},
+            ArgumentError,
+            "Unit '锦江区': basis must be one of adopted, submitted, not the text 'adoption'",
+        ),
+        ({"name": ""}, ArgumentError, "name must not be empty"),
+        ({"label": None}, ArgumentTypeError, "label must be a text (str), not None"),
+        (
+            {"aliases": ("能源办", 3)},
+            ArgumentTypeError,
+            "aliases must be a tuple of names (str), but holds the number 3",
+        ),
+    ],
+)
+def test_a_unit_made_in_python_is_checked(changes: dict[str, Any], error: type, words: str) -> None:
+    """Unit(...) with a target out of 1..1000000 or not an int, an unknown basis, an empty name, a name
+    that is not text, an alias that is not text: the error names the unit and the field."""
+    with pytest.raises(error) as info:
+        _unit(**changes)
+    assert (True, True) == (words in str(info.value), isinstance(info.value, InfoscoreError))
+
+
+def test_a_table_made_in_python_lists_every_group_and_designates_each_unit_once() -> None:
+    """QuotaTable(...) with a unit of a group it does not list, or two units that one name designates:
+    an ArgumentError saying which; a list of units is kept as a tuple."""
+    from chengdu_infoscore.quotas import Group, QuotaTable
+
+    group = Group("district", "区", "adopted")
+    with pytest.raises(ArgumentError) as orphan:
+        QuotaTable(2032, "x", (group,), (_unit(group="department"),))
+    with pytest.raises(ArgumentError) as clash:
+        QuotaTable(2032, "x", (group,), (_unit(), _unit(name="青羊区", aliases=("锦江区",))))
+    table = QuotaTable(2032, "x", [group], [_unit(aliases=["锦江"])])
+    assert (
+        "QuotaTable 2032: the unit '锦江区' is in the group 'department',"
+        " which the table's groups do not list",
+        "QuotaTable 2032: the name '锦江区' would designate both 锦江区 and 青羊区",
+        ((_unit(aliases=("锦江",)),), "锦江区"),
+    ) == (str(orphan.value), str(clash.value), (table.units, table.unit("锦江").name))

@@ -265,6 +265,26 @@ def test_compare_tells_rejections_common_to_both_versions_once(tmp_path: Path) -
     assert (2, expected, b"") == (done.returncode, done.stderr.decode("utf-8").splitlines(), done.stdout)
 
 
+def test_compare_gives_the_provenance_of_both_runs() -> None:
+    """compare --format json has the provenance of each run, as score gives it for that version; the
+    table ends with one provenance line per run, as score's table ends with its own."""
+    adjustment = ROOT / "docs" / "example-adjustment.toml"
+    compared = cli("compare", EXAMPLE, "--rules", "chengdu-2007", "--rules", adjustment, "--format", "json")
+    table = cli("compare", EXAMPLE, "--rules", "chengdu-2007", "--rules", adjustment)
+    runs = [score_json(EXAMPLE, "--rules", rules) for rules in ("chengdu-2007", adjustment)]
+    lines = [
+        cli("score", EXAMPLE, "--rules", rules).stdout.decode("utf-8").splitlines()[-1]
+        for rules in ("chengdu-2007", adjustment)
+    ]
+    assert (
+        {"a": runs[0]["provenance"], "b": runs[1]["provenance"]},
+        [f"A: {lines[0]}", f"B: {lines[1]}"],
+    ) == (
+        json.loads(compared.stdout)["provenance"],
+        table.stdout.decode("utf-8").splitlines()[-2:],
+    )
+
+
 def test_explain_keep_going_json_includes_the_rejections(tmp_path: Path) -> None:
     """explain --keep-going --format json lists the rejections in its output, as for score."""
     log = tmp_path / "k.jsonl"

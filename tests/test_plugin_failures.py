@@ -106,13 +106,62 @@ class BooksLater(_Kind):
         else:
             self.kept("X9", Decimal(1), "with the first event's book")
 
+class SwallowsUnhashableClause(_Kind):
+    def on_event(self, event, unit, book):
+        try:
+            book(["X9"], Decimal(1), "a clause in a list, then the error caught")
+        except Exception:
+            pass
+
+class SwallowsNoClause(_Kind):
+    def on_event(self, event, unit, book):
+        try:
+            book(None, Decimal(1), "no clause, then the error caught")
+        except Exception:
+            pass
+
+class _Strange:
+    def __repr__(self):
+        raise RuntimeError("no repr")
+
+class SwallowsStrangePoints(_Kind):
+    def on_event(self, event, unit, book):
+        try:
+            book("X9", _Strange(), "points that cannot even be shown")
+        except Exception:
+            pass
+
+class SwallowsLater(_Kind):
+    kept = None
+    def on_event(self, event, unit, book):
+        if self.kept is None:
+            self.kept = book
+        else:
+            try:
+                self.kept("X9", Decimal(1), "with the first event's book, then the error caught")
+            except Exception:
+                pass
+
 class HookFails(_Kind):
     @property
     def on_event(self):
         raise RuntimeError("no hook today")
 
+class Exits(_Kind):
+    def on_event(self, event, unit, book):
+        import sys
+        sys.exit(0)
+
+class RaisesGeneratorExit(_Kind):
+    def on_event(self, event, unit, book):
+        raise GeneratorExit
+
 def returns_none(settings, version):
     return None
+
+def exits(settings, version):
+    import sys
+    sys.exit(3)
 
 def returns_other(settings, version):
     return object()
@@ -148,8 +197,15 @@ KIND_NAMES = {
     "raises": "Raises",
     "swallows": "Swallows",
     "books-later": "BooksLater",
+    "swallows-unhashable-clause": "SwallowsUnhashableClause",
+    "swallows-no-clause": "SwallowsNoClause",
+    "swallows-strange-points": "SwallowsStrangePoints",
+    "swallows-later": "SwallowsLater",
     "hook-fails": "HookFails",
+    "exits": "Exits",
+    "raises-generator-exit": "RaisesGeneratorExit",
     "returns-none": "returns_none",
+    "factory-exits": "exits",
     "returns-other": "returns_other",
     "refuses": "refuses",
     "every-third": "EveryThird",
@@ -194,8 +250,24 @@ ON_EVENT = [
         "it booked under the clause 'Z1', which rule set 'kinds-2007' does not declare",
     ),
     ("raises", "e1", "on_event raised KeyError: 'topic'"),
+    ("exits", "e1", "on_event called sys.exit(0)"),
+    ("raises-generator-exit", "e1", "on_event raised GeneratorExit"),
     ("swallows", "e1", "it booked points that are not a figure: expected a Decimal, found float 0.5"),
-    ("books-later", "e2", "on_event raised _Misbooked: it booked after its on_event call had returned"),
+    (
+        "books-later",
+        "e2",
+        "it booked after its on_event call had returned, with the book of an earlier event;"
+        " book only while on_event runs",
+    ),
+    ("swallows-unhashable-clause", "e1", "it booked under a clause that is not text: list"),
+    ("swallows-no-clause", "e1", "it booked under a clause that is not text: NoneType"),
+    ("swallows-strange-points", "e1", "its booking could not be checked: RuntimeError: no repr"),
+    (
+        "swallows-later",
+        "e2",
+        "it booked after its on_event call had returned, with the book of an earlier event;"
+        " book only while on_event runs",
+    ),
 ]
 
 
@@ -203,10 +275,11 @@ ON_EVENT = [
 def test_a_rule_kind_that_books_wrongly_or_raises_names_plugin_kind_and_event(
     kinds_site: Path, two_events: Path, kind: str, event: str, words: str
 ) -> None:
-    """A float, a bool, NaN, an infinity, text or a too-fine figure booked, an undeclared clause, an
-    exception in on_event (even one the rule kind catches itself), a booking after on_event
-    returned: a PluginError naming the rule kind, its plug-in and distribution, and the event with
-    its file and line; never a float in a score."""
+    """A float, a bool, NaN, an infinity, text or a too-fine figure booked, an undeclared clause or
+    one that is not text, points whose check itself fails, an exception in on_event, a booking after
+    on_event returned — even when the rule kind catches the error book raised: a PluginError naming
+    the rule kind, its plug-in and distribution, and the event with its file and line; never a
+    float in a score, never a booking lost silently."""
     version = RuleSet.from_toml(version_text("kinds-2007", kind), "kinds.toml")
     line = {"e1": 1, "e2": 2}[event]
     with activate(kinds_site, "fake_kinds"), pytest.raises(PluginError) as info:
@@ -229,6 +302,7 @@ def test_a_rule_kind_that_books_wrongly_or_raises_names_plugin_kind_and_event(
             "its factory returned an object of type object without on_event; it must return an object with",
         ),
         ("refuses", "its factory raised ValueError: unknown settings: colour"),
+        ("factory-exits", "its factory called sys.exit(3)"),
         ("hook-fails", "its on_event cannot be found: RuntimeError: no hook today"),
     ],
 )
@@ -247,11 +321,12 @@ def test_a_rule_kind_whose_factory_fails_stops_scoring_up_front(
     )
 
 
-@pytest.mark.parametrize("kind", ["books-float", "raises", "returns-none"])
+@pytest.mark.parametrize("kind", ["books-float", "raises", "returns-none", "exits", "factory-exits"])
 def test_the_command_line_reports_a_misbehaving_rule_kind_with_exit_2(
     kinds_site: Path, two_events: Path, tmp_path: Path, kind: str
 ) -> None:
-    """score --rules with a misbehaving rule kind: exit 2 and the plug-in's error, never "internal error"."""
+    """score --rules with a misbehaving rule kind (one that calls sys.exit() too): exit 2 and the
+    plug-in's error, never "internal error", never a silent exit."""
     rules = tmp_path / "kinds.toml"
     rules.write_text(version_text("kinds-2007", kind), encoding="utf-8")
     done = cli(kinds_site, "score", "--rules", rules, two_events, "--format", "json")
@@ -413,6 +488,24 @@ def test_score_json_carries_the_plugin_problems(broken_site: Path) -> None:
     ]
 
 
+def test_compare_json_carries_the_plugin_problems_of_both_runs(broken_site: Path) -> None:
+    """compare --format json: the provenance of run A and of run B each lists the broken plug-ins."""
+    done = cli(
+        broken_site,
+        "compare",
+        EXAMPLE,
+        "--rules",
+        "chengdu-2007",
+        "--rules",
+        "example-2007-07",
+        "--format",
+        "json",
+    )
+    provenance = json.loads(done.stdout)["provenance"]
+    expected = [line.removeprefix("chengdu-infoscore: warning: ") for line in BROKEN_LINES]
+    assert (expected, expected) == (provenance["a"]["plugin_problems"], provenance["b"]["plugin_problems"])
+
+
 def test_rules_id_of_a_failed_plugin_says_why(broken_site: Path) -> None:
     """--rules with an id no version has, while a rule-set plug-in failed to load: the message says
     the version is not available and which plug-in failed, and why."""
@@ -481,6 +574,28 @@ def test_two_plugins_with_one_id_and_different_content_are_both_refused(tmp_path
         "dup-2007" in ids,
         str(info.value),
     )
+
+
+def test_a_plugin_version_taking_effect_on_its_bases_day_is_refused(tmp_path: Path) -> None:
+    """A plug-in version based on chengdu-2007 that takes effect on 2007-01-01 as its base does: not
+    used, reported naming both dates, and the year's default timeline is the library's alone."""
+    from chengdu_infoscore.rules.registry import default_timeline
+
+    text = version_text("early-2007").replace(
+        "effective = 2007-01-01", 'effective = 2007-01-01\nbase = "chengdu-2007"'
+    )
+    versions_plugin(tmp_path, "plug-early", "plug_early", {"early.toml": text})
+    with activate(tmp_path, "plug_early"):
+        problems = [str(p) for p in registry.plugin_problems()]
+        timeline = default_timeline(2007).id
+    assert (
+        [
+            f"plug-in 'plug-early' ({RULESETS}): version 'early-2007' is not used: version 'early-2007' takes"
+            " effect 2007-01-01, not after its base 'chengdu-2007' (2007-01-01); a version adjusts the one it"
+            " is based on from a later day"
+        ],
+        "chengdu-2007",
+    ) == (problems, timeline)
 
 
 def test_two_plugins_with_one_id_and_the_same_content_are_one_version(tmp_path: Path) -> None:
@@ -557,3 +672,181 @@ def test_two_plugins_with_one_year_of_targets_are_both_refused(tmp_path: Path) -
         f"plug-in 'tables_i' ({QUOTAS}): its 2031 target table is not used: plug-in 'tables_h' gives another"
         " 2031 table; neither is used",
     ] == problems
+
+
+# -- target tables made in Python ------------------------------------------------------------------
+
+BAD_TARGETS = [
+    ("0", "ArgumentError: Unit '锦江区': target: expected a whole number from 1 to 1000000, found 0"),
+    ("-3", "ArgumentError: Unit '锦江区': target: expected a whole number from 1 to 1000000, found -3"),
+    (
+        "2.5",
+        "ArgumentTypeError: Unit '锦江区': target: expected a whole number (int) from 1 to 1000000,"
+        " found the number 2.5",
+    ),
+    (
+        "Decimal('2.5')",
+        "ArgumentTypeError: Unit '锦江区': target: expected a whole number (int) from 1 to 1000000,"
+        " found the Decimal 2.5",
+    ),
+    (
+        "'120'",
+        "ArgumentTypeError: Unit '锦江区': target: expected a whole number (int) from 1 to 1000000,"
+        " found the text '120'",
+    ),
+    (
+        "True",
+        "ArgumentTypeError: Unit '锦江区': target: expected a whole number (int) from 1 to 1000000,"
+        " found the boolean True",
+    ),
+    (
+        "10**30",
+        "ArgumentError: Unit '锦江区': target: expected a whole number from 1 to 1000000,"
+        " found a whole number of about 31 digits",
+    ),
+]
+
+
+@pytest.mark.parametrize(("target", "words"), BAD_TARGETS)
+def test_a_plugin_table_made_in_python_with_a_bad_target_is_reported_and_not_used(
+    tmp_path: Path, target: str, words: str
+) -> None:
+    """A target-table plug-in that builds its 2032 table in Python with a target of 0, -3, 2.5,
+    Decimal('2.5'), '120', True or 10**30: the table is refused as the TOML loader would refuse it,
+    the plug-in is reported by name, and 2032 has no table (never a rate of 1/0 or a target True)."""
+    from chengdu_infoscore import UnknownYearError, load_quotas
+
+    source = f"""
+        from decimal import Decimal
+        from chengdu_infoscore.quotas import Group, QuotaTable, Unit
+        def tables():
+            group = Group("district", "区", "adopted")
+            units = (Unit("锦江区", "锦江区", "district", "adopted", {target}),)
+            return [QuotaTable(year=2032, source="made in Python", groups=(group,), units=units)]
+        """
+    write_plugin(tmp_path, "py-table", "py_table", source, {QUOTAS: {"py-table": "py_table:tables"}})
+    with activate(tmp_path, "py_table"):
+        problems = [str(p) for p in registry.plugin_problems()]
+        with pytest.raises(UnknownYearError) as info:
+            load_quotas(2032)
+    assert ([f"plug-in 'py-table' ({QUOTAS}): {words}"], True) == (
+        problems,
+        str(info.value).startswith(
+            f"no target table ships for 2032; tables ship for: 2007 (a target-table plug-in is not used;"
+            f" plug-in 'py-table' ({QUOTAS}): {words}"
+        ),
+    )
+
+
+def test_the_command_line_scores_nothing_with_a_plugin_table_of_target_zero(
+    tmp_path: Path, two_events: Path
+) -> None:
+    """score --year 2032 with a plug-in whose table gives 锦江区 a target of 0: exit 2 naming the
+    plug-in, never "internal error"."""
+    source = """
+        from chengdu_infoscore.quotas import Group, QuotaTable, Unit
+        def tables():
+            units = (Unit("锦江区", "锦江区", "district", "adopted", 0),)
+            return [QuotaTable(2032, "x", (Group("district", "区", "adopted"),), units)]
+        """
+    site = write_plugin(tmp_path, "zero-table", "zero_table", source, {QUOTAS: {"zero": "zero_table:tables"}})
+    rules = tmp_path / "r-2032.toml"
+    rules.write_text(
+        BASE_TEXT.replace('id = "chengdu-2007"', 'id = "r-2032"').replace(
+            "effective = 2007-01-01", "effective = 2032-01-01"
+        ),
+        encoding="utf-8",
+    )
+    done = cli(site, "score", two_events, "--year", "2032", "--rules", rules, "--keep-going")
+    assert (2, "", False, True) == (
+        done.returncode,
+        done.stdout,
+        "internal error" in done.stderr,
+        "plug-in 'zero' (chengdu_infoscore.quotas): ArgumentError: Unit '锦江区': target: expected a"
+        " whole number from 1 to 1000000, found 0" in done.stderr.splitlines()[-1],
+    )
+
+
+# -- plug-ins that call sys.exit() -----------------------------------------------------------------
+
+EXITING_SOURCE = """
+import sys
+
+def rule_sets():
+    sys.exit(0)
+
+def tables():
+    yield from ()
+    raise SystemExit("no tables today")
+
+def generator_exit():
+    raise GeneratorExit
+"""
+
+
+@pytest.fixture(scope="module")
+def exiting_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = tmp_path_factory.mktemp("exiting")
+    write_plugin(
+        site,
+        "fake-exiting",
+        "fake_exiting",
+        EXITING_SOURCE,
+        {
+            RULESETS: {
+                "exits-when-called": "fake_exiting:rule_sets",
+                "generator-exit": "fake_exiting:generator_exit",
+            },
+            QUOTAS: {"exits-with-text": "fake_exiting:tables"},
+            KINDS: {"exits-on-import": "fake_exiting_at_import:Kind"},
+        },
+    )
+    (site / "fake_exiting_at_import.py").write_text("import sys\nsys.exit(0)\n", encoding="utf-8")
+    return site
+
+
+EXITING_PROBLEMS = [
+    f"plug-in 'exits-when-called' ({RULESETS}): it called sys.exit(0)",
+    f"plug-in 'generator-exit' ({RULESETS}): GeneratorExit",
+    f"plug-in 'exits-on-import' ({KINDS}): it called sys.exit(0)",
+    f"plug-in 'exits-with-text' ({QUOTAS}): it called sys.exit('no tables today')",
+]
+
+
+def test_a_plugin_that_calls_sys_exit_is_a_plugin_problem(exiting_site: Path) -> None:
+    """sys.exit() when the plug-in's callable runs, SystemExit from a generator, GeneratorExit, and
+    sys.exit() at import: each is a plug-in problem naming it ("it called sys.exit(0)"), and the
+    library's own versions are still there."""
+    with activate(exiting_site, "fake_exiting", "fake_exiting_at_import"):
+        problems = [str(p) for p in registry.plugin_problems()]
+        ids = [v.id for v in registry.available_rule_sets()]
+    assert (EXITING_PROBLEMS, True) == (problems, "chengdu-2007" in ids)
+
+
+def test_the_command_line_goes_on_beside_a_plugin_that_calls_sys_exit(exiting_site: Path) -> None:
+    """score beside plug-ins that call sys.exit(): every one reported on stderr, the scores printed,
+    exit 0 — never an empty output with exit 0 because a plug-in ended the command."""
+    done = cli(exiting_site, "score", EXAMPLE, "--format", "json")
+    warnings = [line for line in done.stderr.splitlines() if line.startswith("chengdu-infoscore: warning:")]
+    assert (0, [f"chengdu-infoscore: warning: {p}" for p in EXITING_PROBLEMS], EXITING_PROBLEMS) == (
+        done.returncode,
+        warnings,
+        json.loads(done.stdout)["provenance"]["plugin_problems"],
+    )
+
+
+def test_sys_exit_from_code_other_than_argparse_is_not_taken_as_the_status(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only argparse's SystemExit becomes the exit status (--help 0, a bad option 2); a SystemExit(0)
+    from anywhere else while a command runs is an internal error (3), said on stderr, never a silent 0."""
+    from chengdu_infoscore import cli as cli_module
+
+    def exits(year: int) -> None:
+        sys.exit(0)
+
+    helped, bad = cli_module.main(["--help"]), cli_module.main(["--no-such-option"])
+    monkeypatch.setattr(cli_module, "load_quotas", exits)
+    status = cli_module.main(["quotas"])
+    err = capsys.readouterr().err
+    assert (0, 2, 3, True) == (helped, bad, status, "internal error (SystemExit: 0)" in err)

@@ -495,6 +495,24 @@ def test_a_malformed_golden_case_is_a_clear_error(name: str) -> None:
     )
 
 
+def test_the_sign_rule_is_the_file_loaders() -> None:
+    """An adoption worth -4 is refused in a file without allow_negative, but a RuleSet built in Python
+    takes it as its code states it (docs/rulesets.md, "Numbers and signs")."""
+    import attrs
+
+    from chengdu_infoscore import load_rules
+
+    with pytest.raises(DataFileError) as info:
+        RuleSet.from_toml(BASE_TEXT.replace("points = 4\n", "points = -4\n", 1), "signs.toml")
+    rules = load_rules(2007)
+    zwxx = attrs.evolve(rules.channel("zwxx"), points=Decimal(-4))
+    built = attrs.evolve(rules, channels=tuple(zwxx if c.key == "zwxx" else c for c in rules.channels))
+    assert (True, Decimal(-4)) == (
+        any("takes points away, but an adoption earns points" in p for p in info.value.problems),
+        built.channel("zwxx").points,
+    )
+
+
 def test_a_golden_case_as_of_another_year_is_refused_before_scoring(tmp_path: Path) -> None:
     """as_of outside the case's year: a problem at as_of, not an error from the engine."""
     from chengdu_infoscore.checks import run_case
@@ -521,6 +539,56 @@ def test_golden_figures_are_compared_exactly(tmp_path: Path) -> None:
     expected["units"]["锦江区"]["score"] = "60.0"
     (case / "expected.json").write_text(json.dumps(expected, ensure_ascii=False), encoding="utf-8")
     assert (True, ('锦江区: score expected "60.0", got "60"',)) == (passed, run_case(case).failures)
+
+
+def test_the_figures_a_case_may_give_are_the_keys_of_a_unit_in_score_json() -> None:
+    """The figures checked before scoring (reports.UNIT_KEYS) are exactly the keys unit_json writes."""
+    from chengdu_infoscore import score
+    from chengdu_infoscore.reports import UNIT_KEYS, unit_json
+
+    assert list(UNIT_KEYS) == list(unit_json(score([]).units[0]))
+
+
+def test_a_golden_case_may_write_a_unit_any_way_an_event_may(tmp_path: Path) -> None:
+    """A unit in expected.json written by an alias (能源办) or the 成都市 form is the unit itself:
+    its figures are compared, and others_zero knows it is listed."""
+    from chengdu_infoscore.checks import run_case
+
+    (tmp_path / "events.jsonl").write_text(
+        '{"id": "n1", "type": "submitted", "date": "2007-03-01", "unit": "能源办", "item": "NY-1"}\n'
+        '{"id": "g1", "type": "submitted", "date": "2007-03-01", "unit": "市公安局", "item": "GA-1"}\n',
+        encoding="utf-8",
+    )
+    expected = {
+        "year": 2007,
+        "as_of": "2007-12-31",
+        "units": {"能源办": {"submitted": 1, "score": "0.1"}, "成都市公安局": {"submitted": 1}},
+        "others_zero": True,
+    }
+    (tmp_path / "expected.json").write_text(json.dumps(expected, ensure_ascii=False), encoding="utf-8")
+    assert () == run_case(tmp_path).failures
+
+
+def test_others_zero_shows_a_score_as_the_output_writes_it(tmp_path: Path) -> None:
+    """others_zero with an unlisted unit that scored, under rules that write 0.1 as 0.10000000: the
+    failure shows its score as score --format json writes it ("0.1"), never the raw Decimal."""
+    from chengdu_infoscore.checks import run_case
+
+    rules = RuleSet.from_toml(
+        BASE_TEXT.replace('id = "chengdu-2007"', 'id = "zeros-2007"').replace(
+            "points = 0.1\n", "points = 0.10000000\n", 1
+        ),
+        "zeros.toml",
+    )
+
+    (tmp_path / "events.jsonl").write_text(
+        '{"id": "s1", "type": "submitted", "date": "2007-03-01", "unit": "锦江区", "item": "JJ-1"}\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "expected.json").write_text(
+        '{"year": 2007, "as_of": "2007-12-31", "units": {}, "others_zero": true}', encoding="utf-8"
+    )
+    assert ("锦江区: expected nothing, got score 0.1 and 1 submitted",) == run_case(tmp_path, rules).failures
 
 
 def test_a_schedule_of_the_wrong_kind_is_named_once_rules_describe_is_imported() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from importlib import resources
+from pathlib import Path
 
 import pytest
 
@@ -369,3 +370,86 @@ def test_incomplete_outcomes_are_refused(append: str, words: str) -> None:
 
     with pytest.raises(DataFileError, match=words.replace("[", r"\[")):
         variant(append=append)
+
+
+# -- a version takes effect after its base -----------------------------------------------------------
+
+EXAMPLE_TEXT = (Path(__file__).parent.parent / "docs" / "example-adjustment.toml").read_text(encoding="utf-8")
+
+
+def adjustment_file(folder: Path, rid: str, effective: str) -> Path:
+    """docs/example-adjustment.toml (base chengdu-2007) under another id, taking effect on ``effective``."""
+    text = EXAMPLE_TEXT.replace('id = "example-doc-2007-10"', f'id = "{rid}"')
+    text = text.replace("effective = 2007-10-01", f"effective = {effective}")
+    path = folder / f"{rid}.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("rid", "effective"),
+    [("aaa-2007", "2007-01-01"), ("zzz-2007", "2007-01-01"), ("ex-early", "2006-01-01")],
+)
+def test_a_version_that_does_not_take_effect_after_its_base_is_refused(
+    tmp_path: Path, rid: str, effective: str
+) -> None:
+    """A --rules file based on chengdu-2007 (in force from 2007-01-01) that takes effect the same day —
+    whether its id sorts before or after the base's — or a year earlier, would never be in force or
+    hide its base depending on its id: it is refused naming both versions and both dates."""
+    from chengdu_infoscore import DataFileError
+    from chengdu_infoscore.rules.registry import timeline_for
+
+    path = adjustment_file(tmp_path, rid, effective)
+    version = RuleSet.from_file(path)
+    with pytest.raises(DataFileError) as info:
+        timeline_for(version, extra=[version])
+    with pytest.raises(DataFileError) as scored:
+        score([], rules=version)
+    assert (
+        [
+            f"ruleset.effective: version {rid!r} takes effect {effective}, not after its base"
+            " 'chengdu-2007' (2007-01-01); a version adjusts the one it is based on from a later day"
+        ],
+        str(path),
+        str(info.value),
+    ) == (list(info.value.problems), info.value.source, str(scored.value))
+
+
+def test_the_command_line_refuses_a_same_day_adjustment_with_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """score --rules FILE with a version taking effect on its base's day: exit 2 and the reason, no
+    scores printed."""
+    from chengdu_infoscore.cli import main
+
+    path = adjustment_file(tmp_path, "aaa-2007", "2007-01-01")
+    log = tmp_path / "log.jsonl"
+    log.write_text(
+        '{"id": "s1", "type": "submitted", "date": "2007-03-01", "unit": "锦江区", "item": "A"}\n',
+        encoding="utf-8",
+    )
+    status = main(["score", str(log), "--rules", str(path)])
+    out, err = capsys.readouterr()
+    assert (2, "", f"chengdu-infoscore: error: {path}: 1 problem(s):") == (status, out, err.splitlines()[0])
+
+
+def test_a_timeline_built_in_python_holds_a_version_only_after_its_base() -> None:
+    """Timeline((chengdu-2007, a version based on it from the same day)): an ArgumentError naming both,
+    whichever order they are given in; from the next day it is a timeline of the two."""
+    from chengdu_infoscore import ArgumentError, load_rules
+
+    base = load_rules(2007)
+    text = BASE.replace('id = "chengdu-2007"', 'id = "aaa-2007"').replace(
+        "effective = 2007-01-01", 'effective = 2007-01-01\nbase = "chengdu-2007"'
+    )
+    aaa = RuleSet.from_toml(text, "aaa.toml")
+    later = RuleSet.from_toml(text.replace("effective = 2007-01-01", "effective = 2007-01-02"), "aaa.toml")
+    messages = []
+    for versions in ((base, aaa), (aaa, base)):
+        with pytest.raises(ArgumentError) as info:
+            Timeline(versions)
+        messages.append(str(info.value))
+    assert [
+        "a timeline cannot hold both: version 'aaa-2007' takes effect 2007-01-01, not after its base"
+        " 'chengdu-2007' (2007-01-01); a version adjusts the one it is based on from a later day"
+    ] * 2 + ["chengdu-2007+aaa-2007"] == [*messages, Timeline((later, base)).id]

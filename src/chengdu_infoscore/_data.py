@@ -100,10 +100,10 @@ def read_text(path: str | Path, what: str = "file") -> str:
         raise DataFileError(name, [f"cannot open: it is a directory, not a {what}"]) from None
     except OSError as exc:
         raise DataFileError(name, [f"cannot open: {(exc.strerror or str(exc)).lower()}"]) from None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (b"\x00" in data[:4096]):
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_like_utf16(data[:4096]):
         raise DataFileError(name, ["not UTF-8: this looks like UTF-16; save it as UTF-8"])
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         byte = data[exc.start]
@@ -111,6 +111,26 @@ def read_text(path: str | Path, what: str = "file") -> str:
             name,
             [f"not UTF-8: byte 0x{byte:02x} on line {line} is not valid UTF-8 (GB18030?); save it as UTF-8"],
         ) from None
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        raise DataFileError(name, [f"not text: line {line} holds a NUL byte (0x00); a {what} is UTF-8 text"])
+    return text
+
+
+def _looks_like_utf16(head: bytes) -> bool:
+    """Whether these first bytes of a file without a byte-order mark look like UTF-16.
+
+    UTF-16 writes every ASCII character (the keys, brackets and digits of a data file) as a
+    NUL byte beside its code, so NUL bytes fill one of the two byte positions much more than the
+    other. One stray NUL byte in a UTF-8 file does not make that pattern.
+    """
+    pairs = len(head) // 2
+    if pairs == 0:
+        return False
+    even, odd = head[0 : 2 * pairs : 2].count(0), head[1 : 2 * pairs : 2].count(0)
+    most, least = max(even, odd), min(even, odd)
+    return most >= max(1, pairs // 8) and least * 4 <= most
 
 
 def magnitude(value: int | Decimal) -> str:

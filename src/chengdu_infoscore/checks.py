@@ -14,7 +14,9 @@ lists the clauses with a non-zero total; ``rejected`` (optional) the ids that mu
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -22,11 +24,13 @@ from typing import Any
 import attrs
 
 from ._data import read_text
+from ._time import parse_date
 from .engine import score
 from .exceptions import DataFileError, InfoscoreError
 from .quotas import load_quotas
 from .readers import read_events
-from .reports import unit_json
+from .reports import UNIT_KEYS, unit_json
+from .results import format_points
 from .rules import RuleSet, Timeline
 
 __all__ = ["CaseResult", "run_case"]
@@ -63,6 +67,38 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number (JSON has no NaN or Infinity)")
 
 
+class _Object(dict[str, Any]):
+    """A JSON object as read, with the keys it wrote more than once (a plain reader keeps the last)."""
+
+    repeated: tuple[str, ...] = ()
+
+
+def _object(pairs: list[tuple[str, Any]]) -> _Object:
+    found = _Object(pairs)
+    if len(found) < len(pairs):
+        count = Counter(k for k, _ in pairs)
+        found.repeated = tuple(k for k in found if count[k] > 1)
+    return found
+
+
+def _repeated_keys(data: Any) -> list[str]:
+    """Every key written twice in one object of ``data``, by its key path."""
+    problems: list[str] = []
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, _Object):
+            problems += [
+                f"{path}{key}: written twice in one object; write each key once (the first would be"
+                " silently ignored)"
+                for key in value.repeated
+            ]
+            stack += [(f"{path}{key}.", v) for key, v in reversed(value.items())]
+        elif isinstance(value, list):
+            stack += [(f"{path.removesuffix('.')}[{i}].", v) for i, v in reversed(list(enumerate(value)))]
+    return problems
+
+
 _KEYS = ("description", "year", "as_of", "units", "rejected", "others_zero")
 
 
@@ -75,30 +111,36 @@ def _expected(case: Path) -> tuple[dict[str, Any], dt.date]:
     path = case / "expected.json"
     text = read_text(path, "golden-case file")
     try:
-        data = json.loads(text, parse_float=Decimal, parse_int=_whole, parse_constant=_no_constant)
+        data = json.loads(
+            text,
+            parse_float=Decimal,
+            parse_int=_whole,
+            parse_constant=_no_constant,
+            object_pairs_hook=_object,
+        )
     except ValueError as exc:
         raise DataFileError(str(path), [f"not valid JSON: {exc}"]) from None
     except RecursionError:
         raise DataFileError(str(path), ["not valid JSON: nested too deeply"]) from None
-    problems: list[str] = []
     if not isinstance(data, dict):
         raise DataFileError(str(path), [f"expected a JSON object, found {_kind(data)}"])
+    problems = _repeated_keys(data)
     problems += [
         f"{key}: unknown key; the keys known here are: {', '.join(_KEYS)}" for key in data if key not in _KEYS
     ]
-    year, as_of = data.get("year"), None
+    year, as_of, quotas = data.get("year"), None, None
     if type(year) is not int or not 1900 <= year <= 9999:
         problems.append(f"year: expected a year such as 2007, found {_kind(year)}")
     else:
         try:
-            load_quotas(year)
+            quotas = load_quotas(year)
         except InfoscoreError as exc:
             problems.append(f"year: {exc}")
     if not isinstance(data.get("as_of"), str):
         problems.append(f"as_of: expected a date YYYY-MM-DD, found {_kind(data.get('as_of'))}")
     else:
         try:
-            as_of = dt.date.fromisoformat(data["as_of"])
+            as_of = parse_date(data["as_of"])
         except ValueError:
             problems.append(f"as_of: expected a date YYYY-MM-DD, found {_kind(data['as_of'])}")
         else:
@@ -108,9 +150,33 @@ def _expected(case: Path) -> tuple[dict[str, Any], dt.date]:
     if not isinstance(units, dict):
         problems.append(f"units: expected an object (unit name → figures), found {_kind(units)}")
     else:
+        # A unit may be written any way an event may write it; it is compared under its canonical name.
+        by_unit: dict[str, tuple[str, Any]] = {}
         for name, figures in units.items():
             if not isinstance(figures, dict):
                 problems.append(f"units.{name}: expected an object of figures, found {_kind(figures)}")
+            else:
+                problems += [
+                    f"units.{name}.{key}: unknown figure{_did_you_mean(key, UNIT_KEYS)};"
+                    f" the figures of a unit are the keys of score --format json: {', '.join(UNIT_KEYS)}"
+                    for key in figures
+                    if key not in UNIT_KEYS
+                ]
+            if quotas is None:
+                continue
+            unit = quotas.find(name)
+            if unit is None:
+                closest = quotas.closest(name)
+                problems.append(
+                    f"units.{name}: unknown unit: not a name, label or alias of the {year} target table"
+                    + (f"; the closest: {', '.join(closest)}" if closest else "")
+                )
+            elif by_unit.setdefault(unit.name, (name, figures))[0] != name:
+                first = by_unit[unit.name][0]
+                problems.append(
+                    f"units.{name}: {unit.name} is listed already, as {first!r}; list each unit once"
+                )
+        data["units"] = {canonical: figures for canonical, (_, figures) in by_unit.items()}
     rejected = data.get("rejected", [])
     if not isinstance(rejected, list) or not all(isinstance(r, str) for r in rejected):
         problems.append(f"rejected: expected a list of event ids, found {_kind(rejected)}")
@@ -121,6 +187,12 @@ def _expected(case: Path) -> tuple[dict[str, Any], dt.date]:
     if problems or as_of is None:
         raise DataFileError(str(path), problems)
     return data, as_of
+
+
+def _did_you_mean(word: str, known: tuple[str, ...]) -> str:
+    """`` (did you mean 'errors'?)`` for the known word written most like ``word``, or nothing."""
+    close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _kind(value: object) -> str:
@@ -189,21 +261,19 @@ def run_case(case: str | Path, rules: RuleSet | Timeline | None = None) -> CaseR
     logs = [p for p in (case / "events.jsonl", case / "events.csv") if p.is_file()]
     if not logs:
         raise DataFileError(str(case), ["no events.jsonl or events.csv"])
+    if len(logs) > 1:
+        raise DataFileError(
+            str(case), ["both events.jsonl and events.csv: a case has one events file; remove the other"]
+        )
     read = read_events(logs)
     results = score(read, rules=rules, year=expected["year"], as_of=as_of)
     failures: list[str] = []
     malformed: list[str] = []
     by_name = {u.unit.name: u for u in results.units}
-    for name, figures in expected["units"].items():
-        if name not in by_name:
-            failures.append(f"{name}: no such unit in the {results.year} target table")
-            continue
+    for name, figures in expected["units"].items():  # canonical names, each known (checked above)
         actual = unit_json(by_name[name])
         actual["breakdown"] = {c: p for c, p in actual["breakdown"].items() if p != "0"}
         for key, value in figures.items():
-            if key not in actual:
-                failures.append(f"{name}: unknown figure {key!r}")
-                continue
             problem = _shape(f"units.{name}.{key}", value, actual[key])
             if problem is not None:
                 malformed.append(problem)
@@ -220,6 +290,7 @@ def run_case(case: str | Path, rules: RuleSet | Timeline | None = None) -> CaseR
         for u in results.units:
             if u.unit.name not in expected["units"] and (u.score or u.submitted):
                 failures.append(
-                    f"{u.unit.name}: expected nothing, got score {u.score} and {u.submitted} submitted"
+                    f"{u.unit.name}: expected nothing, got score {format_points(u.score)} and"
+                    f" {u.submitted} submitted"
                 )
     return CaseResult(case.name, str(expected.get("description", "")), tuple(failures))

@@ -512,9 +512,9 @@ def _comparison_table(c: Comparison, changed_only: bool) -> str:
         )
     head = f"A = {c.a}\nB = {c.b}\nas of {c.as_of}\n\n"
     right = [False, False, True, True, True, True, True, False]
-    return head + render_table(
-        ["unit", "group", "A", "B", "change", "rank A", "rank B", "by clause"], rows, right
-    )
+    table = render_table(["unit", "group", "A", "B", "change", "rank A", "rank B", "by clause"], rows, right)
+    runs = [(name, p) for name, p in (("A", c.provenance_a), ("B", c.provenance_b)) if p is not None]
+    return head + table + "".join(f"\n{name}: {p.line()}" for name, p in runs) + ("\n" if runs else "")
 
 
 # The commands that score: each says first which installed plug-ins failed to load.
@@ -620,7 +620,10 @@ def _write_file(target: str, data: bytes) -> None:
 
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv``; return the exit status."""
-    args = _parser().parse_args(argv)
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # argparse: 0 after --help and --version, 2 for a bad option
+        return exc.code if isinstance(exc.code, int) else OK if exc.code is None else PROBLEMS
     if args.command in _SCORING:
         _report_plugin_problems()
     if args.command == "quotas":
@@ -761,14 +764,12 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         with quiet_collector():
             return run(argv)
-    except SystemExit as exc:  # argparse: 0 after --help and --version, 2 for a bad option
-        return exc.code if isinstance(exc.code, int) else OK if exc.code is None else PROBLEMS
     except (InfoscoreError, _Usage, _Lost, _CannotWrite, OSError) as exc:
         _err(f"chengdu-infoscore: error: {exc}\n")
         return PROBLEMS
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # a bug: say so plainly instead of a traceback
+    except BaseException as exc:  # a bug, or sys.exit() from code that must not end the command
         if os.environ.get("CHENGDU_INFOSCORE_DEBUG"):
             raise
         _err(

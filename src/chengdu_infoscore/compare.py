@@ -7,7 +7,9 @@ from typing import Any
 
 import attrs
 
+from .provenance import Provenance
 from .quotas import QuotaTable
+from .reports import provenance_json
 from .results import Results, UnitResult, format_points
 
 __all__ = ["Comparison", "UnitComparison", "compare", "group_ranks"]
@@ -45,12 +47,14 @@ class UnitComparison:
 
 @attrs.frozen
 class Comparison:
-    """Every unit's score and rank under timelines ``a`` and ``b``."""
+    """Every unit's score and rank under timelines ``a`` and ``b``, with each run's provenance."""
 
     a: str
     b: str
     as_of: str
     units: tuple[UnitComparison, ...]
+    provenance_a: Provenance | None = None
+    provenance_b: Provenance | None = None
 
 
 def compare(a: Results, b: Results, quotas: QuotaTable) -> Comparison:
@@ -68,15 +72,16 @@ def compare(a: Results, b: Results, quotas: QuotaTable) -> Comparison:
         units.append(
             UnitComparison(name, ua.unit.group, ua.score, ub.score, ranks_a[name], ranks_b[name], clauses)
         )
-    return Comparison(a.rules, b.rules, a.as_of.isoformat(), tuple(units))
+    return Comparison(a.rules, b.rules, a.as_of.isoformat(), tuple(units), a.provenance, b.provenance)
 
 
 def comparison_json(c: Comparison) -> dict[str, Any]:
-    """The comparison as JSON: decimal strings for points."""
+    """The comparison as JSON: decimal strings for points, and the provenance of both runs."""
     return {
         "a": c.a,
         "b": c.b,
         "as_of": c.as_of,
+        "provenance": {"a": provenance_json(c.provenance_a), "b": provenance_json(c.provenance_b)},
         "units": [
             {
                 "unit": u.unit,

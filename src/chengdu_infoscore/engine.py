@@ -70,6 +70,7 @@ from .rules.registry import (
     default_timeline,
     failure,
     plugin_problems,
+    raised,
     rule_kind_maker,
     timeline_for,
 )
@@ -266,10 +267,9 @@ class _Version:
         """
         entry = self._plugin.get(clause)
         if entry is None:
-            if clause.__class__ is not str or clause not in self.clauses:
-                shown = repr(clause) if clause.__class__ is str else f"{type(clause).__name__} {clause!r}"
+            if clause not in self.clauses:  # a text: book checked its type first
                 raise _Misbooked(
-                    f"it booked under the clause {shown[:80]},"
+                    f"it booked under the clause {repr(clause)[:80]},"
                     f" which rule set {self.rules.id!r} does not declare"
                 )
             entry = self._plugin[clause] = _Entry("plugin", clause)
@@ -478,6 +478,8 @@ class _Fold:
         self.v = run.first
         # This fold's own instances of the plug-in rule kinds, by version, made on first use.
         self.kinds: dict[str, list[RuleKind]] = {}
+        # What is wrong with the bookings of the on_event call running now (see apply_kind).
+        self.calling: list[str] | None = None
 
     def handlers(self) -> tuple[Callable[[Row], None], ...]:
         """One handler per event type, in kind order (see ``_rows.KINDS``).
@@ -528,33 +530,60 @@ class _Fold:
         item: _Item | None,
         origin: Any,
     ) -> None:
-        """Call one rule kind's ``on_event`` with a ``book`` that checks every booking."""
+        """Call one rule kind's ``on_event`` with a ``book`` that checks every booking.
+
+        Whatever is wrong with a booking is recorded before ``book`` raises, so that it stops
+        scoring even when the rule kind catches the error: a wrong argument of any type, or a
+        booking made after its ``on_event`` call returned (with a ``book`` kept from an earlier
+        event), which is recorded against the call running now.
+        """
         version = self.v
         wrong: list[str] = []
         live = [True]
 
-        def book(clause: str, points: Any, reason: str = "") -> None:
+        def book(clause: Any, points: Any, reason: Any = "") -> None:
             try:
                 if not live[0]:
-                    raise _Misbooked("it booked after its on_event call had returned")
+                    raise _Misbooked(
+                        "it booked after its on_event call had returned, with the book of an earlier event;"
+                        " book only while on_event runs"
+                    )
+                if clause.__class__ is not str:
+                    raise _Misbooked(f"it booked under a clause that is not text: {type(clause).__name__}")
                 problem = figure_problem(points)
                 if problem is not None:
                     raise _Misbooked(f"it booked points that are not a figure: {problem}")
                 if reason.__class__ is not str:
                     raise _Misbooked(f"it gave a reason that is not text: {type(reason).__name__}")
                 entry = version.plugin(clause)
-            except _Misbooked as exc:
-                wrong.append(str(exc))
+            except KeyboardInterrupt:
                 raise
+            except BaseException as exc:  # every check that fails, however, is recorded
+                misbooked = exc if isinstance(exc, _Misbooked) else None
+                if misbooked is None:
+                    misbooked = _Misbooked(f"its booking could not be checked: {failure(exc)}")
+                record = wrong if live[0] else self.calling
+                if record is not None:
+                    record.append(str(misbooked))
+                if misbooked is exc:
+                    raise
+                raise misbooked from exc
             self.book(tally, row, entry, Decimal(points), reason, item)
 
+        outer, self.calling = self.calling, wrong
         try:
             instance.on_event(event, tally.unit, book)
-        except Exception as exc:
+        except KeyboardInterrupt:
+            raise
+        except _Misbooked as exc:  # recorded by book already, unless it was a book of another fold
             if not wrong:
-                wrong.append(f"on_event raised {failure(exc)}")
+                wrong.append(str(exc))
+        except BaseException as exc:  # sys.exit() too: a rule kind never ends the command
+            if not wrong:
+                wrong.append(f"on_event {raised(exc)}")
         finally:
             live[0] = False
+            self.calling = outer
         if wrong:  # even when the rule kind caught the error itself: nothing is booked silently wrong
             where = f" ({origin})" if origin is not None else ""
             raise PluginError(

@@ -79,6 +79,32 @@ def rejection_json(r: Rejection) -> dict[str, Any]:
     }
 
 
+#: The keys of one unit in ``score --format json``, in order (see :func:`unit_json`).
+UNIT_KEYS = (
+    "unit",
+    "label",
+    "group",
+    "basis",
+    "target",
+    "submitted",
+    "adopted",
+    "counted",
+    "completion",
+    "completed",
+    "shortfall",
+    "score",
+    "breakdown",
+    "missed",
+    "late",
+    "errors",
+    "false_reports",
+    "excellent",
+    "commissions",
+    "disqualified",
+    "capped_on",
+)
+
+
 def unit_json(u: UnitResult) -> dict[str, Any]:
     """One unit's figures in the JSON contract."""
     return {

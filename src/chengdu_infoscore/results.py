@@ -17,7 +17,7 @@ from ._arguments import need
 from .events import Origin
 from .exceptions import UnknownUnitError
 from .provenance import Provenance
-from .quotas import QuotaTable, Unit
+from .quotas import Group, QuotaTable, Unit
 
 __all__ = [
     "CommissionStatus",
@@ -360,7 +360,8 @@ class Results:
         need("name", name, str, "a unit's name (str)")
         table = self.quotas
         if table is None:  # results built by hand: the units' own names, labels and aliases
-            table = QuotaTable(self.year, "", (), tuple(u.unit for u in self.units))
+            groups = {u.unit.group: Group(u.unit.group, u.unit.group, u.unit.basis) for u in self.units}
+            table = QuotaTable(self.year, "", tuple(groups.values()), tuple(u.unit for u in self.units))
         unit = table.find(name)
         if unit is None or unit.name not in by_name:
             raise UnknownUnitError(name, table.closest(name))

@@ -13,6 +13,7 @@ import difflib
 import functools
 import hashlib
 from collections.abc import Iterator
+from decimal import Decimal
 from importlib import metadata, resources
 from pathlib import Path
 from typing import Any, Literal
@@ -20,8 +21,8 @@ from typing import Any, Literal
 import attrs
 
 from .._arguments import describe
-from .._data import Problems, Table, parse_toml, read_text
-from ..exceptions import ArgumentTypeError, UnknownUnitError, UnknownYearError
+from .._data import Problems, Table, magnitude, parse_toml, read_text
+from ..exceptions import ArgumentError, ArgumentTypeError, UnknownUnitError, UnknownYearError
 
 __all__ = [
     "TARGET_LIMIT",
@@ -40,9 +41,85 @@ Basis = Literal["adopted", "submitted"]
 _BASES: tuple[Basis, ...] = ("adopted", "submitted")
 
 
+def _tuple(value: Any) -> Any:
+    """A list of values as the tuple a frozen table holds; anything else is left for the validator."""
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _owner(instance: Any) -> str:
+    """A table's part as a message names it: ``Unit '锦江区'``, ``Group 'district'``, ``QuotaTable 2008``."""
+    name = getattr(instance, "name", None) if isinstance(instance, Unit) else getattr(instance, "key", None)
+    if isinstance(instance, QuotaTable):
+        name = getattr(instance, "year", None)
+    shown = (
+        f" {name!r}" if isinstance(name, str) and len(name) <= 40 else f" {name}" if type(name) is int else ""
+    )
+    return f"{type(instance).__name__}{shown}"
+
+
+def _text(instance: Any, attribute: Any, value: Any) -> None:
+    """A validator: a name is a text that is not empty."""
+    if not isinstance(value, str):
+        raise ArgumentTypeError(
+            f"{_owner(instance)}: {attribute.name} must be a text (str), not {describe(value)}"
+        )
+    if not value.strip():
+        raise ArgumentError(f"{_owner(instance)}: {attribute.name} must not be empty")
+
+
+def _basis(instance: Any, attribute: Any, value: Any) -> None:
+    """A validator: what a target counts is one of the known bases."""
+    if value not in _BASES or not isinstance(value, str):
+        raise ArgumentError(
+            f"{_owner(instance)}: {attribute.name} must be one of {', '.join(_BASES)}, not {describe(value)}"
+        )
+
+
+def _whole(low: int, high: int) -> Any:
+    """A validator of a whole number from ``low`` to ``high``, as the TOML loader reads it."""
+
+    def check(instance: Any, attribute: Any, value: Any) -> None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            found = f"the Decimal {value}" if isinstance(value, Decimal) else describe(value)
+            raise ArgumentTypeError(
+                f"{_owner(instance)}: {attribute.name}: expected a whole number (int) from {low} to {high},"
+                f" found {found}"
+            )
+        if not low <= value <= high:
+            raise ArgumentError(
+                f"{_owner(instance)}: {attribute.name}: expected a whole number from {low} to {high},"
+                f" found {magnitude(value)}"
+            )
+
+    return check
+
+
+def _all(kind: type, what: str, check: Any = None) -> Any:
+    """A validator of a tuple whose every member is a ``kind`` (and passes ``check``)."""
+
+    def validate(instance: Any, attribute: Any, value: Any) -> None:
+        if not isinstance(value, tuple):
+            raise ArgumentTypeError(
+                f"{_owner(instance)}: {attribute.name} must be a tuple of {what}, not {describe(value)}"
+            )
+        for member in value:
+            if not isinstance(member, kind) or (check is not None and not check(member)):
+                raise ArgumentTypeError(
+                    f"{_owner(instance)}: {attribute.name} must be a tuple of {what},"
+                    f" but holds {describe(member)}"
+                )
+
+    return validate
+
+
 @attrs.frozen
 class Unit:
     """A reporting unit (报送单位) and its yearly target.
+
+    Every field is checked when a unit is made, as the TOML loader checks it: a target is an
+    ``int`` (not a bool) from 1 to :data:`TARGET_LIMIT`; a wrong type raises
+    :class:`~chengdu_infoscore.ArgumentTypeError`, a wrong value
+    :class:`~chengdu_infoscore.ArgumentError`.
 
     Attributes:
         name: the canonical name, as printed without its parenthesised part (``市经委``).
@@ -53,21 +130,23 @@ class Unit:
         aliases: sub-units whose work counts for it (``(含X)``).
     """
 
-    name: str
-    label: str
-    group: str
-    basis: Basis
-    target: int
-    aliases: tuple[str, ...] = ()
+    name: str = attrs.field(validator=_text)
+    label: str = attrs.field(validator=_text)
+    group: str = attrs.field(validator=_text)
+    basis: Basis = attrs.field(validator=_basis)
+    target: int = attrs.field(validator=_whole(1, TARGET_LIMIT))
+    aliases: tuple[str, ...] = attrs.field(
+        default=(), converter=_tuple, validator=_all(str, "names (str)", lambda a: bool(a.strip()))
+    )
 
 
 @attrs.frozen
 class Group:
     """A group of the target table (一、各区(市)县政府 …) and what its targets count."""
 
-    key: str
-    label: str
-    basis: Basis
+    key: str = attrs.field(validator=_text)
+    label: str = attrs.field(validator=_text)
+    basis: Basis = attrs.field(validator=_basis)
 
 
 @attrs.frozen
@@ -78,17 +157,38 @@ class QuotaTable:
     :meth:`unit`.
     """
 
-    year: int
-    source: str
-    groups: tuple[Group, ...]
-    units: tuple[Unit, ...]
-    prefixes: tuple[tuple[str, str], ...] = ()
+    year: int = attrs.field(validator=_whole(1900, 9999))
+    source: str = attrs.field(validator=attrs.validators.instance_of(str))
+    groups: tuple[Group, ...] = attrs.field(converter=_tuple, validator=_all(Group, "Group"))
+    units: tuple[Unit, ...] = attrs.field(converter=_tuple, validator=_all(Unit, "Unit"))
+    prefixes: tuple[tuple[str, str], ...] = attrs.field(
+        default=(),
+        converter=_tuple,
+        validator=_all(
+            tuple,
+            "(written, means) pairs of texts",
+            lambda p: len(p) == 2 and all(isinstance(x, str) and x for x in p),
+        ),
+    )
     #: SHA-256 of the table's data text, for provenance ("" for a table built in Python).
     digest: str = attrs.field(default="", eq=False)
     _names: dict[str, Unit] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "_names", _name_index(self.units, self.prefixes)[0])
+        names, clashes = _name_index(self.units, self.prefixes)
+        problems = list(clashes)
+        keys = [g.key for g in self.groups]
+        problems += [f"the group {k!r} appears twice" for k in sorted({k for k in keys if keys.count(k) > 1})]
+        # A unit of a group the table does not list would be left out of every printed table.
+        problems += [
+            f"the unit {u.name!r} is in the group {u.group!r}, which the table's groups do not list"
+            for u in self.units
+            if u.group not in keys
+        ]
+        if problems:
+            more = f"; and {len(problems) - 3} more" if len(problems) > 3 else ""
+            raise ArgumentError(f"QuotaTable {self.year}: {'; '.join(problems[:3])}{more}")
+        object.__setattr__(self, "_names", names)
 
     def unit(self, name: str) -> Unit:
         """The unit designated by a canonical name, printed label or alias.
@@ -215,6 +315,21 @@ def available_quota_years() -> tuple[int, ...]:
     return tuple(sorted(years))
 
 
+def _handed_over(table: QuotaTable) -> QuotaTable:
+    """A plug-in's table, checked again as it is handed over, as if it were made afresh.
+
+    Raises:
+        ArgumentError, ArgumentTypeError: a unit, group or the table itself is wrong (a target
+            of 0, a name that designates two units…), however the table was made.
+    """
+    fresh = attrs.evolve(table)
+    for group in fresh.groups:
+        attrs.validate(group)
+    for unit in fresh.units:
+        attrs.validate(unit)
+    return fresh
+
+
 @functools.cache
 def _plugin_tables() -> tuple[dict[int, QuotaTable], tuple[Any, ...]]:
     from ..rules.registry import QUOTAS_GROUP, PluginProblem, failure
@@ -227,8 +342,10 @@ def _plugin_tables() -> tuple[dict[int, QuotaTable], tuple[Any, ...]]:
             for table in ep.load()():
                 if not isinstance(table, QuotaTable):
                     raise TypeError(f"it gave {type(table).__name__}, not a QuotaTable")
-                tables.append(table)
-        except Exception as exc:  # a broken plug-in must not stop the others, nor half-load
+                tables.append(_handed_over(table))
+        except KeyboardInterrupt:  # the user's Ctrl-C stops the command
+            raise
+        except BaseException as exc:  # a broken plug-in (even one that exits) must not stop the others
             problems.append(PluginProblem(QUOTAS_GROUP, ep.name, failure(exc)))
             continue
         given += [(ep.name, table) for table in tables]
@@ -278,6 +395,8 @@ def load_quotas(year: int = 2007) -> QuotaTable:
     if year in plugged:
         return plugged[year]
     known = sorted({*available_quota_years(), *plugged})
+    failed = "".join(f"; {problem}" for problem in _plugin_tables()[1])
     raise UnknownYearError(
         f"no target table ships for {year}; tables ship for: {', '.join(map(str, known)) or 'none'}"
+        + (f" (a target-table plug-in is not used{failed})" if failed else "")
     )

@@ -883,6 +883,21 @@ def load_rules(year: int = 2007) -> RuleSet:
     return RuleSet.from_toml(entry.read_text(encoding="utf-8"), name, origin=f"shipped: {name}")
 
 
+def base_order_problem(version: RuleSet, base: RuleSet) -> str | None:
+    """Why ``version`` cannot adjust ``base`` (it does not take effect after it), or ``None``.
+
+    A version adjusts its base from a later day: the base is in force before the version's
+    effective date. One that took effect on the base's day or before would either never be in
+    force or hide its base, depending on how the two ids sort.
+    """
+    if version.effective > base.effective:
+        return None
+    return (
+        f"version {version.id!r} takes effect {version.effective}, not after its base {base.id!r}"
+        f" ({base.effective}); a version adjusts the one it is based on from a later day"
+    )
+
+
 @attrs.frozen
 class Timeline:
     """Rule-set versions in force one after another.
@@ -891,6 +906,10 @@ class Timeline:
     effective date (or its own end, if earlier). An event is scored by the version in force on
     its date; the year's counters (the submission cap, first and later deductions) run on across
     a change of version.
+
+    Raises:
+        ArgumentError: no version; two different versions with one id; a version that does not
+            take effect after its base, when both are in the timeline.
     """
 
     versions: tuple[RuleSet, ...]
@@ -906,6 +925,11 @@ class Timeline:
                     f"a timeline cannot hold two different versions with the id {version.id!r}"
                     f" ({other.origin or 'given in Python'}; {version.origin or 'given in Python'})"
                 )
+        for version in by_id.values():
+            base = by_id.get(version.base) if version.base is not None else None
+            problem = None if base is None else base_order_problem(version, base)
+            if problem is not None:
+                raise ArgumentError(f"a timeline cannot hold both: {problem}")
         ordered = tuple(sorted(by_id.values(), key=lambda v: (v.effective, v.id)))
         object.__setattr__(self, "versions", ordered)
 

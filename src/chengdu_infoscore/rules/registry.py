@@ -19,8 +19,15 @@ from typing import Any, Protocol
 
 import attrs
 
-from ..exceptions import DataFileError, InfoscoreError, PluginError, UnknownRuleSetError, UnknownYearError
-from . import RuleSet, Timeline, available_rule_years, load_rules
+from ..exceptions import (
+    ArgumentError,
+    DataFileError,
+    InfoscoreError,
+    PluginError,
+    UnknownRuleSetError,
+    UnknownYearError,
+)
+from . import RuleSet, Timeline, available_rule_years, base_order_problem, load_rules
 
 __all__ = [
     "PluginProblem",
@@ -69,15 +76,35 @@ class PluginProblem:
 
 
 def failure(exc: BaseException) -> str:
-    """An exception as one line of a plug-in problem: its type and message."""
+    """An exception as one line of a plug-in problem: its type and message.
+
+    ``sys.exit()`` in a plug-in is a failure like any other, said plainly: ``it called sys.exit(0)``.
+    """
+    if isinstance(exc, SystemExit):
+        return f"it called sys.exit({_code(exc)})"
     try:
         text = str(exc)
-    except Exception:  # a plug-in's exception whose message itself fails
+    except KeyboardInterrupt:
+        raise
+    except BaseException:  # a plug-in's exception whose message itself fails (or exits)
         text = "(its message cannot be shown)"
     text = "; ".join(part.strip(" -") for part in text.splitlines() if part.strip(" -"))
     if len(text) > 500:
         text = f"{text[:400]}… ({len(text)} characters)"
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def raised(exc: BaseException) -> str:
+    """What a plug-in's code did, for "on_event …" and "its factory …": ``raised KeyError: 'topic'``
+    or ``called sys.exit(0)``."""
+    if isinstance(exc, SystemExit):
+        return f"called sys.exit({_code(exc)})"
+    return f"raised {failure(exc)}"
+
+
+def _code(exc: SystemExit) -> str:
+    code = exc.code
+    return "" if code is None else repr(code) if len(repr(code)) <= 80 else type(code).__name__
 
 
 def _entry_points(group: str) -> list[metadata.EntryPoint]:
@@ -103,7 +130,9 @@ def _plugins() -> tuple[tuple[tuple[str, RuleSet], ...], tuple[PluginProblem, ..
                 if not isinstance(item, RuleSet):
                     raise TypeError(f"it gave {type(item).__name__}, not a RuleSet")
                 given.append(attrs.evolve(item, origin=f"plug-in: {ep.name} ({ep.value})"))
-        except Exception as exc:  # a broken plug-in must not stop the others, nor half-load
+        except KeyboardInterrupt:  # the user's Ctrl-C stops the command
+            raise
+        except BaseException as exc:  # a broken plug-in (even one that exits) must not stop the others
             problems.append(PluginProblem(RULESETS_GROUP, ep.name, failure(exc)))
             continue
         versions += [(ep.name, v) for v in given]
@@ -140,7 +169,9 @@ def _rule_kinds() -> tuple[
             factory = ep.load()
             if not callable(factory):
                 raise TypeError(f"it gave {type(factory).__name__}, not a factory (a class or function)")
-        except Exception as exc:
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # an import that raises or calls sys.exit()
             problems.append(PluginProblem(RULE_KINDS_GROUP, kind, failure(exc)))
             continue
         kinds[kind] = (ep, factory)
@@ -194,6 +225,21 @@ def _available() -> tuple[tuple[RuleSet, ...], tuple[PluginProblem, ...]]:
                 others = "; ".join(v.origin for n, v in distinct if v is not version)
                 why = f"{others} gives another version with this id and different content; neither is used"
             clashes.append(PluginProblem(RULESETS_GROUP, name, f"version {rid!r} is not used: {why}", (rid,)))
+    by_kept = {v.id: v for v in kept}
+    plugged = {id(v): name for name, v in _plugins()[0]}
+    for version in list(kept):
+        base = by_kept.get(version.base) if version.base is not None else None
+        problem = None if base is None else base_order_problem(version, base)
+        if problem is not None and id(version) in plugged:
+            kept.remove(version)
+            clashes.append(
+                PluginProblem(
+                    RULESETS_GROUP,
+                    plugged[id(version)],
+                    f"version {version.id!r} is not used: {problem}",
+                    (version.id,),
+                )
+            )
     return tuple(sorted(kept, key=lambda v: (v.effective, v.id))), tuple(clashes)
 
 
@@ -257,6 +303,12 @@ def timeline_for(version: RuleSet, extra: Iterable[RuleSet] = ()) -> Timeline:
             )
         if base in chain:
             raise InfoscoreError(f"rule sets {', '.join(v.id for v in chain)} adjust each other in a circle")
+        problem = base_order_problem(chain[-1], base)
+        if problem is not None:
+            origin = chain[-1].origin
+            if origin.startswith("file: "):
+                raise DataFileError(origin.removeprefix("file: "), [f"ruleset.effective: {problem}"])
+            raise ArgumentError(f"rule set {chain[-1].id!r} ({origin or 'given in Python'}): {problem}")
         chain.append(base)
     return Timeline(tuple(chain))
 
@@ -315,13 +367,17 @@ class RuleKindMaker:
         """
         try:
             built = self._factory(copy.deepcopy(self._settings), self.version)
-        except Exception as exc:
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # sys.exit() too: a plug-in never ends the command
             raise PluginError(
-                f"{self.name}, for rule set {self.version.id!r}: its factory raised {failure(exc)}"
+                f"{self.name}, for rule set {self.version.id!r}: its factory {raised(exc)}"
             ) from exc
         try:
             conforms = callable(getattr(built, "on_event", None))
-        except Exception as exc:  # an on_event that fails even to be looked up
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # an on_event that fails even to be looked up
             raise PluginError(
                 f"{self.name}, for rule set {self.version.id!r}: its on_event cannot be found: {failure(exc)}"
             ) from exc
