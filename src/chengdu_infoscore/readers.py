@@ -678,6 +678,11 @@ def _refuse_binary(head: bytes) -> None:
         raise _FileProblem("this looks like bzip2-compressed data; decompress it first")
     sample = head[:4096]
     nuls = sample.count(0)
+    if nuls >= 2 and _utf32_without_mark(sample):
+        raise _FileProblem(
+            "this looks like UTF-32 (NUL bytes beside each character, no byte-order mark);"
+            " save it as UTF-8"
+        )
     if nuls >= 2 and nuls * 8 >= len(sample):
         even, odd = sample[0::2].count(0), sample[1::2].count(0)
         if 4 * min(even, odd) <= max(even, odd):
@@ -687,6 +692,19 @@ def _refuse_binary(head: bytes) -> None:
             )
     if nuls and nuls * 8 >= len(sample):
         raise _FileProblem("this looks like binary data (it is full of NUL bytes), not text")
+
+
+def _utf32_without_mark(sample: bytes) -> bool:
+    """Most groups of four bytes are one character of the Basic Multilingual Plane in UTF-32:
+    two NUL bytes at its high end (``i\\0\\0\\0``, ``&\\x95\\0\\0`` little-endian; mirrored
+    big-endian) and something beside them. UTF-16 never has two NUL bytes in a row there."""
+    groups = len(sample) // 4
+    if groups < 2:
+        return False
+    quads = [sample[i : i + 4] for i in range(0, groups * 4, 4)]
+    little = sum(1 for q in quads if q[2:] == b"\0\0" and q[:2] != b"\0\0")
+    big = sum(1 for q in quads if q[:2] == b"\0\0" and q[2:] != b"\0\0")
+    return 4 * max(little, big) >= 3 * groups
 
 
 _FIRST_LINE: Final = re.compile(rb"\s*([^\r\n]*)")
