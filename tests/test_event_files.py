@@ -374,3 +374,41 @@ def test_a_very_wide_header_is_checked_in_linear_time() -> None:
         list(caught.value.problems),
         time.perf_counter() - start < 5,
     )
+
+
+# -- encodings ---------------------------------------------------------------------------------------------
+
+
+def _escaped(n: int) -> bytes:
+    """A valid line in ASCII: the unit written with JSON escapes, as json.dumps writes it by default."""
+    record = {"id": f"a{n}", "type": "submitted", "date": "2007-03-05", "unit": "锦江区", "item": f"A{n}"}
+    return json.dumps(record).encode("ascii") + b"\n"
+
+
+def _gb18030(n: int) -> bytes:
+    record = {"id": f"g{n}", "type": "submitted", "date": "2007-03-05", "unit": "锦江区", "item": f"G{n}"}
+    return json.dumps(record, ensure_ascii=False).encode("gb18030") + b"\n"
+
+
+@pytest.mark.parametrize(
+    ("ascii_lines", "gb_lines", "refused"),
+    [(0, 1, True), (2, 1, True), (3, 1, False), (8, 1, False), (8, 3, True), (30, 3, False)],
+)
+def test_json_lines_is_refused_as_gb18030_only_on_real_evidence(
+    ascii_lines: int, gb_lines: int, refused: bool
+) -> None:
+    """GB18030 lines refuse the file only when they are more than a quarter of its records; else each is rejected."""
+    data = b"".join(map(_escaped, range(ascii_lines))) + b"".join(map(_gb18030, range(gb_lines)))
+    try:
+        read = parse_jsonl(data, "log.jsonl")
+    except EventFileError as exc:
+        outcome: Any = list(exc.problems)
+    else:
+        outcome = (len(read.events), [r.reason[:18] for r in read.rejections])
+    reason = "log.jsonl: this looks like GB18030 (most of its lines that are not ASCII are not UTF-8 but read"
+    expected = (
+        [reason + " as GB18030); JSON Lines must be UTF-8: save it as UTF-8"]
+        if refused
+        else (ascii_lines, ["not valid UTF-8 (b"] * gb_lines)
+    )
+    assert expected == outcome

@@ -496,6 +496,7 @@ def _read_jsonl(blocks: Iterable[bytes], name: str, sink: _Sink) -> None:
     plain = _Plain()
     rows = sink.rows
     sink.utf8 = sink.gb18030 = sink.neither = 0
+    before = len(rows) + len(sink.rejections)
     number = 0  # lines before this block
     looking = True  # for the first line that is not blank, to tell what the file is
     for index, block in enumerate(blocks):
@@ -524,13 +525,27 @@ def _read_jsonl(blocks: Iterable[bytes], name: str, sink: _Sink) -> None:
                 if len(rows) > plain_rows:  # keep the block's events in the order of their lines
                     rows[start:] = sorted(rows[start:], key=itemgetter(POS))
         number += len(records) if records is not None else len(lines)
-    if sink.gb18030 * 2 > sink.utf8 + sink.gb18030 + sink.neither:
+    if _mostly_gb18030(sink, len(rows) + len(sink.rejections) - before):
         raise _FileProblem(
             "this looks like GB18030 (most of its lines that are not ASCII are not UTF-8 but read as"
             " GB18030); JSON Lines must be UTF-8: save it as UTF-8"
         )
     sink.prints += plain.prints
     sink.places.end_file(number)
+
+
+def _mostly_gb18030(sink: _Sink, records: int) -> bool:
+    """The JSON Lines file just read is GB18030, not UTF-8 with a few bad lines.
+
+    The evidence must be real: the lines that are not UTF-8 but read as GB18030 are more than
+    half of the lines that are not plain ASCII, and more than a quarter of all the file's
+    records (its non-blank lines). A daily file of ASCII lines with one line pasted in GB18030
+    loses that line only; a file of GB18030 lines is refused whole. (A block read at once, all
+    UTF-8 and not all ASCII, counts each of its lines as UTF-8: counting its ASCII lines would
+    cost the fast path a pass over every block, and such a block is no sign of GB18030.)
+    """
+    gb18030 = sink.gb18030
+    return gb18030 * 2 > sink.utf8 + gb18030 + sink.neither and gb18030 * 4 > records
 
 
 def _lines(block: bytes) -> list[bytes]:
