@@ -534,18 +534,26 @@ def _read_jsonl(blocks: Iterable[bytes], name: str, sink: _Sink) -> None:
     sink.places.end_file(number)
 
 
-def _mostly_gb18030(sink: _Sink, records: int) -> bool:
-    """The JSON Lines file just read is GB18030, not UTF-8 with a few bad lines.
+def _gb18030_evidence(gb18030: int, utf8: int, neither: int, records: int) -> bool:
+    """A file that should be UTF-8 (JSON Lines, or CSV with a UTF-8 byte-order mark) is GB18030,
+    not UTF-8 with a few bad lines.
 
     The evidence must be real: the lines that are not UTF-8 but read as GB18030 are more than
-    half of the lines that are not plain ASCII, and more than a quarter of all the file's
-    records (its non-blank lines). A daily file of ASCII lines with one line pasted in GB18030
-    loses that line only; a file of GB18030 lines is refused whole. (A block read at once, all
-    UTF-8 and not all ASCII, counts each of its lines as UTF-8: counting its ASCII lines would
-    cost the fast path a pass over every block, and such a block is no sign of GB18030.)
+    half of the lines that are not plain ASCII (``gb18030 + utf8 + neither``), and more than a
+    quarter of all the file's records (its non-blank lines). A daily file of ASCII lines with
+    one line pasted in GB18030 loses that line only; a file of GB18030 lines is refused whole.
     """
-    gb18030 = sink.gb18030
-    return gb18030 * 2 > sink.utf8 + gb18030 + sink.neither and gb18030 * 4 > records
+    return gb18030 * 2 > gb18030 + utf8 + neither and gb18030 * 4 > records
+
+
+def _mostly_gb18030(sink: _Sink, records: int) -> bool:
+    """The JSON Lines file just read is GB18030 (see :func:`_gb18030_evidence`).
+
+    A block read at once, all UTF-8 and not all ASCII, counts each of its lines as UTF-8:
+    counting its ASCII lines would cost the fast path a pass over every block, and such a block
+    is no sign of GB18030.
+    """
+    return _gb18030_evidence(sink.gb18030, sink.utf8, sink.neither, records)
 
 
 def _lines(block: bytes) -> list[bytes]:
@@ -820,7 +828,12 @@ class _CsvText:
 
 def _csv_text(data: bytes) -> _CsvText:
     """Decode a CSV file: UTF-8 with a byte-order mark is UTF-8; otherwise the file is UTF-8 when
-    all of it is, or when most of its lines that are not plain ASCII are; else GB18030."""
+    all of it is, or when most of its lines that are not plain ASCII are; else GB18030.
+
+    Raises:
+        _FileProblem: the file starts with a UTF-8 byte-order mark, but its rows are GB18030
+            (by the evidence of :func:`_gb18030_evidence`).
+    """
     bom = data.startswith(_BOM)
     if bom:
         data = data[3:]
@@ -831,16 +844,24 @@ def _csv_text(data: bytes) -> _CsvText:
     lines = _LINE_BREAKS.findall(data)
     encoding = "utf-8"
     utf8: set[int] = set()
-    if not bom:
-        other = 0
-        for index, line in enumerate(lines):
-            if not line.isascii():
-                if _decodes(line, "utf-8"):
-                    utf8.add(index)
-                else:
-                    other += 1
-        if other > len(utf8):
-            encoding = "gb18030"
+    other = neither = 0  # lines that are not UTF-8; of them, those not GB18030 either (asked after a BOM)
+    for index, line in enumerate(lines):
+        if not line.isascii():
+            if _decodes(line, "utf-8"):
+                utf8.add(index)
+            else:
+                other += 1
+                if bom and not _decodes(line, "gb18030"):
+                    neither += 1
+    if bom:
+        records = sum(1 for line in lines if line.strip())
+        if _gb18030_evidence(other - neither, len(utf8), neither, records):
+            raise _FileProblem(
+                "this looks like GB18030 behind a UTF-8 byte-order mark (most of its rows that are not"
+                " ASCII are not UTF-8 but read as GB18030): save the whole file in one encoding"
+            )
+    elif other > len(utf8):
+        encoding = "gb18030"
     undecodable: set[int] = set()
     texts = []
     for index, line in enumerate(lines):
