@@ -412,3 +412,20 @@ def test_json_lines_is_refused_as_gb18030_only_on_real_evidence(
         else (ascii_lines, ["not valid UTF-8 (b"] * gb_lines)
     )
     assert expected == outcome
+
+
+def test_a_gb18030_row_that_is_also_valid_utf8_is_rejected_not_guessed() -> None:
+    """路 in GB18030 is the bytes of · in UTF-8: a row whose only Chinese is such text is ambiguous, and rejected."""
+    rows = [
+        "rg1,submitted,2007-03-01,锦江区,JJ1-rg,\n",
+        "rg2,error,2007-03-05,,JJ1-rg,路\n",  # GB18030 C2 B7 (路) is also UTF-8: U+00B7 (·)
+        "rg3,error,2007-03-06,,JJ1-rg,道路\n",  # 道 (B5 C0) is not UTF-8: no doubt
+    ]
+    data = b"id,type,date,unit,item,note\n" + "".join(rows).encode("gb18030")
+    read = parse_csv(data, "gb.csv")
+    assert "路".encode("gb18030").decode("utf-8") == "·"
+    assert (["rg1", "rg3"], [(3, "rg2")]) == (
+        [e.id for e in read.events],
+        [(r.origin.line, r.event) for r in read.rejections if r.origin],
+    )
+    assert read.rejections[0].reason.startswith("the row looks like UTF-8 in a GB18030 file")
