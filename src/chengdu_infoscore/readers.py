@@ -828,7 +828,8 @@ class _CsvText:
 
 def _csv_text(data: bytes) -> _CsvText:
     """Decode a CSV file: UTF-8 with a byte-order mark is UTF-8; otherwise the file is UTF-8 when
-    all of it is, or when most of its lines that are not plain ASCII are; else GB18030.
+    all of it is, or unless more of its lines read as GB18030 (and not as UTF-8) than as UTF-8
+    (lines of plain ASCII, and lines valid in neither, are no sign of either); else GB18030.
 
     Raises:
         _FileProblem: the file starts with a UTF-8 byte-order mark, but its rows are GB18030
@@ -842,37 +843,44 @@ def _csv_text(data: bytes) -> _CsvText:
     except UnicodeDecodeError:
         pass
     lines = _LINE_BREAKS.findall(data)
-    encoding = "utf-8"
-    utf8: set[int] = set()
-    other = neither = 0  # lines that are not UTF-8; of them, those not GB18030 either (asked after a BOM)
+    as_utf8: dict[int, str] = {}  # the lines that are not ASCII, decoded as what they are valid in
+    as_gb18030: dict[int, str] = {}
+    neither = 0
     for index, line in enumerate(lines):
-        if not line.isascii():
-            if _decodes(line, "utf-8"):
-                utf8.add(index)
-            else:
-                other += 1
-                if bom and not _decodes(line, "gb18030"):
-                    neither += 1
+        if line.isascii():
+            continue
+        try:
+            as_utf8[index] = line.decode("utf-8")
+            continue
+        except UnicodeDecodeError:
+            pass
+        try:
+            as_gb18030[index] = line.decode("gb18030")
+        except UnicodeDecodeError:
+            neither += 1
     if bom:
         records = sum(1 for line in lines if line.strip())
-        if _gb18030_evidence(other - neither, len(utf8), neither, records):
+        if _gb18030_evidence(len(as_gb18030), len(as_utf8), neither, records):
             raise _FileProblem(
                 "this looks like GB18030 behind a UTF-8 byte-order mark (most of its rows that are not"
                 " ASCII are not UTF-8 but read as GB18030): save the whole file in one encoding"
             )
-    elif other > len(utf8):
-        encoding = "gb18030"
+    gb18030 = not bom and len(as_gb18030) > len(as_utf8)
+    known, encoding = (as_gb18030, "gb18030") if gb18030 else (as_utf8, "utf-8")
     undecodable: set[int] = set()
     texts = []
     for index, line in enumerate(lines):
-        try:
-            texts.append(line.decode(encoding))
-        except UnicodeDecodeError:
-            undecodable.add(index)
-            texts.append(line.decode(encoding, "replace"))
-    if encoding == "utf-8":
+        text = known.get(index)
+        if text is None:
+            try:
+                text = line.decode(encoding)
+            except UnicodeDecodeError:
+                undecodable.add(index)
+                text = line.decode(encoding, "replace")
+        texts.append(text)
+    if not gb18030:
         return _CsvText(texts, "UTF-8", frozenset(undecodable))
-    return _CsvText(texts, "GB18030", frozenset(undecodable), frozenset(utf8))
+    return _CsvText(texts, "GB18030", frozenset(undecodable), frozenset(as_utf8))
 
 
 # The rest of a quoted cell on one line: up to a quote that is not doubled, or the line's end.
