@@ -397,7 +397,7 @@ def _gb18030(n: int) -> bytes:
 def test_json_lines_is_refused_as_gb18030_only_on_real_evidence(
     ascii_lines: int, gb_lines: int, refused: bool
 ) -> None:
-    """GB18030 lines refuse the file only when they are more than a quarter of its records; else each is rejected."""
+    """GB18030 lines refuse the file only when more than a quarter of its records; else each is rejected."""
     data = b"".join(map(_escaped, range(ascii_lines))) + b"".join(map(_gb18030, range(gb_lines)))
     try:
         read = parse_jsonl(data, "log.jsonl")
@@ -415,7 +415,7 @@ def test_json_lines_is_refused_as_gb18030_only_on_real_evidence(
 
 
 def test_a_gb18030_row_that_is_also_valid_utf8_is_rejected_not_guessed() -> None:
-    """路 in GB18030 is the bytes of · in UTF-8: a row whose only Chinese is such text is ambiguous, and rejected."""
+    """路 in GB18030 is the bytes of · in UTF-8: a row whose only Chinese is such text is rejected."""
     rows = [
         "rg1,submitted,2007-03-01,锦江区,JJ1-rg,\n",
         "rg2,error,2007-03-05,,JJ1-rg,路\n",  # GB18030 C2 B7 (路) is also UTF-8: U+00B7 (·)

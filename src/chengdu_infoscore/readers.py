@@ -319,11 +319,6 @@ _DECODE: Final = json.JSONDecoder(
     parse_int=_number,
     parse_constant=Decimal,
 ).decode
-_DECODE_LENIENT: Final = json.JSONDecoder(
-    parse_float=_number,
-    parse_int=_number,
-    parse_constant=Decimal,
-).decode
 _TAILS: Final = frozenset({"", "\n", "\r\n"})
 _SHA256 = hashlib.sha256
 _NUMBER = int.from_bytes
@@ -615,15 +610,16 @@ def _read_line(raw: bytes, origin: Origin, pos: int, sink: _Sink) -> None:
             sink.gb18030 += 1
         else:
             sink.neither += 1
-        sink.reject(Rejection(origin, None, f"not valid UTF-8 (byte {exc.start + 1} of the line)"))
+        eid = _id_before_error(raw.decode("utf-8", "replace"))
+        sink.reject(Rejection(origin, eid, f"not valid UTF-8 (byte {exc.start + 1} of the line)"))
     except EventFieldError as exc:
         sink.reject(Rejection(origin, _record_id(record), exc.reason))
     except _Bad as exc:
-        sink.reject(Rejection(origin, _lenient_id(text), str(exc)))
+        sink.reject(Rejection(origin, _id_before_error(text), str(exc)))
     except RecursionError:
-        sink.reject(Rejection(origin, None, "malformed JSON: nested too deeply"))
+        sink.reject(Rejection(origin, _id_before_error(text), "malformed JSON: nested too deeply"))
     except ValueError as exc:  # json.JSONDecodeError
-        sink.reject(Rejection(origin, None, f"malformed JSON: {exc}"))
+        sink.reject(Rejection(origin, _id_before_error(text), f"malformed JSON: {exc}"))
 
 
 def parse_jsonl(data: bytes, name: str) -> ReadResult:
@@ -662,13 +658,54 @@ def _refuse_surrogates(record: dict[str, Any]) -> None:
             )
 
 
-def _lenient_id(text: str) -> str | None:
-    """The id of a record refused for its form (a repeated key), for the message, if it can be read."""
-    try:
-        record = _DECODE_LENIENT(text)
-    except (ValueError, RecursionError):
+_SPACE: Final = re.compile(r"[ \t\n\r]*")
+_SCAN_STRING: Final = json.decoder.scanstring  # type: ignore[attr-defined]
+
+
+def _id_before_error(text: str) -> str | None:
+    """The id of a line refused for its form (malformed JSON, not UTF-8, a repeated key), when it
+    can be read without a guess; else ``None``.
+
+    The line must start with ``{``. Its members are read as JSON, in order, each one only when a
+    comma or the closing brace follows it, up to the end of the object or the first member that
+    cannot be read so. The id is known when the members read hold ``id`` with a text value (the
+    same text, if more than once), and the rest of the line (from the member that could not be
+    read) does not hold ``"id"``: a member that may be another id, or an id followed by other
+    text (``"id": "e"0"``), makes the line's id a guess. A line that is not valid UTF-8 is read
+    with its bad bytes replaced (U+FFFD). So a copy of an event cut short (``{"id": "X", "type":
+    "missed",``), or with a bad byte in its subject, still carries its id, as a CSV row with a
+    cell too few does, and the rule of repeated ids applies to it alike.
+    """
+    space = _SPACE.match
+    pos = space(text).end()  # type: ignore[union-attr]
+    if not text.startswith("{", pos):
         return None
-    return _record_id(record) if isinstance(record, dict) else None
+    ids: list[Any] = []
+    pos += 1
+    while True:
+        member = pos = space(text, pos).end()  # type: ignore[union-attr]
+        try:
+            if not text.startswith('"', pos):
+                raise ValueError
+            key, pos = _SCAN_STRING(text, pos + 1)
+            pos = space(text, pos).end()  # type: ignore[union-attr]
+            if not text.startswith(":", pos):
+                raise ValueError
+            value, pos = _SCAN(text, space(text, pos + 1).end())  # type: ignore[union-attr]
+            pos = space(text, pos).end()  # type: ignore[union-attr]
+            if not text.startswith((",", "}"), pos):
+                raise ValueError
+        except (ValueError, StopIteration, RecursionError):
+            pos = member
+            break
+        if key == "id":
+            ids.append(value)
+        pos += 1
+        if text[pos - 1] == "}":
+            break
+    if not ids or '"id"' in text[pos:] or any(value != ids[0] for value in ids):
+        return None
+    return _record_id({"id": ids[0]})
 
 
 # -- what a file is, when it is not an event log ------------------------------------------------
@@ -703,8 +740,7 @@ def _refuse_binary(head: bytes) -> None:
     nuls = sample.count(0)
     if nuls >= 2 and _utf32_without_mark(sample):
         raise _FileProblem(
-            "this looks like UTF-32 (NUL bytes beside each character, no byte-order mark);"
-            " save it as UTF-8"
+            "this looks like UTF-32 (NUL bytes beside each character, no byte-order mark); save it as UTF-8"
         )
     if nuls >= 2 and nuls * 8 >= len(sample):
         even, odd = sample[0::2].count(0), sample[1::2].count(0)
