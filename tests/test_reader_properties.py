@@ -43,7 +43,15 @@ from chengdu_infoscore import (
     score,
 )
 from chengdu_infoscore.events import Origin
-from chengdu_infoscore.readers import FIELDS, _csv_records, _read_jsonl, _read_line, _Sink
+from chengdu_infoscore.readers import (
+    FIELDS,
+    _csv_records,
+    _id_before_error,
+    _members_before_error,
+    _read_jsonl,
+    _read_line,
+    _Sink,
+)
 from chengdu_infoscore.reports import results_json
 from chengdu_infoscore.testing import event_logs
 
@@ -292,6 +300,28 @@ def test_any_bytes_are_read_or_refused_by_every_reader_path(
             r.origin.line for r in read.rejections if r.origin
         ]
         assert (True, len(places)) == (all(2 <= line <= count for line in places), len(set(places)))
+
+
+def _walked_id(raw: bytes) -> str | None:
+    """The id as the reader's member-by-member fallback reads it (for lines that quick cuts do not settle)."""
+    text = raw.decode("utf-8", "replace")
+    start = len(text) - len(text.lstrip(" \t\n\r"))
+    if not text.startswith("{", start):
+        return None
+    ids: list[Any] = []
+    end = _members_before_error(text, start + 1, ids)
+    if not ids or '"id"' in text[end:] or any(value != ids[0] for value in ids):
+        return None
+    return ids[0].strip() or None if isinstance(ids[0], str) else None
+
+
+@given(record=_RECORDS, data=st.data())
+def test_the_id_of_a_broken_line_is_the_same_however_it_is_read(record: str, data: Any) -> None:
+    """A broken line with an id or two: the reader, its member-by-member fallback and the oracle agree."""
+    raw = data.draw(_mutated(('{"id": "x1", ' + record[1:]).encode("utf-8", "surrogatepass"), quotes=3))
+    line = raw.split(b"\n")[0]
+    text = line.decode("utf-8", "replace")
+    assert (_id_of(line), _id_of(line)) == (_walked_id(line), _id_before_error(text))
 
 
 # -- the CSV rules ------------------------------------------------------------------------------------

@@ -619,7 +619,8 @@ def _read_line(raw: bytes, origin: Origin, pos: int, sink: _Sink) -> None:
     except RecursionError:
         sink.reject(Rejection(origin, _id_before_error(text), "malformed JSON: nested too deeply"))
     except ValueError as exc:  # json.JSONDecodeError
-        sink.reject(Rejection(origin, _id_before_error(text), f"malformed JSON: {exc}"))
+        eid = _id_before_error(text, getattr(exc, "pos", None))
+        sink.reject(Rejection(origin, eid, f"malformed JSON: {exc}"))
 
 
 def parse_jsonl(data: bytes, name: str) -> ReadResult:
@@ -662,7 +663,7 @@ _SPACE: Final = re.compile(r"[ \t\n\r]*")
 _SCAN_STRING: Final = json.decoder.scanstring  # type: ignore[attr-defined]
 
 
-def _id_before_error(text: str) -> str | None:
+def _id_before_error(text: str, error: int | None = None) -> str | None:
     """The id of a line refused for its form (malformed JSON, not UTF-8, a repeated key), when it
     can be read without a guess; else ``None``.
 
@@ -675,13 +676,68 @@ def _id_before_error(text: str) -> str | None:
     with its bad bytes replaced (U+FFFD). So a copy of an event cut short (``{"id": "X", "type":
     "missed",``), or with a bad byte in its subject, still carries its id, as a CSV row with a
     cell too few does, and the rule of repeated ids applies to it alike.
+
+    ``error`` is where the JSON error is, when the caller has parsed the line already.
     """
     space = _SPACE.match
     pos = space(text).end()  # type: ignore[union-attr]
     if not text.startswith("{", pos):
         return None
     ids: list[Any] = []
-    pos += 1
+    try:  # the whole line is one object (a field named twice, bad bytes in a value): read at once
+        if error is not None:
+            raise json.JSONDecodeError("", text, error)
+        members = _DECODE_MEMBERS(text)
+        end = len(text)
+    except json.JSONDecodeError as exc:
+        members, end = _members_before(text, pos, exc.pos)
+    except RecursionError:
+        members, end = None, 0
+    if members is None:
+        end = _members_before_error(text, pos + 1, ids)
+    else:
+        ids = [value for key, value in members if key == "id"]
+    if not ids or '"id"' in text[end:] or any(value != ids[0] for value in ids):
+        return None
+    return _record_id({"id": ids[0]})
+
+
+class _Members(list):  # type: ignore[type-arg]
+    """The members of a JSON object, in order, repeats kept."""
+
+
+# A number is never an id: its value does not matter, so it is read as cheaply as can be.
+_DECODE_MEMBERS: Final = json.JSONDecoder(
+    object_pairs_hook=_Members, parse_float=len, parse_int=len, parse_constant=len
+).decode
+
+
+def _members_before(text: str, start: int, error: int) -> tuple[list[Any] | None, int]:
+    """The members of the object opening at ``start`` that precede a JSON error at ``error``, and
+    where they end; ``(None, 0)`` when a few tries do not find them (then
+    :func:`_members_before_error` reads them one by one).
+
+    Each try closes the line at the last comma or brace before the error, then before that one:
+    the first that gives an object ends the last member followed by a comma or brace (a cut
+    inside a string, an array or an inner object never closes). Each try runs at the speed of
+    the json module, so a line of millions of members costs a few parses, not a loop.
+    """
+    for _ in range(8):
+        cut = max(text.rfind(",", start, error), text.rfind("}", start, error))
+        if cut < 0:
+            return [], start + 1
+        try:
+            return _DECODE_MEMBERS(text[:cut] + "}"), cut + 1
+        except (ValueError, RecursionError):
+            error = cut
+    return None, 0
+
+
+def _members_before_error(text: str, pos: int, ids: list[Any]) -> int:
+    """Read the members of the object opened before ``pos``, appending the values of ``id`` to
+    ``ids``, up to the end of the object or the first member not followed by a comma or the
+    closing brace; return where reading stopped."""
+    space = _SPACE.match
     while True:
         member = pos = space(text, pos).end()  # type: ignore[union-attr]
         try:
@@ -703,9 +759,7 @@ def _id_before_error(text: str) -> str | None:
         pos += 1
         if text[pos - 1] == "}":
             break
-    if not ids or '"id"' in text[pos:] or any(value != ids[0] for value in ids):
-        return None
-    return _record_id({"id": ids[0]})
+    return pos
 
 
 # -- what a file is, when it is not an event log ------------------------------------------------
