@@ -36,10 +36,11 @@ from typing import Any, BinaryIO, Final
 
 import attrs
 
+from ._arguments import need
 from ._rows import KINDS, LAYOUT, POS, Places, Row, event_of, fingerprint, quiet_collector, row_of
 from ._time import parse_date
 from .events import EVENT_TYPES, Event, Origin
-from .exceptions import ArgumentError, EventFieldError, EventFileError
+from .exceptions import ArgumentError, ArgumentTypeError, EventFieldError, EventFileError
 from .provenance import rejection_fingerprint
 from .results import Rejection
 
@@ -178,8 +179,21 @@ def parse_record(
             ``picture`` is read from ``true``/``false``.
 
     Raises:
+        ArgumentTypeError: ``record`` is not a mapping (a dict), ``origin`` not an
+            :class:`~.events.Origin` or ``None``, or ``text_only`` not a bool; a ``TypeError``.
         EventFieldError: with a reason naming the field and what was expected.
     """
+    need("record", record, Mapping, "a mapping of field names to values (a dict)")
+    if origin is not None:
+        need("origin", origin, Origin, "an Origin or None")
+    need("text_only", text_only, bool, "True or False")
+    return _parse_record(record, origin, text_only=text_only)
+
+
+def _parse_record(
+    record: Mapping[str, Any], origin: Origin | None = None, *, text_only: bool = False
+) -> Event:
+    """:func:`parse_record` of a record the readers made: its arguments need no check."""
     present = {
         k: v
         for k, v in record.items()
@@ -604,7 +618,7 @@ def _read_line(raw: bytes, origin: Origin, pos: int, sink: _Sink) -> None:
             raise _Bad(f"expected a JSON object, found {_describe(record)}")
         if b"\\u" in raw:
             _refuse_surrogates(record)
-        sink.event(parse_record(record, origin), pos)
+        sink.event(_parse_record(record, origin), pos)
     except UnicodeDecodeError as exc:
         if _decodes(raw, "gb18030"):
             sink.gb18030 += 1
@@ -629,10 +643,11 @@ def parse_jsonl(data: bytes, name: str) -> ReadResult:
     An empty file, or one of blank lines only, holds no events.
 
     Raises:
-        TypeError: ``data`` is not bytes.
+        ArgumentTypeError: ``data`` is not bytes, or ``name`` is not text; a ``TypeError``.
         EventFileError: the data is not JSON Lines (a JSON array, UTF-16, GB18030, gzip…).
     """
     data = _bytes(data, "parse_jsonl")
+    name = _name(name)
     sink = _Sink()
     try:
         _read_jsonl(_blocks(io.BytesIO(data)), name, sink)
@@ -647,7 +662,12 @@ def _bytes(data: Any, function: str) -> bytes:
     if isinstance(data, bytearray):
         return bytes(data)
     hint = ": encode the text first, e.g. text.encode('utf-8')" if isinstance(data, str) else ""
-    raise TypeError(f"{function} reads bytes (a file's content), found {type(data).__name__}{hint}")
+    raise ArgumentTypeError(f"{function} reads bytes (a file's content), found {type(data).__name__}{hint}")
+
+
+def _name(name: Any) -> str:
+    need("name", name, str, "the file's name, as messages give it (str)")
+    return name  # type: ignore[no-any-return]
 
 
 def _refuse_surrogates(record: dict[str, Any]) -> None:
@@ -880,12 +900,13 @@ def parse_csv(data: bytes, name: str, *, delimiter: str = ",") -> ReadResult:
     cell, each by its line: text inside a cell is never read as a row. Reading goes on after it.
 
     Raises:
-        TypeError: ``data`` is not bytes.
+        ArgumentTypeError: ``data`` is not bytes, or ``name`` is not text; a ``TypeError``.
         ArgumentError: ``delimiter`` is not one character other than a quote or a line break.
         EventFileError: the data is not a CSV event log: no header row (empty, or a first row
             that is an event), a malformed header, UTF-16, JSON, gzip…
     """
     data = _bytes(data, "parse_csv")
+    name = _name(name)
     if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '"\r\n':
         raise ArgumentError(
             f"parse_csv: delimiter must be one character, not a quote or a line break; found {delimiter!r}"
@@ -1102,7 +1123,7 @@ def _read_csv(data: bytes, name: str, sink: _Sink, delimiter: str) -> None:
             sink.reject(Rejection(origin, eid, reason))
         else:
             try:
-                sink.event(parse_record(record, origin, text_only=True), base + first + 1)
+                sink.event(_parse_record(record, origin, text_only=True), base + first + 1)
             except EventFieldError as exc:
                 sink.reject(Rejection(origin, eid, exc.reason))
     sink.places.end_file(len(lines))
