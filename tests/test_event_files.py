@@ -23,8 +23,8 @@ import pytest
 import chengdu_infoscore.readers as readers
 from chengdu_infoscore import (
     ArgumentError,
+    ArgumentTypeError,
     EventFileError,
-    InfoscoreError,
     parse_csv,
     parse_jsonl,
     read_events,
@@ -75,10 +75,10 @@ def test_a_single_path_is_a_type_error_that_says_to_wrap_it(single: Any) -> None
     ],
 )
 def test_what_is_not_a_path_is_a_type_error_naming_it(paths: Any, words: str) -> None:
-    """A non-path argument or item is a TypeError naming it (and its place), before any file is read."""
+    """A non-path argument or item is an ArgumentTypeError naming it (and its place), before reading."""
     with pytest.raises(TypeError) as caught:
         read_events(paths)
-    assert (True, False) == (words in str(caught.value), isinstance(caught.value, InfoscoreError))
+    assert (True, True) == (words in str(caught.value), isinstance(caught.value, ArgumentTypeError))
 
 
 def test_paths_may_be_any_iterable_of_str_bytes_or_path(tmp_path: Path) -> None:

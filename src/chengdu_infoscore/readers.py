@@ -1280,8 +1280,8 @@ def read_events(paths: Iterable[str | os.PathLike[str]]) -> ReadResult:
     file has been tried, naming each such file and what it looks like.
 
     Raises:
-        TypeError: ``paths`` is a single path rather than a list of them, or holds something
-            that is not a path.
+        ArgumentTypeError: ``paths`` is a single path rather than a list of them, or holds
+            something that is not a path; a ``TypeError``.
         EventFileError: a file is missing, unreadable, a directory, or not an event log.
     """
     names = _paths(paths)
@@ -1308,20 +1308,20 @@ def read_events(paths: Iterable[str | os.PathLike[str]]) -> ReadResult:
 def _paths(paths: Any) -> list[tuple[str, Any]]:
     """Each path with its name as messages give it; a TypeError, naming the argument, for anything else."""
     if isinstance(paths, str | bytes | os.PathLike):
-        raise TypeError(
+        raise ArgumentTypeError(
             f"read_events takes a list of paths, not a single path ({_short(paths)}):"
             " wrap it in a list: read_events([path])"
         )
     try:
         items = list(paths)
     except TypeError:
-        raise TypeError(
+        raise ArgumentTypeError(
             f"read_events takes a list of paths (str or pathlib.Path), found {type(paths).__name__}"
         ) from None
     names = []
     for index, item in enumerate(items):
         if not isinstance(item, str | bytes | os.PathLike):
-            raise TypeError(
+            raise ArgumentTypeError(
                 f"read_events: paths[{index}] is {_short(item)} ({type(item).__name__}), not a path:"
                 " give str or pathlib.Path"
             )
