@@ -25,6 +25,9 @@ from chengdu_infoscore import (
     UnknownUnitError,
     load_quotas,
     monthly_bulletin,
+    parse_csv,
+    parse_jsonl,
+    parse_record,
     periods,
     read_events,
     sample_year,
@@ -102,6 +105,20 @@ WRONG: list[tuple[str, Callable[[], object], type[Exception], str]] = [
     ("month_end text", lambda: month_end("2007", 1), ArgumentTypeError, "year must be a year (int)"),  # type: ignore[arg-type]
     ("unit None", lambda: RESULTS.unit(None), ArgumentTypeError,  # type: ignore[arg-type]
      "name must be a unit's name (str), not None"),
+    ("record None", lambda: parse_record(None), ArgumentTypeError,  # type: ignore[arg-type]
+     "record must be a mapping of field names to values (a dict), not None"),
+    ("record list", lambda: parse_record([]), ArgumentTypeError,  # type: ignore[arg-type]
+     "record must be a mapping of field names to values (a dict), not a list"),
+    ("record origin text", lambda: parse_record({}, "log.jsonl"), ArgumentTypeError,  # type: ignore[arg-type]
+     "origin must be an Origin or None, not the text 'log.jsonl'"),
+    ("record text_only", lambda: parse_record({}, text_only="yes"), ArgumentTypeError,  # type: ignore[arg-type]
+     "text_only must be True or False, not the text 'yes'"),
+    ("parse_jsonl name None", lambda: parse_jsonl(b"", None), ArgumentTypeError,  # type: ignore[arg-type]
+     "name must be the file's name, as messages give it (str), not None"),
+    ("parse_csv name number", lambda: parse_csv(b"", 123), ArgumentTypeError,  # type: ignore[arg-type]
+     "name must be the file's name, as messages give it (str), not the number 123"),
+    ("parse_csv text", lambda: parse_csv("id,type,date", "log.csv"), ArgumentTypeError,  # type: ignore[arg-type]
+     "parse_csv reads bytes (a file's content), found str: encode the text first"),
 ]  # fmt: skip
 
 

@@ -244,3 +244,40 @@ def test_a_directory_as_target_is_left_alone(tmp_path: Path) -> None:
         f"chengdu-infoscore: error: cannot write {str(tmp_path)!r}: it is a directory; it is left as it was\n"
     )
     assert (2, expected, ["inside.txt"]) == (status, err, os.listdir(tmp_path))
+
+
+def test_an_empty_out_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--out "" names no file: exit 2 saying so, not "cannot write '': it is a directory"; nothing written."""
+    monkeypatch.chdir(tmp_path)
+    status, err = run_here("sample", "--out", "")
+    expected = "chengdu-infoscore: error: --out needs a file name (or - for standard output)\n"
+    assert (2, expected, []) == (status, err, os.listdir(tmp_path))
+
+
+def _no_new_file(*args: object, **kwargs: object) -> None:
+    raise FileNotFoundError(errno.ENOENT, "No such file or directory")
+
+
+def test_a_directory_that_takes_no_new_file_is_not_called_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The directory exists, but creating a file in it fails with ENOENT (as in /proc): said so."""
+    target = tmp_path / "year.jsonl"
+    monkeypatch.setattr(cli.tempfile, "mkstemp", _no_new_file)
+    status, err = run_here("sample", "--out", str(target))
+    expected = (
+        f"chengdu-infoscore: error: cannot write {str(target)!r}: no file can be created in the directory"
+        f" {str(tmp_path)!r} (no such file or directory); nothing was written\n"
+    )
+    assert (2, expected, []) == (status, err, os.listdir(tmp_path))
+
+
+@pytest.mark.skipif(not os.path.isfile("/proc/version"), reason="needs Linux's /proc")
+def test_out_into_proc_names_what_failed() -> None:
+    """sample --out /proc/version: the directory /proc exists, so the message must not say it does not."""
+    status, err = run_here("sample", "--out", "/proc/version")
+    expected = (
+        "chengdu-infoscore: error: cannot write '/proc/version': no file can be created in the directory"
+        " '/proc' (no such file or directory); it is left as it was\n"
+    )
+    assert (2, expected) == (status, err)

@@ -23,8 +23,8 @@ import pytest
 import chengdu_infoscore.readers as readers
 from chengdu_infoscore import (
     ArgumentError,
+    ArgumentTypeError,
     EventFileError,
-    InfoscoreError,
     parse_csv,
     parse_jsonl,
     read_events,
@@ -75,10 +75,10 @@ def test_a_single_path_is_a_type_error_that_says_to_wrap_it(single: Any) -> None
     ],
 )
 def test_what_is_not_a_path_is_a_type_error_naming_it(paths: Any, words: str) -> None:
-    """A non-path argument or item is a TypeError naming it (and its place), before any file is read."""
+    """A non-path argument or item is an ArgumentTypeError naming it (and its place), before reading."""
     with pytest.raises(TypeError) as caught:
         read_events(paths)
-    assert (True, False) == (words in str(caught.value), isinstance(caught.value, InfoscoreError))
+    assert (True, True) == (words in str(caught.value), isinstance(caught.value, ArgumentTypeError))
 
 
 def test_paths_may_be_any_iterable_of_str_bytes_or_path(tmp_path: Path) -> None:
@@ -374,3 +374,58 @@ def test_a_very_wide_header_is_checked_in_linear_time() -> None:
         list(caught.value.problems),
         time.perf_counter() - start < 5,
     )
+
+
+# -- encodings ---------------------------------------------------------------------------------------------
+
+
+def _escaped(n: int) -> bytes:
+    """A valid line in ASCII: the unit written with JSON escapes, as json.dumps writes it by default."""
+    record = {"id": f"a{n}", "type": "submitted", "date": "2007-03-05", "unit": "锦江区", "item": f"A{n}"}
+    return json.dumps(record).encode("ascii") + b"\n"
+
+
+def _gb18030(n: int) -> bytes:
+    record = {"id": f"g{n}", "type": "submitted", "date": "2007-03-05", "unit": "锦江区", "item": f"G{n}"}
+    return json.dumps(record, ensure_ascii=False).encode("gb18030") + b"\n"
+
+
+@pytest.mark.parametrize(
+    ("ascii_lines", "gb_lines", "refused"),
+    [(0, 1, True), (2, 1, True), (3, 1, False), (8, 1, False), (8, 3, True), (30, 3, False)],
+)
+def test_json_lines_is_refused_as_gb18030_only_on_real_evidence(
+    ascii_lines: int, gb_lines: int, refused: bool
+) -> None:
+    """GB18030 lines refuse the file only when more than a quarter of its records; else each is rejected."""
+    data = b"".join(map(_escaped, range(ascii_lines))) + b"".join(map(_gb18030, range(gb_lines)))
+    try:
+        read = parse_jsonl(data, "log.jsonl")
+    except EventFileError as exc:
+        outcome: Any = list(exc.problems)
+    else:
+        outcome = (len(read.events), [r.reason[:18] for r in read.rejections])
+    reason = "log.jsonl: this looks like GB18030 (most of its lines that are not ASCII are not UTF-8 but read"
+    expected = (
+        [reason + " as GB18030); JSON Lines must be UTF-8: save it as UTF-8"]
+        if refused
+        else (ascii_lines, ["not valid UTF-8 (b"] * gb_lines)
+    )
+    assert expected == outcome
+
+
+def test_a_gb18030_row_that_is_also_valid_utf8_is_rejected_not_guessed() -> None:
+    """路 in GB18030 is the bytes of · in UTF-8: a row whose only Chinese is such text is rejected."""
+    rows = [
+        "rg1,submitted,2007-03-01,锦江区,JJ1-rg,\n",
+        "rg2,error,2007-03-05,,JJ1-rg,路\n",  # GB18030 C2 B7 (路) is also UTF-8: U+00B7 (·)
+        "rg3,error,2007-03-06,,JJ1-rg,道路\n",  # 道 (B5 C0) is not UTF-8: no doubt
+    ]
+    data = b"id,type,date,unit,item,note\n" + "".join(rows).encode("gb18030")
+    read = parse_csv(data, "gb.csv")
+    assert "路".encode("gb18030").decode("utf-8") == "·"
+    assert (["rg1", "rg3"], [(3, "rg2")]) == (
+        [e.id for e in read.events],
+        [(r.origin.line, r.event) for r in read.rejections if r.origin],
+    )
+    assert read.rejections[0].reason.startswith("the row looks like UTF-8 in a GB18030 file")

@@ -43,7 +43,15 @@ from chengdu_infoscore import (
     score,
 )
 from chengdu_infoscore.events import Origin
-from chengdu_infoscore.readers import FIELDS, _csv_records, _read_jsonl, _read_line, _Sink
+from chengdu_infoscore.readers import (
+    FIELDS,
+    _csv_records,
+    _id_before_error,
+    _members_before_error,
+    _read_jsonl,
+    _read_line,
+    _Sink,
+)
 from chengdu_infoscore.reports import results_json
 from chengdu_infoscore.testing import event_logs
 
@@ -66,13 +74,41 @@ def _records_of_jsonl(data: bytes) -> dict[int, bytes]:
 
 
 def _id_of(raw: bytes) -> str | None:
-    """The id a line of JSON shows, when one can be read: a non-blank text ``id`` of an object."""
+    """The id a line of JSON shows, when one can be read without a guess (events.md).
+
+    Worked out otherwise than the reader does: the line (bad bytes replaced) as a whole object,
+    else its longest start that ends at a comma or a brace and, closed there, is an object. Its
+    members named ``id`` must agree, on non-blank text, and the rest of the line must not hold
+    ``"id"``.
+    """
+    text = raw.decode("utf-8", "replace")
+    pairs, rest = _members(text), ""
+    if pairs is None:
+        cuts = [k for k in range(len(text) - 1, 0, -1) if text[k] in ",}"]
+        found = ((_members(text[:k] + "}"), k) for k in cuts)
+        pairs, cut = next(((p, k) for p, k in found if p is not None), (None, 0))
+        rest = text[cut + 1 :]
+    if pairs is None or '"id"' in rest:
+        return None
+    ids = [value for key, value in pairs if key == "id"]
+    if not ids or any(value != ids[0] for value in ids):
+        return None
+    return ids[0].strip() or None if isinstance(ids[0], str) else None
+
+
+def _members(text: str) -> list[tuple[str, Any]] | None:
+    """The members of ``text`` when it is one JSON object; else None."""
     try:
-        record = json.loads(raw.decode("utf-8"), parse_int=_zero, parse_float=_zero, parse_constant=_zero)
+        record = json.loads(
+            text, object_pairs_hook=_Pairs, parse_int=_zero, parse_float=_zero, parse_constant=_zero
+        )
     except (ValueError, RecursionError):
         return None
-    value = record.get("id") if isinstance(record, dict) else None
-    return value.strip() or None if isinstance(value, str) else None
+    return list(record) if isinstance(record, _Pairs) else None
+
+
+class _Pairs(list):  # type: ignore[type-arg]
+    """An object's members, in order, repeats kept."""
 
 
 def _zero(_text: str) -> int:
@@ -266,6 +302,28 @@ def test_any_bytes_are_read_or_refused_by_every_reader_path(
         assert (True, len(places)) == (all(2 <= line <= count for line in places), len(set(places)))
 
 
+def _walked_id(raw: bytes) -> str | None:
+    """The id as the reader's member-by-member fallback reads it (for lines that quick cuts do not settle)."""
+    text = raw.decode("utf-8", "replace")
+    start = len(text) - len(text.lstrip(" \t\n\r"))
+    if not text.startswith("{", start):
+        return None
+    ids: list[Any] = []
+    end = _members_before_error(text, start + 1, ids)
+    if not ids or '"id"' in text[end:] or any(value != ids[0] for value in ids):
+        return None
+    return ids[0].strip() or None if isinstance(ids[0], str) else None
+
+
+@given(record=_RECORDS, data=st.data())
+def test_the_id_of_a_broken_line_is_the_same_however_it_is_read(record: str, data: Any) -> None:
+    """A broken line with an id or two: the reader, its member-by-member fallback and the oracle agree."""
+    raw = data.draw(_mutated(('{"id": "x1", ' + record[1:]).encode("utf-8", "surrogatepass"), quotes=3))
+    line = raw.split(b"\n")[0]
+    text = line.decode("utf-8", "replace")
+    assert (_id_of(line), _id_of(line)) == (_walked_id(line), _id_before_error(text))
+
+
 # -- the CSV rules ------------------------------------------------------------------------------------
 
 _CSV_TEXT = st.text(alphabet=st.sampled_from(list('ab,"\n\r 锦\t')), max_size=60)
@@ -394,6 +452,79 @@ def test_one_log_as_json_lines_and_as_csv_in_every_encoding_reads_and_scores_the
     assert {name: reference for name in reads} == {
         name: results_json(score(read)) for name, read in reads.items()
     }
+
+
+_BAD = "\x07"  # a placeholder, in no generated text, for a byte not valid in any encoding of the file
+
+
+@st.composite
+def _broken_copies(draw: Any, log: list[Event]) -> list[tuple[Event, str, int]]:
+    """Broken copies of some events of ``log``: with a byte that is not text (``\xff``) in the
+    date, or cut short after some of its fields (in CSV: a row with cells too few)."""
+    if not log:
+        return []
+    picks = st.tuples(st.sampled_from(log), st.sampled_from(["bad bytes", "cut short"]), st.integers(1, 14))
+    return draw(st.lists(picks, max_size=3))
+
+
+def _broken_jsonl(event: Event, kind: str, keep: int) -> bytes:
+    record = event_record(event)
+    if kind == "bad bytes":
+        record["date"] = f"{record['date']}{_BAD}"
+        return json.dumps(record, ensure_ascii=False).replace("\\u0007", _BAD).encode("utf-8")
+    members = [f"{json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in record.items()]
+    return ("{" + "".join(m + ", " for m in members[:keep])).rstrip().encode("utf-8")
+
+
+def _broken_csv(event: Event, kind: str, keep: int, newline: str, quote_all: bool) -> str:
+    record = event_record(event)
+    cells = [_cell(record.get(f)) for f in FIELDS]
+    if kind == "bad bytes":
+        cells[FIELDS.index("date")] += _BAD
+    else:
+        cells = cells[:keep]
+    return _csv_row(cells, newline, quote_all)
+
+
+@given(
+    log=_logs_with_text(),
+    data=st.data(),
+    newline=st.sampled_from(["\n", "\r\n", "\r"]),
+    quote_all=st.booleans(),
+)
+def test_broken_copies_are_judged_alike_in_json_lines_and_csv(
+    log: list[Event], data: Any, newline: str, quote_all: bool
+) -> None:
+    """A copy with a byte that is not text, or cut short: rejected with its id in every form, alike."""
+    broken = data.draw(_broken_copies(log))
+    jsonl, _ = _write_jsonl(log, newline, [])
+    lines = [jsonl.encode("utf-8")] + [_broken_jsonl(*b) + newline.encode() for b in broken]
+    text, _ = _write_csv(log, newline, quote_all, [])
+    text += "".join(_broken_csv(*b, newline, quote_all) for b in broken)
+    files = {"log.jsonl": b"".join(lines).replace(_BAD.encode(), b"\xff")}
+    for encoding in ("utf-8", "utf-8-sig", "gb18030"):
+        files[f"log-{encoding}.csv"] = text.encode(encoding).replace(_BAD.encode(), b"\xff")
+    with tempfile.TemporaryDirectory() as tmp:
+        reads = {}
+        for name, content in files.items():
+            (Path(tmp) / name).write_bytes(content)
+            reads[name] = read_events([Path(tmp) / name])
+    spoilt = {event.id for event, _, _ in broken}
+    expected_read = ([e.id for e in log], sorted(e.id for e, _, _ in broken))
+    # every copy of a spoilt id, valid or broken, is rejected
+    expected_spoilt = sorted([e.id for e in log if e.id in spoilt] + [e.id for e, _, _ in broken])
+    reference = score(reads["log.jsonl"])
+    for name, read in reads.items():
+        ids = ([e.id for e in read.events], sorted(str(r.event) for r in read.rejections))
+        assert expected_read == ids, name
+        results = score(read)
+        rejected = sorted(str(r.event) for r in results.rejections)
+        assert expected_spoilt == [eid for eid in rejected if eid in spoilt], name
+        assert sorted(str(r.event) for r in reference.rejections) == rejected, name
+        assert (results_json(reference)["units"], results_json(reference)["events"]) == (
+            results_json(results)["units"],
+            results_json(results)["events"],
+        ), name
 
 
 # -- every record in exactly one place, through score ------------------------------------------------------

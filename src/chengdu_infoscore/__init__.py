@@ -53,11 +53,11 @@ from .exceptions import (
     UnknownUnitError,
     UnknownYearError,
 )
-from .periods import Figures, PeriodResults, UnitPeriods, periods
+from .periods import Figures, PeriodResults, UnitPeriods, month_end, periods
 from .quotas import Group, QuotaTable, Unit, load_quotas
 from .readers import ReadResult, parse_csv, parse_jsonl, parse_record, read_events
 from .results import CommissionStatus, Ledger, LedgerLine, Rejection, Results, UnitResult, format_points
-from .rules import RuleSet, load_rules, load_topics
+from .rules import RuleSet, Timeline, load_rules, load_topics
 from .sample import sample_year, write_jsonl
 
 try:
@@ -103,6 +103,7 @@ __all__ = [
     "Scorer",
     "SelectedExcellent",
     "Submitted",
+    "Timeline",
     "Unit",
     "UnitPeriods",
     "UnitResult",
@@ -116,6 +117,7 @@ __all__ = [
     "load_quotas",
     "load_rules",
     "load_topics",
+    "month_end",
     "monthly_bulletin",
     "parse_csv",
     "parse_jsonl",

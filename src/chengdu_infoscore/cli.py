@@ -559,8 +559,14 @@ class _CannotWrite(Exception):
     """A file the command writes could not be written; the file is as it was."""
 
     def __init__(self, target: str, exc: OSError | ValueError, existed: bool) -> None:
-        if isinstance(exc, FileNotFoundError):
-            why = f"the directory {os.path.dirname(target) or '.'!r} does not exist"
+        directory = os.path.dirname(target) or "."
+        if isinstance(exc, FileNotFoundError) and not os.path.isdir(
+            os.path.dirname(os.path.realpath(target))
+        ):
+            why = f"the directory {directory!r} does not exist"
+        elif isinstance(exc, FileNotFoundError):  # the directory is there, but takes no new file (/proc)
+            reason = _lower(exc.strerror or "no such file")
+            why = f"no file can be created in the directory {directory!r} ({reason})"
         elif isinstance(exc, IsADirectoryError):
             why = "it is a directory"
         elif isinstance(exc, OSError) and exc.strerror:
@@ -670,6 +676,8 @@ def run(argv: Sequence[str] | None = None) -> int:
             _out(_comparison_table(comparison, args.changed_only))
         return OK
     if args.command == "sample":
+        if not args.out:
+            raise _Usage("--out needs a file name (or - for standard output)")
         events = sample_year(args.seed)
         buffer = io.StringIO()
         count = write_jsonl(events, buffer)
