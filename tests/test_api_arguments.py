@@ -118,7 +118,11 @@ WRONG: list[tuple[str, Callable[[], object], type[Exception], str]] = [
     ("parse_csv name number", lambda: parse_csv(b"", 123), ArgumentTypeError,  # type: ignore[arg-type]
      "name must be the file's name, as messages give it (str), not the number 123"),
     ("parse_csv text", lambda: parse_csv("id,type,date", "log.csv"), ArgumentTypeError,  # type: ignore[arg-type]
-     "parse_csv reads bytes (a file's content), found str: encode the text first"),
+     "parse_csv: data must be bytes (a file's content), not str: encode the text first"),
+    ("parse_jsonl None", lambda: parse_jsonl(None, "x"), ArgumentTypeError,  # type: ignore[arg-type]
+     "parse_jsonl: data must be bytes (a file's content), not NoneType"),
+    ("parse_csv delimiter number", lambda: parse_csv(b"", "x", delimiter=5), ArgumentTypeError,  # type: ignore[arg-type]
+     "parse_csv: delimiter must be a str of one character, not 5"),
 ]  # fmt: skip
 
 

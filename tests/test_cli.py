@@ -246,8 +246,9 @@ def test_compare_keep_going_tells_each_rejection_once(tmp_path: Path) -> None:
         f"{log}:2: event k2: unknown channel 'nochannel'; rule set example-doc-2007-10 knows: {CHANNELS},"
         " wechat, weibo (under B = chengdu-2007+example-doc-2007-10 only)",
         f"{log}:3: event k3: field 'date': '2007-13-01' is not a real calendar date",
-        "2 event(s) rejected, 1 counted under A = chengdu-2007;"
-        " 2 rejected, 1 counted under B = chengdu-2007+example-doc-2007-10.",
+        "under A = chengdu-2007, 3 record(s) read: 1 counted, 0 repeat(s) counted once, 0 after"
+        " 2007-12-31, 2 rejected; under B = chengdu-2007+example-doc-2007-10, 3 record(s) read:"
+        " 1 counted, 0 repeat(s) counted once, 0 after 2007-12-31, 2 rejected.",
     ]
     assert (0, expected) == (done.returncode, done.stderr.decode("utf-8").splitlines())
 
@@ -260,7 +261,7 @@ def test_compare_tells_rejections_common_to_both_versions_once(tmp_path: Path) -
     expected = [
         f"{log}:2: event k2: unknown channel 'nochannel'; rule set chengdu-2007 knows: {CHANNELS}",
         f"{log}:3: event k3: field 'date': '2007-13-01' is not a real calendar date",
-        "2 event(s) rejected, 1 counted.",
+        "3 record(s) read: 1 counted, 0 repeat(s) counted once, 0 after 2007-12-31, 2 rejected.",
     ]
     assert (2, expected, b"") == (done.returncode, done.stderr.decode("utf-8").splitlines(), done.stdout)
 
@@ -312,7 +313,46 @@ def test_every_command_tells_each_rejection_once_on_standard_error(tmp_path: Pat
     log.write_text(KEEP_GOING_LOG, encoding="utf-8")
     done = cli(args[0], log, *args[1:])
     lines = done.stderr.decode("utf-8").splitlines()
-    assert ([1, 1], "2 event(s) rejected, 1 counted.") == (
+    summary = "3 record(s) read: 1 counted, 0 repeat(s) counted once, 0 after {}, 2 rejected."
+    as_of = "2007-10-31" if "--month" in args else "2007-12-31"
+    assert ([1, 1], summary.format(as_of)) == (
         [sum(line.startswith(f"{log}:{n}: ") for line in lines) for n in (2, 3)],
         lines[-1],
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["score", "--rules", "no-such-version", "--rules", "chengdu-2007"],
+        ["explain", "--unit", "锦江区", "--unit", "青羊区"],
+        ["bulletin", "--month", "2007-06", "--month", "2007-07"],
+        ["validate", "--as-of", "2007-03-01", "--as-of", "2007-06-30"],
+    ],
+)
+def test_an_option_of_one_value_given_twice_is_a_usage_error(args: list[str]) -> None:
+    """--rules A --rules B (or any option of one value given twice) is refused, never last-one-wins."""
+    done = cli(args[0], EXAMPLE, *args[1:])
+    option = args[1]
+    assert (2, f"argument {option}: given twice; give it once", b"") == (
+        done.returncode,
+        done.stderr.decode("utf-8").strip().splitlines()[-1].split("error: ", 1)[1].split(" (only")[0],
+        done.stdout,
+    )
+
+
+def test_the_summary_accounts_for_every_record(tmp_path: Path) -> None:
+    """The closing line on standard error adds up: repeats and events after the as-of date included."""
+    log = tmp_path / "k.jsonl"
+    log.write_text(
+        KEEP_GOING_LOG
+        + '{"id": "k9", "type": "missed", "date": "2007-11-20", "unit": "锦江区", "category": "important"}\n'
+        + KEEP_GOING_LOG.splitlines()[0]
+        + "\n",
+        encoding="utf-8",
+    )
+    done = cli("validate", log, "--as-of", "2007-10-31")
+    assert (
+        "5 record(s) read: 1 counted, 1 repeat(s) counted once, 1 after 2007-10-31, 2 rejected."
+        == (done.stderr.decode("utf-8").splitlines()[-1])
     )

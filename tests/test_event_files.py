@@ -100,12 +100,12 @@ def test_text_instead_of_bytes_is_a_type_error_saying_to_encode(parse: Any) -> N
     with pytest.raises(TypeError) as caught:
         parse(SUBMITTED, "log")
     assert (
-        f"{parse.__name__} reads bytes (a file's content), found str: encode the text first"
+        f"{parse.__name__}: data must be bytes (a file's content), not str: encode the text first"
         == str(caught.value).partition(", e.g.")[0]
     )
 
 
-@pytest.mark.parametrize("delimiter", ["", ";;", '"', "\n", 5])
+@pytest.mark.parametrize("delimiter", ["", ";;", '"', "\n"])
 def test_a_delimiter_that_cannot_be_one_is_an_argument_error(delimiter: Any) -> None:
     """parse_csv's delimiter is one character, not a quote or a line break; else an error naming it."""
     with pytest.raises(ArgumentError) as caught:

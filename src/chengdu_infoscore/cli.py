@@ -198,8 +198,32 @@ def _err(text: str) -> None:
     _write(sys.stderr, text, "stderr")
 
 
+class _Once(argparse._StoreAction):
+    """An option that takes one value: given twice, it is a usage error, not a silent last-one-wins.
+
+    ``--rules A --rules B`` must never score under B alone while A was meant (or unknown).
+    """
+
+    def __call__(
+        self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option: Any = None
+    ) -> None:
+        given: set[str] = namespace.__dict__.setdefault("_given", set())
+        if option is not None:  # an option, not a positional argument
+            if self.dest in given:
+                others = " (only compare takes two)" if self.dest == "rules" else ""
+                parser.error(f"argument {'/'.join(self.option_strings)}: given twice; give it once{others}")
+            given.add(self.dest)
+        setattr(namespace, self.dest, values)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse, writing its help, usage and errors as the commands write their output."""
+    """argparse, writing its help, usage and errors as the commands write their output; an option
+    that takes one value takes it once."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.register("action", None, _Once)
+        self.register("action", "store", _Once)
 
     def _print_message(self, message: str, file: Any = None) -> None:
         if message:
@@ -525,9 +549,17 @@ def _report_plugin_problems() -> None:
     _err("".join(f"chengdu-infoscore: warning: {problem}\n" for problem in plugin_problems()))
 
 
+def _accounts(results: Results) -> str:
+    """Where every record read went: read = counted + repeats + after the as-of date + rejected."""
+    return (
+        f"{results.read} record(s) read: {results.counted} counted, {results.repeats} repeat(s) counted"
+        f" once, {results.after_as_of} after {results.as_of}, {len(results.rejections)} rejected"
+    )
+
+
 def _report_rejections(results: Results) -> None:
     _err("".join(f"{r}\n" for r in results.rejections))
-    _err(f"{len(results.rejections)} event(s) rejected, {results.counted} counted.\n")
+    _err(f"{_accounts(results)}.\n")
 
 
 def _report_compared(a: Results, b: Results) -> None:
@@ -541,12 +573,9 @@ def _report_compared(a: Results, b: Results) -> None:
             lines.append(f"{r} (under {'A = ' + a.rules if r in in_a else 'B = ' + b.rules} only)\n")
     _err("".join(lines))
     if in_a == in_b:
-        _err(f"{len(in_a)} event(s) rejected, {a.counted} counted.\n")
+        _err(f"{_accounts(a)}.\n")
     else:
-        _err(
-            f"{len(in_a)} event(s) rejected, {a.counted} counted under A = {a.rules};"
-            f" {len(in_b)} rejected, {b.counted} counted under B = {b.rules}.\n"
-        )
+        _err(f"under A = {a.rules}, {_accounts(a)}; under B = {b.rules}, {_accounts(b)}.\n")
 
 
 def _rejection_key(r: Rejection) -> tuple[int, str, int, str, str]:

@@ -662,7 +662,9 @@ def _bytes(data: Any, function: str) -> bytes:
     if isinstance(data, bytearray):
         return bytes(data)
     hint = ": encode the text first, e.g. text.encode('utf-8')" if isinstance(data, str) else ""
-    raise ArgumentTypeError(f"{function} reads bytes (a file's content), found {type(data).__name__}{hint}")
+    raise ArgumentTypeError(
+        f"{function}: data must be bytes (a file's content), not {type(data).__name__}{hint}"
+    )
 
 
 def _name(name: Any) -> str:
@@ -907,7 +909,9 @@ def parse_csv(data: bytes, name: str, *, delimiter: str = ",") -> ReadResult:
     """
     data = _bytes(data, "parse_csv")
     name = _name(name)
-    if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '"\r\n':
+    if not isinstance(delimiter, str):
+        raise ArgumentTypeError(f"parse_csv: delimiter must be a str of one character, not {delimiter!r}")
+    if len(delimiter) != 1 or delimiter in '"\r\n':
         raise ArgumentError(
             f"parse_csv: delimiter must be one character, not a quote or a line break; found {delimiter!r}"
         )
