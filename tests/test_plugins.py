@@ -208,7 +208,7 @@ def test_a_plugin_can_register_a_target_table(monkeypatch: pytest.MonkeyPatch) -
         def load(self) -> object:
             return lambda: [table]
 
-    monkeypatch.setattr(quotas_module.metadata, "entry_points", lambda group: [FakeEntryPoint()])
+    monkeypatch.setattr(metadata, "entry_points", lambda group: [FakeEntryPoint()])
     quotas_module._plugin_tables.cache_clear()
     quotas_module.load_quotas.cache_clear()
     try:

@@ -6,6 +6,7 @@ Each check costs one ``isinstance`` per argument, made once per call, never per 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from .exceptions import ArgumentError, ArgumentTypeError
@@ -53,3 +54,23 @@ def need_int(name: str, value: Any, low: int | None = None, high: int | None = N
     if (low is not None and value < low) or (high is not None and value > high):
         span = f"from {low} to {high}" if low is not None and high is not None else f"{low} or more"
         raise ArgumentError(f"{name} must be {span}, not {value}")
+
+
+def many(
+    value: Any,
+    single: type | tuple[type, ...],
+    when_single: Callable[[], str],
+    when_not_iterable: Callable[[], str],
+) -> Iterator[Any]:
+    """``iter(value)`` for an argument that is a collection.
+
+    A lone value of the ``single`` types where a collection is meant (a path for a list of paths,
+    text for a list of rejections), or a value that cannot be iterated, is an
+    :class:`ArgumentTypeError` whose message the function given for that case makes (only then).
+    """
+    if isinstance(value, single):
+        raise ArgumentTypeError(when_single())
+    try:
+        return iter(value)
+    except TypeError:
+        raise ArgumentTypeError(when_not_iterable()) from None

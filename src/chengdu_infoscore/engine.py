@@ -32,7 +32,7 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import Any
 
-from ._arguments import describe, need, need_date, need_int
+from ._arguments import describe, many, need, need_date, need_int
 from ._rows import (
     ADOPTED,
     COMMISSIONED,
@@ -1082,17 +1082,15 @@ def _rows_of(events: Iterable[Event], places: Places) -> list[Row]:
     Raises:
         ArgumentTypeError: ``events`` is not a collection of events, or holds something else.
     """
-    if isinstance(events, str | bytes | os.PathLike):
-        raise ArgumentTypeError(
+    given = many(
+        events,
+        (str, bytes, os.PathLike),
+        lambda: (
             f"events must be events or what read_events() gave, not {describe(events)}:"
             " read a file with read_events([path]) first"
-        )
-    try:
-        given = iter(events)
-    except TypeError:
-        raise ArgumentTypeError(
-            f"events must be an iterable of events or what read_events() gave, not {describe(events)}"
-        ) from None
+        ),
+        lambda: f"events must be an iterable of events or what read_events() gave, not {describe(events)}",
+    )
     rows: list[Row] = []
     add = rows.append
     event: Any = None
@@ -1110,14 +1108,10 @@ def _rows_of(events: Iterable[Event], places: Places) -> list[Row]:
 
 
 def _rejections_of(rejected: Iterable[Rejection]) -> list[Rejection]:
-    if isinstance(rejected, str | bytes):
-        raise ArgumentTypeError(f"rejected must be an iterable of Rejection, not {describe(rejected)}")
-    try:
-        found = list(rejected)
-    except TypeError:
-        raise ArgumentTypeError(
-            f"rejected must be an iterable of Rejection, not {describe(rejected)}"
-        ) from None
+    def wrong() -> str:
+        return f"rejected must be an iterable of Rejection, not {describe(rejected)}"
+
+    found = list(many(rejected, (str, bytes), wrong, wrong))
     for i, r in enumerate(found):
         need(f"rejected[{i}]", r, Rejection, "a Rejection")
     return found

@@ -36,7 +36,7 @@ from typing import Any, BinaryIO, Final
 
 import attrs
 
-from ._arguments import need
+from ._arguments import many, need
 from ._rows import KINDS, LAYOUT, POS, Places, Row, event_of, fingerprint, quiet_collector, row_of
 from ._time import parse_date
 from .events import EVENT_TYPES, Event, Origin
@@ -1311,17 +1311,17 @@ def read_events(paths: Iterable[str | os.PathLike[str]]) -> ReadResult:
 
 def _paths(paths: Any) -> list[tuple[str, Any]]:
     """Each path with its name as messages give it; a TypeError, naming the argument, for anything else."""
-    if isinstance(paths, str | bytes | os.PathLike):
-        raise ArgumentTypeError(
-            f"read_events takes a list of paths, not a single path ({_short(paths)}):"
-            " wrap it in a list: read_events([path])"
+    items = list(
+        many(
+            paths,
+            (str, bytes, os.PathLike),
+            lambda: (
+                f"read_events takes a list of paths, not a single path ({_short(paths)}):"
+                " wrap it in a list: read_events([path])"
+            ),
+            lambda: f"read_events takes a list of paths (str or pathlib.Path), found {type(paths).__name__}",
         )
-    try:
-        items = list(paths)
-    except TypeError:
-        raise ArgumentTypeError(
-            f"read_events takes a list of paths (str or pathlib.Path), found {type(paths).__name__}"
-        ) from None
+    )
     names = []
     for index, item in enumerate(items):
         if not isinstance(item, str | bytes | os.PathLike):

@@ -14,7 +14,7 @@ import functools
 import hashlib
 from collections.abc import Iterator
 from decimal import Decimal
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -332,23 +332,9 @@ def _handed_over(table: QuotaTable) -> QuotaTable:
 
 @functools.cache
 def _plugin_tables() -> tuple[dict[int, QuotaTable], tuple[Any, ...]]:
-    from ..rules.registry import QUOTAS_GROUP, PluginProblem, failure
+    from ..rules.registry import QUOTAS_GROUP, PluginProblem, plugin_items
 
-    given: list[tuple[str, QuotaTable]] = []
-    problems: list[PluginProblem] = []
-    for ep in sorted(metadata.entry_points(group=QUOTAS_GROUP), key=lambda e: (e.name, str(e.value))):
-        try:
-            tables = []
-            for table in ep.load()():
-                if not isinstance(table, QuotaTable):
-                    raise TypeError(f"it gave {type(table).__name__}, not a QuotaTable")
-                tables.append(_handed_over(table))
-        except KeyboardInterrupt:  # the user's Ctrl-C stops the command
-            raise
-        except BaseException as exc:  # a broken plug-in (even one that exits) must not stop the others
-            problems.append(PluginProblem(QUOTAS_GROUP, ep.name, failure(exc)))
-            continue
-        given += [(ep.name, table) for table in tables]
+    given, problems = plugin_items(QUOTAS_GROUP, QuotaTable, lambda ep, table: _handed_over(table))
     shipped = set(available_quota_years())
     by_year: dict[int, list[tuple[str, QuotaTable]]] = {}
     for name, table in given:

@@ -15,7 +15,7 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Mapping
 from importlib import metadata
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import attrs
 
@@ -118,24 +118,45 @@ def _plugin_name(ep: metadata.EntryPoint) -> str:
     return f"{ep.name!r} ({where})"
 
 
-@functools.cache
-def _plugins() -> tuple[tuple[tuple[str, RuleSet], ...], tuple[PluginProblem, ...]]:
-    """Every plug-in version with its entry point's name, and the plug-ins that failed to load."""
-    versions: list[tuple[str, RuleSet]] = []
+_T = TypeVar("_T")
+
+
+def plugin_items(
+    group: str, kind: type[_T], take: Callable[[metadata.EntryPoint, _T], _T]
+) -> tuple[list[tuple[str, _T]], list[PluginProblem]]:
+    """What the entry points of ``group`` give: each item, made a ``kind`` by ``take``, with its
+    entry point's name; and the plug-ins that failed to load.
+
+    An entry point names a function that returns the items. A plug-in that fails in any way —
+    an import error, an item of another type, a ``take`` that refuses it, even ``sys.exit()`` —
+    is a problem, none of its items is used, and the others load as usual.
+    """
+    items: list[tuple[str, _T]] = []
     problems: list[PluginProblem] = []
-    for ep in _entry_points(RULESETS_GROUP):
+    for ep in _entry_points(group):
         try:
             given = []
             for item in ep.load()():
-                if not isinstance(item, RuleSet):
-                    raise TypeError(f"it gave {type(item).__name__}, not a RuleSet")
-                given.append(attrs.evolve(item, origin=f"plug-in: {ep.name} ({ep.value})"))
+                if not isinstance(item, kind):
+                    raise TypeError(f"it gave {type(item).__name__}, not a {kind.__name__}")
+                given.append(take(ep, item))
         except KeyboardInterrupt:  # the user's Ctrl-C stops the command
             raise
         except BaseException as exc:  # a broken plug-in (even one that exits) must not stop the others
-            problems.append(PluginProblem(RULESETS_GROUP, ep.name, failure(exc)))
+            problems.append(PluginProblem(group, ep.name, failure(exc)))
             continue
-        versions += [(ep.name, v) for v in given]
+        items += [(ep.name, item) for item in given]
+    return items, problems
+
+
+@functools.cache
+def _plugins() -> tuple[tuple[tuple[str, RuleSet], ...], tuple[PluginProblem, ...]]:
+    """Every plug-in version with its entry point's name, and the plug-ins that failed to load."""
+    versions, problems = plugin_items(
+        RULESETS_GROUP,
+        RuleSet,
+        lambda ep, version: attrs.evolve(version, origin=f"plug-in: {ep.name} ({ep.value})"),
+    )
     return tuple(versions), tuple(problems)
 
 
