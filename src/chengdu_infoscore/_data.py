@@ -175,11 +175,18 @@ class Problems:
     def __init__(self, source: str) -> None:
         self.source = source
         self.found: list[str] = []
+        self._seen: set[str] = set()  # what ``found`` holds, looked up in constant time
 
     def add(self, path: str, message: str) -> None:
         problem = f"{path}: {message}" if path else message
-        if problem not in self.found:  # a flag read for several figures is reported once
+        if problem not in self._seen:  # a flag read for several figures is reported once
+            self._seen.add(problem)
             self.found.append(problem)
+
+    def take(self, found: list[str] | tuple[str, ...]) -> None:
+        """Problems another check found, each kept as it was said."""
+        self.found.extend(found)
+        self._seen.update(found)
 
     def raise_if_any(self) -> None:
         if self.found:

@@ -760,7 +760,7 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
         try:
             sections = load_topics(topics_file)
         except DataFileError as exc:
-            problems.found.extend(exc.problems)
+            problems.take(exc.problems)
         except FileNotFoundError:
             problems.add("ruleset.topics", f"no topics file {topics_file!r} ships with the library")
     problems.raise_if_any()
