@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chengdu_infoscore import Event, Missed, Submitted, read_events, score
-from chengdu_infoscore.engine import Scorer
+from chengdu_infoscore.live import Scorer
 from chengdu_infoscore.reports import results_json
 from chengdu_infoscore.testing import dates, event_logs
 

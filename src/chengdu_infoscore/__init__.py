@@ -24,7 +24,7 @@ from .bulletins import (
     monthly_bulletin,
     year_end_bulletin,
 )
-from .engine import Scorer, score
+from .engine import score
 from .events import (
     EVENT_TYPES,
     Adopted,
@@ -53,6 +53,7 @@ from .exceptions import (
     UnknownUnitError,
     UnknownYearError,
 )
+from .live import Scorer
 from .periods import Figures, PeriodResults, UnitPeriods, month_end, periods
 from .quotas import Group, QuotaTable, Unit, load_quotas
 from .readers import ReadResult, parse_csv, parse_jsonl, parse_record, read_events

@@ -1,0 +1,237 @@
+"""A rule-set version compiled for the fold: its entries (how each kind of booking reads, under
+which clause, moving which count), caps and name lookups, decided once per version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from operator import itemgetter
+from typing import Any
+
+from ._rows import (
+    DATE,
+    ID,
+    ITEM,
+    A,
+    B,
+    Row,
+)
+from .exceptions import PluginError
+from .quotas import QuotaTable
+from .results import format_points
+from .rules import RuleSet
+from .rules.registry import (
+    RuleKindMaker,
+    rule_kind_maker,
+)
+
+_ZERO = Decimal(0)
+_DAY = dt.timedelta(days=1)
+_MODULUS = 1 << 256
+_BY_ID = itemgetter(ID)
+
+
+class _Rejected(Exception):
+    """Raised inside a handler: the event is not counted, for this reason."""
+
+
+class _Misbooked(PluginError):
+    """Raised by a plug-in rule's ``book``: what was wrong with the booking (the engine adds where)."""
+
+
+def _shown(text: str) -> str:
+    """A name as a rejection quotes it: in quotes, and cut short when it is very long."""
+    return repr(text) if len(text) <= 80 else f"{text[:60]!r}… ({len(text)} characters)"
+
+
+# -- bookings ----------------------------------------------------------------------------------
+
+
+def _about(text: str | None) -> str:
+    return f": {text}" if text else ""
+
+
+def _who(row: Row) -> str:
+    return f" by {row[A]}" if row[A] else ""
+
+
+# How each kind of booking reads: (entry, row, points, detail) -> reason.
+_REASONS: dict[str, Callable[[Any, Row, Decimal, Any], str]] = {
+    "submitted": lambda e, row, p, d: f"submitted item {row[ITEM]}{d or ''}",
+    "on_time": lambda e, row, p, d: f"commission {row[B]} answered on time (due {d})",
+    "answered_late": lambda e, row, p, d: f"commission {row[B]} due {d} answered late, on {row[DATE]}",
+    "adopted": lambda e, row, p, d: (
+        f"item {row[ITEM]} adopted by {e.thing.label}"
+        f"{' with picture' if row[B] and e.thing.picture_points is not None else ''}{d or ''}"
+    ),
+    "instructed": lambda e, row, p, d: f"instruction{_who(row)}{e.note} on item {row[ITEM]}{d or ''}",
+    "instructed_again": lambda e, row, p, d: (
+        f"instruction{_who(row)} on item {row[ITEM]}: already counted once for this item"
+        f"{f' at level {e.thing.label}' if row[B] else ''}"
+    ),
+    "higher": lambda e, row, p, d: f"item {row[ITEM]} adopted by {e.thing.label}{d or ''}",
+    "higher_again": lambda e, row, p, d: f"item {row[ITEM]} adopted by {e.thing.label} again: counted once",
+    "missed": lambda e, row, p, d: f"{e.thing.label} missed #{d} this year{_about(row[B])}",
+    "late": lambda e, row, p, d: f"{e.thing.label} reported late #{d} this year{_about(row[B])}",
+    "error": lambda e, row, p, d: f"error in item {row[ITEM]}{_about(row[A])}",
+    "false_again": lambda e, row, p, d: (
+        f"item {row[ITEM]} found false again: deducted once per item{_about(row[A])}"
+    ),
+    "false_revoke": lambda e, row, p, d: (
+        f"item {row[ITEM]} found false: its {format_points(-p)} points revoked"
+    ),
+    "false": lambda e, row, p, d: f"item {row[ITEM]} found false{_about(row[A])}",
+    "excellent": lambda e, row, p, d: f"item {row[ITEM]} selected as excellent",
+    "unanswered": lambda e, row, p, d: f"commission {row[A]} due {row[B]} not answered",
+    "pending": lambda e, row, p, d: f"commission {row[A]} due {row[B]} pending: not answered yet",
+    "plugin": lambda e, row, p, d: str(d),
+}
+
+
+# Bookings made on another day than their event's: the day after a commission was due.
+_SHIFTED = frozenset({"answered_late", "unanswered"})
+
+
+class _Entry:
+    """A kind of booking under one version: its clause, the count it moves, and how it reads.
+
+    ``thing`` is the channel, level or category it concerns, for its label; ``note`` is a fixed
+    part of the reason decided with the version.
+    """
+
+    __slots__ = ("clause", "code", "note", "tally", "thing")
+
+    def __init__(self, code: str, clause: str, tally: str | None = None, thing: Any = None, note: str = ""):
+        self.code = code
+        self.clause = clause
+        self.tally = tally
+        self.thing = thing
+        self.note = note
+
+    def reason(self, row: Row, points: Decimal, detail: Any) -> str:
+        return _REASONS[self.code](self, row, points, detail)
+
+    def day(self, row: Row, detail: Any) -> dt.date:
+        """The date a booking is made on: a late or missing answer is booked the day after the due date."""
+        if self.code == "answered_late":
+            return detail + _DAY  # type: ignore[no-any-return]
+        if self.code == "unanswered":
+            return row[B] + _DAY  # type: ignore[no-any-return]
+        return row[DATE]  # type: ignore[no-any-return]
+
+    def key(self, row: Row) -> str | None:
+        """The key-point section of a submission, the category of a missed or late report."""
+        if self.tally == "submitted":
+            return row[A].split(".", 1)[0] if row[A] else None
+        if self.tally in ("missed", "late"):
+            return row[A]  # type: ignore[no-any-return]
+        return None
+
+
+class _Version:
+    """One rule-set version, compiled for the fold: its entries, caps and name lookups."""
+
+    def __init__(self, rules: RuleSet, quotas: QuotaTable) -> None:
+        self.rules = rules
+        s = rules.submission
+        self.submitted = _Entry("submitted", s.clause, "submitted")
+        self.points = s.points
+        self.monthly = s.cap_period == "month"
+        word = "monthly" if self.monthly else "yearly"
+        #: Each unit's cap, and the note a submission that meets it carries.
+        self.caps: dict[str, tuple[Decimal | None, str]] = {}
+        for u in quotas.units:
+            cap = s.cap_for(u.target)
+            note = "" if cap is None else f" ({word} cap of {format_points(cap)} points reached)"
+            self.caps[u.name] = (cap, note)
+        c = rules.commission
+        self.on_time, self.on_time_points = _Entry("on_time", c.on_time.clause), c.on_time.points
+        self.answered_late, self.late_points = _Entry("answered_late", c.late.clause), c.late.points
+        self.unanswered, self.unanswered_points = (
+            _Entry("unanswered", c.unanswered.clause),
+            c.unanswered.points,
+        )
+        self.pending = _Entry("pending", c.unanswered.clause)
+        self.channels = {
+            ch.key: (ch, _Entry("adopted", ch.clause, "adopted", ch), _Entry("adopted", ch.clause, None, ch))
+            for ch in rules.channels
+        }
+        self.counts_adoptions = rules.target_count == "adoptions"
+        self.highest = rules.combine == "highest"
+        instruction = rules.instruction
+        many = len(instruction.levels) > 1
+        self.leaders = {
+            lv.key: (
+                lv,
+                _Entry("instructed", lv.clause, thing=lv, note=f" ({lv.label})" if many else ""),
+                _Entry("instructed_again", lv.clause, thing=lv),
+            )
+            for lv in instruction.levels
+        }
+        default = instruction.level(instruction.default_level)
+        assert default is not None  # checked when the rule set was read
+        self.default_leader = default.key
+        self.requires_adoption = instruction.requires_adoption
+        self.eligible = ", ".join(ch.key for ch in rules.channels if ch.instruction_eligible)
+        self.levels = {
+            lv.key: (lv, _Entry("higher", lv.clause, thing=lv), _Entry("higher_again", lv.clause, thing=lv))
+            for lv in rules.levels
+        }
+        self.categories = {
+            cat.key: (
+                cat,
+                _Entry("missed", cat.missed.clause, "missed", cat),
+                _Entry("late", cat.late.clause, "late", cat),
+            )
+            for cat in rules.categories
+        }
+        self.error, self.error_schedule = _Entry("error", rules.error.clause, "error"), rules.error
+        f = self.false_rule = rules.false_report
+        self.false_again = _Entry("false_again", f.clause)
+        self.false_revoke = _Entry("false_revoke", f.clause)
+        self.false = _Entry("false", f.clause, "false_report")
+        self.excellent = _Entry("excellent", rules.excellent.clause, "excellent")
+        self.excellent_points = rules.excellent.points
+        #: What makes each plug-in rule kind of the version: a fresh instance for every fold.
+        self.makers: list[RuleKindMaker] = [
+            rule_kind_maker(kind, dict(settings), rules) for kind, settings in rules.extensions
+        ]
+        for make in self.makers:
+            make()  # the factory checks its settings now, so that a bad one stops scoring up front
+        self.clauses = {c.id for c in rules.clauses}
+        self._plugin: dict[str, _Entry] = {}
+        # Every way of writing a name (key or label) → its key, for resolving events.
+        self.channel_keys = {n: ch.key for ch in rules.channels for n in (ch.key, ch.label)}
+        self.level_keys = {n: lv.key for lv in rules.levels for n in (lv.key, lv.label)}
+        self.category_keys = {n: c.key for c in rules.categories for n in (c.key, c.label)}
+        self.leader_keys = {n: lv.key for lv in instruction.levels for n in (lv.key, lv.label)}
+        self.topics = {t.key for t in rules.topics}
+
+    def plugin(self, clause: str) -> _Entry:
+        """The entry of a booking by a plug-in rule under ``clause``.
+
+        Raises:
+            _Misbooked: the version has no such clause.
+        """
+        entry = self._plugin.get(clause)
+        if entry is None:
+            if clause not in self.clauses:  # a text: book checked its type first
+                raise _Misbooked(
+                    f"it booked under the clause {repr(clause)[:80]},"
+                    f" which rule set {self.rules.id!r} does not declare"
+                )
+            entry = self._plugin[clause] = _Entry("plugin", clause)
+        return entry
+
+    def unknown(self, what: str, written: str) -> _Rejected:
+        """The rejection of an event naming a channel, level or category this version does not know."""
+        values: tuple[Any, ...] = {
+            "channel": self.rules.channels,
+            "level": self.rules.levels,
+            "category": self.rules.categories,
+            "leader level": self.rules.instruction.levels,
+        }[what]
+        known = ", ".join(v.key for v in values)
+        return _Rejected(f"unknown {what} {_shown(written)}; rule set {self.rules.id} knows: {known}")

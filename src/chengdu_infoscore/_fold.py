@@ -1,0 +1,495 @@
+"""The fold: one unit's running figures, items and commissions, and one handler per event type."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from ._compiled import _BY_ID, _DAY, _ZERO, _Entry, _Misbooked, _Rejected, _shown
+from ._rows import (
+    DATE,
+    ID,
+    ITEM,
+    KIND,
+    POS,
+    UNIT,
+    A,
+    B,
+    Row,
+    event_of,
+)
+from ._run import _Run
+from .events import Event
+from .exceptions import PluginError
+from .quotas import Unit
+from .results import CommissionStatus, Rejection, format_points
+from .rules import figure_problem
+from .rules.registry import (
+    RuleKind,
+    RuleKindMaker,
+    failure,
+    raised,
+)
+
+#: Rows to fold, by day, in one list per phase (commissions, submissions, adoptions, the rest).
+_Days = dict[dt.date, tuple[list[Row], list[Row], list[Row], list[Row]]]
+
+
+class _Tally:
+    """One unit's running figures during the fold, and its bookings: four slots each."""
+
+    __slots__ = (
+        "adopted",
+        "book",
+        "capped_on",
+        "errors",
+        "excellent",
+        "false_reports",
+        "late",
+        "missed",
+        "month_points",
+        "occurrences",
+        "submitted",
+        "unanswered",
+        "unit",
+        "year_points",
+    )
+
+    def __init__(self, unit: Unit) -> None:
+        self.unit = unit
+        self.submitted = 0
+        self.adopted = 0
+        # Points earned toward the cap: in the year, and in each month (1 to 12) for monthly caps.
+        self.year_points = _ZERO
+        self.month_points = [_ZERO] * 13
+        self.book: list[Any] = []
+        self.occurrences: dict[tuple[str, str], int] = {}
+        self.missed: dict[str, int] = {}
+        self.late: dict[str, int] = {}
+        self.errors = 0
+        self.false_reports = 0
+        self.excellent = 0
+        self.unanswered = 0
+        self.capped_on: dt.date | None = None
+
+
+class _Item:
+    """An item's history during the fold, once anything beyond its submission happened to it.
+
+    Until then (and most items never go further) the fold keeps only ``(tally, earned)``, or
+    just the tally when the item earned nothing (a submission past the cap).
+    """
+
+    __slots__ = (
+        "best",
+        "channels",
+        "counted",
+        "earned",
+        "eligible",
+        "false",
+        "instructed",
+        "levels",
+        "tally",
+    )
+
+    def __init__(self, tally: _Tally, earned: Decimal) -> None:
+        self.tally = tally
+        # Channels, leader levels and higher-office levels seen, as short tuples: most items
+        # have none or one, and a million empty sets would cost hundreds of megabytes.
+        self.channels: tuple[str, ...] = ()
+        self.counted = False
+        self.eligible = False
+        self.instructed: tuple[str, ...] = ()
+        self.levels: tuple[str, ...] = ()
+        self.false = False
+        self.earned = earned
+        self.best = _ZERO
+
+
+class _Commission:
+    """A commission's state during the fold."""
+
+    __slots__ = ("answer", "row", "tally")
+
+    def __init__(self, row: Row, tally: _Tally) -> None:
+        self.row = row
+        self.tally = tally
+        self.answer: Row | None = None
+
+
+class _Fold:
+    """The state of one fold and one handler per event type."""
+
+    def __init__(self, run: _Run) -> None:
+        self.run = run
+        self.tallies: dict[str, _Tally] = {u.name: _Tally(u) for u in run.quotas.units}
+        self.items: dict[str, _Item | tuple[_Tally, Decimal] | _Tally] = {}
+        self.commissions: dict[str, _Commission] = {}
+        self.v = run.first
+        # This fold's own instances of the plug-in rule kinds, by version, made on first use.
+        self.kinds: dict[str, list[RuleKind]] = {}
+        # What is wrong with the bookings of the on_event call running now (see apply_kind).
+        self.calling: list[str] | None = None
+
+    def handlers(self) -> tuple[Callable[[Row], None], ...]:
+        """One handler per event type, in kind order (see ``_rows.KINDS``).
+
+        Made for each fold rather than kept, so that the fold holds no cycle of references and
+        is freed as soon as the last result that uses it is.
+        """
+        return (
+            self.commissioned,
+            self.submitted,
+            self.adopted,
+            self.instructed,
+            self.higher_adopted,
+            self.missed,
+            self.reported_late,
+            self.error_found,
+            self.found_false,
+            self.selected_excellent,
+        )
+
+    def extend(self, row: Row) -> None:
+        """Let the plug-in rules of the version in force see the event, after the built-in rules.
+
+        Raises:
+            PluginError: a rule kind raised, or booked what cannot be booked (a float, NaN, an
+                undeclared clause…); the message names the rule kind, its plug-in and the event.
+        """
+        item = self.item(row[ITEM]) if row[ITEM] is not None else None
+        tally = self.tallies[row[UNIT]] if row[UNIT] is not None else None if item is None else item.tally
+        if tally is None:
+            return
+        origin = self.run.places.origin(row[POS])
+        event = event_of(row, origin)
+        version = self.v
+        instances = self.kinds.get(version.rules.id)
+        if instances is None:
+            instances = self.kinds[version.rules.id] = [make() for make in version.makers]
+        for make, instance in zip(version.makers, instances, strict=True):
+            self.apply_kind(make, instance, event, tally, row, item, origin)
+
+    def apply_kind(
+        self,
+        make: RuleKindMaker,
+        instance: RuleKind,
+        event: Event,
+        tally: _Tally,
+        row: Row,
+        item: _Item | None,
+        origin: Any,
+    ) -> None:
+        """Call one rule kind's ``on_event`` with a ``book`` that checks every booking.
+
+        Whatever is wrong with a booking is recorded before ``book`` raises, so that it stops
+        scoring even when the rule kind catches the error: a wrong argument of any type, or a
+        booking made after its ``on_event`` call returned (with a ``book`` kept from an earlier
+        event), which is recorded against the call running now.
+        """
+        version = self.v
+        wrong: list[str] = []
+        live = [True]
+
+        def book(clause: Any, points: Any, reason: Any = "") -> None:
+            try:
+                if not live[0]:
+                    raise _Misbooked(
+                        "it booked after its on_event call had returned, with the book of an earlier event;"
+                        " book only while on_event runs"
+                    )
+                if clause.__class__ is not str:
+                    raise _Misbooked(f"it booked under a clause that is not text: {type(clause).__name__}")
+                problem = figure_problem(points)
+                if problem is not None:
+                    raise _Misbooked(f"it booked points that are not a figure: {problem}")
+                if reason.__class__ is not str:
+                    raise _Misbooked(f"it gave a reason that is not text: {type(reason).__name__}")
+                entry = version.plugin(clause)
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:  # every check that fails, however, is recorded
+                misbooked = exc if isinstance(exc, _Misbooked) else None
+                if misbooked is None:
+                    misbooked = _Misbooked(f"its booking could not be checked: {failure(exc)}")
+                record = wrong if live[0] else self.calling
+                if record is not None:
+                    record.append(str(misbooked))
+                if misbooked is exc:
+                    raise
+                raise misbooked from exc
+            self.book(tally, row, entry, Decimal(points), reason, item)
+
+        outer, self.calling = self.calling, wrong
+        try:
+            instance.on_event(event, tally.unit, book)
+        except KeyboardInterrupt:
+            raise
+        except _Misbooked as exc:  # recorded by book already, unless it was a book of another fold
+            if not wrong:
+                wrong.append(str(exc))
+        except BaseException as exc:  # sys.exit() too: a rule kind never ends the command
+            if not wrong:
+                wrong.append(f"on_event {raised(exc)}")
+        finally:
+            live[0] = False
+            self.calling = outer
+        if wrong:  # even when the rule kind caught the error itself: nothing is booked silently wrong
+            where = f" ({origin})" if origin is not None else ""
+            raise PluginError(
+                f"{make.name}, for rule set {version.rules.id!r}, on event {row[ID]!r}{where}: {wrong[0]}"
+            )
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    @staticmethod
+    def book(
+        tally: _Tally, row: Row, entry: _Entry, points: Decimal, detail: Any = None, item: _Item | None = None
+    ) -> None:
+        """Book ``points`` for the event ``row`` under ``entry``; ``item`` earns them (for a revocation)."""
+        tally.book += (row, entry, points, detail)
+        if item is not None:
+            item.earned += points
+
+    def item(self, item_id: str) -> _Item | None:
+        """An item's history, made in full the first time anything follows its submission."""
+        item = self.items.get(item_id)
+        if item.__class__ is tuple:
+            item = self.items[item_id] = _Item(*item)
+        elif item.__class__ is _Tally:
+            item = self.items[item_id] = _Item(item, _ZERO)
+        return item  # type: ignore[return-value]
+
+    def item_of(self, row: Row) -> _Item:
+        item = self.item(row[ITEM])
+        if item is None:
+            raise _Rejected(f"item {_shown(row[ITEM])} has not been submitted on or before {row[DATE]}")
+        unit = row[UNIT]
+        if unit is not None and unit != item.tally.unit.name:
+            raise _Rejected(f"item {_shown(row[ITEM])} was submitted by {item.tally.unit.name}, not {unit}")
+        return item
+
+    @staticmethod
+    def occurrence(tally: _Tally, kind: str, key: str) -> int:
+        """Count one more occurrence of ``kind`` for the unit this year; return its number."""
+        n = tally.occurrences[(kind, key)] = tally.occurrences.get((kind, key), 0) + 1
+        return n
+
+    # -- handlers -----------------------------------------------------------------------------
+
+    def commissioned(self, row: Row) -> None:
+        cid = row[A]
+        if cid in self.commissions:
+            raise _Rejected(f"commission {_shown(cid)} was already issued")
+        self.commissions[cid] = _Commission(row, self.tallies[row[UNIT]])
+
+    def submitted(self, row: Row) -> None:
+        day, _, _, unit, item_id, _, cid, _ = row
+        if item_id in self.items:
+            raise _Rejected(f"item {_shown(item_id)} was already submitted")
+        tally = self.tallies[unit]
+        commission = None
+        if cid is not None:
+            commission = self.commissions.get(cid)
+            if commission is None:
+                raise _Rejected(f"commission {_shown(cid)} is unknown on {day}")
+            if commission.tally is not tally:
+                issued = commission.tally.unit.name
+                raise _Rejected(f"commission {_shown(cid)} was issued to {issued}, not {unit}")
+            if commission.answer is not None:
+                answer = commission.answer[ID]
+                raise _Rejected(f"commission {_shown(cid)} was already answered by event {answer}")
+            commission.answer = row
+        tally.submitted += 1
+        v = self.v
+        cap, note = v.caps[unit]
+        month = day.month
+        points = v.points
+        if cap is not None:
+            room = cap - (tally.month_points[month] if v.monthly else tally.year_points)
+            if room < points:
+                points = room if room > _ZERO else _ZERO
+                if tally.capped_on is None:
+                    tally.capped_on = day
+            else:
+                note = ""
+        # Both counts run on whatever this version's period, for a later version with the other one.
+        if points:  # past the cap, nothing to add
+            tally.year_points += points
+            tally.month_points[month] += points
+        tally.book += (row, v.submitted, points, note or None)
+        earned = points
+        if commission is not None:
+            due = commission.row[B]
+            if day <= due:
+                tally.book += (row, v.on_time, v.on_time_points, due)
+                earned += v.on_time_points
+            else:
+                # Booked, and scored, as an unanswered commission would be: the day after it was due.
+                late = self.run.version_at(due + _DAY) or v
+                tally.book += (row, late.answered_late, late.late_points, due)
+        self.items[item_id] = (tally, earned) if earned else tally
+
+    def adopted(self, row: Row) -> None:
+        item = self.item_of(row)
+        v = self.v
+        channel, counted_entry, entry = v.channels[row[A]]
+        if channel.key in item.channels:
+            by = f"{channel.key} ({channel.label})"
+            raise _Rejected(f"item {_shown(row[ITEM])} was already adopted by {by}")
+        item.channels += (channel.key,)
+        if channel.instruction_eligible:
+            item.eligible = True
+        if channel.counts_toward_target and (v.counts_adoptions or not item.counted):
+            item.counted = True
+            item.tally.adopted += 1
+            entry = counted_entry
+        points = channel.award(row[B])
+        note = None
+        best = item.best
+        if points > best:
+            item.best = points  # kept under every version, for a later "highest" one
+        if v.highest:
+            # Only the best adoption of an item counts: book what it adds over the best so far.
+            gain = points - best if points > best else _ZERO
+            if gain < points:
+                note = (
+                    f" (only the highest adoption counts: +{format_points(gain)} over {format_points(best)})"
+                )
+            points = gain
+        self.plus(item, row, entry, points, note)
+
+    def plus(self, item: _Item, row: Row, entry: _Entry, points: Decimal, note: str | None) -> None:
+        if item.false and self.v.false_rule.revokes_points:
+            points, note = _ZERO, (note or "") + " (item found false: earns nothing)"
+        self.book(item.tally, row, entry, points, note, item)
+
+    def instructed(self, row: Row) -> None:
+        item = self.item_of(row)
+        v = self.v
+        if v.requires_adoption and not item.eligible:
+            raise _Rejected(
+                f"item {_shown(row[ITEM])} has not been adopted by {v.eligible} on or before {row[DATE]}"
+            )
+        level, entry, again = v.leaders[row[B] or v.default_leader]
+        if level.key in item.instructed:
+            self.book(item.tally, row, again, _ZERO)
+            return
+        item.instructed += (level.key,)
+        self.plus(item, row, entry, level.points, None)
+
+    def higher_adopted(self, row: Row) -> None:
+        item = self.item_of(row)
+        level, entry, again = self.v.levels[row[A]]
+        if level.key in item.levels:
+            self.book(item.tally, row, again, _ZERO)
+            return
+        item.levels += (level.key,)
+        self.plus(item, row, entry, level.points, None)
+
+    def _deduct(self, row: Row, kind: str) -> None:
+        tally = self.tallies[row[UNIT]]
+        category, missed, late = self.v.categories[row[A]]
+        n = self.occurrence(tally, kind, category.key)
+        counts = tally.missed if kind == "missed" else tally.late
+        counts[category.key] = counts.get(category.key, 0) + 1
+        schedule, entry = (category.missed, missed) if kind == "missed" else (category.late, late)
+        self.book(tally, row, entry, schedule.nth(n), n)
+
+    def missed(self, row: Row) -> None:
+        self._deduct(row, "missed")
+
+    def reported_late(self, row: Row) -> None:
+        self._deduct(row, "late")
+
+    def error_found(self, row: Row) -> None:
+        item = self.item_of(row)
+        tally = item.tally
+        tally.errors += 1
+        n = self.occurrence(tally, "error", "")
+        self.book(tally, row, self.v.error, self.v.error_schedule.nth(n))
+
+    def found_false(self, row: Row) -> None:
+        item = self.item_of(row)
+        v = self.v
+        rule = v.false_rule
+        if item.false and rule.once_per_item:
+            self.book(item.tally, row, v.false_again, _ZERO)
+            return
+        item.tally.false_reports += 1
+        if rule.revokes_points and not item.false and item.earned:
+            self.book(item.tally, row, v.false_revoke, -item.earned)
+        item.false = True
+        self.book(item.tally, row, v.false, rule.points)
+
+    def selected_excellent(self, row: Row) -> None:
+        item = self.item_of(row)
+        item.tally.excellent += 1
+        self.book(item.tally, row, self.v.excellent, self.v.excellent_points, None, item)
+
+    # -- the end of the run ---------------------------------------------------------------------
+
+    def close(self, as_of: dt.date) -> dict[str, list[CommissionStatus]]:
+        """Judge every commission against ``as_of``; return every commission's status by unit."""
+        statuses: dict[str, list[CommissionStatus]] = {}
+        for cid in sorted(self.commissions):
+            c = self.commissions[cid]
+            row, answer, tally = c.row, c.answer, c.tally
+            due = row[B]
+            if answer is not None:
+                outcome = "on_time" if answer[DATE] <= due else "late"
+            elif due < as_of:
+                outcome = "unanswered"
+                tally.unanswered += 1
+                v = self.run.version_at(due + _DAY) or self.v
+                self.book(tally, row, v.unanswered, v.unanswered_points)
+            else:
+                outcome = "pending"
+                v = self.run.version_at(as_of) or self.v
+                self.book(tally, row, v.pending, _ZERO)
+            statuses.setdefault(tally.unit.name, []).append(
+                CommissionStatus(
+                    commission=cid,
+                    event=row[ID],
+                    issued=row[DATE],
+                    due=due,
+                    outcome=outcome,
+                    answered=None if answer is None else answer[DATE],
+                    answer=None if answer is None else answer[ID],
+                )
+            )
+        return statuses
+
+
+class _Folded:
+    """What folding a set of events gave: every unit's tallies, commissions and the rejections."""
+
+    def __init__(self, run: _Run, days: _Days) -> None:
+        self.fold = fold = _Fold(run)
+        self.rejections: list[Rejection] = []
+        rejected = self.rejections.append
+        origin = run.places.origin
+        handlers = fold.handlers()
+        resolve = run.resolve  # names in canonical form; a row resolved already stays as it is
+        extended = run.extended
+        count = 0
+        # By date, then phase, then id: each day's lists are sorted by id.
+        for day in sorted(days):
+            fold.v = run.version_at(day) or run.first
+            extensions = extended and fold.v.makers
+            for rows in days.pop(day):
+                rows.sort(key=_BY_ID)
+                count += len(rows)
+                for row in rows:
+                    try:
+                        row = resolve(row)  # the same event, its names in canonical form
+                        handlers[row[KIND]](row)
+                    except _Rejected as exc:
+                        rejected(Rejection(origin(row[POS]), row[ID], str(exc)))
+                        continue
+                    if extensions:
+                        fold.extend(row)
+        self.ok = count - len(self.rejections)
+        self.commissions = fold.close(run.as_of)

@@ -1,0 +1,238 @@
+"""What one scoring run decides once — the timeline, target table, year and as-of date — and how it
+puts every event's names in canonical form under the version in force on its date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable
+from typing import Any
+
+from ._arguments import describe, many, need, need_date, need_int
+from ._compiled import _MODULUS, _Rejected, _shown, _Version
+from ._rows import (
+    ADOPTED,
+    HIGHER_ADOPTED,
+    INSTRUCTED,
+    LATE,
+    MISSED,
+    SUBMITTED,
+    A,
+    B,
+    Places,
+    Row,
+    row_of,
+)
+from .events import EVENT_TYPES, Event
+from .exceptions import ArgumentError, ArgumentTypeError
+from .provenance import Provenance, RuleStamp, library_version, quotas_digest
+from .quotas import QuotaTable, load_quotas
+from .results import Rejection
+from .rules import RuleSet, Timeline
+from .rules.registry import (
+    default_timeline,
+    plugin_problems,
+    timeline_for,
+)
+
+
+class _Refused:
+    """An event that cannot be counted whatever else happens (outside the year, an unknown name)."""
+
+    __slots__ = ("reason", "row")
+
+    def __init__(self, row: Row, reason: str) -> None:
+        self.row = row
+        self.reason = reason
+
+
+class _Run:
+    """What one scoring run decides once: versions, the target table, the year, the as-of date."""
+
+    def __init__(self, timeline: Timeline, quotas: QuotaTable, year: int, as_of: dt.date, places: Places):
+        self.timeline = timeline
+        self.quotas = quotas
+        self.year = year
+        self.as_of = as_of
+        self.places = places
+        self.versions = {v.id: _Version(v, quotas) for v in timeline.versions}
+        self.first = self.versions[timeline.versions[0].id]
+        self.units = {u.name: u for u in quotas.units}
+        self._at: dict[dt.date, _Version | None] = {}
+        self._days: dict[dt.date, _Version | str] = {}
+        self._unit_names: dict[str, str] = {}
+        self.extended = any(v.makers for v in self.versions.values())
+
+    def version_at(self, day: dt.date) -> _Version | None:
+        if day in self._at:
+            return self._at[day]
+        rules = self.timeline.at(day)
+        version = self._at[day] = None if rules is None else self.versions[rules.id]
+        return version
+
+    def _day(self, day: dt.date) -> _Version | str:
+        """The version an event of ``day`` is scored by, or why none is."""
+        version: _Version | str | None
+        if day.year != self.year:
+            version = f"dated {day}, outside the assessment year {self.year}"
+        else:
+            version = self.version_at(day)
+            if version is None:
+                version = f"dated {day}, when no rule-set version of {self.timeline.id} is in force"
+        self._days[day] = version
+        return version
+
+    def _unit(self, written: str) -> str:
+        found = self.quotas.find(written)
+        if found is None:
+            table = f"the {self.quotas.year} target table"
+            raise _Rejected(f"unknown unit {_shown(written)}: not a name, label or alias of {table}")
+        self._unit_names[written] = found.name
+        return found.name
+
+    def resolve_or_refuse(self, row: Row) -> Row | _Refused:
+        """The row with every name in canonical form, or why it can never count."""
+        try:
+            return self.resolve(row)
+        except _Rejected as exc:
+            return _Refused(row, str(exc))
+
+    def resolve(self, row: Row) -> Row:
+        """The row with every name in canonical form.
+
+        Raises:
+            _Rejected: the event can never count: outside the year, or naming something unknown.
+        """
+        day, eid, kind, unit, item, a, b, pos = row
+        version = self._days.get(day) or self._day(day)
+        if isinstance(version, str):
+            raise _Rejected(version)
+        name = unit
+        if unit is not None:
+            name = self._unit_names.get(unit) or self._unit(unit)
+        if kind == SUBMITTED:
+            if a is not None and a not in version.topics:
+                form = "expected SECTION.NUMBER of the key points, e.g. 2.14"
+                raise _Rejected(f"unknown topic {_shown(a)}: {form}")
+        elif kind == ADOPTED:
+            a = version.channel_keys.get(a) or _raise(version.unknown("channel", a))
+        elif kind == HIGHER_ADOPTED:
+            a = version.level_keys.get(a) or _raise(version.unknown("level", a))
+        elif kind in (MISSED, LATE):
+            a = version.category_keys.get(a) or _raise(version.unknown("category", a))
+        elif kind == INSTRUCTED and b is not None:
+            b = version.leader_keys.get(b) or _raise(version.unknown("leader level", b))
+        if name == unit and a == row[A] and b == row[B]:
+            return row
+        return (day, eid, kind, name, item, a, b, pos)
+
+
+def _raise(exc: Exception) -> Any:
+    raise exc
+
+
+def _setup(
+    rules: RuleSet | Timeline | None, quotas: QuotaTable | None, year: int | None, as_of: dt.date | None
+) -> tuple[Timeline, QuotaTable, int, dt.date]:
+    """Decide once: the timeline, the target table, the year and the as-of date of a run.
+
+    Raises:
+        ArgumentTypeError: an argument of the wrong type, named.
+        ArgumentError: a year outside 1–9999, an as-of date outside the year.
+    """
+    if rules is not None:
+        hint = (
+            " (a version by its id: chengdu_infoscore.rules.registry.rule_set(id))"
+            if isinstance(rules, str)
+            else ""
+        )
+        need("rules", rules, (RuleSet, Timeline), "a RuleSet, a Timeline or None", hint)
+    if quotas is not None:
+        need("quotas", quotas, QuotaTable, "a QuotaTable or None (load_quotas(year) gives one)")
+    if year is not None:
+        need_int("year", year, 1, 9999, "a year (int), such as 2007")
+    if as_of is not None:
+        need_date("as_of", as_of)
+    if year is None:
+        year = as_of.year if as_of is not None else quotas.year if quotas is not None else 2007
+    if as_of is None:
+        as_of = dt.date(year, 12, 31)
+    if as_of.year != year:
+        raise ArgumentError(f"the as-of date {as_of} is outside the assessment year {year}")
+    quotas = load_quotas(year) if quotas is None else quotas
+    if quotas.year != year:
+        raise ArgumentError(f"the target table is for {quotas.year}, not the assessment year {year}")
+    if rules is None:
+        timeline = default_timeline(year)
+    elif isinstance(rules, RuleSet) and rules.base is not None:
+        timeline = timeline_for(rules, extra=[rules])  # the versions it adjusts are in force before it
+    else:
+        timeline = Timeline.of(rules)
+    return timeline, quotas, year, as_of
+
+
+def _provenance(
+    timeline: Timeline, quotas: QuotaTable, prints: int, count: int, as_of: dt.date
+) -> Provenance:
+    return Provenance(
+        library=library_version(),
+        rules=tuple(
+            RuleStamp(v.id, v.digest, v.origin, *timeline.span(i)) for i, v in enumerate(timeline.versions)
+        ),
+        targets_year=quotas.year,
+        targets_digest=quotas_digest(quotas),
+        events_digest=f"{prints % _MODULUS:064x}",
+        events=count,
+        as_of=as_of,
+        plugin_problems=tuple(str(p) for p in plugin_problems()),
+    )
+
+
+_KINDS = tuple(EVENT_TYPES.values())
+
+
+def _rows_of(events: Iterable[Event], places: Places) -> list[Row]:
+    """The rows of events given in Python, each with its place; a value that is not an event is
+    named by its index rather than failing somewhere inside.
+
+    Raises:
+        ArgumentTypeError: ``events`` is not a collection of events, or holds something else.
+    """
+    given = many(
+        events,
+        (str, bytes, os.PathLike),
+        lambda: (
+            f"events must be events or what read_events() gave, not {describe(events)}:"
+            " read a file with read_events([path]) first"
+        ),
+        lambda: f"events must be an iterable of events or what read_events() gave, not {describe(events)}",
+    )
+    rows: list[Row] = []
+    add = rows.append
+    event: Any = None
+    try:
+        for event in given:
+            add(row_of(event, places.add_origin(event.origin)))
+    except (AttributeError, KeyError):  # checked only when it failed: nothing is added to each event
+        if type(event) in _KINDS:
+            raise
+        raise ArgumentTypeError(
+            f"events[{len(rows)}] is {describe(event)}, not an event (one of"
+            f" {', '.join(t.__name__ for t in _KINDS)})"
+        ) from None
+    return rows
+
+
+def _rejections_of(rejected: Iterable[Rejection]) -> list[Rejection]:
+    def wrong() -> str:
+        return f"rejected must be an iterable of Rejection, not {describe(rejected)}"
+
+    found = list(many(rejected, (str, bytes), wrong, wrong))
+    for i, r in enumerate(found):
+        need(f"rejected[{i}]", r, Rejection, "a Rejection")
+    return found
+
+
+def _rejection_order(r: Rejection) -> tuple[int, str, int, str]:
+    return (0, "", 0, r.event or "") if r.origin is None else (1, r.origin.file, r.origin.line, r.event or "")

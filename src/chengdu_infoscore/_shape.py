@@ -1,0 +1,134 @@
+"""Results from a fold: a unit's sums by clause, its floor, its ledger made when read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+from operator import itemgetter
+from typing import Any
+
+from ._compiled import _SHIFTED, _ZERO, _Entry
+from ._fold import _Folded, _Tally
+from ._rows import (
+    DATE,
+    ID,
+    ITEM,
+    KIND,
+    PHASE,
+)
+from .quotas import Unit
+from .results import Ledger, LedgerLine, UnitResult, format_points
+from .rules import RuleSet, Timeline
+
+
+class _UnitBook:
+    """A unit's bookings, turned into ledger lines when they are read."""
+
+    def __init__(self, book: list[Any], tail: tuple[LedgerLine, ...]) -> None:
+        self._book = book
+        self._tail = tail
+
+    def lines(self) -> tuple[LedgerLine, ...]:
+        lines = []
+        it = iter(self._book)
+        for row, entry, points, detail in zip(it, it, it, it, strict=True):
+            day = entry.day(row, detail)
+            line = LedgerLine(
+                day,
+                row[ID],
+                entry.clause,
+                points,
+                entry.reason(row, points, detail),
+                row[ITEM],
+                entry.tally,
+                entry.key(row),
+            )
+            lines.append(((day, PHASE[row[KIND]], row[ID]), line))
+        lines.sort(key=itemgetter(0))  # stable: an event's lines keep the order they were booked in
+        return tuple(line for _, line in lines) + self._tail
+
+    def entries(
+        self, tally: str | None = None
+    ) -> Iterator[tuple[dt.date, Decimal, str | None, str | None, str, str | None]]:
+        it = iter(self._book)
+        if tally is not None:
+            for row, entry, points, _ in zip(it, it, it, it, strict=True):
+                if entry.tally == tally:
+                    yield row[DATE], points, tally, entry.key(row), row[ID], row[ITEM]
+            for line in self._tail:
+                if line.tally == tally:
+                    yield line.date, line.points, line.tally, line.key, line.event, line.item
+            return
+        for row, entry, points, detail in zip(it, it, it, it, strict=True):
+            tally = entry.tally
+            if tally is None:  # most lines of most ledgers: no count moved, no key, the event's date
+                day = entry.day(row, detail) if entry.code in _SHIFTED else row[DATE]
+                yield day, points, None, None, row[ID], row[ITEM]
+            else:
+                yield row[DATE], points, tally, entry.key(row), row[ID], row[ITEM]
+        for line in self._tail:
+            yield line.date, line.points, line.tally, line.key, line.event, line.item
+
+
+class _Shape:
+    """What the results of one timeline share: clause ids, categories, the closing version."""
+
+    def __init__(self, timeline: Timeline, as_of: dt.date) -> None:
+        self.closing = timeline.at(as_of) or timeline.versions[-1]
+        self.clause_ids = list(dict.fromkeys(c.id for v in timeline.versions for c in v.clauses))
+        self.categories = list(dict.fromkeys(c.key for v in timeline.versions for c in v.categories))
+        self.as_of = as_of
+
+    def unit(self, unit: Unit, folded: _Folded) -> UnitResult:
+        tally = folded.fold.tallies[unit.name]
+        rules = self.closing
+        sums: dict[str, Decimal] = dict.fromkeys(self.clause_ids, _ZERO)
+        by_entry: dict[_Entry, Decimal] = {}
+        book = tally.book
+        for entry, points in zip(book[1::4], book[2::4], strict=True):
+            by_entry[entry] = by_entry.get(entry, _ZERO) + points
+        for entry, points in by_entry.items():
+            sums[entry.clause] = sums.get(entry.clause, _ZERO) + points
+        total = sum(sums.values(), _ZERO)
+        tail: tuple[LedgerLine, ...] = ()
+        if rules.floor is not None and total < rules.floor.points:
+            # The floor is a ledger line too, so that the total stays the sum of the ledger.
+            lift = rules.floor.points - total
+            reason = (
+                f"score {format_points(total)} raised to the floor of {format_points(rules.floor.points)}"
+            )
+            tail = (LedgerLine(self.as_of, "-", rules.floor.clause, lift, reason),)
+            sums[rules.floor.clause] = sums.get(rules.floor.clause, _ZERO) + lift
+            total = rules.floor.points
+        return UnitResult(
+            unit=unit,
+            submitted=tally.submitted,
+            adopted=tally.adopted,
+            score=total,
+            breakdown=tuple(sums.items()),
+            ledger=Ledger.of(_UnitBook(book, tail)),
+            missed=tuple((c, tally.missed.get(c, 0)) for c in self.categories),
+            late=tuple((c, tally.late.get(c, 0)) for c in self.categories),
+            errors=tally.errors,
+            false_reports=tally.false_reports,
+            excellent=tally.excellent,
+            commissions=tuple(folded.commissions.get(unit.name, ())),
+            disqualified=_disqualified(tally, rules),
+            capped_on=tally.capped_on,
+        )
+
+
+def _disqualified(tally: _Tally, rules: RuleSet) -> tuple[str, ...]:
+    reasons = []
+    for rule in rules.disqualifications:
+        if rule.kind in ("missed", "late"):
+            counts = tally.missed if rule.kind == "missed" else tally.late
+            n = counts.get(rule.category, 0) if rule.category else sum(counts.values())
+        else:
+            n = {"error": tally.errors, "false_report": tally.false_reports, "unanswered": tally.unanswered}[
+                rule.kind
+            ]
+        if n >= rule.count:
+            reasons.append(rule.reason)
+    return tuple(reasons)
