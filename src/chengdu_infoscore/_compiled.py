@@ -27,21 +27,21 @@ from .rules.registry import (
     rule_kind_maker,
 )
 
-_ZERO = Decimal(0)
-_DAY = dt.timedelta(days=1)
-_MODULUS = 1 << 256
-_BY_ID = itemgetter(ID)
+ZERO = Decimal(0)
+DAY = dt.timedelta(days=1)
+MODULUS = 1 << 256
+BY_ID = itemgetter(ID)
 
 
-class _Rejected(Exception):
+class Rejected(Exception):
     """Raised inside a handler: the event is not counted, for this reason."""
 
 
-class _Misbooked(PluginError):
+class Misbooked(PluginError):
     """Raised by a plug-in rule's ``book``: what was wrong with the booking (the engine adds where)."""
 
 
-def _shown(text: str) -> str:
+def shown(text: str) -> str:
     """A name as a rejection quotes it: in quotes, and cut short when it is very long."""
     return repr(text) if len(text) <= 80 else f"{text[:60]!r}… ({len(text)} characters)"
 
@@ -58,7 +58,7 @@ def _who(row: Row) -> str:
 
 
 # How each kind of booking reads: (entry, row, points, detail) -> reason.
-_REASONS: dict[str, Callable[[Any, Row, Decimal, Any], str]] = {
+REASONS: dict[str, Callable[[Any, Row, Decimal, Any], str]] = {
     "submitted": lambda e, row, p, d: f"submitted item {row[ITEM]}{d or ''}",
     "on_time": lambda e, row, p, d: f"commission {row[B]} answered on time (due {d})",
     "answered_late": lambda e, row, p, d: f"commission {row[B]} due {d} answered late, on {row[DATE]}",
@@ -91,10 +91,10 @@ _REASONS: dict[str, Callable[[Any, Row, Decimal, Any], str]] = {
 
 
 # Bookings made on another day than their event's: the day after a commission was due.
-_SHIFTED = frozenset({"answered_late", "unanswered"})
+SHIFTED = frozenset({"answered_late", "unanswered"})
 
 
-class _Entry:
+class BookingKind:
     """A kind of booking under one version: its clause, the count it moves, and how it reads.
 
     ``thing`` is the channel, level or category it concerns, for its label; ``note`` is a fixed
@@ -111,14 +111,14 @@ class _Entry:
         self.note = note
 
     def reason(self, row: Row, points: Decimal, detail: Any) -> str:
-        return _REASONS[self.code](self, row, points, detail)
+        return REASONS[self.code](self, row, points, detail)
 
     def day(self, row: Row, detail: Any) -> dt.date:
         """The date a booking is made on: a late or missing answer is booked the day after the due date."""
         if self.code == "answered_late":
-            return detail + _DAY  # type: ignore[no-any-return]
+            return detail + DAY  # type: ignore[no-any-return]
         if self.code == "unanswered":
-            return row[B] + _DAY  # type: ignore[no-any-return]
+            return row[B] + DAY  # type: ignore[no-any-return]
         return row[DATE]  # type: ignore[no-any-return]
 
     def key(self, row: Row) -> str | None:
@@ -130,13 +130,13 @@ class _Entry:
         return None
 
 
-class _Version:
+class CompiledVersion:
     """One rule-set version, compiled for the fold: its entries, caps and name lookups."""
 
     def __init__(self, rules: RuleSet, quotas: QuotaTable) -> None:
         self.rules = rules
         s = rules.submission
-        self.submitted = _Entry("submitted", s.clause, "submitted")
+        self.submitted = BookingKind("submitted", s.clause, "submitted")
         self.points = s.points
         self.monthly = s.cap_period == "month"
         word = "monthly" if self.monthly else "yearly"
@@ -147,15 +147,19 @@ class _Version:
             note = "" if cap is None else f" ({word} cap of {format_points(cap)} points reached)"
             self.caps[u.name] = (cap, note)
         c = rules.commission
-        self.on_time, self.on_time_points = _Entry("on_time", c.on_time.clause), c.on_time.points
-        self.answered_late, self.late_points = _Entry("answered_late", c.late.clause), c.late.points
+        self.on_time, self.on_time_points = BookingKind("on_time", c.on_time.clause), c.on_time.points
+        self.answered_late, self.late_points = BookingKind("answered_late", c.late.clause), c.late.points
         self.unanswered, self.unanswered_points = (
-            _Entry("unanswered", c.unanswered.clause),
+            BookingKind("unanswered", c.unanswered.clause),
             c.unanswered.points,
         )
-        self.pending = _Entry("pending", c.unanswered.clause)
+        self.pending = BookingKind("pending", c.unanswered.clause)
         self.channels = {
-            ch.key: (ch, _Entry("adopted", ch.clause, "adopted", ch), _Entry("adopted", ch.clause, None, ch))
+            ch.key: (
+                ch,
+                BookingKind("adopted", ch.clause, "adopted", ch),
+                BookingKind("adopted", ch.clause, None, ch),
+            )
             for ch in rules.channels
         }
         self.counts_adoptions = rules.target_count == "adoptions"
@@ -165,8 +169,8 @@ class _Version:
         self.leaders = {
             lv.key: (
                 lv,
-                _Entry("instructed", lv.clause, thing=lv, note=f" ({lv.label})" if many else ""),
-                _Entry("instructed_again", lv.clause, thing=lv),
+                BookingKind("instructed", lv.clause, thing=lv, note=f" ({lv.label})" if many else ""),
+                BookingKind("instructed_again", lv.clause, thing=lv),
             )
             for lv in instruction.levels
         }
@@ -176,23 +180,27 @@ class _Version:
         self.requires_adoption = instruction.requires_adoption
         self.eligible = ", ".join(ch.key for ch in rules.channels if ch.instruction_eligible)
         self.levels = {
-            lv.key: (lv, _Entry("higher", lv.clause, thing=lv), _Entry("higher_again", lv.clause, thing=lv))
+            lv.key: (
+                lv,
+                BookingKind("higher", lv.clause, thing=lv),
+                BookingKind("higher_again", lv.clause, thing=lv),
+            )
             for lv in rules.levels
         }
         self.categories = {
             cat.key: (
                 cat,
-                _Entry("missed", cat.missed.clause, "missed", cat),
-                _Entry("late", cat.late.clause, "late", cat),
+                BookingKind("missed", cat.missed.clause, "missed", cat),
+                BookingKind("late", cat.late.clause, "late", cat),
             )
             for cat in rules.categories
         }
-        self.error, self.error_schedule = _Entry("error", rules.error.clause, "error"), rules.error
+        self.error, self.error_schedule = BookingKind("error", rules.error.clause, "error"), rules.error
         f = self.false_rule = rules.false_report
-        self.false_again = _Entry("false_again", f.clause)
-        self.false_revoke = _Entry("false_revoke", f.clause)
-        self.false = _Entry("false", f.clause, "false_report")
-        self.excellent = _Entry("excellent", rules.excellent.clause, "excellent")
+        self.false_again = BookingKind("false_again", f.clause)
+        self.false_revoke = BookingKind("false_revoke", f.clause)
+        self.false = BookingKind("false", f.clause, "false_report")
+        self.excellent = BookingKind("excellent", rules.excellent.clause, "excellent")
         self.excellent_points = rules.excellent.points
         #: What makes each plug-in rule kind of the version: a fresh instance for every fold.
         self.makers: list[RuleKindMaker] = [
@@ -201,7 +209,7 @@ class _Version:
         for make in self.makers:
             make()  # the factory checks its settings now, so that a bad one stops scoring up front
         self.clauses = {c.id for c in rules.clauses}
-        self._plugin: dict[str, _Entry] = {}
+        self._plugin: dict[str, BookingKind] = {}
         # Every way of writing a name (key or label) → its key, for resolving events.
         self.channel_keys = {n: ch.key for ch in rules.channels for n in (ch.key, ch.label)}
         self.level_keys = {n: lv.key for lv in rules.levels for n in (lv.key, lv.label)}
@@ -209,23 +217,23 @@ class _Version:
         self.leader_keys = {n: lv.key for lv in instruction.levels for n in (lv.key, lv.label)}
         self.topics = {t.key for t in rules.topics}
 
-    def plugin(self, clause: str) -> _Entry:
+    def plugin(self, clause: str) -> BookingKind:
         """The entry of a booking by a plug-in rule under ``clause``.
 
         Raises:
-            _Misbooked: the version has no such clause.
+            Misbooked: the version has no such clause.
         """
         entry = self._plugin.get(clause)
         if entry is None:
             if clause not in self.clauses:  # a text: book checked its type first
-                raise _Misbooked(
+                raise Misbooked(
                     f"it booked under the clause {repr(clause)[:80]},"
                     f" which rule set {self.rules.id!r} does not declare"
                 )
-            entry = self._plugin[clause] = _Entry("plugin", clause)
+            entry = self._plugin[clause] = BookingKind("plugin", clause)
         return entry
 
-    def unknown(self, what: str, written: str) -> _Rejected:
+    def unknown(self, what: str, written: str) -> Rejected:
         """The rejection of an event naming a channel, level or category this version does not know."""
         values: tuple[Any, ...] = {
             "channel": self.rules.channels,
@@ -234,4 +242,4 @@ class _Version:
             "leader level": self.rules.instruction.levels,
         }[what]
         known = ", ".join(v.key for v in values)
-        return _Rejected(f"unknown {what} {_shown(written)}; rule set {self.rules.id} knows: {known}")
+        return Rejected(f"unknown {what} {shown(written)}; rule set {self.rules.id} knows: {known}")

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from ._compiled import _BY_ID, _DAY, _ZERO, _Entry, _Misbooked, _Rejected, _shown
+from ._compiled import BY_ID, DAY, ZERO, BookingKind, Misbooked, Rejected, shown
 from ._rows import (
     DATE,
     ID,
@@ -20,7 +20,7 @@ from ._rows import (
     Row,
     event_of,
 )
-from ._run import _Run
+from ._run import Run
 from .events import Event
 from .exceptions import PluginError
 from .quotas import Unit
@@ -34,10 +34,10 @@ from .rules.registry import (
 )
 
 #: Rows to fold, by day, in one list per phase (commissions, submissions, adoptions, the rest).
-_Days = dict[dt.date, tuple[list[Row], list[Row], list[Row], list[Row]]]
+Days = dict[dt.date, tuple[list[Row], list[Row], list[Row], list[Row]]]
 
 
-class _Tally:
+class Tally:
     """One unit's running figures during the fold, and its bookings: four slots each."""
 
     __slots__ = (
@@ -62,8 +62,8 @@ class _Tally:
         self.submitted = 0
         self.adopted = 0
         # Points earned toward the cap: in the year, and in each month (1 to 12) for monthly caps.
-        self.year_points = _ZERO
-        self.month_points = [_ZERO] * 13
+        self.year_points = ZERO
+        self.month_points = [ZERO] * 13
         self.book: list[Any] = []
         self.occurrences: dict[tuple[str, str], int] = {}
         self.missed: dict[str, int] = {}
@@ -75,7 +75,7 @@ class _Tally:
         self.capped_on: dt.date | None = None
 
 
-class _Item:
+class ItemState:
     """An item's history during the fold, once anything beyond its submission happened to it.
 
     Until then (and most items never go further) the fold keeps only ``(tally, earned)``, or
@@ -94,7 +94,7 @@ class _Item:
         "tally",
     )
 
-    def __init__(self, tally: _Tally, earned: Decimal) -> None:
+    def __init__(self, tally: Tally, earned: Decimal) -> None:
         self.tally = tally
         # Channels, leader levels and higher-office levels seen, as short tuples: most items
         # have none or one, and a million empty sets would cost hundreds of megabytes.
@@ -105,28 +105,28 @@ class _Item:
         self.levels: tuple[str, ...] = ()
         self.false = False
         self.earned = earned
-        self.best = _ZERO
+        self.best = ZERO
 
 
-class _Commission:
+class CommissionState:
     """A commission's state during the fold."""
 
     __slots__ = ("answer", "row", "tally")
 
-    def __init__(self, row: Row, tally: _Tally) -> None:
+    def __init__(self, row: Row, tally: Tally) -> None:
         self.row = row
         self.tally = tally
         self.answer: Row | None = None
 
 
-class _Fold:
+class Fold:
     """The state of one fold and one handler per event type."""
 
-    def __init__(self, run: _Run) -> None:
+    def __init__(self, run: Run) -> None:
         self.run = run
-        self.tallies: dict[str, _Tally] = {u.name: _Tally(u) for u in run.quotas.units}
-        self.items: dict[str, _Item | tuple[_Tally, Decimal] | _Tally] = {}
-        self.commissions: dict[str, _Commission] = {}
+        self.tallies: dict[str, Tally] = {u.name: Tally(u) for u in run.quotas.units}
+        self.items: dict[str, ItemState | tuple[Tally, Decimal] | Tally] = {}
+        self.commissions: dict[str, CommissionState] = {}
         self.v = run.first
         # This fold's own instances of the plug-in rule kinds, by version, made on first use.
         self.kinds: dict[str, list[RuleKind]] = {}
@@ -177,9 +177,9 @@ class _Fold:
         make: RuleKindMaker,
         instance: RuleKind,
         event: Event,
-        tally: _Tally,
+        tally: Tally,
         row: Row,
-        item: _Item | None,
+        item: ItemState | None,
         origin: Any,
     ) -> None:
         """Call one rule kind's ``on_event`` with a ``book`` that checks every booking.
@@ -196,24 +196,24 @@ class _Fold:
         def book(clause: Any, points: Any, reason: Any = "") -> None:
             try:
                 if not live[0]:
-                    raise _Misbooked(
+                    raise Misbooked(
                         "it booked after its on_event call had returned, with the book of an earlier event;"
                         " book only while on_event runs"
                     )
                 if clause.__class__ is not str:
-                    raise _Misbooked(f"it booked under a clause that is not text: {type(clause).__name__}")
+                    raise Misbooked(f"it booked under a clause that is not text: {type(clause).__name__}")
                 problem = figure_problem(points)
                 if problem is not None:
-                    raise _Misbooked(f"it booked points that are not a figure: {problem}")
+                    raise Misbooked(f"it booked points that are not a figure: {problem}")
                 if reason.__class__ is not str:
-                    raise _Misbooked(f"it gave a reason that is not text: {type(reason).__name__}")
+                    raise Misbooked(f"it gave a reason that is not text: {type(reason).__name__}")
                 entry = version.plugin(clause)
             except KeyboardInterrupt:
                 raise
             except BaseException as exc:  # every check that fails, however, is recorded
-                misbooked = exc if isinstance(exc, _Misbooked) else None
+                misbooked = exc if isinstance(exc, Misbooked) else None
                 if misbooked is None:
-                    misbooked = _Misbooked(f"its booking could not be checked: {failure(exc)}")
+                    misbooked = Misbooked(f"its booking could not be checked: {failure(exc)}")
                 record = wrong if live[0] else self.calling
                 if record is not None:
                     record.append(str(misbooked))
@@ -227,7 +227,7 @@ class _Fold:
             instance.on_event(event, tally.unit, book)
         except KeyboardInterrupt:
             raise
-        except _Misbooked as exc:  # recorded by book already, unless it was a book of another fold
+        except Misbooked as exc:  # recorded by book already, unless it was a book of another fold
             if not wrong:
                 wrong.append(str(exc))
         except BaseException as exc:  # sys.exit() too: a rule kind never ends the command
@@ -246,33 +246,38 @@ class _Fold:
 
     @staticmethod
     def book(
-        tally: _Tally, row: Row, entry: _Entry, points: Decimal, detail: Any = None, item: _Item | None = None
+        tally: Tally,
+        row: Row,
+        entry: BookingKind,
+        points: Decimal,
+        detail: Any = None,
+        item: ItemState | None = None,
     ) -> None:
         """Book ``points`` for the event ``row`` under ``entry``; ``item`` earns them (for a revocation)."""
         tally.book += (row, entry, points, detail)
         if item is not None:
             item.earned += points
 
-    def item(self, item_id: str) -> _Item | None:
+    def item(self, item_id: str) -> ItemState | None:
         """An item's history, made in full the first time anything follows its submission."""
         item = self.items.get(item_id)
         if item.__class__ is tuple:
-            item = self.items[item_id] = _Item(*item)
-        elif item.__class__ is _Tally:
-            item = self.items[item_id] = _Item(item, _ZERO)
+            item = self.items[item_id] = ItemState(*item)
+        elif item.__class__ is Tally:
+            item = self.items[item_id] = ItemState(item, ZERO)
         return item  # type: ignore[return-value]
 
-    def item_of(self, row: Row) -> _Item:
+    def item_of(self, row: Row) -> ItemState:
         item = self.item(row[ITEM])
         if item is None:
-            raise _Rejected(f"item {_shown(row[ITEM])} has not been submitted on or before {row[DATE]}")
+            raise Rejected(f"item {shown(row[ITEM])} has not been submitted on or before {row[DATE]}")
         unit = row[UNIT]
         if unit is not None and unit != item.tally.unit.name:
-            raise _Rejected(f"item {_shown(row[ITEM])} was submitted by {item.tally.unit.name}, not {unit}")
+            raise Rejected(f"item {shown(row[ITEM])} was submitted by {item.tally.unit.name}, not {unit}")
         return item
 
     @staticmethod
-    def occurrence(tally: _Tally, kind: str, key: str) -> int:
+    def occurrence(tally: Tally, kind: str, key: str) -> int:
         """Count one more occurrence of ``kind`` for the unit this year; return its number."""
         n = tally.occurrences[(kind, key)] = tally.occurrences.get((kind, key), 0) + 1
         return n
@@ -282,25 +287,25 @@ class _Fold:
     def commissioned(self, row: Row) -> None:
         cid = row[A]
         if cid in self.commissions:
-            raise _Rejected(f"commission {_shown(cid)} was already issued")
-        self.commissions[cid] = _Commission(row, self.tallies[row[UNIT]])
+            raise Rejected(f"commission {shown(cid)} was already issued")
+        self.commissions[cid] = CommissionState(row, self.tallies[row[UNIT]])
 
     def submitted(self, row: Row) -> None:
         day, _, _, unit, item_id, _, cid, _ = row
         if item_id in self.items:
-            raise _Rejected(f"item {_shown(item_id)} was already submitted")
+            raise Rejected(f"item {shown(item_id)} was already submitted")
         tally = self.tallies[unit]
         commission = None
         if cid is not None:
             commission = self.commissions.get(cid)
             if commission is None:
-                raise _Rejected(f"commission {_shown(cid)} is unknown on {day}")
+                raise Rejected(f"commission {shown(cid)} is unknown on {day}")
             if commission.tally is not tally:
                 issued = commission.tally.unit.name
-                raise _Rejected(f"commission {_shown(cid)} was issued to {issued}, not {unit}")
+                raise Rejected(f"commission {shown(cid)} was issued to {issued}, not {unit}")
             if commission.answer is not None:
                 answer = commission.answer[ID]
-                raise _Rejected(f"commission {_shown(cid)} was already answered by event {answer}")
+                raise Rejected(f"commission {shown(cid)} was already answered by event {answer}")
             commission.answer = row
         tally.submitted += 1
         v = self.v
@@ -310,7 +315,7 @@ class _Fold:
         if cap is not None:
             room = cap - (tally.month_points[month] if v.monthly else tally.year_points)
             if room < points:
-                points = room if room > _ZERO else _ZERO
+                points = room if room > ZERO else ZERO
                 if tally.capped_on is None:
                     tally.capped_on = day
             else:
@@ -328,7 +333,7 @@ class _Fold:
                 earned += v.on_time_points
             else:
                 # Booked, and scored, as an unanswered commission would be: the day after it was due.
-                late = self.run.version_at(due + _DAY) or v
+                late = self.run.version_at(due + DAY) or v
                 tally.book += (row, late.answered_late, late.late_points, due)
         self.items[item_id] = (tally, earned) if earned else tally
 
@@ -338,7 +343,7 @@ class _Fold:
         channel, counted_entry, entry = v.channels[row[A]]
         if channel.key in item.channels:
             by = f"{channel.key} ({channel.label})"
-            raise _Rejected(f"item {_shown(row[ITEM])} was already adopted by {by}")
+            raise Rejected(f"item {shown(row[ITEM])} was already adopted by {by}")
         item.channels += (channel.key,)
         if channel.instruction_eligible:
             item.eligible = True
@@ -353,7 +358,7 @@ class _Fold:
             item.best = points  # kept under every version, for a later "highest" one
         if v.highest:
             # Only the best adoption of an item counts: book what it adds over the best so far.
-            gain = points - best if points > best else _ZERO
+            gain = points - best if points > best else ZERO
             if gain < points:
                 note = (
                     f" (only the highest adoption counts: +{format_points(gain)} over {format_points(best)})"
@@ -361,21 +366,21 @@ class _Fold:
             points = gain
         self.plus(item, row, entry, points, note)
 
-    def plus(self, item: _Item, row: Row, entry: _Entry, points: Decimal, note: str | None) -> None:
+    def plus(self, item: ItemState, row: Row, entry: BookingKind, points: Decimal, note: str | None) -> None:
         if item.false and self.v.false_rule.revokes_points:
-            points, note = _ZERO, (note or "") + " (item found false: earns nothing)"
+            points, note = ZERO, (note or "") + " (item found false: earns nothing)"
         self.book(item.tally, row, entry, points, note, item)
 
     def instructed(self, row: Row) -> None:
         item = self.item_of(row)
         v = self.v
         if v.requires_adoption and not item.eligible:
-            raise _Rejected(
-                f"item {_shown(row[ITEM])} has not been adopted by {v.eligible} on or before {row[DATE]}"
+            raise Rejected(
+                f"item {shown(row[ITEM])} has not been adopted by {v.eligible} on or before {row[DATE]}"
             )
         level, entry, again = v.leaders[row[B] or v.default_leader]
         if level.key in item.instructed:
-            self.book(item.tally, row, again, _ZERO)
+            self.book(item.tally, row, again, ZERO)
             return
         item.instructed += (level.key,)
         self.plus(item, row, entry, level.points, None)
@@ -384,7 +389,7 @@ class _Fold:
         item = self.item_of(row)
         level, entry, again = self.v.levels[row[A]]
         if level.key in item.levels:
-            self.book(item.tally, row, again, _ZERO)
+            self.book(item.tally, row, again, ZERO)
             return
         item.levels += (level.key,)
         self.plus(item, row, entry, level.points, None)
@@ -416,7 +421,7 @@ class _Fold:
         v = self.v
         rule = v.false_rule
         if item.false and rule.once_per_item:
-            self.book(item.tally, row, v.false_again, _ZERO)
+            self.book(item.tally, row, v.false_again, ZERO)
             return
         item.tally.false_reports += 1
         if rule.revokes_points and not item.false and item.earned:
@@ -443,12 +448,12 @@ class _Fold:
             elif due < as_of:
                 outcome = "unanswered"
                 tally.unanswered += 1
-                v = self.run.version_at(due + _DAY) or self.v
+                v = self.run.version_at(due + DAY) or self.v
                 self.book(tally, row, v.unanswered, v.unanswered_points)
             else:
                 outcome = "pending"
                 v = self.run.version_at(as_of) or self.v
-                self.book(tally, row, v.pending, _ZERO)
+                self.book(tally, row, v.pending, ZERO)
             statuses.setdefault(tally.unit.name, []).append(
                 CommissionStatus(
                     commission=cid,
@@ -463,11 +468,11 @@ class _Fold:
         return statuses
 
 
-class _Folded:
+class Folded:
     """What folding a set of events gave: every unit's tallies, commissions and the rejections."""
 
-    def __init__(self, run: _Run, days: _Days) -> None:
-        self.fold = fold = _Fold(run)
+    def __init__(self, run: Run, days: Days) -> None:
+        self.fold = fold = Fold(run)
         self.rejections: list[Rejection] = []
         rejected = self.rejections.append
         origin = run.places.origin
@@ -480,13 +485,13 @@ class _Folded:
             fold.v = run.version_at(day) or run.first
             extensions = extended and fold.v.makers
             for rows in days.pop(day):
-                rows.sort(key=_BY_ID)
+                rows.sort(key=BY_ID)
                 count += len(rows)
                 for row in rows:
                     try:
                         row = resolve(row)  # the same event, its names in canonical form
                         handlers[row[KIND]](row)
-                    except _Rejected as exc:
+                    except Rejected as exc:
                         rejected(Rejection(origin(row[POS]), row[ID], str(exc)))
                         continue
                     if extensions:

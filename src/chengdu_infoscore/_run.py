@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ._arguments import describe, many, need, need_date, need_int
-from ._compiled import _MODULUS, _Rejected, _shown, _Version
+from ._compiled import MODULUS, CompiledVersion, Rejected, shown
 from ._rows import (
     ADOPTED,
     HIGHER_ADOPTED,
@@ -37,7 +37,7 @@ from .rules.registry import (
 )
 
 
-class _Refused:
+class Refused:
     """An event that cannot be counted whatever else happens (outside the year, an unknown name)."""
 
     __slots__ = ("reason", "row")
@@ -47,7 +47,7 @@ class _Refused:
         self.reason = reason
 
 
-class _Run:
+class Run:
     """What one scoring run decides once: versions, the target table, the year, the as-of date."""
 
     def __init__(self, timeline: Timeline, quotas: QuotaTable, year: int, as_of: dt.date, places: Places):
@@ -56,24 +56,24 @@ class _Run:
         self.year = year
         self.as_of = as_of
         self.places = places
-        self.versions = {v.id: _Version(v, quotas) for v in timeline.versions}
+        self.versions = {v.id: CompiledVersion(v, quotas) for v in timeline.versions}
         self.first = self.versions[timeline.versions[0].id]
         self.units = {u.name: u for u in quotas.units}
-        self._at: dict[dt.date, _Version | None] = {}
-        self._days: dict[dt.date, _Version | str] = {}
+        self._at: dict[dt.date, CompiledVersion | None] = {}
+        self._days: dict[dt.date, CompiledVersion | str] = {}
         self._unit_names: dict[str, str] = {}
         self.extended = any(v.makers for v in self.versions.values())
 
-    def version_at(self, day: dt.date) -> _Version | None:
+    def version_at(self, day: dt.date) -> CompiledVersion | None:
         if day in self._at:
             return self._at[day]
         rules = self.timeline.at(day)
         version = self._at[day] = None if rules is None else self.versions[rules.id]
         return version
 
-    def _day(self, day: dt.date) -> _Version | str:
+    def _day(self, day: dt.date) -> CompiledVersion | str:
         """The version an event of ``day`` is scored by, or why none is."""
-        version: _Version | str | None
+        version: CompiledVersion | str | None
         if day.year != self.year:
             version = f"dated {day}, outside the assessment year {self.year}"
         else:
@@ -87,34 +87,34 @@ class _Run:
         found = self.quotas.find(written)
         if found is None:
             table = f"the {self.quotas.year} target table"
-            raise _Rejected(f"unknown unit {_shown(written)}: not a name, label or alias of {table}")
+            raise Rejected(f"unknown unit {shown(written)}: not a name, label or alias of {table}")
         self._unit_names[written] = found.name
         return found.name
 
-    def resolve_or_refuse(self, row: Row) -> Row | _Refused:
+    def resolve_or_refuse(self, row: Row) -> Row | Refused:
         """The row with every name in canonical form, or why it can never count."""
         try:
             return self.resolve(row)
-        except _Rejected as exc:
-            return _Refused(row, str(exc))
+        except Rejected as exc:
+            return Refused(row, str(exc))
 
     def resolve(self, row: Row) -> Row:
         """The row with every name in canonical form.
 
         Raises:
-            _Rejected: the event can never count: outside the year, or naming something unknown.
+            Rejected: the event can never count: outside the year, or naming something unknown.
         """
         day, eid, kind, unit, item, a, b, pos = row
         version = self._days.get(day) or self._day(day)
         if isinstance(version, str):
-            raise _Rejected(version)
+            raise Rejected(version)
         name = unit
         if unit is not None:
             name = self._unit_names.get(unit) or self._unit(unit)
         if kind == SUBMITTED:
             if a is not None and a not in version.topics:
                 form = "expected SECTION.NUMBER of the key points, e.g. 2.14"
-                raise _Rejected(f"unknown topic {_shown(a)}: {form}")
+                raise Rejected(f"unknown topic {shown(a)}: {form}")
         elif kind == ADOPTED:
             a = version.channel_keys.get(a) or _raise(version.unknown("channel", a))
         elif kind == HIGHER_ADOPTED:
@@ -132,7 +132,7 @@ def _raise(exc: Exception) -> Any:
     raise exc
 
 
-def _setup(
+def setup(
     rules: RuleSet | Timeline | None, quotas: QuotaTable | None, year: int | None, as_of: dt.date | None
 ) -> tuple[Timeline, QuotaTable, int, dt.date]:
     """Decide once: the timeline, the target table, the year and the as-of date of a run.
@@ -172,7 +172,7 @@ def _setup(
     return timeline, quotas, year, as_of
 
 
-def _provenance(
+def provenance_of(
     timeline: Timeline, quotas: QuotaTable, prints: int, count: int, as_of: dt.date
 ) -> Provenance:
     return Provenance(
@@ -182,7 +182,7 @@ def _provenance(
         ),
         targets_year=quotas.year,
         targets_digest=quotas_digest(quotas),
-        events_digest=f"{prints % _MODULUS:064x}",
+        events_digest=f"{prints % MODULUS:064x}",
         events=count,
         as_of=as_of,
         plugin_problems=tuple(str(p) for p in plugin_problems()),
@@ -192,7 +192,7 @@ def _provenance(
 _KINDS = tuple(EVENT_TYPES.values())
 
 
-def _rows_of(events: Iterable[Event], places: Places) -> list[Row]:
+def rows_of(events: Iterable[Event], places: Places) -> list[Row]:
     """The rows of events given in Python, each with its place; a value that is not an event is
     named by its index rather than failing somewhere inside.
 
@@ -224,7 +224,7 @@ def _rows_of(events: Iterable[Event], places: Places) -> list[Row]:
     return rows
 
 
-def _rejections_of(rejected: Iterable[Rejection]) -> list[Rejection]:
+def rejections_of(rejected: Iterable[Rejection]) -> list[Rejection]:
     def wrong() -> str:
         return f"rejected must be an iterable of Rejection, not {describe(rejected)}"
 
@@ -234,5 +234,5 @@ def _rejections_of(rejected: Iterable[Rejection]) -> list[Rejection]:
     return found
 
 
-def _rejection_order(r: Rejection) -> tuple[int, str, int, str]:
+def rejection_order(r: Rejection) -> tuple[int, str, int, str]:
     return (0, "", 0, r.event or "") if r.origin is None else (1, r.origin.file, r.origin.line, r.event or "")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from ._compiled import _BY_ID, _shown
-from ._fold import _Days
+from ._compiled import BY_ID, shown
+from ._fold import Days
 from ._rows import (
     DATE,
     ID,
@@ -15,17 +15,17 @@ from ._rows import (
     Places,
     Row,
 )
-from ._run import _Refused, _Run
+from ._run import Refused, Run
 from .events import Origin
 from .results import Rejection
 
 
-def _copy_key(copy: Row | _Refused) -> Row:
-    return copy.row[:POS] if isinstance(copy, _Refused) else copy[:POS]
+def _copy_key(copy: Row | Refused) -> Row:
+    return copy.row[:POS] if isinstance(copy, Refused) else copy[:POS]
 
 
-def _pos(copy: Row | _Refused) -> int:
-    pos: int = copy.row[POS] if isinstance(copy, _Refused) else copy[POS]
+def _pos(copy: Row | Refused) -> int:
+    pos: int = copy.row[POS] if isinstance(copy, Refused) else copy[POS]
     return pos
 
 
@@ -42,8 +42,8 @@ def _places_text(origins: Iterable[Origin | None]) -> str:
     return f"{shown} and {more} more place{'s' if more > 1 else ''}" if more > 0 else shown
 
 
-def _conflict(
-    eid: str, copies: list[Row | _Refused], places: Places, unreadable: Sequence[Origin | None] = ()
+def conflicting(
+    eid: str, copies: list[Row | Refused], places: Places, unreadable: Sequence[Origin | None] = ()
 ) -> list[Rejection] | None:
     """Every copy rejected when copies of one id differ in content; ``None`` when they agree.
 
@@ -56,11 +56,11 @@ def _conflict(
         return None
     origins = [places.origin(_pos(c)) for c in copies]
     where = _places_text([*origins, *unreadable])
-    reason = f"the id {_shown(eid)} is used by different records (at {where})"
+    reason = f"the id {shown(eid)} is used by different records (at {where})"
     return [Rejection(o, eid, reason) for o in origins]
 
 
-def _unreadable(rejections: Iterable[Rejection]) -> dict[str, list[Origin | None]]:
+def unreadable_ids(rejections: Iterable[Rejection]) -> dict[str, list[Origin | None]]:
     """The ids of records a reader rejected, with where each was read."""
     ids: dict[str, list[Origin | None]] = {}
     for r in rejections:
@@ -69,15 +69,15 @@ def _unreadable(rejections: Iterable[Rejection]) -> dict[str, list[Origin | None
     return ids
 
 
-def _first(copies: list[Row | _Refused], places: Places) -> Row | _Refused:
+def first_copy(copies: list[Row | Refused], places: Places) -> Row | Refused:
     """Of identical copies, the one read first (by file and line)."""
     return min(copies, key=lambda c: places.where_key(_pos(c)))
 
 
-def _select(
-    run: _Run, rows: Sequence[Row], unreadable: Mapping[str, Sequence[Origin | None]]
-) -> tuple[_Days, list[Rejection], int, int]:
-    """The rows to fold, by day and phase (see :func:`_by_day`); the rejections; the number of
+def select(
+    run: Run, rows: Sequence[Row], unreadable: Mapping[str, Sequence[Origin | None]]
+) -> tuple[Days, list[Rejection], int, int]:
+    """The rows to fold, by day and phase (see :func:`by_day`); the rejections; the number of
     repeats and of rows dated after ``as_of``.
 
     When every id is unique (the usual case) rows are only put in order: each is resolved as it
@@ -85,14 +85,14 @@ def _select(
     repeat; different content, or a copy the reader could not read (``unreadable``: id → places),
     makes every copy of that id an error (which copy is right is not ours to guess).
     """
-    ids = list(map(_BY_ID, rows))
+    ids = list(map(BY_ID, rows))
     unique = set(ids)
     if len(unique) == len(ids) and unique.isdisjoint(unreadable):
         return _unique(run, rows)
     del unique
     resolved = list(map(run.resolve_or_refuse, rows))
-    kept: dict[str, Row | _Refused] = {}
-    more: dict[str, list[Row | _Refused]] = {}  # ids given more than once, or also unreadable: every copy
+    kept: dict[str, Row | Refused] = {}
+    more: dict[str, list[Row | Refused]] = {}  # ids given more than once, or also unreadable: every copy
     for eid, copy in zip(ids, resolved, strict=True):
         if kept.setdefault(eid, copy) is not copy:
             more.setdefault(eid, [kept[eid]]).append(copy)
@@ -105,38 +105,38 @@ def _select(
     for eid, got in kept.items():
         copies = more.get(eid)
         if copies is not None:
-            conflict = _conflict(eid, copies, places, unreadable.get(eid, ()))
+            conflict = conflicting(eid, copies, places, unreadable.get(eid, ()))
             if conflict is not None:
                 rejections += conflict
                 continue
             repeats += len(copies) - 1
-            got = _first(copies, places)
-        if isinstance(got, _Refused):
+            got = first_copy(copies, places)
+        if isinstance(got, Refused):
             rejections.append(Rejection(places.origin(got.row[POS]), eid, got.reason))
         elif got[DATE] > as_of:
             after += 1
         else:
             counted.append(got)
-    return _by_day(counted), rejections, repeats, after
+    return by_day(counted), rejections, repeats, after
 
 
-def _unique(run: _Run, rows: Sequence[Row]) -> tuple[_Days, list[Rejection], int, int]:
-    """:func:`_select` when no id is given twice: rows dated after ``as_of`` are resolved only to
+def _unique(run: Run, rows: Sequence[Row]) -> tuple[Days, list[Rejection], int, int]:
+    """:func:`select` when no id is given twice: rows dated after ``as_of`` are resolved only to
     tell a valid one (not counted yet) from one that can never count (rejected)."""
     later = [row for row in rows if row[DATE] > run.as_of]  # none when as of 31 December
     rejections = [
         Rejection(run.places.origin(refused.row[POS]), refused.row[ID], refused.reason)
         for refused in map(run.resolve_or_refuse, later)
-        if isinstance(refused, _Refused)
+        if isinstance(refused, Refused)
     ]
     if later:
         rows = [row for row in rows if row[DATE] <= run.as_of]
-    return _by_day(rows), rejections, 0, len(later) - len(rejections)
+    return by_day(rows), rejections, 0, len(later) - len(rejections)
 
 
-def _by_day(rows: Iterable[Row]) -> _Days:
+def by_day(rows: Iterable[Row]) -> Days:
     """Rows in one list per day and phase (commissions, submissions, adoptions, the rest)."""
-    days: _Days = {}
+    days: Days = {}
     for row in rows:
         phases = days.get(row[DATE])
         if phases is None:

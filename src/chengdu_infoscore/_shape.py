@@ -8,8 +8,8 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import Any
 
-from ._compiled import _SHIFTED, _ZERO, _Entry
-from ._fold import _Folded, _Tally
+from ._compiled import SHIFTED, ZERO, BookingKind
+from ._fold import Folded, Tally
 from ._rows import (
     DATE,
     ID,
@@ -22,7 +22,7 @@ from .results import Ledger, LedgerLine, UnitResult, format_points
 from .rules import RuleSet, Timeline
 
 
-class _UnitBook:
+class UnitBook:
     """A unit's bookings, turned into ledger lines when they are read."""
 
     def __init__(self, book: list[Any], tail: tuple[LedgerLine, ...]) -> None:
@@ -63,7 +63,7 @@ class _UnitBook:
         for row, entry, points, detail in zip(it, it, it, it, strict=True):
             tally = entry.tally
             if tally is None:  # most lines of most ledgers: no count moved, no key, the event's date
-                day = entry.day(row, detail) if entry.code in _SHIFTED else row[DATE]
+                day = entry.day(row, detail) if entry.code in SHIFTED else row[DATE]
                 yield day, points, None, None, row[ID], row[ITEM]
             else:
                 yield row[DATE], points, tally, entry.key(row), row[ID], row[ITEM]
@@ -71,7 +71,7 @@ class _UnitBook:
             yield line.date, line.points, line.tally, line.key, line.event, line.item
 
 
-class _Shape:
+class Shape:
     """What the results of one timeline share: clause ids, categories, the closing version."""
 
     def __init__(self, timeline: Timeline, as_of: dt.date) -> None:
@@ -80,17 +80,17 @@ class _Shape:
         self.categories = list(dict.fromkeys(c.key for v in timeline.versions for c in v.categories))
         self.as_of = as_of
 
-    def unit(self, unit: Unit, folded: _Folded) -> UnitResult:
+    def unit(self, unit: Unit, folded: Folded) -> UnitResult:
         tally = folded.fold.tallies[unit.name]
         rules = self.closing
-        sums: dict[str, Decimal] = dict.fromkeys(self.clause_ids, _ZERO)
-        by_entry: dict[_Entry, Decimal] = {}
+        sums: dict[str, Decimal] = dict.fromkeys(self.clause_ids, ZERO)
+        by_entry: dict[BookingKind, Decimal] = {}
         book = tally.book
         for entry, points in zip(book[1::4], book[2::4], strict=True):
-            by_entry[entry] = by_entry.get(entry, _ZERO) + points
+            by_entry[entry] = by_entry.get(entry, ZERO) + points
         for entry, points in by_entry.items():
-            sums[entry.clause] = sums.get(entry.clause, _ZERO) + points
-        total = sum(sums.values(), _ZERO)
+            sums[entry.clause] = sums.get(entry.clause, ZERO) + points
+        total = sum(sums.values(), ZERO)
         tail: tuple[LedgerLine, ...] = ()
         if rules.floor is not None and total < rules.floor.points:
             # The floor is a ledger line too, so that the total stays the sum of the ledger.
@@ -99,7 +99,7 @@ class _Shape:
                 f"score {format_points(total)} raised to the floor of {format_points(rules.floor.points)}"
             )
             tail = (LedgerLine(self.as_of, "-", rules.floor.clause, lift, reason),)
-            sums[rules.floor.clause] = sums.get(rules.floor.clause, _ZERO) + lift
+            sums[rules.floor.clause] = sums.get(rules.floor.clause, ZERO) + lift
             total = rules.floor.points
         return UnitResult(
             unit=unit,
@@ -107,19 +107,19 @@ class _Shape:
             adopted=tally.adopted,
             score=total,
             breakdown=tuple(sums.items()),
-            ledger=Ledger.of(_UnitBook(book, tail)),
+            ledger=Ledger.of(UnitBook(book, tail)),
             missed=tuple((c, tally.missed.get(c, 0)) for c in self.categories),
             late=tuple((c, tally.late.get(c, 0)) for c in self.categories),
             errors=tally.errors,
             false_reports=tally.false_reports,
             excellent=tally.excellent,
             commissions=tuple(folded.commissions.get(unit.name, ())),
-            disqualified=_disqualified(tally, rules),
+            disqualified=disqualified(tally, rules),
             capped_on=tally.capped_on,
         )
 
 
-def _disqualified(tally: _Tally, rules: RuleSet) -> tuple[str, ...]:
+def disqualified(tally: Tally, rules: RuleSet) -> tuple[str, ...]:
     reasons = []
     for rule in rules.disqualifications:
         if rule.kind in ("missed", "late"):

@@ -16,10 +16,10 @@ points earned toward the submission cap, the occurrences of missed and late repo
 — run on across a change of version.
 
 Inside, events travel as rows (:mod:`._rows`) and a booking is four references in a unit's flat
-list: the event's row, an :class:`_Entry` (the clause, the count it moves, how its reason
+list: the event's row, an :class:`BookingKind` (the clause, the count it moves, how its reason
 reads), the points and a detail. Ledger lines, with their reasons, are made only when a ledger
 is read. Everything that depends on the rule-set version — entries, caps, name lookups — is
-decided once per version (:class:`_Version`), so the fold itself only looks things up.
+decided once per version (:class:`CompiledVersion`), so the fold itself only looks things up.
 """
 
 from __future__ import annotations
@@ -27,15 +27,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from ._fold import _Folded
+from ._fold import Folded
 from ._rows import (
     Places,
     fingerprint,
     quiet_collector,
 )
-from ._run import _provenance, _rejection_order, _rejections_of, _rows_of, _Run, _setup
-from ._select import _select, _unreadable
-from ._shape import _Shape
+from ._run import Run, provenance_of, rejection_order, rejections_of, rows_of, setup
+from ._select import select, unreadable_ids
+from ._shape import Shape
 from .events import Event
 from .provenance import rejection_fingerprint
 from .quotas import QuotaTable
@@ -82,28 +82,28 @@ def score(
         UnknownYearError: no data is known for ``year`` and none was given.
         InfoscoreError: a version uses a plug-in rule kind that is not installed.
     """
-    timeline, quotas, year, as_of = _setup(rules, quotas, year, as_of)
+    timeline, quotas, year, as_of = setup(rules, quotas, year, as_of)
     with quiet_collector():
         if isinstance(events, ReadResult):
             rows, places, prints = events._rows, events._places, events._prints
             reader = list(events.rejections)
         else:
             places = Places()
-            rows = _rows_of(events, places)
+            rows = rows_of(events, places)
             prints = sum(map(fingerprint, rows))
             reader = []
-        more_rejected = _rejections_of(rejected)
+        more_rejected = rejections_of(rejected)
         prints += sum(rejection_fingerprint(r.reason) for r in more_rejected)
         reader += more_rejected
-        run = _Run(timeline, quotas, year, as_of, places)
-        days, rejections, repeats, after = _select(run, rows, _unreadable(reader))
+        run = Run(timeline, quotas, year, as_of, places)
+        days, rejections, repeats, after = select(run, rows, unreadable_ids(reader))
         rejections = reader + rejections
-        folded = _Folded(run, days)
+        folded = Folded(run, days)
         rejections += folded.rejections
-        rejections.sort(key=_rejection_order)
-        shape = _Shape(timeline, as_of)
+        rejections.sort(key=rejection_order)
+        shape = Shape(timeline, as_of)
         return Results(
-            provenance=_provenance(timeline, quotas, prints, len(rows) + len(reader), as_of),
+            provenance=provenance_of(timeline, quotas, prints, len(rows) + len(reader), as_of),
             year=year,
             as_of=as_of,
             rules=timeline.id,

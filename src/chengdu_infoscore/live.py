@@ -7,7 +7,7 @@ import threading
 from collections.abc import Iterable, Sequence
 
 from ._arguments import need_date
-from ._fold import _Folded
+from ._fold import Folded
 from ._rows import (
     COMMISSIONED,
     DATE,
@@ -23,9 +23,9 @@ from ._rows import (
     Row,
     fingerprint,
 )
-from ._run import _provenance, _Refused, _rejection_order, _rejections_of, _rows_of, _Run, _setup
-from ._select import _by_day, _conflict, _first
-from ._shape import _Shape
+from ._run import Refused, Run, provenance_of, rejection_order, rejections_of, rows_of, setup
+from ._select import by_day, conflicting, first_copy
+from ._shape import Shape
 from .events import Event, Origin
 from .exceptions import ArgumentError
 from .provenance import rejection_fingerprint
@@ -71,16 +71,16 @@ class Scorer:
         quotas: QuotaTable | None = None,
         year: int | None = None,
     ) -> None:
-        self._timeline, self._quotas, self._year, as_of = _setup(rules, quotas, year, None)
+        self._timeline, self._quotas, self._year, as_of = setup(rules, quotas, year, None)
         self._places = Places()
-        self._run = _Run(self._timeline, self._quotas, self._year, as_of, self._places)
-        self._copies: dict[str, list[Row | _Refused]] = {}
+        self._run = Run(self._timeline, self._quotas, self._year, as_of, self._places)
+        self._copies: dict[str, list[Row | Refused]] = {}
         self._reader: list[Rejection] = []
         self._unreadable: dict[str, list[Origin | None]] = {}  # ids of records a reader rejected
         self._parent: dict[str, str] = {}
         self._members: dict[str, set[str]] = {}
         self._dirty: set[str] = set()
-        self._cache: dict[str, tuple[_Folded, int]] = {}
+        self._cache: dict[str, tuple[Folded, int]] = {}
         self._as_of: dt.date | None = None
         self._prints = 0
         self._count = 0
@@ -137,14 +137,14 @@ class Scorer:
         self._cache.pop(root, None)
         self._dirty.add(root)
 
-    def _state(self, eid: str) -> Row | _Refused | None:
+    def _state(self, eid: str) -> Row | Refused | None:
         """What an id stands for now: the row to count, a refusal, or ``None`` (a conflict)."""
         copies = self._copies.get(eid)
         if not copies or eid in self._unreadable:
             return None
-        if len(copies) > 1 and _conflict(eid, copies, self._places) is not None:
+        if len(copies) > 1 and conflicting(eid, copies, self._places) is not None:
             return None
-        return _first(copies, self._places)
+        return first_copy(copies, self._places)
 
     # -- the public side ------------------------------------------------------------------------
 
@@ -163,10 +163,10 @@ class Scorer:
             reader = list(events.rejections)
         else:
             places = Places()
-            rows = _rows_of(events, places)
+            rows = rows_of(events, places)
             prints = sum(map(fingerprint, rows))
             reader = []
-        more = _rejections_of(rejected)
+        more = rejections_of(rejected)
         with self._lock:
             if isinstance(events, ReadResult):
                 self._places, move = self._places.merged(places)
@@ -187,7 +187,7 @@ class Scorer:
                 self._copies.setdefault(eid, []).append(self._run.resolve_or_refuse(row))
                 self._moved(eid, before)
 
-    def _moved(self, eid: str, before: Row | _Refused | None) -> None:
+    def _moved(self, eid: str, before: Row | Refused | None) -> None:
         """What is known of ``eid`` changed from ``before``: move it between clusters to match."""
         after = self._state(eid)
         if before.__class__ is tuple and after is not before:
@@ -236,7 +236,7 @@ class Scorer:
                     later += 1
                 else:
                     counted.append(state)
-            self._cache[root] = (_Folded(self._run, _by_day(counted)), later)
+            self._cache[root] = (Folded(self._run, by_day(counted)), later)
         self._dirty.clear()
         self.refolded = tuple(
             u.name
@@ -244,8 +244,8 @@ class Scorer:
             if "u:" + u.name in self._parent and self._find("u:" + u.name) in dirty
         )
 
-        shape = _Shape(self._timeline, as_of)
-        empty = _Folded(self._run, {})
+        shape = Shape(self._timeline, as_of)
+        empty = Folded(self._run, {})
         units = []
         for unit in self._quotas:
             key = "u:" + unit.name
@@ -256,20 +256,20 @@ class Scorer:
         for eid, copies in self._copies.items():
             unreadable = self._unreadable.get(eid, ())
             conflict = (
-                _conflict(eid, copies, self._places, unreadable) if len(copies) > 1 or unreadable else None
+                conflicting(eid, copies, self._places, unreadable) if len(copies) > 1 or unreadable else None
             )
             if conflict is not None:
                 rejections += conflict
                 continue
             repeats += len(copies) - 1
-            state = _first(copies, self._places)
+            state = first_copy(copies, self._places)
             if state.__class__ is not tuple:
                 rejections.append(Rejection(self._places.origin(state.row[POS]), eid, state.reason))  # type: ignore[union-attr]
         for folded, _ in self._cache.values():
             rejections += folded.rejections
-        rejections.sort(key=_rejection_order)
+        rejections.sort(key=rejection_order)
         return Results(
-            provenance=_provenance(self._timeline, self._quotas, self._prints, self._count, as_of),
+            provenance=provenance_of(self._timeline, self._quotas, self._prints, self._count, as_of),
             year=self._year,
             as_of=as_of,
             rules=self._timeline.id,
