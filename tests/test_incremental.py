@@ -1,18 +1,26 @@
-"""Incremental scoring: batches in any order give exactly the results of one fold, re-folding little."""
+"""Live scoring: batches in any order, revisions and moving as-of dates give exactly the results of one
+fold of the records in force, re-folding little."""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+from decimal import Decimal
 from pathlib import Path
 
+import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chengdu_infoscore import Event, Missed, Submitted, read_events, score
+from chengdu_infoscore import Adopted, Commissioned, Event, Missed, Submitted, read_events, score
 from chengdu_infoscore.live import Scorer
 from chengdu_infoscore.reports import results_json
 from chengdu_infoscore.testing import dates, event_logs
+
+
+def one_per_id(log: list[Event]) -> list[Event]:
+    """The log with each id once: its first content."""
+    return list({e.id: e for e in reversed(log)}.values())[::-1]
 
 
 @st.composite
@@ -28,20 +36,63 @@ def batches(draw: st.DrawFn, log: list[Event]) -> list[list[Event]]:
 def test_any_split_into_batches_equals_one_fold(
     data: st.DataObject, log: list[Event], as_of: dt.date
 ) -> None:
-    """Any split of a log into batches, added in any order, gives results equal to one fold, byte for byte."""
-    junk: list[Event] = [
-        Missed(id="j1", date="2007-03-01", unit="市不存在局", category="work_dynamic"),
-        *(log[:1]),  # a repeat
-        Submitted(
-            id=log[0].id if log else "j2", date="2007-03-02", unit="锦江区", item="clash"
-        ),  # a conflict
-    ]
-    full = [*log, *junk]
+    """Any split of a log into batches, added in any order, with results asked for as of any dates in
+    between (the fold goes on, or rewinds to a checkpoint), gives the results of one fold, byte for byte."""
+    log = [*one_per_id(log), Missed(id="j1", date="2007-03-01", unit="市不存在局", category="work_dynamic")]
     scorer = Scorer()
-    for batch in data.draw(batches(full)):
+    for batch in data.draw(batches(log)):
         scorer.add(batch)
-        scorer.results(as_of=as_of)  # results asked for in between change nothing
-    assert results_json(score(full, as_of=as_of)) == results_json(scorer.results(as_of=as_of))
+        scorer.results(as_of=data.draw(dates()))
+    assert results_json(score(log, as_of=as_of)) == results_json(scorer.results(as_of=as_of))
+
+
+@given(data=st.data(), log=event_logs(max_units=3), later=event_logs(max_units=3), as_of=dates())
+def test_revisions_in_later_batches_replace_what_they_revise(
+    data: st.DataObject, log: list[Event], later: list[Event], as_of: dt.date
+) -> None:
+    """A later batch's records replace the earlier content of their ids: the results are those of one
+    fold of the latest content of every id."""
+    first, second = one_per_id(log), one_per_id(later)  # the second reuses ids e0, e1… of the first
+    scorer = Scorer()
+    scorer.add(first)
+    scorer.results(as_of=data.draw(dates()))
+    report = scorer.add(second)
+    in_force = {e.id: e for e in first} | {e.id: e for e in second}
+    revised = sum(
+        1 for e in second if e.id in {f.id for f in first} and e != next(f for f in first if f.id == e.id)
+    )
+    assert revised == report.revised
+    assert results_json(score(list(in_force.values()), as_of=as_of)) == results_json(
+        scorer.results(as_of=as_of)
+    )
+
+
+def test_a_revision_moves_the_points_hand_worked() -> None:
+    """An adoption first sent as 简明信息 (+2) and revised to 政务信息 (+4): the unit gains exactly 2."""
+    scorer = Scorer()
+    scorer.add(
+        [
+            Submitted(id="s", date="2007-03-01", unit="锦江区", item="J1"),
+            Adopted(id="a", date="2007-03-02", item="J1", channel="简明信息"),
+        ]
+    )
+    before = scorer.results().unit("锦江区").score
+    report = scorer.add([Adopted(id="a", date="2007-03-02", item="J1", channel="政务信息")])
+    after = scorer.results().unit("锦江区").score
+    assert (0, 0, 1, 2) == (report.added, report.repeated, report.revised, after - before)
+
+
+def test_two_contents_in_one_batch_are_both_rejected_and_the_earlier_stays() -> None:
+    """Within one batch two contents for one id are a conflict: both rejected; what was in force stays."""
+    scorer = Scorer()
+    scorer.add([Missed(id="m", date="2007-02-01", unit="青羊区", category="work_dynamic")])
+    report = scorer.add(
+        [
+            Missed(id="m", date="2007-02-01", unit="青羊区", category="important_subject"),
+            Missed(id="m", date="2007-02-02", unit="青羊区", category="work_dynamic"),
+        ]
+    )
+    assert (2, Decimal("-2")) == (len(report.rejections), scorer.results().unit("青羊区").score)
 
 
 def test_a_late_arriving_early_event_refolds_only_its_unit() -> None:
@@ -50,14 +101,10 @@ def test_a_late_arriving_early_event_refolds_only_its_unit() -> None:
     read = read_events(["examples/example-2007.jsonl"])
     scorer = Scorer()
     scorer.add(read.events, read.rejections)
-    first = scorer.results()
+    first = scorer.results(as_of=dt.date(2007, 12, 31))
     scorer.add([Missed(id="late-1", date="2007-01-02", unit="锦江区", category="work_dynamic")])
-    second = scorer.results()
-    assert (("锦江区",), first.unit("锦江区").score - 4, second.unit("锦江区").score) == (
-        scorer.refolded,
-        second.unit("锦江区").score,
-        second.unit("锦江区").score,
-    )
+    second = scorer.results(as_of=dt.date(2007, 12, 31))
+    assert (("锦江区",), first.unit("锦江区").score - 4) == (scorer.refolded, second.unit("锦江区").score)
     assert [u.score for u in first.units if u.unit.name != "锦江区"] == [
         u.score for u in second.units if u.unit.name != "锦江区"
     ]
@@ -65,22 +112,37 @@ def test_a_late_arriving_early_event_refolds_only_its_unit() -> None:
 
 def test_an_item_answer_joins_two_units() -> None:
     """An answer from another unit joins both units in one cluster: it is rejected as in one fold."""
-    log = [
-        Submitted(id="s", date="2007-05-09", unit="锦江区", item="A", commission="K"),
-    ]
-    from chengdu_infoscore import Commissioned
-
+    log = [Submitted(id="s", date="2007-05-09", unit="锦江区", item="A", commission="K")]
+    commission = Commissioned(id="c", date="2007-05-01", unit="青羊区", commission="K", due="2007-05-10")
     scorer = Scorer()
     scorer.add(log)
-    scorer.add([Commissioned(id="c", date="2007-05-01", unit="青羊区", commission="K", due="2007-05-10")])
-    both = [*log, Commissioned(id="c", date="2007-05-01", unit="青羊区", commission="K", due="2007-05-10")]
-    assert results_json(score(both)) == results_json(scorer.results())
+    scorer.add([commission])
+    assert results_json(score([*log, commission])) == results_json(scorer.results())
 
 
-def test_files_read_one_by_one_into_a_scorer_give_the_results_of_reading_them_together(
-    tmp_path: Path,
-) -> None:
-    """A system that feeds each day's file as it comes gets what scoring all the files gives."""
+def test_a_commission_not_yet_due_is_not_judged_by_default() -> None:
+    """Events up to 30 June and a commission due 10 July: by default the results are as of 30 June (the
+    latest event), the commission is pending and costs nothing; as of 31 December it costs 10."""
+    events = [
+        Commissioned(id="c", date="2007-06-20", unit="青羊区", commission="K", due="2007-07-10"),
+        Missed(id="m", date="2007-06-30", unit="锦江区", category="work_dynamic"),
+    ]
+    scorer = Scorer()
+    scorer.add(events)
+    live, batch = scorer.results(), score(events)
+    year_end = scorer.results(as_of=dt.date(2007, 12, 31))
+    assert (dt.date(2007, 6, 30), "latest_event", 0, -10) == (
+        live.as_of,
+        live.as_of_basis,
+        live.unit("青羊区").score,
+        year_end.unit("青羊区").score,
+    )
+    assert results_json(batch) == results_json(live)
+
+
+def test_files_read_one_by_one_into_a_scorer_give_the_results_of_the_records_in_force(tmp_path: Path) -> None:
+    """A system that feeds each day's file as it comes gets what scoring the records in force gives; what
+    a reader could not read is reported by the batch that held it."""
     lines = [
         '{"id": "a1", "type": "submitted", "date": "2007-03-05", "unit": "锦江区", "item": "J1"}',
         '{"id": "a2", "type": "missed", "date": "2007-03-05"}',
@@ -92,12 +154,29 @@ def test_files_read_one_by_one_into_a_scorer_give_the_results_of_reading_them_to
     for path, part in zip(days, (lines[:2], lines[2:4], lines[4:]), strict=True):
         path.write_text("\n".join(part) + "\n", encoding="utf-8")
     scorer = Scorer()
-    scorer.add([Missed(id="m1", date="2007-02-01", unit="青羊区", category="work_dynamic")])
-    for path in days:
-        scorer.add(read_events([path]))
-    read = read_events(days)
     missed = Missed(id="m1", date="2007-02-01", unit="青羊区", category="work_dynamic")
-    together = score([missed, *read.events], rejected=read.rejections)
-    assert results_json(together) == results_json(scorer.results())
-    assert [f"{days[0]}:2", f"{days[1]}:2"] == [r.where for r in scorer.results().rejections]
-    assert 1 == scorer.results().repeats
+    scorer.add([missed])
+    reports = [scorer.add(read_events([path])) for path in days]
+    in_force = [missed, *read_events(days[:2]).events]
+    assert results_json(score(in_force)) == results_json(scorer.results())
+    assert ([f"{days[0]}:2"], [], [], 1) == (
+        *[[r.where for r in report.rejections] for report in reports],
+        reports[2].repeated,
+    )
+    assert [f"{days[1]}:2"] == [r.where for r in scorer.results().rejections]
+
+
+def test_an_event_moved_to_another_unit_leaves_the_first() -> None:
+    """A miss revised from 锦江区 to 青羊区: 锦江区 is back to zero, 青羊区 has the −2."""
+    scorer = Scorer()
+    scorer.add([Missed(id="m", date="2007-02-01", unit="锦江区", category="work_dynamic")])
+    scorer.results()
+    scorer.add(
+        [
+            attrs.evolve(
+                Missed(id="m", date="2007-02-01", unit="锦江区", category="work_dynamic"), unit="青羊区"
+            )
+        ]
+    )
+    results = scorer.results()
+    assert (0, -2) == (results.unit("锦江区").score, results.unit("青羊区").score)

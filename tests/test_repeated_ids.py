@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chengdu_infoscore import Event, Rejection, parse_jsonl, read_events, score
-from chengdu_infoscore.live import Scorer
 from chengdu_infoscore.events import Origin
+from chengdu_infoscore.live import Scorer
 from chengdu_infoscore.reports import results_json
 from chengdu_infoscore.testing import event_logs
 

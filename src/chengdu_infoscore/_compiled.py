@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 from operator import itemgetter
 from typing import Any
 
@@ -97,13 +98,23 @@ SHIFTED = frozenset({"answered_late", "unanswered"})
 class BookingKind:
     """A kind of booking under one version: its clause, the count it moves, and how it reads.
 
-    ``thing`` is the channel, level or category it concerns, for its label; ``note`` is a fixed
-    part of the reason decided with the version.
+    ``version`` is the id of the version that books it; ``thing`` is the channel, level or
+    category it concerns, for its label; ``note`` is a fixed part of the reason decided with the
+    version.
     """
 
-    __slots__ = ("clause", "code", "note", "tally", "thing")
+    __slots__ = ("clause", "code", "note", "tally", "thing", "version")
 
-    def __init__(self, code: str, clause: str, tally: str | None = None, thing: Any = None, note: str = ""):
+    def __init__(
+        self,
+        version: str,
+        code: str,
+        clause: str,
+        tally: str | None = None,
+        thing: Any = None,
+        note: str = "",
+    ):
+        self.version = version
         self.code = code
         self.clause = clause
         self.tally = tally
@@ -135,8 +146,9 @@ class CompiledVersion:
 
     def __init__(self, rules: RuleSet, quotas: QuotaTable) -> None:
         self.rules = rules
+        booking = partial(BookingKind, rules.id)  # every kind of booking of this version
         s = rules.submission
-        self.submitted = BookingKind("submitted", s.clause, "submitted")
+        self.submitted = booking("submitted", s.clause, "submitted")
         self.points = s.points
         self.monthly = s.cap_period == "month"
         word = "monthly" if self.monthly else "yearly"
@@ -147,18 +159,24 @@ class CompiledVersion:
             note = "" if cap is None else f" ({word} cap of {format_points(cap)} points reached)"
             self.caps[u.name] = (cap, note)
         c = rules.commission
-        self.on_time, self.on_time_points = BookingKind("on_time", c.on_time.clause), c.on_time.points
-        self.answered_late, self.late_points = BookingKind("answered_late", c.late.clause), c.late.points
+        self.on_time, self.on_time_points = (
+            booking("on_time", c.on_time.clause),
+            c.on_time.points,
+        )
+        self.answered_late, self.late_points = (
+            booking("answered_late", c.late.clause),
+            c.late.points,
+        )
         self.unanswered, self.unanswered_points = (
-            BookingKind("unanswered", c.unanswered.clause),
+            booking("unanswered", c.unanswered.clause),
             c.unanswered.points,
         )
-        self.pending = BookingKind("pending", c.unanswered.clause)
+        self.pending = booking("pending", c.unanswered.clause)
         self.channels = {
             ch.key: (
                 ch,
-                BookingKind("adopted", ch.clause, "adopted", ch),
-                BookingKind("adopted", ch.clause, None, ch),
+                booking("adopted", ch.clause, "adopted", ch),
+                booking("adopted", ch.clause, None, ch),
             )
             for ch in rules.channels
         }
@@ -169,8 +187,10 @@ class CompiledVersion:
         self.leaders = {
             lv.key: (
                 lv,
-                BookingKind("instructed", lv.clause, thing=lv, note=f" ({lv.label})" if many else ""),
-                BookingKind("instructed_again", lv.clause, thing=lv),
+                BookingKind(
+                    rules.id, "instructed", lv.clause, thing=lv, note=f" ({lv.label})" if many else ""
+                ),
+                booking("instructed_again", lv.clause, thing=lv),
             )
             for lv in instruction.levels
         }
@@ -182,25 +202,28 @@ class CompiledVersion:
         self.levels = {
             lv.key: (
                 lv,
-                BookingKind("higher", lv.clause, thing=lv),
-                BookingKind("higher_again", lv.clause, thing=lv),
+                booking("higher", lv.clause, thing=lv),
+                booking("higher_again", lv.clause, thing=lv),
             )
             for lv in rules.levels
         }
         self.categories = {
             cat.key: (
                 cat,
-                BookingKind("missed", cat.missed.clause, "missed", cat),
-                BookingKind("late", cat.late.clause, "late", cat),
+                booking("missed", cat.missed.clause, "missed", cat),
+                booking("late", cat.late.clause, "late", cat),
             )
             for cat in rules.categories
         }
-        self.error, self.error_schedule = BookingKind("error", rules.error.clause, "error"), rules.error
+        self.error, self.error_schedule = (
+            booking("error", rules.error.clause, "error"),
+            rules.error,
+        )
         f = self.false_rule = rules.false_report
-        self.false_again = BookingKind("false_again", f.clause)
-        self.false_revoke = BookingKind("false_revoke", f.clause)
-        self.false = BookingKind("false", f.clause, "false_report")
-        self.excellent = BookingKind("excellent", rules.excellent.clause, "excellent")
+        self.false_again = booking("false_again", f.clause)
+        self.false_revoke = booking("false_revoke", f.clause)
+        self.false = booking("false", f.clause, "false_report")
+        self.excellent = booking("excellent", rules.excellent.clause, "excellent")
         self.excellent_points = rules.excellent.points
         #: What makes each plug-in rule kind of the version: a fresh instance for every fold.
         self.makers: list[RuleKindMaker] = [
@@ -230,7 +253,7 @@ class CompiledVersion:
                     f"it booked under the clause {repr(clause)[:80]},"
                     f" which rule set {self.rules.id!r} does not declare"
                 )
-            entry = self._plugin[clause] = BookingKind("plugin", clause)
+            entry = self._plugin[clause] = BookingKind(self.rules.id, "plugin", clause)
         return entry
 
     def unknown(self, what: str, written: str) -> Rejected:

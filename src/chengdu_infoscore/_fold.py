@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -52,7 +52,6 @@ class Tally:
         "month_points",
         "occurrences",
         "submitted",
-        "unanswered",
         "unit",
         "year_points",
     )
@@ -71,8 +70,56 @@ class Tally:
         self.errors = 0
         self.false_reports = 0
         self.excellent = 0
-        self.unanswered = 0
         self.capped_on: dt.date | None = None
+
+    def state(self) -> tuple[Any, ...]:
+        """Every running figure, copied, and the length of the book."""
+        return (
+            self.submitted,
+            self.adopted,
+            self.year_points,
+            list(self.month_points),
+            len(self.book),
+            dict(self.occurrences),
+            dict(self.missed),
+            dict(self.late),
+            self.errors,
+            self.false_reports,
+            self.excellent,
+            self.capped_on,
+        )
+
+    def set_state(self, state: tuple[Any, ...]) -> None:
+        """Set back what :meth:`state` gave; the book is cut back into a new list."""
+        (
+            self.submitted,
+            self.adopted,
+            self.year_points,
+            month_points,
+            size,
+            occurrences,
+            missed,
+            late,
+            self.errors,
+            self.false_reports,
+            self.excellent,
+            self.capped_on,
+        ) = state
+        self.month_points = list(month_points)
+        self.book = self.book[:size]
+        self.occurrences, self.missed, self.late = dict(occurrences), dict(missed), dict(late)
+
+
+class _TalliesOnDemand(dict[str, Tally]):
+    """Tallies made the first time a unit is named: a fold over one unit's events needs no other."""
+
+    def __init__(self, units: dict[str, Unit]) -> None:
+        super().__init__()
+        self._units = units
+
+    def __missing__(self, name: str) -> Tally:
+        tally = self[name] = Tally(self._units[name])
+        return tally
 
 
 class ItemState:
@@ -107,6 +154,30 @@ class ItemState:
         self.earned = earned
         self.best = ZERO
 
+    #: The slots that make an item's state, in the order :meth:`saved` gives them.
+    SAVED = ("tally", "earned", "channels", "counted", "eligible", "instructed", "levels", "false", "best")
+
+    def saved(self) -> tuple[Any, ...]:
+        """Every slot's value, for :meth:`saved_again` to make the same state again."""
+        return (
+            self.tally,
+            self.earned,
+            self.channels,
+            self.counted,
+            self.eligible,
+            self.instructed,
+            self.levels,
+            self.false,
+            self.best,
+        )
+
+    @staticmethod
+    def saved_again(saved: tuple[Any, ...]) -> ItemState:
+        state = ItemState.__new__(ItemState)
+        for name, value in zip(ItemState.SAVED, saved, strict=True):
+            setattr(state, name, value)
+        return state
+
 
 class CommissionState:
     """A commission's state during the fold."""
@@ -118,13 +189,21 @@ class CommissionState:
         self.tally = tally
         self.answer: Row | None = None
 
+    def copy(self) -> CommissionState:
+        twin = CommissionState(self.row, self.tally)
+        twin.answer = self.answer
+        return twin
+
 
 class Fold:
     """The state of one fold and one handler per event type."""
 
-    def __init__(self, run: Run) -> None:
+    def __init__(self, run: Run, *, every_unit: bool = True) -> None:
         self.run = run
-        self.tallies: dict[str, Tally] = {u.name: Tally(u) for u in run.quotas.units}
+        #: Every unit's tally; or, for a fold over some units only, each made when first used.
+        self.tallies: dict[str, Tally] = (
+            {u.name: Tally(u) for u in run.quotas.units} if every_unit else _TalliesOnDemand(run.units)
+        )
         self.items: dict[str, ItemState | tuple[Tally, Decimal] | Tally] = {}
         self.commissions: dict[str, CommissionState] = {}
         self.v = run.first
@@ -132,6 +211,38 @@ class Fold:
         self.kinds: dict[str, list[RuleKind]] = {}
         # What is wrong with the bookings of the on_event call running now (see apply_kind).
         self.calling: list[str] | None = None
+
+    # -- checkpoints ----------------------------------------------------------------------------
+
+    def snapshot(self) -> Snapshot:
+        """The state of the fold now, to :meth:`restore` later: every count, item and commission, and
+        how far each unit's book has gone. Not for a fold with plug-in rule kinds, whose instances
+        keep state of their own."""
+        # An item's full history is kept as a 1-tuple of its slots (see ItemState.saved); an item
+        # that has only been submitted is kept as it is: (tally, earned) or its tally.
+        items = {
+            key: (state.saved(),) if isinstance(state, ItemState) else state
+            for key, state in self.items.items()
+        }
+        commissions = {cid: c.copy() for cid, c in self.commissions.items()}
+        return Snapshot({name: t.state() for name, t in self.tallies.items()}, items, commissions)
+
+    def restore(self, snapshot: Snapshot) -> None:
+        """Put the fold back as it was when ``snapshot`` was taken (the snapshot stays usable).
+
+        Tallies are set back in place, since items refer to them; each book is cut back into a new
+        list, so that results made before keep the bookings they were made with.
+        """
+        for name in [name for name in self.tallies if name not in snapshot.tallies]:
+            del self.tallies[name]
+        for name, state in snapshot.tallies.items():
+            self.tallies[name].set_state(state)
+        again = ItemState.saved_again
+        self.items = {
+            key: again(state[0]) if state.__class__ is tuple and len(state) == 1 else state
+            for key, state in snapshot.items.items()
+        }
+        self.commissions = {cid: c.copy() for cid, c in snapshot.commissions.items()}
 
     def handlers(self) -> tuple[Callable[[Row], None], ...]:
         """One handler per event type, in kind order (see ``_rows.KINDS``).
@@ -436,25 +547,32 @@ class Fold:
 
     # -- the end of the run ---------------------------------------------------------------------
 
-    def close(self, as_of: dt.date) -> dict[str, list[CommissionStatus]]:
-        """Judge every commission against ``as_of``; return every commission's status by unit."""
-        statuses: dict[str, list[CommissionStatus]] = {}
-        for cid in sorted(self.commissions):
+    def close(self, as_of: dt.date, cids: Iterable[str] | None = None) -> dict[str, Closing]:
+        """Judge commissions against ``as_of``: by unit, their statuses and the bookings of those
+        unanswered or pending. The fold itself is left as it was, so that it can go on after.
+
+        ``cids``: the commissions to judge, in order (by default all, by id).
+        """
+        closings: dict[str, Closing] = {}
+        for cid in sorted(self.commissions) if cids is None else cids:
             c = self.commissions[cid]
             row, answer, tally = c.row, c.answer, c.tally
             due = row[B]
+            closing = closings.get(tally.unit.name)
+            if closing is None:
+                closing = closings[tally.unit.name] = Closing()
             if answer is not None:
                 outcome = "on_time" if answer[DATE] <= due else "late"
             elif due < as_of:
                 outcome = "unanswered"
-                tally.unanswered += 1
+                closing.unanswered += 1
                 v = self.run.version_at(due + DAY) or self.v
-                self.book(tally, row, v.unanswered, v.unanswered_points)
+                closing.book += (row, v.unanswered, v.unanswered_points, None)
             else:
                 outcome = "pending"
                 v = self.run.version_at(as_of) or self.v
-                self.book(tally, row, v.pending, ZERO)
-            statuses.setdefault(tally.unit.name, []).append(
+                closing.book += (row, v.pending, ZERO, None)
+            closing.statuses.append(
                 CommissionStatus(
                     commission=cid,
                     event=row[ID],
@@ -465,7 +583,39 @@ class Fold:
                     answer=None if answer is None else answer[ID],
                 )
             )
-        return statuses
+        return closings
+
+
+class Snapshot:
+    """A fold's state at one moment (see :meth:`Fold.snapshot`)."""
+
+    __slots__ = ("commissions", "items", "tallies")
+
+    def __init__(
+        self,
+        tallies: dict[str, tuple[Any, ...]],
+        items: dict[str, Any],
+        commissions: dict[str, CommissionState],
+    ) -> None:
+        self.tallies = tallies
+        self.items = items
+        self.commissions = commissions
+
+
+class Closing:
+    """A unit's commissions judged on the as-of date: their statuses, and the bookings of those not
+    answered (four slots each, as in a tally's book) with how many are overdue."""
+
+    __slots__ = ("book", "statuses", "unanswered")
+
+    def __init__(self) -> None:
+        self.statuses: list[CommissionStatus] = []
+        self.book: list[Any] = []
+        self.unanswered = 0
+
+
+#: What a unit without commissions closes with.
+NO_CLOSING = Closing()
 
 
 class Folded:
@@ -497,4 +647,4 @@ class Folded:
                     if extensions:
                         fold.extend(row)
         self.ok = count - len(self.rejections)
-        self.commissions = fold.close(run.as_of)
+        self.closings = fold.close(run.as_of)

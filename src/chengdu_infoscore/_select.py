@@ -20,11 +20,11 @@ from .events import Origin
 from .results import Rejection
 
 
-def _copy_key(copy: Row | Refused) -> Row:
+def copy_key(copy: Row | Refused) -> Row:
     return copy.row[:POS] if isinstance(copy, Refused) else copy[:POS]
 
 
-def _pos(copy: Row | Refused) -> int:
+def pos_of(copy: Row | Refused) -> int:
     pos: int = copy.row[POS] if isinstance(copy, Refused) else copy[POS]
     return pos
 
@@ -52,9 +52,9 @@ def conflicting(
     copy is right is not ours to guess, so a valid copy beside it is rejected as well. The
     unreadable copies keep the reader's own reason.
     """
-    if not unreadable and len({_copy_key(c) for c in copies}) == 1:
+    if not unreadable and len({copy_key(c) for c in copies}) == 1:
         return None
-    origins = [places.origin(_pos(c)) for c in copies]
+    origins = [places.origin(pos_of(c)) for c in copies]
     where = _places_text([*origins, *unreadable])
     reason = f"the id {shown(eid)} is used by different records (at {where})"
     return [Rejection(o, eid, reason) for o in origins]
@@ -71,7 +71,7 @@ def unreadable_ids(rejections: Iterable[Rejection]) -> dict[str, list[Origin | N
 
 def first_copy(copies: list[Row | Refused], places: Places) -> Row | Refused:
     """Of identical copies, the one read first (by file and line)."""
-    return min(copies, key=lambda c: places.where_key(_pos(c)))
+    return min(copies, key=lambda c: places.where_key(pos_of(c)))
 
 
 def select(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterator
 from decimal import Decimal
 from operator import itemgetter
 from typing import Any
 
 from ._compiled import SHIFTED, ZERO, BookingKind
-from ._fold import Folded, Tally
+from ._fold import NO_CLOSING, Closing, Folded, Tally
 from ._rows import (
     DATE,
     ID,
@@ -25,13 +26,20 @@ from .rules import RuleSet, Timeline
 class UnitBook:
     """A unit's bookings, turned into ledger lines when they are read."""
 
-    def __init__(self, book: list[Any], tail: tuple[LedgerLine, ...]) -> None:
+    def __init__(self, book: list[Any], size: int, closing: list[Any], tail: tuple[LedgerLine, ...]) -> None:
+        # The fold may go on booking into ``book`` after these results were made: only the first
+        # ``size`` slots are theirs. The bookings of commissions judged on the as-of date follow.
         self._book = book
+        self._size = size
+        self._closing = closing
         self._tail = tail
+
+    def _bookings(self) -> Iterator[Any]:
+        return itertools.chain(itertools.islice(self._book, self._size), self._closing)
 
     def lines(self) -> tuple[LedgerLine, ...]:
         lines = []
-        it = iter(self._book)
+        it = self._bookings()
         for row, entry, points, detail in zip(it, it, it, it, strict=True):
             day = entry.day(row, detail)
             line = LedgerLine(
@@ -43,6 +51,7 @@ class UnitBook:
                 row[ITEM],
                 entry.tally,
                 entry.key(row),
+                entry.version,
             )
             lines.append(((day, PHASE[row[KIND]], row[ID]), line))
         lines.sort(key=itemgetter(0))  # stable: an event's lines keep the order they were booked in
@@ -51,7 +60,7 @@ class UnitBook:
     def entries(
         self, tally: str | None = None
     ) -> Iterator[tuple[dt.date, Decimal, str | None, str | None, str, str | None]]:
-        it = iter(self._book)
+        it = self._bookings()
         if tally is not None:
             for row, entry, points, _ in zip(it, it, it, it, strict=True):
                 if entry.tally == tally:
@@ -79,15 +88,32 @@ class Shape:
         self.clause_ids = list(dict.fromkeys(c.id for v in timeline.versions for c in v.clauses))
         self.categories = list(dict.fromkeys(c.key for v in timeline.versions for c in v.categories))
         self.as_of = as_of
+        self.zero = dict.fromkeys(self.clause_ids, ZERO)
+        self.no_counts = tuple((c, 0) for c in self.categories)
 
     def unit(self, unit: Unit, folded: Folded) -> UnitResult:
+        """A unit's result from a fold of all its events."""
         tally = folded.fold.tallies[unit.name]
-        rules = self.closing
-        sums: dict[str, Decimal] = dict.fromkeys(self.clause_ids, ZERO)
-        by_entry: dict[BookingKind, Decimal] = {}
-        book = tally.book
-        for entry, points in zip(book[1::4], book[2::4], strict=True):
+        return self.result(tally, folded.closings.get(unit.name, NO_CLOSING), self.sums(tally.book))
+
+    def sums(
+        self, book: list[Any], start: int = 0, by_entry: dict[BookingKind, Decimal] | None = None
+    ) -> Sums:
+        """The points of a book by booking kind, from slot ``start`` on, added to ``by_entry``."""
+        by_entry = {} if by_entry is None else by_entry
+        for entry, points in zip(book[start + 1 :: 4], book[start + 2 :: 4], strict=True):
             by_entry[entry] = by_entry.get(entry, ZERO) + points
+        return by_entry
+
+    def result(self, tally: Tally, closing: Closing, by_entry: Sums) -> UnitResult:
+        """A unit's result: its tally, its commissions judged on the as-of date, and its book's sums
+        by booking kind (see :meth:`sums`)."""
+        unit = tally.unit
+        rules = self.closing
+        sums: dict[str, Decimal] = self.zero.copy()
+        book = closing.book
+        for entry, points in zip(book[1::4], book[2::4], strict=True):
+            sums[entry.clause] = sums.get(entry.clause, ZERO) + points
         for entry, points in by_entry.items():
             sums[entry.clause] = sums.get(entry.clause, ZERO) + points
         total = sum(sums.values(), ZERO)
@@ -98,7 +124,7 @@ class Shape:
             reason = (
                 f"score {format_points(total)} raised to the floor of {format_points(rules.floor.points)}"
             )
-            tail = (LedgerLine(self.as_of, "-", rules.floor.clause, lift, reason),)
+            tail = (LedgerLine(self.as_of, "-", rules.floor.clause, lift, reason, rules=rules.id),)
             sums[rules.floor.clause] = sums.get(rules.floor.clause, ZERO) + lift
             total = rules.floor.points
         return UnitResult(
@@ -107,26 +133,36 @@ class Shape:
             adopted=tally.adopted,
             score=total,
             breakdown=tuple(sums.items()),
-            ledger=Ledger.of(UnitBook(book, tail)),
-            missed=tuple((c, tally.missed.get(c, 0)) for c in self.categories),
-            late=tuple((c, tally.late.get(c, 0)) for c in self.categories),
+            ledger=Ledger.of(UnitBook(tally.book, len(tally.book), closing.book, tail)),
+            missed=self.counts(tally.missed),
+            late=self.counts(tally.late),
             errors=tally.errors,
             false_reports=tally.false_reports,
             excellent=tally.excellent,
-            commissions=tuple(folded.commissions.get(unit.name, ())),
-            disqualified=disqualified(tally, rules),
+            commissions=tuple(closing.statuses),
+            disqualified=disqualified(tally, closing.unanswered, rules),
             capped_on=tally.capped_on,
         )
 
+    def counts(self, found: dict[str, int]) -> tuple[tuple[str, int], ...]:
+        """Counts by category, every category of the timeline in order."""
+        if not found:
+            return self.no_counts
+        return tuple((c, found.get(c, 0)) for c in self.categories)
 
-def disqualified(tally: Tally, rules: RuleSet) -> tuple[str, ...]:
+
+#: A book's points by booking kind.
+Sums = dict[BookingKind, Decimal]
+
+
+def disqualified(tally: Tally, unanswered: int, rules: RuleSet) -> tuple[str, ...]:
     reasons = []
     for rule in rules.disqualifications:
         if rule.kind in ("missed", "late"):
             counts = tally.missed if rule.kind == "missed" else tally.late
             n = counts.get(rule.category, 0) if rule.category else sum(counts.values())
         else:
-            n = {"error": tally.errors, "false_report": tally.false_reports, "unanswered": tally.unanswered}[
+            n = {"error": tally.errors, "false_report": tally.false_reports, "unanswered": unanswered}[
                 rule.kind
             ]
         if n >= rule.count:

@@ -26,13 +26,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from operator import itemgetter
 
 from ._fold import Folded
-from ._rows import (
-    Places,
-    fingerprint,
-    quiet_collector,
-)
+from ._rows import DATE, Places, Row, fingerprint, quiet_collector
 from ._run import Run, provenance_of, rejection_order, rejections_of, rows_of, setup
 from ._select import select, unreadable_ids
 from ._shape import Shape
@@ -43,7 +40,21 @@ from .readers import ReadResult
 from .results import Rejection, Results
 from .rules import RuleSet, Timeline
 
-__all__ = ["score"]
+__all__ = ["default_as_of", "score"]
+
+
+def default_as_of(rows: list[Row], year: int) -> tuple[dt.date, str]:
+    """The as-of date when none is given, and why: the latest date of an event of ``year``, or
+    31 December of it when there is none."""
+    latest = max(map(BY_DATE, rows), default=None)
+    if latest is not None and latest.year != year:
+        latest = max((day for day in map(BY_DATE, rows) if day.year == year), default=None)
+    if latest is None:
+        return dt.date(year, 12, 31), "year_end"
+    return latest, "latest_event"
+
+
+BY_DATE = itemgetter(DATE)
 
 
 def score(
@@ -66,7 +77,10 @@ def score(
             timeline (the library's own versions and installed plug-ins').
         quotas: the target table; by default the one for ``year``.
         year: the assessment year; by default the year of ``as_of``, else of ``quotas``, else 2007.
-        as_of: count only events dated on or before it; by default 31 December of ``year``.
+        as_of: count only events dated on or before it, and judge commissions against it; by
+            default the date of the latest event of ``year`` (so that a commission not yet due
+            is not judged unanswered), or 31 December when there is none. The results say which
+            (:attr:`~.results.Results.as_of_basis`).
         rejected: records already rejected by a reader, carried into the results so that
             every input record is accounted for (see :func:`~.readers.read_events`).
 
@@ -82,6 +96,7 @@ def score(
         UnknownYearError: no data is known for ``year`` and none was given.
         InfoscoreError: a version uses a plug-in rule kind that is not installed.
     """
+    given = as_of
     timeline, quotas, year, as_of = setup(rules, quotas, year, as_of)
     with quiet_collector():
         if isinstance(events, ReadResult):
@@ -95,6 +110,9 @@ def score(
         more_rejected = rejections_of(rejected)
         prints += sum(rejection_fingerprint(r.reason) for r in more_rejected)
         reader += more_rejected
+        basis = "given"
+        if given is None:
+            as_of, basis = default_as_of(rows, year)
         run = Run(timeline, quotas, year, as_of, places)
         days, rejections, repeats, after = select(run, rows, unreadable_ids(reader))
         rejections = reader + rejections
@@ -113,5 +131,6 @@ def score(
             counted=folded.ok,
             repeats=repeats,
             after_as_of=after,
+            as_of_basis=basis,
             quotas=quotas,
         )

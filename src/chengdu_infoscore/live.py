@@ -1,19 +1,39 @@
-"""Live scoring: a scorer that takes events as they arrive and gives updated results."""
+"""Live scoring: a scorer that takes each batch of records as it arrives and gives updated results
+at the cost of the change, not of the year.
+
+The records in force are kept in clusters: the events of units linked by items or commissions
+(usually one unit a cluster), in fold order. Each cluster keeps its fold and, at the start of
+every month the fold has passed, a snapshot of it (:meth:`._fold.Fold.snapshot`). A batch marks
+the earliest place it changed in each cluster; results then
+
+- go on from where the fold stands when nothing changed before it (events dated on or after
+  what was folded, or an as-of date moved forward);
+- rewind to the last checkpoint before the earliest change (a backdated event, a revision, a
+  withdrawal, an as-of date moved back) and fold forward from there;
+- make a unit's result again only when its fold or the judgement of its commissions changed.
+"""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import threading
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
 
 from ._arguments import need_date
-from ._fold import Folded
+from ._compiled import DAY, MODULUS, Rejected
+from ._fold import NO_CLOSING, Fold, Snapshot, Tally
 from ._rows import (
     COMMISSIONED,
     DATE,
     ID,
     ITEM,
     KIND,
+    PHASE,
     POS,
     SUBMITTED,
     UNIT,
@@ -24,44 +44,205 @@ from ._rows import (
     fingerprint,
 )
 from ._run import Refused, Run, provenance_of, rejection_order, rejections_of, rows_of, setup
-from ._select import by_day, conflicting, first_copy
-from ._shape import Shape
-from .events import Event, Origin
+from ._select import conflicting, first_copy, pos_of
+from ._shape import Shape, Sums
+from .events import Event
 from .exceptions import ArgumentError
-from .provenance import rejection_fingerprint
-from .quotas import QuotaTable
+from .provenance import Provenance
+from .quotas import QuotaTable, Unit
 from .readers import ReadResult
-from .results import Rejection, Results
+from .results import Rejection, Results, UnitResult
 from .rules import RuleSet, Timeline
 
-__all__ = ["Scorer"]
+__all__ = ["BatchReport", "Scorer"]
+
+#: Where a row stands in fold order: its date, its phase within the day, its id.
+Key = tuple[dt.date, int, str]
+
+
+def _key(row: Row) -> Key:
+    return (row[DATE], PHASE[row[KIND]], row[ID])
+
+
+class BatchReport:
+    """What one batch did: records added, repeated, revised, and rejected (with the reasons)."""
+
+    __slots__ = ("added", "rejections", "repeated", "revised")
+
+    def __init__(self) -> None:
+        self.added = 0
+        self.repeated = 0
+        self.revised = 0
+        self.rejections: list[Rejection] = []
+
+    def __repr__(self) -> str:
+        return (
+            f"BatchReport(added={self.added}, repeated={self.repeated}, revised={self.revised},"
+            f" rejected={len(self.rejections)})"
+        )
+
+
+class _Cluster:
+    """The events of units linked by items or commissions, in fold order, and the fold over them:
+    ``rows[:done]`` are folded, with a checkpoint at the start of each month the fold passed."""
+
+    __slots__ = (
+        "checkpoints",
+        "done",
+        "fold",
+        "handlers",
+        "keys",
+        "reached",
+        "rejections",
+        "rows",
+        "since",
+        "tick",
+        "units",
+    )
+
+    def __init__(self, run: Run) -> None:
+        self.rows: list[Row] = []
+        self.keys: list[Key] = []
+        #: The earliest place changed since the fold last ran.
+        self.since: Key | None = None
+        self.tick = 0
+        #: Every unit an event of the cluster ever named.
+        self.units: set[str] = set()
+        self.start(run)
+
+    def start(self, run: Run) -> None:
+        """A fold from the beginning of the year."""
+        self.fold = Fold(run, every_unit=False)
+        self.handlers = self.fold.handlers()
+        self.done = 0
+        #: The key of the last row folded.
+        self.reached: Key | None = None
+        self.rejections: list[Rejection] = []
+        #: (first day of a month, the fold's state before it, how many rejections it had made).
+        self.checkpoints: list[tuple[dt.date, Snapshot, int]] = []
+
+    def insert(self, row: Row) -> None:
+        key = _key(row)
+        i = bisect.bisect_left(self.keys, key)
+        self.keys.insert(i, key)
+        self.rows.insert(i, row)
+        self.changed(key)
+
+    def remove(self, row: Row) -> None:
+        key = _key(row)
+        i = bisect.bisect_left(self.keys, key)
+        del self.keys[i], self.rows[i]
+        self.changed(key)
+
+    def changed(self, key: Key) -> None:
+        if self.since is None or key < self.since:
+            self.since = key
+
+    def rewind(self, run: Run, day: dt.date) -> None:
+        """Back to the state before ``day``: the last checkpoint on or before it, or the year's start."""
+        while self.checkpoints and self.checkpoints[-1][0] > day:
+            self.checkpoints.pop()
+        if not self.checkpoints:
+            self.start(run)
+            return
+        month, snapshot, rejected = self.checkpoints[-1]
+        self.fold.restore(snapshot)
+        del self.rejections[rejected:]
+        self.done = bisect.bisect_left(self.keys, (month,))
+        self.reached = self.keys[self.done - 1] if self.done else None
+
+    def bring_to(self, run: Run, as_of: dt.date) -> bool:
+        """Fold every row dated on or before ``as_of``, from where the fold can go on; whether
+        anything changed."""
+        unchanged = self.since is None and (self.reached is None or self.reached[0] <= as_of)
+        if unchanged and (self.done == len(self.keys) or self.keys[self.done][0] > as_of):
+            return False  # nothing changed, nothing more to fold
+        restart: dt.date | None = None
+        if self.since is not None and self.reached is not None and self.since <= self.reached:
+            restart = self.since[0]
+        if self.reached is not None and self.reached[0] > as_of:
+            restart = min(restart or as_of, as_of + DAY)
+        touched = self.since is not None  # rows came or went, even if none is folded yet
+        self.since = None
+        if restart is not None:
+            self.rewind(run, restart)
+        end = bisect.bisect_right(self.keys, (as_of, len(PHASE)))
+        if end == self.done and restart is None:
+            return touched
+        self.advance(run, end)
+        self.reached = self.keys[end - 1] if end else None
+        return True
+
+    def advance(self, run: Run, end: int) -> None:
+        """Fold ``rows[done:end]``, taking a checkpoint as each new month begins."""
+        fold, handlers, rejected = self.fold, self.handlers, self.rejections
+        origin = run.places.origin
+        checkpoints = not run.extended  # a plug-in rule kind's own state cannot be saved
+        # The date of the last row folded: a checkpoint is the state between two months.
+        day = self.reached[0] if self.reached is not None else None
+        extensions: Any = False
+        for row in self.rows[self.done : end]:
+            if row[DATE] != day:
+                month = row[DATE].replace(day=1)
+                fresh = not self.checkpoints or self.checkpoints[-1][0] < month
+                if checkpoints and day is not None and day < month and fresh:
+                    self.checkpoints.append((month, fold.snapshot(), len(rejected)))
+                day = row[DATE]
+                fold.v = run.version_at(day) or run.first
+                extensions = run.extended and fold.v.makers
+            self.done += 1
+            try:
+                handlers[row[KIND]](row)
+            except Rejected as exc:
+                rejected.append(Rejection(origin(row[POS]), row[ID], str(exc)))
+                continue
+            if extensions:
+                fold.extend(row)
+
+
+class _UnitCache:
+    """A unit's last result and what it holds for: a fold state, a span of as-of dates in which its
+    commissions are judged alike, and the versions in force at the end."""
+
+    __slots__ = ("first", "last", "result", "sums", "sums_book", "sums_size", "tick", "versions")
+
+    def __init__(self) -> None:
+        self.tick = -1
+        self.first = self.last = dt.date.min
+        self.versions: tuple[str, str] = ("", "")
+        self.result: UnitResult | None = None
+        # A book's sums by booking kind so far, to add only what was booked since.
+        self.sums: Sums = {}
+        self.sums_book: list[Any] | None = None
+        self.sums_size = 0
 
 
 class Scorer:
-    """Incremental scoring: an engine state that takes events as they arrive and gives updated results.
+    """Live scoring: takes records batch by batch, as a store does, and gives the results of the
+    records in force — at the cost of what changed.
 
-    Events interact only through a unit (its caps and counts), an item or a commission; the
-    scorer keeps the events in clusters joined by those links (usually one cluster a unit) and,
-    when results are asked for, folds again only the clusters that received events since — an
-    event dated before everything already seen re-folds its unit, not the log. The results are
-    exactly those of :func:`score` on all events received so far.
+    A batch is taken as :meth:`.store.Store.ingest` takes one: a record whose id was received in
+    an earlier batch replaces it when its content differs (a revision) and changes nothing when
+    it is the same (a repeat); within one batch, two contents for one id are both rejected, as is
+    every copy of an id a reader could not read. :meth:`results` are exactly those of
+    :func:`~.engine.score` over the records in force.
 
-    Thread-safe: :meth:`add` and :meth:`results` may be called from several threads at once (a
-    web handler adding what arrives, a nightly job asking for results). They change and read one
-    shared state — the clusters, the folds kept for them, the as-of date of the last results —
-    so an internal lock lets one call in at a time: a call of :meth:`results` sees every batch
-    whose :meth:`add` returned before it, and none of a batch still being added. Checking and
-    reading a batch, and reading the ledgers of results already given, happen outside the lock.
-    :attr:`refolded` tells what the last call of :meth:`results`, from whichever thread, folded.
+    Thread-safe: :meth:`add` and :meth:`results` may be called from several threads at once; an
+    internal lock lets one in at a time, so results see every batch whose :meth:`add` returned
+    before them and none of a batch still being added.
 
-    >>> from chengdu_infoscore import Submitted, Missed
+    >>> from chengdu_infoscore import Submitted, Missed, Adopted
     >>> scorer = Scorer()
-    >>> scorer.add([Submitted(id="e1", date="2007-03-01", unit="锦江区", item="J1")])
+    >>> _ = scorer.add([Submitted(id="e1", date="2007-03-01", unit="锦江区", item="J1")])
     >>> scorer.results().unit("锦江区").score
     Decimal('0.1')
-    >>> scorer.add([Missed(id="e2", date="2007-01-05", unit="青羊区", category="work_dynamic")])
-    >>> scorer.results().unit("青羊区").score, scorer.refolded
-    (Decimal('-2'), ('青羊区',))
+    >>> _ = scorer.add([Adopted(id="e2", date="2007-03-02", item="J1", channel="简明信息")])
+    >>> scorer.results().unit("锦江区").score
+    Decimal('2.1')
+    >>> scorer.add([Adopted(id="e2", date="2007-03-02", item="J1", channel="政务信息")])
+    BatchReport(added=0, repeated=0, revised=1, rejected=0)
+    >>> scorer.results().unit("锦江区").score
+    Decimal('4.1')
     """
 
     def __init__(
@@ -71,25 +252,36 @@ class Scorer:
         quotas: QuotaTable | None = None,
         year: int | None = None,
     ) -> None:
-        self._timeline, self._quotas, self._year, as_of = setup(rules, quotas, year, None)
+        self._timeline, self._quotas, self._year, year_end = setup(rules, quotas, year, None)
         self._places = Places()
-        self._run = Run(self._timeline, self._quotas, self._year, as_of, self._places)
-        self._copies: dict[str, list[Row | Refused]] = {}
-        self._reader: list[Rejection] = []
-        self._unreadable: dict[str, list[Origin | None]] = {}  # ids of records a reader rejected
+        self._run = Run(self._timeline, self._quotas, self._year, year_end, self._places)
+        #: Every id's content in force: a row to fold, or a record that can never count.
+        self._records: dict[str, Row | Refused] = {}
+        self._prints = 0  # the sum of the fingerprints of the records in force, as they were read
+        self._prints_of: dict[str, int] = {}
+        self._dates: Counter[dt.date] = Counter()  # how many events in force bear each date
+        # Clusters: a union-find over "u:UNIT", "i:ITEM" and "c:COMMISSION".
         self._parent: dict[str, str] = {}
-        self._members: dict[str, set[str]] = {}
-        self._dirty: set[str] = set()
-        self._cache: dict[str, tuple[Folded, int]] = {}
-        self._as_of: dt.date | None = None
-        self._prints = 0
-        self._count = 0
-        #: The units whose clusters the last call of :meth:`results` folded again.
+        self._clusters: dict[str, _Cluster] = {}
+        self._caches: dict[str, _UnitCache] = {u.name: _UnitCache() for u in self._quotas}
+        self._index = {u.name: i for i, u in enumerate(self._quotas)}
+        # The units' results as of the last results, and the span of as-of dates and the versions
+        # for which all of them hold (each unit's own span is in its cache).
+        self._units: list[UnitResult] = []
+        self._span = (dt.date.max, dt.date.min)
+        self._versions = ("", "")
+        self._ticks = 0
+        self._refused: dict[str, Refused] = {}  # the records in force that can never count
+        self._refused_changed = True
+        self._rejections: tuple[Rejection, ...] = ()
+        self._provenance: tuple[Any, Provenance] | None = None
+        # What the provenance of every result shares: library, versions, target table.
+        self._stamp = provenance_of(self._timeline, self._quotas, 0, 0, year_end)
+        #: The units whose folds the last call of :meth:`results` moved (went on, or rewound).
         self.refolded: tuple[str, ...] = ()
-        # One add or results at a time: each sees the scorer between calls, never inside one.
         self._lock = threading.RLock()
 
-    # -- clusters: a union-find over "u:UNIT", "i:ITEM" and "c:COMMISSION" ----------------------
+    # -- clusters ---------------------------------------------------------------------------------
 
     def _find(self, key: str) -> str:
         parent = self._parent.setdefault(key, key)
@@ -99,113 +291,137 @@ class Scorer:
             key, parent = parent, grand
         return key
 
-    def _union(self, a: str, b: str) -> str:
-        ra, rb = self._find(a), self._find(b)
-        if ra == rb:
-            return ra
-        if len(self._members.get(ra, ())) < len(self._members.get(rb, ())):
-            ra, rb = rb, ra
-        self._parent[rb] = ra
-        self._members.setdefault(ra, set()).update(self._members.pop(rb, set()))
-        for root in (ra, rb):
-            self._cache.pop(root, None)
-            self._dirty.discard(root)
-        self._dirty.add(ra)
-        return ra
-
     @staticmethod
     def _links(row: Row) -> list[str]:
         commission = row[A] if row[KIND] == COMMISSIONED else row[B] if row[KIND] == SUBMITTED else None
-        keys = []
-        for prefix, value in (("u:", row[UNIT]), ("i:", row[ITEM]), ("c:", commission)):
-            if value is not None:
-                keys.append(prefix + value)
-        return keys
+        return [
+            prefix + value
+            for prefix, value in (("u:", row[UNIT]), ("i:", row[ITEM]), ("c:", commission))
+            if value is not None
+        ]
 
-    def _place(self, eid: str, row: Row) -> None:
-        keys = self._links(row)
-        root = self._find(keys[0])
-        for key in keys[1:]:
-            root = self._union(root, key)
-        self._members.setdefault(root, set()).add(eid)
-        self._cache.pop(root, None)
-        self._dirty.add(root)
+    def _cluster_of(self, row: Row) -> _Cluster:
+        """The cluster a row belongs in, joining the clusters it links (folded again from the start)."""
+        roots = list(dict.fromkeys(self._find(k) for k in self._links(row)))
+        root = roots[0]
+        for other in roots[1:]:
+            self._parent[other] = root
+            joined = self._clusters.pop(other, None)
+            if joined is None:
+                continue
+            mine = self._clusters.get(root)
+            if mine is None:
+                self._clusters[root] = joined
+                continue
+            for r in joined.rows:
+                mine.insert(r)
+            mine.units |= joined.units
+            mine.start(self._run)
+            mine.since = (dt.date.min, 0, "")
+        cluster = self._clusters.get(root)
+        if cluster is None:
+            cluster = self._clusters[root] = _Cluster(self._run)
+        return cluster
 
-    def _unplace(self, eid: str, row: Row) -> None:
-        root = self._find(self._links(row)[0])
-        self._members.get(root, set()).discard(eid)
-        self._cache.pop(root, None)
-        self._dirty.add(root)
+    # -- batches ----------------------------------------------------------------------------------
 
-    def _state(self, eid: str) -> Row | Refused | None:
-        """What an id stands for now: the row to count, a refusal, or ``None`` (a conflict)."""
-        copies = self._copies.get(eid)
-        if not copies or eid in self._unreadable:
-            return None
-        if len(copies) > 1 and conflicting(eid, copies, self._places) is not None:
-            return None
-        return first_copy(copies, self._places)
+    def add(self, events: Iterable[Event] | ReadResult, rejected: Iterable[Rejection] = ()) -> BatchReport:
+        """Take one batch of records (and records a reader rejected in it), in any order.
 
-    # -- the public side ------------------------------------------------------------------------
+        ``events`` may be what :func:`~.readers.read_events` gave, rejections included. A batch
+        is taken whole, or not at all when an argument is wrong.
 
-    def add(self, events: Iterable[Event] | ReadResult, rejected: Iterable[Rejection] = ()) -> None:
-        """Take newly arrived events (and records a reader rejected), in any order.
-
-        ``events`` may be what :func:`~.readers.read_events` gave, rejections included. A batch is
-        taken whole, or not at all when an argument is wrong.
+        Returns:
+            what the batch added, repeated, revised and rejected.
 
         Raises:
             TypeError: something in ``events`` is not an event, or in ``rejected`` not a
                 :class:`~.results.Rejection` (:class:`~.exceptions.ArgumentTypeError`, naming it).
         """
         if isinstance(events, ReadResult):
-            rows, places, prints = events._rows, events._places, events._prints
+            rows, places = events._rows, events._places
             reader = list(events.rejections)
         else:
             places = Places()
             rows = rows_of(events, places)
-            prints = sum(map(fingerprint, rows))
             reader = []
-        more = rejections_of(rejected)
+        reader += rejections_of(rejected)
         with self._lock:
-            if isinstance(events, ReadResult):
-                self._places, move = self._places.merged(places)
-                self._run.places = self._places
-            else:  # each event's origin joins the scorer's places, as it comes
-                origin, add_origin = places.origin, self._places.add_origin
+            self._places, move = self._places.merged(places)
+            self._run.places = self._places
+            return self._take(rows, reader, move)
 
-                def move(pos: int) -> int:
-                    return add_origin(origin(pos))
-
-            self._prints += prints + sum(rejection_fingerprint(r.reason) for r in more)
-            self._count += len(rows) + len(reader) + len(more)
-            self._take_rejections(reader + more)
-            for row in rows:
-                row = (*row[:POS], move(row[POS]))
-                eid = row[ID]
-                before = self._state(eid)
-                self._copies.setdefault(eid, []).append(self._run.resolve_or_refuse(row))
-                self._moved(eid, before)
-
-    def _moved(self, eid: str, before: Row | Refused | None) -> None:
-        """What is known of ``eid`` changed from ``before``: move it between clusters to match."""
-        after = self._state(eid)
-        if before.__class__ is tuple and after is not before:
-            self._unplace(eid, before)
-        if after.__class__ is tuple and after is not before:
-            self._place(eid, after)
-
-    def _take_rejections(self, rejections: Sequence[Rejection]) -> None:
-        """Records a reader rejected: kept for the results, and their ids spoil every other copy."""
-        self._reader += rejections
-        for r in rejections:
+    def _take(self, rows: list[Row], reader: list[Rejection], move: Any) -> BatchReport:
+        report = BatchReport()
+        report.rejections += reader
+        copies: dict[str, list[Row | Refused]] = {}
+        prints: dict[tuple[str, int], int] = {}  # each copy's fingerprint, of its content as read
+        resolve = self._run.resolve_or_refuse
+        for row in rows:
+            row = (*row[:POS], move(row[POS]))
+            prints[row[ID], row[POS]] = fingerprint(row)
+            copies.setdefault(row[ID], []).append(resolve(row))
+        unreadable: dict[str, list[Any]] = {}
+        for r in reader:
             if r.event is not None:
-                before = self._state(r.event)
-                self._unreadable.setdefault(r.event, []).append(r.origin)
-                self._moved(r.event, before)
+                unreadable.setdefault(r.event, []).append(r.origin)
+        for eid, found in copies.items():
+            spoiled = unreadable.get(eid, ())
+            if len(found) > 1 or spoiled:
+                conflict = conflicting(eid, found, self._places, spoiled)
+                if conflict is not None:
+                    report.rejections += conflict
+                    continue
+                report.repeated += len(found) - 1
+            first = first_copy(found, self._places)
+            self._put(eid, first, prints[eid, pos_of(first)], report)
+        report.rejections.sort(key=rejection_order)
+        return report
+
+    def _put(self, eid: str, new: Row | Refused, print_: int, report: BatchReport) -> None:
+        """Make ``new`` the content of ``eid`` in force; ``print_`` is its fingerprint as read."""
+        old = self._records.get(eid)
+        if old is not None:
+            if self._prints_of[eid] == print_:  # the same content as written
+                report.repeated += 1
+                return
+            report.revised += 1
+            self._drop(old)
+        else:
+            report.added += 1
+        self._records[eid] = new
+        self._prints_of[eid] = print_
+        self._prints += print_
+        row = new.row if isinstance(new, Refused) else new
+        if row[DATE].year == self._year:
+            self._dates[row[DATE]] += 1
+        if isinstance(new, Refused):
+            self._refused[eid] = new
+            self._refused_changed = True
+            return
+        cluster = self._cluster_of(row)
+        cluster.insert(row)
+        if row[UNIT] is not None:
+            cluster.units.add(row[UNIT])
+
+    def _drop(self, old: Row | Refused) -> None:
+        row = old.row if isinstance(old, Refused) else old
+        self._prints -= self._prints_of.pop(row[ID])
+        if row[DATE].year == self._year:
+            self._dates[row[DATE]] -= 1
+            if not self._dates[row[DATE]]:
+                del self._dates[row[DATE]]
+        if isinstance(old, Refused):
+            del self._refused[row[ID]]
+            self._refused_changed = True
+            return
+        self._clusters[self._find(self._links(row)[0])].remove(row)
+
+    # -- results ----------------------------------------------------------------------------------
 
     def results(self, as_of: dt.date | None = None) -> Results:
-        """The results of every event received so far, as of a date (default: 31 December).
+        """The results of the records in force, as of a date: by default the date of the latest event
+        in force (31 December when there is none), so that a commission not yet due is not judged.
 
         Raises:
             TypeError: ``as_of`` is not a :class:`datetime.date` (a text, a datetime).
@@ -213,71 +429,118 @@ class Scorer:
         """
         if as_of is not None:
             need_date("as_of", as_of)
-        as_of = dt.date(self._year, 12, 31) if as_of is None else as_of
-        if as_of.year != self._year:
-            raise ArgumentError(f"the as-of date {as_of} is outside the assessment year {self._year}")
+            if as_of.year != self._year:
+                raise ArgumentError(f"the as-of date {as_of} is outside the assessment year {self._year}")
         with self._lock:
-            return self._results(as_of)
+            basis = "given"
+            if as_of is None:
+                as_of, basis = self._default_as_of()
+            return self._results(as_of, basis)
 
-    def _results(self, as_of: dt.date) -> Results:
-        if as_of != self._as_of:
-            self._cache.clear()
-            self._dirty = {self._find(k) for k in self._members}
-            self._as_of = as_of
-            self._run.as_of = as_of
-        dirty = {self._find(r) for r in self._dirty}
-        for root in dirty:
-            counted: list[Row] = []
-            later = 0
-            for eid in self._members.get(root, ()):
-                state = self._state(eid)
-                assert state.__class__ is tuple
-                if state[DATE] > as_of:
-                    later += 1
-                else:
-                    counted.append(state)
-            self._cache[root] = (Folded(self._run, by_day(counted)), later)
-        self._dirty.clear()
-        self.refolded = tuple(
-            u.name
-            for u in self._quotas
-            if "u:" + u.name in self._parent and self._find("u:" + u.name) in dirty
-        )
+    def _default_as_of(self) -> tuple[dt.date, str]:
+        if not self._dates:
+            return dt.date(self._year, 12, 31), "year_end"
+        return max(self._dates), "latest_event"
 
+    def _results(self, as_of: dt.date, basis: str) -> Results:
+        run = self._run
+        run.as_of = as_of
+        moved: list[_Cluster] = []
+        for cluster in self._clusters.values():
+            if cluster.bring_to(run, as_of):
+                self._ticks += 1
+                cluster.tick = self._ticks
+                moved.append(cluster)
+        changed = {name for cluster in moved for name in cluster.units}
+        self.refolded = tuple(u.name for u in self._quotas if u.name in changed)
         shape = Shape(self._timeline, as_of)
-        empty = Folded(self._run, {})
-        units = []
-        for unit in self._quotas:
-            key = "u:" + unit.name
-            cached = self._cache.get(self._find(key)) if key in self._parent else None
-            units.append(shape.unit(unit, cached[0] if cached else empty))
-        rejections = list(self._reader)
-        repeats = 0
-        for eid, copies in self._copies.items():
-            unreadable = self._unreadable.get(eid, ())
-            conflict = (
-                conflicting(eid, copies, self._places, unreadable) if len(copies) > 1 or unreadable else None
-            )
-            if conflict is not None:
-                rejections += conflict
-                continue
-            repeats += len(copies) - 1
-            state = first_copy(copies, self._places)
-            if state.__class__ is not tuple:
-                rejections.append(Rejection(self._places.origin(state.row[POS]), eid, state.reason))  # type: ignore[union-attr]
-        for folded, _ in self._cache.values():
-            rejections += folded.rejections
-        rejections.sort(key=rejection_order)
+        versions = (shape.closing.id, (run.version_at(as_of) or run.first).rules.id)
+        if versions != self._versions or not self._span[0] <= as_of <= self._span[1]:
+            # The judgement of some unit's commissions may change: every unit is looked at.
+            self._versions = versions
+            self._units = [self._unit(unit, shape, versions) for unit in self._quotas]
+            caches = self._caches.values()
+            self._span = (max(c.first for c in caches), min(c.last for c in caches))
+        else:
+            for name in changed:
+                i = self._index[name]
+                self._units[i] = self._unit(self._quotas.units[i], shape, versions)
+                cache = self._caches[name]
+                self._span = (max(self._span[0], cache.first), min(self._span[1], cache.last))
+        units = tuple(self._units)
+        if moved or self._refused_changed:
+            rejections = [
+                Rejection(self._places.origin(r.row[POS]), eid, r.reason) for eid, r in self._refused.items()
+            ]
+            for cluster in self._clusters.values():
+                rejections += cluster.rejections
+            rejections.sort(key=rejection_order)
+            self._rejections = tuple(rejections)
+            self._refused_changed = False
+        counted = after = 0
+        for cluster in self._clusters.values():
+            counted += cluster.done - len(cluster.rejections)
+            after += len(cluster.rows) - bisect.bisect_right(cluster.keys, (as_of, len(PHASE)))
+        count = len(self._records)
+        stamp = (self._prints, count, as_of)
+        if self._provenance is None or self._provenance[0] != stamp:
+            digest = f"{self._prints % MODULUS:064x}"
+            made = attrs.evolve(self._stamp, events_digest=digest, events=count, as_of=as_of)
+            self._provenance = (stamp, made)
         return Results(
-            provenance=provenance_of(self._timeline, self._quotas, self._prints, self._count, as_of),
+            provenance=self._provenance[1],
             year=self._year,
             as_of=as_of,
             rules=self._timeline.id,
-            units=tuple(units),
-            rejections=tuple(rejections),
-            read=self._count,
-            counted=sum(folded.ok for folded, _ in self._cache.values()),
-            repeats=repeats,
-            after_as_of=sum(later for _, later in self._cache.values()),
+            units=units,
+            rejections=self._rejections,
+            read=count,
+            counted=counted,
+            repeats=0,
+            after_as_of=after,
             quotas=self._quotas,
+            as_of_basis=basis,
         )
+
+    def _unit(self, unit: Unit, shape: Shape, versions: tuple[str, str]) -> UnitResult:
+        """A unit's result, made again only when its fold or its commissions' judgement changed."""
+        cache = self._caches[unit.name]
+        key = "u:" + unit.name
+        cluster = self._clusters.get(self._find(key)) if key in self._parent else None
+        tick = cluster.tick if cluster is not None else 0
+        as_of = shape.as_of
+        if (
+            cache.result is not None
+            and cache.tick == tick
+            and cache.versions == versions
+            and cache.first <= as_of <= cache.last
+        ):
+            return cache.result
+        if cluster is None or unit.name not in cluster.fold.tallies:
+            tally, closing = Tally(unit), NO_CLOSING
+        else:
+            tally = cluster.fold.tallies[unit.name]
+            cids = [cid for cid, c in cluster.fold.commissions.items() if c.tally is tally]
+            closing = cluster.fold.close(as_of, sorted(cids)).get(unit.name, NO_CLOSING)
+        if cache.sums_book is not tally.book or cache.sums_size > len(tally.book):
+            cache.sums, cache.sums_book, cache.sums_size = {}, tally.book, 0
+        shape.sums(tally.book, cache.sums_size, cache.sums)
+        cache.sums_size = len(tally.book)
+        result = shape.result(tally, closing, cache.sums)
+        # The span of as-of dates in which every commission is judged as now.
+        first, last = dt.date(self._year, 1, 1), dt.date(self._year, 12, 31)
+        for status in result.commissions:
+            if status.outcome == "unanswered":
+                first = max(first, status.due + DAY)
+            elif status.outcome == "pending":
+                last = min(last, status.due)
+        if shape.closing.floor is not None:  # a floor line is dated as of the results
+            first = last = as_of
+        cache.tick, cache.versions, cache.first, cache.last, cache.result = (
+            tick,
+            versions,
+            first,
+            last,
+            result,
+        )
+        return result

@@ -99,6 +99,8 @@ class LedgerLine:
     tally: str | None = None
     #: For ``missed`` and ``late``, the category; for ``submitted``, the key-point section, if any.
     key: str | None = None
+    #: The id of the rule-set version that booked the line.
+    rules: str | None = None
 
 
 #: What :meth:`Ledger.entries` gives for each line: date, points, tally, key, event id, item.
@@ -335,6 +337,10 @@ class Results:
     after_as_of: int
     #: What the result was computed from (library, rule-set versions, target table, events).
     provenance: Provenance | None = None
+    #: Why :attr:`as_of` is what it is: ``given`` by the caller; ``latest_event``, the date of the
+    #: latest event in the year (the default, so that nothing not yet due is judged); ``year_end``,
+    #: 31 December, the default when there is no event.
+    as_of_basis: str = "given"
     #: The target table scored against, for finding units by any spelling (see :meth:`unit`).
     quotas: QuotaTable | None = attrs.field(default=None, eq=False, repr=False)
     _memo: dict[Any, Any] = attrs.field(init=False, factory=dict, eq=False, repr=False)
