@@ -120,24 +120,24 @@ def test_an_item_answer_joins_two_units() -> None:
     assert results_json(score([*log, commission])) == results_json(scorer.results())
 
 
-def test_a_commission_not_yet_due_is_not_judged_by_default() -> None:
-    """Events up to 30 June and a commission due 10 July: by default the results are as of 30 June (the
-    latest event), the commission is pending and costs nothing; as of 31 December it costs 10."""
+def test_a_commission_not_yet_due_is_not_judged_as_of_the_latest_event() -> None:
+    """Events up to 30 June and a commission due 10 July: as of the latest event (30 June) the commission
+    is pending and costs nothing; as of 31 December, the default, it costs 10, as in score()."""
     events = [
         Commissioned(id="c", date="2007-06-20", unit="青羊区", commission="K", due="2007-07-10"),
         Missed(id="m", date="2007-06-30", unit="锦江区", category="work_dynamic"),
     ]
     scorer = Scorer()
     scorer.add(events)
-    live, batch = scorer.results(), score(events)
-    year_end = scorer.results(as_of=dt.date(2007, 12, 31))
-    assert (dt.date(2007, 6, 30), "latest_event", 0, -10) == (
-        live.as_of,
-        live.as_of_basis,
+    latest = scorer.latest()
+    live, year_end = scorer.results(as_of=latest), scorer.results()
+    assert (dt.date(2007, 6, 30), 0, -10, "year_end") == (
+        latest,
         live.unit("青羊区").score,
         year_end.unit("青羊区").score,
+        year_end.as_of_basis,
     )
-    assert results_json(batch) == results_json(live)
+    assert results_json(score(events)) == results_json(year_end)
 
 
 def test_files_read_one_by_one_into_a_scorer_give_the_results_of_the_records_in_force(tmp_path: Path) -> None:

@@ -78,9 +78,9 @@ def score(
         quotas: the target table; by default the one for ``year``.
         year: the assessment year; by default the year of ``as_of``, else of ``quotas``, else 2007.
         as_of: count only events dated on or before it, and judge commissions against it; by
-            default the date of the latest event of ``year`` (so that a commission not yet due
-            is not judged unanswered), or 31 December when there is none. The results say which
-            (:attr:`~.results.Results.as_of_basis`).
+            default 31 December of ``year``. The results say which
+            (:attr:`~.results.Results.as_of_basis`); for results in the middle of the year,
+            :func:`default_as_of` gives the date of the latest event.
         rejected: records already rejected by a reader, carried into the results so that
             every input record is accounted for (see :func:`~.readers.read_events`).
 
@@ -110,9 +110,7 @@ def score(
         more_rejected = rejections_of(rejected)
         prints += sum(rejection_fingerprint(r.reason) for r in more_rejected)
         reader += more_rejected
-        basis = "given"
-        if given is None:
-            as_of, basis = default_as_of(rows, year)
+        basis = "given" if given is not None else "year_end"
         run = Run(timeline, quotas, year, as_of, places)
         days, rejections, repeats, after = select(run, rows, unreadable_ids(reader))
         rejections = reader + rejections

@@ -420,8 +420,9 @@ class Scorer:
     # -- results ----------------------------------------------------------------------------------
 
     def results(self, as_of: dt.date | None = None) -> Results:
-        """The results of the records in force, as of a date: by default the date of the latest event
-        in force (31 December when there is none), so that a commission not yet due is not judged.
+        """The results of the records in force, as of a date: by default 31 December. In the middle of
+        the year pass ``as_of=scorer.latest()`` (see :meth:`latest`), so that a commission not yet
+        due is not judged unanswered.
 
         Raises:
             TypeError: ``as_of`` is not a :class:`datetime.date` (a text, a datetime).
@@ -438,9 +439,13 @@ class Scorer:
             return self._results(as_of, basis)
 
     def _default_as_of(self) -> tuple[dt.date, str]:
-        if not self._dates:
-            return dt.date(self._year, 12, 31), "year_end"
-        return max(self._dates), "latest_event"
+        return dt.date(self._year, 12, 31), "year_end"
+
+    def latest(self) -> dt.date | None:
+        """The date of the latest event in force in the year: the as-of date of results that judge
+        nothing not yet due (``results(as_of=scorer.latest())``); ``None`` when there is none."""
+        with self._lock:
+            return max(self._dates) if self._dates else None
 
     def _results(self, as_of: dt.date, basis: str) -> Results:
         run = self._run

@@ -337,9 +337,8 @@ class Results:
     after_as_of: int
     #: What the result was computed from (library, rule-set versions, target table, events).
     provenance: Provenance | None = None
-    #: Why :attr:`as_of` is what it is: ``given`` by the caller; ``latest_event``, the date of the
-    #: latest event in the year (the default, so that nothing not yet due is judged); ``year_end``,
-    #: 31 December, the default when there is no event.
+    #: Why :attr:`as_of` is what it is: ``given`` by the caller, or ``year_end``: 31 December, the
+    #: default.
     as_of_basis: str = "given"
     #: The target table scored against, for finding units by any spelling (see :meth:`unit`).
     quotas: QuotaTable | None = attrs.field(default=None, eq=False, repr=False)
