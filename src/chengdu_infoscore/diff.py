@@ -537,7 +537,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "before": "before",
         "after": "after",
         "side": "as of {as_of} · rules {rules} · {read} events read, {counted} counted, {repeats} repeats,"
-        " {after_as_of} after the as-of date, {rejected} rejected",
+        " {after_as_of} dated later, {rejected} rejected",
         "summary": "{changed} unit(s) changed, {unchanged} unchanged",
         "nothing": "nothing changed",
         "unit": "unit",
