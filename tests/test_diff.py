@@ -318,6 +318,8 @@ def test_what_is_not_results_is_an_argument_type_error() -> None:
     )
     with pytest.raises(ArgumentTypeError, match=r"^before must be the Results"):
         diff_results(None, score(LOG))  # type: ignore[arg-type]
+    with pytest.raises(ArgumentTypeError, match=r"^after must be the Results .*, not a list$"):
+        diff_results(score(LOG), LOG)  # type: ignore[arg-type]
     with pytest.raises(ArgumentTypeError, match=r"^d must be a ResultsDiff"):
         diff_json(score(LOG))  # type: ignore[arg-type]
     with pytest.raises(ArgumentError, match=r"^lang must be 'zh' or 'en', not the text 'fr'$"):

@@ -239,7 +239,7 @@ class ResultsDiff:
 
 def _check(before: Any, after: Any) -> None:
     need("before", before, Results, "the Results of score() or Scorer.results()")
-    need("other", after, Results, "the Results of score() or Scorer.results()")
+    need("after", after, Results, "the Results of score() or Scorer.results()")
     if before.year != after.year:
         raise ArgumentError(
             f"the results are for {before.year} and {after.year}: a diff compares two views of one year"

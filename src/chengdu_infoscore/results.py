@@ -382,4 +382,5 @@ class Results:
         """
         from .diff import diff_results  # the diff is built on the results, not the other way
 
+        need("other", other, Results, "the Results of score() or Scorer.results()")
         return diff_results(self, other)
