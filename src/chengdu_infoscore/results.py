@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
-from typing import Any, Protocol, overload
+from typing import TYPE_CHECKING, Any, Protocol, overload
 
 import attrs
 
@@ -18,6 +18,9 @@ from .events import Origin
 from .exceptions import UnknownUnitError
 from .provenance import Provenance
 from .quotas import Group, QuotaTable, Unit
+
+if TYPE_CHECKING:
+    from .diff import ResultsDiff
 
 __all__ = [
     "CommissionStatus",
@@ -371,3 +374,18 @@ class Results:
         if unit is None or unit.name not in by_name:
             raise UnknownUnitError(name, table.closest(name))
         return by_name[unit.name]
+
+    def diff(self, other: Results) -> ResultsDiff:
+        """What changed from these results (the earlier view) to ``other`` (the later view) of the
+        same year: per unit, score, figures, rank and ledger lines; see
+        :func:`~chengdu_infoscore.diff.diff_results`.
+
+        Raises:
+            TypeError: ``other`` is not Results (:class:`~chengdu_infoscore.ArgumentTypeError`).
+            ValueError: ``other`` is of another year or target table
+                (:class:`~chengdu_infoscore.ArgumentError`).
+        """
+        from .diff import diff_results  # the diff is built on the results, not the other way
+
+        need("other", other, Results, "the Results of score() or Scorer.results()")
+        return diff_results(self, other)
