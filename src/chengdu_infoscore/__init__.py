@@ -39,6 +39,7 @@ from .events import (
     ReportedLate,
     SelectedExcellent,
     Submitted,
+    Withdrawn,
     event_record,
 )
 from .exceptions import (
@@ -110,6 +111,7 @@ __all__ = [
     "UnknownRuleSetError",
     "UnknownUnitError",
     "UnknownYearError",
+    "Withdrawn",
     "YearEndBulletin",
     "__version__",
     "event_record",

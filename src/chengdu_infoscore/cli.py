@@ -550,11 +550,17 @@ def _report_plugin_problems() -> None:
 
 
 def _accounts(results: Results) -> str:
-    """Where every record read went: read = counted + repeats + after the as-of date + rejected."""
+    """Where every record read went: read = counted + repeats + after the as-of date + withdrawn +
+    rejected (withdrawn is said only when there are withdrawals)."""
     return (
         f"{results.read} record(s) read: {results.counted} counted, {results.repeats} repeat(s) counted"
-        f" once, {results.after_as_of} after {results.as_of}, {len(results.rejections)} rejected"
+        f" once, {results.after_as_of} after {results.as_of}{_withdrawn(results)},"
+        f" {len(results.rejections)} rejected"
     )
+
+
+def _withdrawn(results: Results) -> str:
+    return f", {results.withdrawn} withdrawn" if results.withdrawn else ""
 
 
 def _report_rejections(results: Results) -> None:
@@ -739,7 +745,8 @@ def run(argv: Sequence[str] | None = None) -> int:
             return PROBLEMS
         _out(
             f"{results.read} event(s) read: {results.counted} valid, {results.repeats} repeat(s)"
-            f" counted once, {results.after_as_of} after {results.as_of}; no problems.\n"
+            f" counted once, {results.after_as_of} after {results.as_of}{_withdrawn(results)};"
+            " no problems.\n"
         )
         return OK
 

@@ -57,6 +57,7 @@ from ._rows import (
     quiet_collector,
     row_of,
 )
+from .corrections import in_force
 from .events import EVENT_TYPES, Event, Origin
 from .exceptions import ArgumentError, ArgumentTypeError, PluginError
 from .provenance import Provenance, RuleStamp, library_version, quotas_digest, rejection_fingerprint
@@ -1133,7 +1134,8 @@ def score(
     """Score a reporting year.
 
     Args:
-        events: the events, in any order; repeats of an identical event count once. Or what
+        events: the events, in any order; repeats of an identical event count once; a
+            :class:`~.events.Withdrawn` among them takes the event it names out. Or what
             :func:`~.readers.read_events` gave, whose rejections are then carried too (the
             quickest way to score a file).
         rules: a rule-set version (with the versions it adjusts, its ``base`` chain, in force
@@ -1170,6 +1172,8 @@ def score(
         more_rejected = _rejections_of(rejected)
         prints += sum(rejection_fingerprint(r.reason) for r in more_rejected)
         reader += more_rejected
+        read = len(rows) + len(reader)
+        rows, reader, withdrawn = in_force(rows, places, reader)  # withdrawals leave, with what they withdraw
         run = _Run(timeline, quotas, year, as_of, places)
         days, rejections, repeats, after = _select(run, rows, _unreadable(reader))
         rejections = reader + rejections
@@ -1178,16 +1182,17 @@ def score(
         rejections.sort(key=_rejection_order)
         shape = _Shape(timeline, as_of)
         return Results(
-            provenance=_provenance(timeline, quotas, prints, len(rows) + len(reader), as_of),
+            provenance=_provenance(timeline, quotas, prints, read, as_of),
             year=year,
             as_of=as_of,
             rules=timeline.id,
             units=tuple(shape.unit(u, folded) for u in quotas),
             rejections=tuple(rejections),
-            read=len(rows) + len(reader),
+            read=read,
             counted=folded.ok,
             repeats=repeats,
             after_as_of=after,
+            withdrawn=withdrawn,
             quotas=quotas,
         )
 

@@ -153,6 +153,7 @@ def results_json(results: Results) -> dict[str, Any]:
             "counted": results.counted,
             "repeats": results.repeats,
             "after_as_of": results.after_as_of,
+            "withdrawn": results.withdrawn,
             "rejected": len(results.rejections),
         },
         "units": [unit_json(u) for u in results.units],
