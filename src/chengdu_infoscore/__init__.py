@@ -50,6 +50,7 @@ from .exceptions import (
     EventFileError,
     InfoscoreError,
     PluginError,
+    StoreError,
     UnknownRuleSetError,
     UnknownUnitError,
     UnknownYearError,
@@ -60,6 +61,7 @@ from .readers import ReadResult, parse_csv, parse_jsonl, parse_record, read_even
 from .results import CommissionStatus, Ledger, LedgerLine, Rejection, Results, UnitResult, format_points
 from .rules import RuleSet, Timeline, load_rules, load_topics
 from .sample import sample_year, write_jsonl
+from .store import Batch, IngestReport, Store
 
 try:
     __version__ = version("chengdu-infoscore")
@@ -71,6 +73,7 @@ __all__ = [
     "Adopted",
     "ArgumentError",
     "ArgumentTypeError",
+    "Batch",
     "BulletinRow",
     "CommissionNotice",
     "CommissionStatus",
@@ -87,6 +90,7 @@ __all__ = [
     "GroupTable",
     "HigherAdopted",
     "InfoscoreError",
+    "IngestReport",
     "Instructed",
     "Ledger",
     "LedgerLine",
@@ -103,6 +107,8 @@ __all__ = [
     "RuleSet",
     "Scorer",
     "SelectedExcellent",
+    "Store",
+    "StoreError",
     "Submitted",
     "Timeline",
     "Unit",
