@@ -495,11 +495,15 @@ class Store:
         affected |= {h.target for eid, h in held.items() if eid in stored and h.target is not None}
         held.update(_held(db, affected - set(held)))
         naming = _naming(db, affected)
+        named: dict[str, list[str]] = {}  # the withdrawals stored now, by what they name
+        for w, got in stored.items():
+            if got.target is not None:
+                named.setdefault(got.target, []).append(w)
         for eid in affected:
             before = held.get(eid)
             was = naming.get(eid, {})
             now = {w: b for w, b in was.items() if w not in stored}
-            now.update({w: seq for w, got in stored.items() if got.target == eid})
+            now.update(dict.fromkeys(named.get(eid, ()), seq))
             new = stored.get(eid)
             after = before if new is None else _Held(seq, new.kind, new.content, new.print, new.target)
             if _in_force(before, was.values()):
@@ -814,7 +818,8 @@ def _result(records: list[tuple[int, str, str | None, int | None]]) -> ReadResul
     if group is not None:
         places.end_file(top)
     with quiet_collector():
-        parsed = [json.loads(content) for _, content, _, _ in records]
+        # One parse of all the contents as one JSON array: they are objects the store wrote.
+        parsed = json.loads("[" + ",".join(content for _, content, _, _ in records) + "]")
         plain = _Plain()
         made: list[Row] = []
         misses = plain.rows(parsed, 0, made)
