@@ -96,3 +96,47 @@ def histories(draw: st.DrawFn, max_batches: int = 5, max_corrections: int = 8) -
         if isinstance(record, Withdrawn):
             withdrawals.append((at, record))
     return [(day, draw(st.permutations(records))) for day, records in zip(days, batches, strict=True)]
+
+
+def sample_history() -> History:
+    """The sample year fed month by month, as an office's system would hand it over.
+
+    Batch ``k`` (recorded on the 3rd of the next month) holds the events dated in month ``k``,
+    but one event in forty arrives two batches late. The batch after an event arrives corrects
+    some of them: one adoption in sixty moves between 《政务信息》 and 《成都动态》, one miss in
+    seven turns out to be a late report, one event in eighty is withdrawn. Batch 13 (3 January
+    2008) also reinstates the first event withdrawn, revised; batch 14 (20 January 2008), after
+    the year-end bulletin, withdraws one more June event.
+    """
+    from chengdu_infoscore import sample_year
+
+    # Batch k is recorded on days[k] (k from 1 to 14; index 0 is not a batch).
+    days = [dt.date(2007, 1, 1)] + [dt.date(2007, k + 1, 3) for k in range(1, 12)]
+    days += [dt.date(2008, 1, 3), dt.date(2008, 1, 3), dt.date(2008, 1, 20)]
+    batches: list[list[Event]] = [[] for _ in days]
+    withdrawn: list[Event] = []
+    events = sorted(sample_year(), key=lambda e: (e.date, e.id))
+    for n, event in enumerate(events):
+        arrives = min(event.date.month + (2 if n % 40 == 39 else 0), 12)
+        batches[arrives].append(event)
+        fix, when = batches[arrives + 1], days[arrives + 1]
+        if isinstance(event, Adopted) and n % 60 == 0:
+            fix.append(
+                attrs.evolve(event, channel="cddt" if event.channel in ("zwxx", "政务信息") else "zwxx")
+            )
+        elif isinstance(event, Missed) and n % 7 == 0:
+            fix.append(_late(event))
+        elif n % 80 == 0:
+            fix.append(Withdrawn(id=f"w-{event.id}", date=when, event=event.id))
+            withdrawn.append(event)
+    first = withdrawn[0]
+    batches[13].append(attrs.evolve(first, date=first.date + dt.timedelta(days=1)))
+    june = next(e for e in events if e.date.month == 6 and e not in withdrawn)
+    batches[14].append(Withdrawn(id=f"w-{june.id}", date=dt.date(2008, 1, 20), event=june.id))
+    return [(day, records) for day, records in zip(days[1:], batches[1:], strict=True)]
+
+
+def _late(event: Missed) -> ReportedLate:
+    return ReportedLate(
+        id=event.id, date=event.date, unit=event.unit, category=event.category, subject=event.subject
+    )
