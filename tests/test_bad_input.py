@@ -129,7 +129,7 @@ def test_api_rejects_exactly_the_bad_records(name: str) -> None:
     expected = _expected(name)
     assert {(path.name, *key) for key in expected} == set(reasons)
     assert {} == _missing_words(expected, _by_file(reasons, path.name))
-    assert CASES[name]["counted"] == results.counted
+    assert (CASES[name]["counted"], CASES[name].get("withdrawn", 0)) == (results.counted, results.withdrawn)
 
 
 @pytest.mark.parametrize("name", _params())
@@ -147,15 +147,16 @@ def test_validate_prints_every_rejection_and_exits_2(name: str) -> None:
     assert {} == _missing_words(expected, found)
     summary = re.fullmatch(
         r"(\d+) record\(s\) read: (\d+) counted, (\d+) repeat\(s\) counted once,"
-        r" (\d+) after 2007-12-31, (\d+) rejected\.",
+        r" (\d+) after 2007-12-31(?:, (\d+) withdrawn)?, (\d+) rejected\.",
         run.stderr.splitlines()[-1],
     )
     assert summary is not None, run.stderr.splitlines()[-1]
-    read, counted, repeats, after, rejected = map(int, summary.groups())
-    assert (CASES[name]["counted"], len(expected), read) == (
+    read, counted, repeats, after, withdrawn, rejected = (int(n or 0) for n in summary.groups())
+    assert (CASES[name]["counted"], CASES[name].get("withdrawn", 0), len(expected), read) == (
         counted,
+        withdrawn,
         rejected,
-        counted + repeats + after + rejected,
+        counted + repeats + after + withdrawn + rejected,
     )
 
 
@@ -172,8 +173,9 @@ def test_score_keep_going_lists_rejections_in_json(name: str) -> None:
     assert {str(path)} == {r["file"] for r in output["rejections"]}
     assert set(expected) == set(found)
     assert {} == _missing_words(expected, found)
-    assert (CASES[name]["counted"], len(expected)) == (
+    assert (CASES[name]["counted"], CASES[name].get("withdrawn", 0), len(expected)) == (
         output["events"]["counted"],
+        output["events"]["withdrawn"],
         output["events"]["rejected"],
     )
 

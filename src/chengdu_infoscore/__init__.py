@@ -40,6 +40,7 @@ from .events import (
     ReportedLate,
     SelectedExcellent,
     Submitted,
+    Withdrawn,
     event_record,
 )
 from .exceptions import (
@@ -50,6 +51,7 @@ from .exceptions import (
     EventFileError,
     InfoscoreError,
     PluginError,
+    StoreError,
     UnknownRuleSetError,
     UnknownUnitError,
     UnknownYearError,
@@ -61,6 +63,7 @@ from .readers import ReadResult, parse_csv, parse_jsonl, parse_record, read_even
 from .results import CommissionStatus, Ledger, LedgerLine, Rejection, Results, UnitResult, format_points
 from .rules import RuleSet, Timeline, load_rules, load_topics
 from .sample import sample_year, write_jsonl
+from .store import Batch, IngestReport, Store
 
 try:
     __version__ = version("chengdu-infoscore")
@@ -72,6 +75,7 @@ __all__ = [
     "Adopted",
     "ArgumentError",
     "ArgumentTypeError",
+    "Batch",
     "BulletinRow",
     "CommissionNotice",
     "CommissionStatus",
@@ -90,6 +94,7 @@ __all__ = [
     "GroupTable",
     "HigherAdopted",
     "InfoscoreError",
+    "IngestReport",
     "Instructed",
     "Ledger",
     "LedgerLine",
@@ -109,6 +114,8 @@ __all__ = [
     "RuleSet",
     "Scorer",
     "SelectedExcellent",
+    "Store",
+    "StoreError",
     "Submitted",
     "Timeline",
     "Unit",
@@ -118,6 +125,7 @@ __all__ = [
     "UnknownRuleSetError",
     "UnknownUnitError",
     "UnknownYearError",
+    "Withdrawn",
     "YearEndBulletin",
     "__version__",
     "diff_results",

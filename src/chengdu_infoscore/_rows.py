@@ -8,7 +8,9 @@ the time to build; the event types stay the public form, and :func:`event_of` an
 :func:`row_of` convert between the two without loss.
 
 Kinds are numbered in the order the engine folds the events of one day: commissions first,
-then submissions, then adoptions, then the rest (``phase``).
+then submissions, then adoptions, then the rest (``phase``). The last kind, a withdrawal
+(:class:`~.events.Withdrawn`), is a record that is never folded: its ``a`` slot holds the id
+of the event it withdraws.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from .events import (
     ReportedLate,
     SelectedExcellent,
     Submitted,
+    Withdrawn,
 )
 
 Row = tuple[Any, ...]
@@ -52,6 +55,8 @@ LAYOUT: Final[dict[type[Event], tuple[str | None, str | None, str | None, str | 
     ErrorFound: ("unit", "item", "note", None),
     FoundFalse: ("unit", "item", "note", None),
     SelectedExcellent: ("unit", "item", None, None),
+    # Not a scored event: the rule of corrections takes it out before any fold (corrections.py).
+    Withdrawn: (None, None, "event", None),
 }
 #: The event types by kind number.
 KINDS: Final[tuple[type[Event], ...]] = tuple(LAYOUT)
@@ -59,6 +64,7 @@ CODE: Final[dict[type[Event], int]] = {cls: code for code, cls in enumerate(KIND
 COMMISSIONED, SUBMITTED, ADOPTED = CODE[Commissioned], CODE[Submitted], CODE[Adopted]
 INSTRUCTED, HIGHER_ADOPTED = CODE[Instructed], CODE[HigherAdopted]
 MISSED, LATE = CODE[Missed], CODE[ReportedLate]
+WITHDRAWN = CODE[Withdrawn]
 #: The order of kinds within a day: commissions, submissions, adoptions, then the rest.
 PHASE: Final[tuple[int, ...]] = tuple(min(code, 3) for code in range(len(KINDS)))
 

@@ -1,5 +1,5 @@
 """The command line: ``chengdu-infoscore score | explain | validate | bulletin | quotas | rules | compare |
-check | demo | sample``.
+check | demo | sample | ingest``.
 
 Exit status: 0 on success; 2 when the input or the command has problems, each printed to
 standard error as ``FILE:LINE: event ID: reason``. No input and no option value, however
@@ -39,6 +39,7 @@ from .periods import month_end
 from .quotas import QuotaTable, load_quotas
 from .readers import ReadResult, read_events
 from .reports import (
+    ingest_json,
     ledger_json,
     ledger_table,
     quotas_csv,
@@ -55,6 +56,7 @@ from .rules import RuleSet, Timeline
 from .rules.describe import diff, rule_lines
 from .rules.registry import available_rule_sets, plugin_problems, rule_set, timeline_for
 from .sample import sample_year, write_jsonl
+from .store import Store
 
 __all__ = ["main"]
 
@@ -241,14 +243,39 @@ def _parser() -> argparse.ArgumentParser:
     top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    def events_command(name: str, help_: str, description: str) -> argparse.ArgumentParser:
-        p = commands.add_parser(name, help=help_, description=description)
+    def store_options(p: argparse.ArgumentParser) -> None:
         p.add_argument(
-            "events",
-            nargs="+",
-            metavar="EVENTS",
-            help="event logs, JSON Lines (.jsonl) or CSV (.csv); - reads standard input",
+            "--store",
+            metavar="STORE",
+            help="read the records in force from a store (see `ingest`) instead of event logs",
         )
+        p.add_argument(
+            "--known-on",
+            type=_date,
+            metavar="DATE",
+            help="with --store: only what had been recorded on or before DATE (YYYY-MM-DD), with the"
+            " revisions and withdrawals recorded by then (default: everything recorded)",
+        )
+
+    def events_command(
+        name: str, help_: str, description: str, *, store: bool = True
+    ) -> argparse.ArgumentParser:
+        p = commands.add_parser(name, help=help_, description=description)
+        if store:
+            p.add_argument(
+                "events",
+                nargs="*",
+                metavar="EVENTS",
+                help="event logs, JSON Lines (.jsonl) or CSV (.csv); - reads standard input (or --store)",
+            )
+            store_options(p)
+        else:
+            p.add_argument(
+                "events",
+                nargs="+",
+                metavar="EVENTS",
+                help="event logs, JSON Lines (.jsonl) or CSV (.csv); - reads standard input",
+            )
         p.add_argument(
             "--year", type=_year, help="the assessment year (default: the year of --as-of, else 2007)"
         )
@@ -306,6 +333,7 @@ def _parser() -> argparse.ArgumentParser:
         "check event logs without scoring",
         "Check event logs against the form, the target table and the rule set, and list every"
         " problem. Prints a one-line summary and exits 0 when there is none.",
+        store=False,
     )
 
     b = events_command(
@@ -361,7 +389,8 @@ def _parser() -> argparse.ArgumentParser:
         " in force before it) and show every unit's score and rank in its group under both, and the"
         " change attributed to clauses.",
     )
-    c.add_argument("events", nargs="+", metavar="EVENTS", help="event logs (.jsonl or .csv)")
+    c.add_argument("events", nargs="*", metavar="EVENTS", help="event logs (.jsonl or .csv), or --store")
+    store_options(c)
     c.add_argument(
         "--rules", action="append", required=True, metavar="ID|FILE", help="give it twice: A, then B"
     )
@@ -413,6 +442,28 @@ def _parser() -> argparse.ArgumentParser:
     sm.add_argument("--out", required=True, metavar="FILE", help="the file to write; - for standard output")
     sm.add_argument("--seed", type=_seed, default=2007, help="the sample's seed (default 2007)")
 
+    i = commands.add_parser(
+        "ingest",
+        help="record a batch of event logs in a store",
+        description="Record the records of the event logs in a store (an SQLite file, created if"
+        " there is none) as one batch, recorded on a day: new ids are added, the same content again is"
+        " a repeat, new content for an id already known revises it, a withdrawn record withdraws the"
+        " event it names. Prints what was added, repeated, revised, withdrawn and rejected; exits 2"
+        " when a record was rejected (the rest is recorded).",
+    )
+    i.add_argument("store", metavar="STORE", help="the store's file")
+    i.add_argument(
+        "events", nargs="+", metavar="EVENTS", help="event logs (.jsonl or .csv); - reads standard input"
+    )
+    i.add_argument(
+        "--recorded",
+        type=_date,
+        required=True,
+        metavar="DATE",
+        help="the day the batch is recorded (YYYY-MM-DD): not before the store's latest batch",
+    )
+    i.add_argument("--format", choices=("table", "json"), default="table", help="table (default) or json")
+
     q = commands.add_parser(
         "quotas",
         help="print the target table",
@@ -448,11 +499,43 @@ def _read(paths: Sequence[str]) -> ReadResult:
     return read_events(paths)
 
 
+def _records(args: argparse.Namespace) -> ReadResult:
+    """The records to score: the event logs given, or what the store knew (``--store``, ``--known-on``)."""
+    store, known_on = getattr(args, "store", None), getattr(args, "known_on", None)
+    if store is None:
+        if known_on is not None:
+            raise _Usage("--known-on needs --store: it says what a store knew on a day")
+        if not args.events:
+            raise _Usage("give the event logs to read, or --store STORE")
+        return _read(args.events)
+    if args.events:
+        raise _Usage("give event logs or --store STORE, not both")
+    with Store.open(store) as opened:
+        return opened.read(known_on)
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    read = _read(args.events)  # a file that cannot be read stops here, before the store is touched
+    with Store.open(args.store, create=True) as store:
+        report = store.ingest(read, recorded=args.recorded)
+    _err("".join(f"{r}\n" for r in report.rejections))
+    if args.format == "json":
+        _out(to_json_text({"store": args.store, **ingest_json(report)}))
+    else:
+        _out(
+            f"batch {report.seq} recorded on {report.recorded} in {args.store}: {report.received} record(s)"
+            f" received: {report.added} added, {report.repeated} repeated, {report.revised} revised,"
+            f" {report.withdrawn} withdrawn, {report.rejected} rejected; {report.events} event(s) in"
+            f" force (events digest {report.digest[:12]})\n"
+        )
+    return PROBLEMS if report.rejections else OK
+
+
 def _score(args: argparse.Namespace) -> tuple[Results, QuotaTable]:
     year, as_of = _when(args)
     quotas = load_quotas(year)
     rules = _timeline(args.rules) if args.rules else None
-    read = _read(args.events)
+    read = _records(args)
     results = score(read, rules=rules, quotas=quotas, year=year, as_of=as_of)
     return results, quotas
 
@@ -550,11 +633,17 @@ def _report_plugin_problems() -> None:
 
 
 def _accounts(results: Results) -> str:
-    """Where every record read went: read = counted + repeats + after the as-of date + rejected."""
+    """Where every record read went: read = counted + repeats + after the as-of date + withdrawn +
+    rejected (withdrawn is said only when there are withdrawals)."""
     return (
         f"{results.read} record(s) read: {results.counted} counted, {results.repeats} repeat(s) counted"
-        f" once, {results.after_as_of} after {results.as_of}, {len(results.rejections)} rejected"
+        f" once, {results.after_as_of} after {results.as_of}{_withdrawn(results)},"
+        f" {len(results.rejections)} rejected"
     )
+
+
+def _withdrawn(results: Results) -> str:
+    return f", {results.withdrawn} withdrawn" if results.withdrawn else ""
 
 
 def _report_rejections(results: Results) -> None:
@@ -673,6 +762,8 @@ def run(argv: Sequence[str] | None = None) -> int:
 
     if args.command == "rules":
         return _rules_command(args)
+    if args.command == "ingest":
+        return _ingest(args)
     if args.command == "check":
         rules = _timeline(args.rules) if args.rules else None
         failed = 0
@@ -692,7 +783,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         year, as_of = _when(args)
         quotas = load_quotas(year)
         timelines = [_timeline(spec) for spec in args.rules]
-        read = _read(args.events)
+        read = _records(args)
         a, b = (score(read, rules=t, quotas=quotas, year=year, as_of=as_of) for t in timelines)
         if a.rejections or b.rejections:
             _report_compared(a, b)
@@ -739,7 +830,8 @@ def run(argv: Sequence[str] | None = None) -> int:
             return PROBLEMS
         _out(
             f"{results.read} event(s) read: {results.counted} valid, {results.repeats} repeat(s)"
-            f" counted once, {results.after_as_of} after {results.as_of}; no problems.\n"
+            f" counted once, {results.after_as_of} after {results.as_of}{_withdrawn(results)};"
+            " no problems.\n"
         )
         return OK
 

@@ -33,6 +33,7 @@ from ._rows import DATE, Places, Row, fingerprint, quiet_collector
 from ._run import Run, provenance_of, rejection_order, rejections_of, rows_of, setup
 from ._select import select, unreadable_ids
 from ._shape import Shape
+from .corrections import in_force
 from .events import Event
 from .provenance import rejection_fingerprint
 from .quotas import QuotaTable
@@ -69,7 +70,8 @@ def score(
     """Score a reporting year.
 
     Args:
-        events: the events, in any order; repeats of an identical event count once. Or what
+        events: the events, in any order; repeats of an identical event count once; a
+            :class:`~.events.Withdrawn` among them takes the event it names out. Or what
             :func:`~.readers.read_events` gave, whose rejections are then carried too (the
             quickest way to score a file).
         rules: a rule-set version (with the versions it adjusts, its ``base`` chain, in force
@@ -110,6 +112,8 @@ def score(
         more_rejected = rejections_of(rejected)
         prints += sum(rejection_fingerprint(r.reason) for r in more_rejected)
         reader += more_rejected
+        read = len(rows) + len(reader)
+        rows, reader, withdrawn = in_force(rows, places, reader)  # withdrawals leave, with what they withdraw
         basis = "given" if given is not None else "year_end"
         run = Run(timeline, quotas, year, as_of, places)
         days, rejections, repeats, after = select(run, rows, unreadable_ids(reader))
@@ -119,16 +123,17 @@ def score(
         rejections.sort(key=rejection_order)
         shape = Shape(timeline, as_of)
         return Results(
-            provenance=provenance_of(timeline, quotas, prints, len(rows) + len(reader), as_of),
+            provenance=provenance_of(timeline, quotas, prints, read, as_of),
             year=year,
             as_of=as_of,
             rules=timeline.id,
             units=tuple(shape.unit(u, folded) for u in quotas),
             rejections=tuple(rejections),
-            read=len(rows) + len(reader),
+            read=read,
             counted=folded.ok,
             repeats=repeats,
             after_as_of=after,
+            withdrawn=withdrawn,
             as_of_basis=basis,
             quotas=quotas,
         )

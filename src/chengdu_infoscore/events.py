@@ -22,6 +22,7 @@ from .exceptions import EventFieldError
 
 __all__ = [
     "EVENT_TYPES",
+    "RECORD_TYPES",
     "Adopted",
     "Commissioned",
     "ErrorFound",
@@ -34,6 +35,7 @@ __all__ = [
     "ReportedLate",
     "SelectedExcellent",
     "Submitted",
+    "Withdrawn",
     "event_record",
 ]
 
@@ -223,6 +225,23 @@ class SelectedExcellent(Event):
     unit: str | None = _optional_field("unit")
 
 
+@attrs.frozen(kw_only=True)
+class Withdrawn(Event):
+    """A record that withdraws an event (撤回): from when it is recorded, the event no longer counts.
+
+    Not a scored event: it scores nothing itself, and :data:`EVENT_TYPES` does not list it. Its
+    ``date`` is the day the withdrawal was decided, which may fall after the assessment year; it
+    is never rejected for its date nor held back by an as-of date. ``event`` is the id of the
+    event withdrawn (events.md, "Corrections").
+
+    >>> Withdrawn(id="w1", date="2008-01-10", event="e123")
+    Withdrawn(id='w1', date=datetime.date(2008, 1, 10), event='e123')
+    """
+
+    kind: ClassVar[str] = "withdrawn"
+    event: str = _text_field("event")
+
+
 def event_record(event: Event) -> dict[str, object]:
     """One event as a record of the event-log form (events.md).
 
@@ -243,7 +262,7 @@ def event_record(event: Event) -> dict[str, object]:
     return record
 
 
-#: The event types by their ``type`` key in the event-log form.
+#: The scored event types by their ``type`` key in the event-log form.
 EVENT_TYPES: Final[dict[str, type[Event]]] = {
     cls.kind: cls
     for cls in (
@@ -259,3 +278,7 @@ EVENT_TYPES: Final[dict[str, type[Event]]] = {
         SelectedExcellent,
     )
 }
+
+#: Every type of record of the event-log form by its ``type`` key: the scored event types and
+#: :class:`Withdrawn`.
+RECORD_TYPES: Final[dict[str, type[Event]]] = {**EVENT_TYPES, Withdrawn.kind: Withdrawn}

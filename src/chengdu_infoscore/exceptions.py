@@ -113,3 +113,11 @@ class UnknownUnitError(InfoscoreError, KeyError):
 class ArgumentTypeError(InfoscoreError, TypeError):
     """An argument of the wrong type given to a public function: a text where a date is needed,
     ``None`` where an event is. The message names the argument, what was found and what is needed."""
+
+
+class StoreError(InfoscoreError, ValueError):
+    """A store (:class:`~chengdu_infoscore.store.Store`) that cannot be opened, read or written as
+    asked: no such store, a file that is not one, a store of a newer schema, a batch recorded
+    before the store's latest, a directory where it cannot be written. The message names the
+    store's file, what was found and what to do. Whatever failed, the store is as it was.
+    """

@@ -37,6 +37,7 @@ from ._rows import (
     POS,
     SUBMITTED,
     UNIT,
+    WITHDRAWN,
     A,
     B,
     Places,
@@ -60,16 +61,23 @@ __all__ = ["BatchReport", "Scorer"]
 Key = tuple[dt.date, int, str]
 
 
+def _withdraws(content: Row | Refused | None) -> bool:
+    """Whether a record's content is a withdrawal."""
+    return content.__class__ is tuple and content[KIND] == WITHDRAWN
+
+
 def _key(row: Row) -> Key:
     return (row[DATE], PHASE[row[KIND]], row[ID])
 
 
 class BatchReport:
-    """What one batch did: records added, repeated, revised, and rejected (with the reasons)."""
+    """What one batch did: records added, repeated and revised (withdrawals among them, also counted
+    in ``withdrawn``), and rejected (with the reasons)."""
 
-    __slots__ = ("added", "rejections", "repeated", "revised")
+    __slots__ = ("added", "rejections", "repeated", "revised", "withdrawn")
 
     def __init__(self) -> None:
+        self.withdrawn = 0
         self.added = 0
         self.repeated = 0
         self.revised = 0
@@ -78,7 +86,7 @@ class BatchReport:
     def __repr__(self) -> str:
         return (
             f"BatchReport(added={self.added}, repeated={self.repeated}, revised={self.revised},"
-            f" rejected={len(self.rejections)})"
+            f" withdrawn={self.withdrawn}, rejected={len(self.rejections)})"
         )
 
 
@@ -240,7 +248,7 @@ class Scorer:
     >>> scorer.results().unit("锦江区").score
     Decimal('2.1')
     >>> scorer.add([Adopted(id="e2", date="2007-03-02", item="J1", channel="政务信息")])
-    BatchReport(added=0, repeated=0, revised=1, rejected=0)
+    BatchReport(added=0, repeated=0, revised=1, withdrawn=0, rejected=0)
     >>> scorer.results().unit("锦江区").score
     Decimal('4.1')
     """
@@ -258,7 +266,14 @@ class Scorer:
         #: Every id's content in force: a row to fold, or a record that can never count.
         self._records: dict[str, Row | Refused] = {}
         self._prints = 0  # the sum of the fingerprints of the records in force, as they were read
-        self._prints_of: dict[str, int] = {}
+        self._prints_of: dict[str, int] = {}  # every id's latest content's fingerprint
+        self._batch_of: dict[str, int] = {}  # the batch that brought every id's latest content
+        self._batch = 0
+        #: The withdrawals whose latest content names each id.
+        self._withdrawals: dict[str, set[str]] = {}
+        # What is scored: each id's content in force, and its fingerprint.
+        self._shown: dict[str, Row | Refused] = {}
+        self._shown_prints: dict[str, int] = {}
         self._dates: Counter[dt.date] = Counter()  # how many events in force bear each date
         # Clusters: a union-find over "u:UNIT", "i:ITEM" and "c:COMMISSION".
         self._parent: dict[str, str] = {}
@@ -352,6 +367,7 @@ class Scorer:
             return self._take(rows, reader, move)
 
     def _take(self, rows: list[Row], reader: list[Rejection], move: Any) -> BatchReport:
+        self._batch += 1
         report = BatchReport()
         report.rejections += reader
         copies: dict[str, list[Row | Refused]] = {}
@@ -360,11 +376,13 @@ class Scorer:
         for row in rows:
             row = (*row[:POS], move(row[POS]))
             prints[row[ID], row[POS]] = fingerprint(row)
-            copies.setdefault(row[ID], []).append(resolve(row))
+            # A withdrawal is kept as it was written: its date may fall after the year.
+            copies.setdefault(row[ID], []).append(row if row[KIND] == WITHDRAWN else resolve(row))
         unreadable: dict[str, list[Any]] = {}
         for r in reader:
             if r.event is not None:
                 unreadable.setdefault(r.event, []).append(r.origin)
+        touched: set[str] = set()
         for eid, found in copies.items():
             spoiled = unreadable.get(eid, ())
             if len(found) > 1 or spoiled:
@@ -374,29 +392,64 @@ class Scorer:
                     continue
                 report.repeated += len(found) - 1
             first = first_copy(found, self._places)
-            self._put(eid, first, prints[eid, pos_of(first)], report)
+            self._put(eid, first, prints[eid, pos_of(first)], report, touched)
+        for eid in sorted(touched):
+            self._show(eid)
         report.rejections.sort(key=rejection_order)
         return report
 
-    def _put(self, eid: str, new: Row | Refused, print_: int, report: BatchReport) -> None:
-        """Make ``new`` the content of ``eid`` in force; ``print_`` is its fingerprint as read."""
-        old = self._records.get(eid)
-        if old is not None:
-            if self._prints_of[eid] == print_:  # the same content as written
-                report.repeated += 1
-                return
-            report.revised += 1
-            self._drop(old)
-        else:
+    def _put(self, eid: str, new: Row | Refused, print_: int, report: BatchReport, touched: set[str]) -> None:
+        """Make ``new`` the latest content of ``eid``; ``print_`` is its fingerprint as read."""
+        known = self._prints_of.get(eid)
+        if known == print_:  # the same content as written
+            report.repeated += 1
+            return
+        if known is None:
             report.added += 1
+        else:
+            report.revised += 1
+        old = self._records.get(eid)
+        if _withdraws(old):
+            self._withdrawals[old[A]].discard(eid)  # type: ignore[index]
+            touched.add(old[A])  # type: ignore[index]
         self._records[eid] = new
         self._prints_of[eid] = print_
+        self._batch_of[eid] = self._batch
+        if _withdraws(new):
+            self._withdrawals.setdefault(new[A], set()).add(eid)  # type: ignore[index]
+            touched.add(new[A])  # type: ignore[index]
+            report.withdrawn += 1
+        touched.add(eid)
+
+    def _in_force(self, eid: str) -> Row | Refused | None:
+        """The content of ``eid`` to score: an event's latest content, unless a withdrawal recorded in
+        the same batch or later withdraws it; never a withdrawal."""
+        content = self._records.get(eid)
+        if content is None or _withdraws(content):
+            return None
+        since = self._batch_of[eid]
+        if any(self._batch_of[w] >= since for w in self._withdrawals.get(eid, ())):
+            return None
+        return content
+
+    def _show(self, eid: str) -> None:
+        """Make what is scored of ``eid`` its content in force: take out what was, put in what is."""
+        shown, wanted = self._shown.get(eid), self._in_force(eid)
+        if shown is wanted:
+            return
+        if shown is not None:
+            self._hide(eid, shown)
+        if wanted is None:
+            return
+        self._shown[eid] = wanted
+        print_ = self._prints_of[eid]
+        self._shown_prints[eid] = print_
         self._prints += print_
-        row = new.row if isinstance(new, Refused) else new
+        row = wanted.row if isinstance(wanted, Refused) else wanted
         if row[DATE].year == self._year:
             self._dates[row[DATE]] += 1
-        if isinstance(new, Refused):
-            self._refused[eid] = new
+        if isinstance(wanted, Refused):
+            self._refused[eid] = wanted
             self._refused_changed = True
             return
         cluster = self._cluster_of(row)
@@ -404,15 +457,16 @@ class Scorer:
         if row[UNIT] is not None:
             cluster.units.add(row[UNIT])
 
-    def _drop(self, old: Row | Refused) -> None:
-        row = old.row if isinstance(old, Refused) else old
-        self._prints -= self._prints_of.pop(row[ID])
+    def _hide(self, eid: str, shown: Row | Refused) -> None:
+        del self._shown[eid]
+        self._prints -= self._shown_prints.pop(eid)
+        row = shown.row if isinstance(shown, Refused) else shown
         if row[DATE].year == self._year:
             self._dates[row[DATE]] -= 1
             if not self._dates[row[DATE]]:
                 del self._dates[row[DATE]]
-        if isinstance(old, Refused):
-            del self._refused[row[ID]]
+        if isinstance(shown, Refused):
+            del self._refused[eid]
             self._refused_changed = True
             return
         self._clusters[self._find(self._links(row)[0])].remove(row)
@@ -486,7 +540,7 @@ class Scorer:
         for cluster in self._clusters.values():
             counted += cluster.done - len(cluster.rejections)
             after += len(cluster.rows) - bisect.bisect_right(cluster.keys, (as_of, len(PHASE)))
-        count = len(self._records)
+        count = len(self._shown)
         stamp = (self._prints, count, as_of)
         if self._provenance is None or self._provenance[0] != stamp:
             digest = f"{self._prints % MODULUS:064x}"

@@ -39,7 +39,7 @@ import attrs
 from ._arguments import many, need
 from ._rows import KINDS, LAYOUT, POS, Places, Row, event_of, fingerprint, quiet_collector, row_of
 from ._time import parse_date
-from .events import EVENT_TYPES, Event, Origin
+from .events import RECORD_TYPES, Event, Origin
 from .exceptions import ArgumentError, ArgumentTypeError, EventFieldError, EventFileError
 from .provenance import rejection_fingerprint
 from .results import Rejection
@@ -47,11 +47,11 @@ from .results import Rejection
 __all__ = ["FIELDS", "ReadResult", "parse_csv", "parse_jsonl", "parse_record", "read_events"]
 
 _FIELDS_BY_TYPE: Final[dict[str, tuple[str, ...]]] = {
-    kind: tuple(a.name for a in attrs.fields(cls) if a.name != "origin") for kind, cls in EVENT_TYPES.items()
+    kind: tuple(a.name for a in attrs.fields(cls) if a.name != "origin") for kind, cls in RECORD_TYPES.items()
 }
 _REQUIRED_BY_TYPE: Final[dict[str, tuple[str, ...]]] = {
     kind: tuple(a.name for a in attrs.fields(cls) if a.name != "origin" and a.default is attrs.NOTHING)
-    for kind, cls in EVENT_TYPES.items()
+    for kind, cls in RECORD_TYPES.items()
 }
 #: Every field name of the event-log form, in a stable order (the CSV header the library writes).
 FIELDS: Final[tuple[str, ...]] = (
@@ -70,6 +70,7 @@ FIELDS: Final[tuple[str, ...]] = (
     "category",
     "subject",
     "note",
+    "event",
 )
 _ALL_FIELDS: Final[frozenset[str]] = frozenset(FIELDS)
 _BOM: Final = b"\xef\xbb\xbf"
@@ -202,8 +203,8 @@ def _parse_record(
     kind = present.get("type")
     if kind is None:
         raise EventFieldError("type", "", missing=True)
-    if not isinstance(kind, str) or kind.strip() not in EVENT_TYPES:
-        known = ", ".join(EVENT_TYPES)
+    if not isinstance(kind, str) or kind.strip() not in RECORD_TYPES:
+        known = ", ".join(RECORD_TYPES)
         shown = repr(kind) if isinstance(kind, str) else _describe(kind)
         raise EventFieldError("type", f"unknown type {shown}; expected one of: {known}")
     kind = kind.strip()
@@ -214,14 +215,12 @@ def _parse_record(
         if name not in fields:
             if name in _ALL_FIELDS:
                 raise EventFieldError(
-                    name, f"does not belong to {_a(kind)} event, whose fields are: {', '.join(fields)}"
+                    name, f"does not belong to {_a(kind)}, whose fields are: {', '.join(fields)}"
                 )
-            raise EventFieldError(
-                name, f"unknown field; the fields of {_a(kind)} event are: {', '.join(fields)}"
-            )
+            raise EventFieldError(name, f"unknown field; the fields of {_a(kind)} are: {', '.join(fields)}")
     for name in _REQUIRED_BY_TYPE[kind]:
         if name not in present:
-            raise EventFieldError(name, f" for {_a(kind)} event", missing=True)
+            raise EventFieldError(name, f" for {_a(kind)}", missing=True)
     values = {k: v for k, v in present.items() if k != "type"}
     if "picture" in values:
         values["picture"] = _flag(values["picture"], text_only)
@@ -229,7 +228,7 @@ def _parse_record(
         if name != "picture" and not isinstance(value, str):
             raise EventFieldError(name, f"expected text, found {_describe(value)}")
     try:
-        return EVENT_TYPES[kind](**values, origin=origin)
+        return RECORD_TYPES[kind](**values, origin=origin)
     except EventFieldError:
         raise
     except (TypeError, ValueError) as exc:  # pragma: no cover - validators raise EventFieldError
@@ -237,7 +236,9 @@ def _parse_record(
 
 
 def _a(kind: str) -> str:
-    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
+    """A record of the type, as messages name it: ``an adopted event``, ``a withdrawn record``."""
+    what = "record" if kind == "withdrawn" else "event"
+    return f"an {kind} {what}" if kind[0] in "aeiou" else f"a {kind} {what}"
 
 
 def _flag(value: Any, text_only: bool) -> bool:
@@ -309,15 +310,17 @@ class _Sink:
         return ReadResult._of(self.rows, self.places, tuple(self.rejections), self.prints)
 
 
-def _shapes() -> dict[str, tuple[int, str, frozenset[str], str | None, str | None, bool, str | None]]:
-    """For each type: its kind number, its name, the keys it needs, which fields fill the ``item``,
-    ``a`` and ``b`` slots, and whether ``a`` takes few distinct values (a topic, a channel…)."""
+def _shapes() -> dict[
+    str, tuple[int, str, frozenset[str], str | None, str | None, str | None, bool, str | None]
+]:
+    """For each type: its kind number, its name, the keys it needs, which fields fill the ``unit``,
+    ``item``, ``a`` and ``b`` slots, and whether ``a`` takes few distinct values (a topic, a channel…)."""
     shapes = {}
     words = ("topic", "channel", "level", "category", "leader")
     for code, cls in enumerate(KINDS):
-        _unit, item, a, b = LAYOUT[cls]
+        unit, item, a, b = LAYOUT[cls]
         required = frozenset(_REQUIRED_BY_TYPE[cls.kind]) | {"type"}
-        shapes[cls.kind] = (code, cls.kind, required, item, a, a in words, b)
+        shapes[cls.kind] = (code, cls.kind, required, unit, item, a, a in words, b)
     return shapes
 
 
@@ -393,7 +396,7 @@ class _Plain:
         text = texts.append
         for index, record in enumerate(records):
             try:
-                code, kind, required, item_key, a_key, a_word, b_mode = shapes[record["type"]]
+                code, kind, required, unit_key, item_key, a_key, a_word, b_mode = shapes[record["type"]]
                 if not record.keys() >= required:
                     raise _NotPlain
                 eid = record["id"]
@@ -402,7 +405,7 @@ class _Plain:
                 iso = record["date"]
                 day = known_date(iso) or date(iso)
                 present = 3
-                unit = record.get("unit")
+                unit = record.get(unit_key)
                 if unit is not None:
                     unit = known_word(unit) or word(unit)
                     present += 1
@@ -1204,7 +1207,7 @@ _DATE_LIKE: Final = re.compile(r"\s*[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}")
 
 def _looks_like_an_event(cells: list[str]) -> bool:
     """A row holding a type word or a date: an event, where the header should be."""
-    return any(cell.strip() in EVENT_TYPES or _DATE_LIKE.match(cell) for cell in cells)
+    return any(cell.strip() in RECORD_TYPES or _DATE_LIKE.match(cell) for cell in cells)
 
 
 def _broken_reasons(broken: _Broken, first: int, last: int, delimiter: str) -> tuple[str, str]:

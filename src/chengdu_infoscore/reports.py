@@ -18,10 +18,12 @@ from typing import Any
 from .provenance import Provenance
 from .quotas import QuotaTable
 from .results import Rejection, Results, UnitResult, format_points, percent
+from .store import IngestReport
 
 __all__ = [
     "display_width",
     "format_points",
+    "ingest_json",
     "ledger_json",
     "ledger_table",
     "quotas_csv",
@@ -153,6 +155,7 @@ def results_json(results: Results) -> dict[str, Any]:
             "counted": results.counted,
             "repeats": results.repeats,
             "after_as_of": results.after_as_of,
+            "withdrawn": results.withdrawn,
             "rejected": len(results.rejections),
         },
         "units": [unit_json(u) for u in results.units],
@@ -360,3 +363,21 @@ def quotas_table(table: QuotaTable, lang: str = "zh") -> str:
         parts.append(f"\n{g.label} ({g.key}, {len(units)})\n")
         parts.append(render_table(head, rows, [False, True]))
     return "".join(parts)
+
+
+def ingest_json(report: IngestReport) -> dict[str, Any]:
+    """The ``ingest --format json`` contract: the batch recorded, its counts, and every rejection."""
+    return {
+        "batch": report.seq,
+        "recorded": report.recorded.isoformat(),
+        "sources": list(report.sources),
+        "received": report.received,
+        "added": report.added,
+        "repeated": report.repeated,
+        "revised": report.revised,
+        "withdrawn": report.withdrawn,
+        "rejected": report.rejected,
+        "events": report.events,
+        "digest": report.digest,
+        "rejections": [rejection_json(r) for r in report.rejections],
+    }

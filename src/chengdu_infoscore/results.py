@@ -322,11 +322,14 @@ class Results:
         rules: the id of the rule set applied.
         units: one result per unit of the target table, in its order.
         rejections: the events not counted, with the reason, in the order they were read.
-        read: events handed in (repeats included).
+        read: records handed in (repeats and withdrawals included).
         counted: events that were counted.
         repeats: repeats of an identical event (same id, same content), counted once.
         after_as_of: valid events dated after ``as_of``, which do not count yet.
         provenance: what the result was computed from.
+        withdrawn: records that withdrawals took out: each withdrawal in force and every copy of
+            the event it withdraws (see :mod:`~chengdu_infoscore.corrections`). So ``read ==
+            counted + repeats + after_as_of + withdrawn + len(rejections)``.
     """
 
     year: int
@@ -345,6 +348,7 @@ class Results:
     as_of_basis: str = "given"
     #: The target table scored against, for finding units by any spelling (see :meth:`unit`).
     quotas: QuotaTable | None = attrs.field(default=None, eq=False, repr=False)
+    withdrawn: int = 0
     _memo: dict[Any, Any] = attrs.field(init=False, factory=dict, eq=False, repr=False)
 
     def _derived(self, key: Any, make: Callable[[], Any]) -> Any:
