@@ -506,7 +506,7 @@ def _records(args: argparse.Namespace) -> ReadResult:
         if known_on is not None:
             raise _Usage("--known-on needs --store: it says what a store knew on a day")
         if not args.events:
-            raise _Usage("give the event logs to read, or --store STORE")
+            raise _Usage("the following arguments are required: EVENTS, or --store STORE")
         return _read(args.events)
     if args.events:
         raise _Usage("give event logs or --store STORE, not both")

@@ -267,6 +267,9 @@ class Store:
         if os.path.isdir(path):
             raise StoreError(f"{name}: is a directory, not a store")
         exists = os.path.exists(path)
+        folder = os.path.dirname(os.path.abspath(name))
+        if not exists and create and not os.path.isdir(folder):
+            raise StoreError(f"{name}: cannot create the store: the directory {folder!r} does not exist")
         if not exists and not create:
             raise StoreError(
                 f"{name}: no such store (reading never creates one; `chengdu-infoscore ingest` does, as"
