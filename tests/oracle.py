@@ -239,12 +239,15 @@ def reference_score(records: list[dict[str, Any]], as_of: str) -> dict[str, Any]
     # 1. The form of each record; then the names and the year, which are checked whatever the date.
     #    A copy that cannot be resolved is kept as written, so that it differs from any good copy.
     resolved: list[dict[str, Any]] = []
+    unreadable: set[Any] = set()  # ids of records that cannot be read: they spoil every copy (events.md)
     for record in records:
         try:
             event = parse(record)
         except Reject:
             event_id = record.get("id")
-            rejected.add((event_id.strip() or None) if isinstance(event_id, str) else None)  # "(no id)"
+            event_id = (event_id.strip() or None) if isinstance(event_id, str) else None  # "(no id)"
+            rejected.add(event_id)
+            unreadable.add(event_id)
             continue
         try:
             resolved.append(check_names(event))
@@ -260,7 +263,7 @@ def reference_score(records: list[dict[str, Any]], as_of: str) -> dict[str, Any]
         by_id.setdefault(event_id, []).append(event)
     known: list[dict[str, Any]] = []
     for event_id, group in by_id.items():
-        if all(e == group[0] for e in group) and "unresolved" not in group[0]:
+        if all(e == group[0] for e in group) and "unresolved" not in group[0] and event_id not in unreadable:
             known.append(group[0])
         else:
             rejected.add(event_id)

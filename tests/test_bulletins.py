@@ -109,7 +109,7 @@ def test_ties_are_broken_by_table_order() -> None:
 @given(log=event_logs(), month=st.integers(1, 12))
 def test_bulletin_cumulative_figures_equal_score_as_of_month_end(log: list[Event], month: int) -> None:
     """A bulletin's cumulative figures for every unit equal score(as_of=the month's last day)."""
-    b = monthly_bulletin(score(log), QUOTAS, month)
+    b = monthly_bulletin(score(log, as_of=dt.date(2007, 12, 31)), QUOTAS, month)
     direct = {u.unit.name: u for u in score(log, as_of=month_end(2007, month)).units}
     for g in b.groups:
         for r in g.rows:
@@ -126,12 +126,12 @@ def test_bulletin_cumulative_figures_equal_score_as_of_month_end(log: list[Event
 @given(log=event_logs())
 def test_city_totals_are_the_sum_of_the_groups(log: list[Event]) -> None:
     """The whole city's cumulative points are the sum of its groups' and of all units'."""
-    b = monthly_bulletin(score(log), QUOTAS, 12)
+    b = monthly_bulletin(score(log, as_of=dt.date(2007, 12, 31)), QUOTAS, 12)
     assert b.city_cumulative.points == sum(
         (g.cumulative.points for g in b.groups), start=b.city_cumulative.points * 0
     )
     assert b.city_cumulative.points == sum(
-        (u.score for u in score(log).units), start=b.city_cumulative.points * 0
+        (u.score for u in score(log, as_of=dt.date(2007, 12, 31)).units), start=b.city_cumulative.points * 0
     )
 
 
@@ -144,7 +144,7 @@ def test_year_end_completion_and_commendation() -> None:
         for i in range(800)
     ]
     log += small_log()[:6]
-    b = year_end_bulletin(score(log), QUOTAS, top=2)
+    b = year_end_bulletin(score(log, as_of=dt.date(2007, 12, 31)), QUOTAS, top=2)
     assert ["上海办"] == [r.unit.name for r in b.completed]
     assert 117 == len(b.not_completed)
     short = {r.unit.name: r.shortfall for r in b.not_completed}
@@ -280,7 +280,7 @@ def test_a_disqualified_unit_is_passed_over_for_commendation() -> None:
         text + '\n[[disqualification]]\nwhen = "false_report"\nreason = "上报虚假信息"\n'
     )
     log = [*small_log(), FoundFalse(id="z", date="2007-09-01", item="Q2")]
-    b = year_end_bulletin(score(log, rules=rules), QUOTAS, top=2)
+    b = year_end_bulletin(score(log, rules=rules, as_of=dt.date(2007, 12, 31)), QUOTAS, top=2)
     # 青羊区: 6.2 − 30 = −23.8, last of its group, and barred anyway; 锦江区 (4.1) leads.
     assert ((("青羊区", ("上报虚假信息",)),), ["锦江区", "武侯区"]) == (
         b.disqualified,
@@ -297,7 +297,7 @@ def test_year_end_names_capped_units_and_totals_by_clause() -> None:
         for i in range(30)
     ]
     log += small_log()
-    results = score(log)
+    results = score(log, as_of=dt.date(2007, 12, 31))
     b = year_end_bulletin(results, QUOTAS)
     totals = dict(b.by_clause)
     assert ((("市粮食局", dt.date(2007, 2, 26)),), sum(u.score for u in results.units)) == (

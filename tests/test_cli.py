@@ -35,9 +35,21 @@ def score_json(*args: str | Path) -> dict:
     return json.loads(done.stdout.decode("utf-8"))
 
 
+def test_the_as_of_date_is_the_latest_events_by_default_and_says_so() -> None:
+    """Without --as-of, score is as of the example's latest event (3 December), and says so in the
+    table's heading and in the JSON."""
+    data = score_json(EXAMPLE)
+    table = cli("score", EXAMPLE, "--lang", "en").stdout.decode("utf-8").splitlines()[0]
+    assert ("2007-12-03", "latest_event", "2007 as of 2007-12-03 (the latest event's date;") == (
+        data["as_of"],
+        data["as_of_basis"],
+        table[: len("2007 as of 2007-12-03 (the latest event's date;")],
+    )
+
+
 def test_score_json_contract_on_the_example() -> None:
     """score --format json gives year, as_of and all 118 units in table order with exact decimal strings."""
-    data = score_json(EXAMPLE)
+    data = score_json(EXAMPLE, "--as-of", "2007-12-31")
     units = {u["unit"]: u for u in data["units"]}
     head = (data["year"], data["as_of"], len(data["units"]), data["units"][0]["unit"])
     assert (2007, "2007-12-31", 118, "锦江区") == head
@@ -247,8 +259,8 @@ def test_compare_keep_going_tells_each_rejection_once(tmp_path: Path) -> None:
         " wechat, weibo (under B = chengdu-2007+example-doc-2007-10 only)",
         f"{log}:3: event k3: field 'date': '2007-13-01' is not a real calendar date",
         "under A = chengdu-2007, 3 record(s) read: 1 counted, 0 repeat(s) counted once, 0 after"
-        " 2007-12-31, 2 rejected; under B = chengdu-2007+example-doc-2007-10, 3 record(s) read:"
-        " 1 counted, 0 repeat(s) counted once, 0 after 2007-12-31, 2 rejected.",
+        " 2007-10-03, 2 rejected; under B = chengdu-2007+example-doc-2007-10, 3 record(s) read:"
+        " 1 counted, 0 repeat(s) counted once, 0 after 2007-10-03, 2 rejected.",
     ]
     assert (0, expected) == (done.returncode, done.stderr.decode("utf-8").splitlines())
 
@@ -261,7 +273,7 @@ def test_compare_tells_rejections_common_to_both_versions_once(tmp_path: Path) -
     expected = [
         f"{log}:2: event k2: unknown channel 'nochannel'; rule set chengdu-2007 knows: {CHANNELS}",
         f"{log}:3: event k3: field 'date': '2007-13-01' is not a real calendar date",
-        "3 record(s) read: 1 counted, 0 repeat(s) counted once, 0 after 2007-12-31, 2 rejected.",
+        "3 record(s) read: 1 counted, 0 repeat(s) counted once, 0 after 2007-10-03, 2 rejected.",
     ]
     assert (2, expected, b"") == (done.returncode, done.stderr.decode("utf-8").splitlines(), done.stdout)
 
@@ -314,7 +326,8 @@ def test_every_command_tells_each_rejection_once_on_standard_error(tmp_path: Pat
     done = cli(args[0], log, *args[1:])
     lines = done.stderr.decode("utf-8").splitlines()
     summary = "3 record(s) read: 1 counted, 0 repeat(s) counted once, 0 after {}, 2 rejected."
-    as_of = "2007-10-31" if "--month" in args else "2007-12-31"
+    # A month's bulletin is as of its end, the year's as of 31 December; the rest as of the latest event.
+    as_of = "2007-10-31" if "--month" in args else "2007-12-31" if "--year-end" in args else "2007-10-03"
     assert ([1, 1], summary.format(as_of)) == (
         [sum(line.startswith(f"{log}:{n}: ") for line in lines) for n in (2, 3)],
         lines[-1],

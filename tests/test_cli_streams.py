@@ -63,7 +63,7 @@ def test_bad_log_exits_2_when_the_reader_of_its_output_stops_early(bad_log: Path
     args = ["score", str(bad_log), "--keep-going", "--format", "json"]
     status, line = first_line_then_close(args, merge=False, stderr_file=err)
     lines = err.read_bytes().decode("utf-8").splitlines()
-    summary = "5000 record(s) read: 0 counted, 0 repeat(s) counted once, 0 after 2007-12-31, 5000 rejected."
+    summary = "5000 record(s) read: 0 counted, 0 repeat(s) counted once, 0 after 2007-03-01, 5000 rejected."
     assert (0, b"{\n", 5001, summary) == (status, line, len(lines), lines[-1])
 
 

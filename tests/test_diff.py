@@ -213,7 +213,10 @@ def test_changes_are_in_date_order_the_earlier_date_of_a_moved_line_first_both_w
     """A commission's line (1 March → 11 March) comes before a miss added on 5 March, in either direction."""
     log = [Commissioned(id="c1", date="2007-03-01", unit="青羊区", commission="C1", due="2007-03-10")]
     early = score(log, as_of=dt.date(2007, 3, 5))
-    late = score([*log, Missed(id="m", date="2007-03-05", unit="青羊区", category="work_dynamic")])
+    late = score(
+        [*log, Missed(id="m", date="2007-03-05", unit="青羊区", category="work_dynamic")],
+        as_of=dt.date(2007, 12, 31),
+    )
     forwards, backwards = early.diff(late), late.diff(early)
     assert [("changed", "c1"), ("added", "m")] == [(c.change, c.event) for c in forwards.units[0].ledger]
     assert [("changed", "c1"), ("removed", "m")] == [(c.change, c.event) for c in backwards.units[0].ledger]
@@ -235,7 +238,10 @@ def test_identical_inputs_give_an_empty_diff() -> None:
 def test_the_sides_carry_as_of_rules_counts_and_provenance() -> None:
     """Each side: its as-of date, rules, read/counted/repeats/after-as-of/rejected counts and provenance."""
     before = score(LOG, as_of=dt.date(2007, 3, 7))
-    after = score([*LOG, LOG[0], Adopted(id="bad", date="2007-04-01", item="NONE", channel="zwxx")])
+    after = score(
+        [*LOG, LOG[0], Adopted(id="bad", date="2007-04-01", item="NONE", channel="zwxx")],
+        as_of=dt.date(2007, 12, 31),
+    )
     d = before.diff(after)
     assert DiffSide(dt.date(2007, 3, 7), "chengdu-2007", 5, 3, 0, 2, 0, before.provenance) == d.before
     assert DiffSide(dt.date(2007, 12, 31), "chengdu-2007", 7, 5, 1, 0, 1, after.provenance) == d.after
@@ -397,7 +403,9 @@ TABLE_ZH = """\
 def test_table_in_english_worked_by_hand() -> None:
     """The English table: both sides, the changed unit, its line as was/now, rank moves, rejections."""
     bad = Adopted(id="bad", date="2007-04-01", item="NONE", channel="zwxx")
-    d = _bare(score(LOG)).diff(_bare(score([*CORRECTED, bad])))
+    d = _bare(score(LOG, as_of=dt.date(2007, 12, 31))).diff(
+        _bare(score([*CORRECTED, bad], as_of=dt.date(2007, 12, 31)))
+    )
     assert TABLE_EN == diff_table(d, "en")
 
 
@@ -414,7 +422,9 @@ def test_table_in_chinese_worked_by_hand() -> None:
         Missed(id="m1", date="2007-04-03", unit="青羊区", category="work_dynamic"),
         Missed(id="m2", date="2007-04-04", unit="青羊区", category="work_dynamic"),
     ]
-    d = _bare(score([*LOG, jn], rejected=rejected)).diff(_bare(score(after_log)))
+    d = _bare(score([*LOG, jn], rejected=rejected, as_of=dt.date(2007, 12, 31))).diff(
+        _bare(score(after_log, as_of=dt.date(2007, 12, 31)))
+    )
     assert TABLE_ZH == diff_table(d)
 
 

@@ -10,10 +10,21 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chengdu_infoscore import Adopted, Commissioned, Event, Missed, Submitted, read_events, score
+from chengdu_infoscore import (
+    Adopted,
+    ArgumentError,
+    Commissioned,
+    Event,
+    Missed,
+    Submitted,
+    Withdrawn,
+    read_events,
+    score,
+)
 from chengdu_infoscore.live import Scorer
 from chengdu_infoscore.reports import results_json
 from chengdu_infoscore.testing import dates, event_logs
@@ -121,24 +132,25 @@ def test_an_item_answer_joins_two_units() -> None:
     assert results_json(score([*log, commission])) == results_json(scorer.results())
 
 
-def test_a_commission_not_yet_due_is_not_judged_as_of_the_latest_event() -> None:
-    """Events up to 30 June and a commission due 10 July: as of the latest event (30 June) the commission
-    is pending and costs nothing; as of 31 December, the default, it costs 10, as in score()."""
+def test_a_commission_not_yet_due_is_not_judged_by_default() -> None:
+    """Events up to 30 June and a commission due 10 July: by default the results are as of 30 June (the
+    latest event), the commission is pending and costs nothing; as of 31 December it costs 10."""
     events = [
         Commissioned(id="c", date="2007-06-20", unit="青羊区", commission="K", due="2007-07-10"),
         Missed(id="m", date="2007-06-30", unit="锦江区", category="work_dynamic"),
     ]
     scorer = Scorer()
     scorer.add(events)
-    latest = scorer.latest()
-    live, year_end = scorer.results(as_of=latest), scorer.results()
-    assert (dt.date(2007, 6, 30), 0, -10, "year_end") == (
-        latest,
+    live, batch = scorer.results(), score(events)
+    year_end = scorer.results(as_of=dt.date(2007, 12, 31))
+    assert (dt.date(2007, 6, 30), "latest_event", dt.date(2007, 6, 30), 0, -10) == (
+        live.as_of,
+        live.as_of_basis,
+        scorer.latest(),
         live.unit("青羊区").score,
         year_end.unit("青羊区").score,
-        year_end.as_of_basis,
     )
-    assert results_json(score(events)) == results_json(year_end)
+    assert results_json(batch) == results_json(live)
 
 
 def test_files_read_one_by_one_into_a_scorer_give_the_results_of_the_records_in_force(tmp_path: Path) -> None:
@@ -222,3 +234,33 @@ def test_a_scorer_fed_a_stores_batches_gives_what_the_store_scores(
             scorer.add(store.batch(batch.seq))
         expected = score(store.read(), as_of=as_of)
     assert results_json(expected) == results_json(scorer.results(as_of=as_of))
+
+
+def test_a_restarted_system_gets_from_its_store_what_it_had_before(tmp_path: Path) -> None:
+    """A scorer following a store, and one made anew from the store after a "restart", give the same
+    results, byte for byte; catch_up takes exactly the batches recorded since."""
+    from chengdu_infoscore import Store
+
+    events = read_events(["examples/example-2007.jsonl"]).events
+    path = tmp_path / "s.db"
+    with Store.open(path, create=True) as store:
+        store.ingest(events[:10], recorded=dt.date(2007, 3, 1))
+        running = Scorer.over(store)
+        store.ingest(events[10:], recorded=dt.date(2007, 6, 1))
+        store.ingest([Withdrawn(id="w", date="2007-06-02", event=events[0].id)], recorded=dt.date(2007, 6, 2))
+        caught = running.catch_up()
+        before = results_json(running.results(as_of=dt.date(2007, 12, 31)))
+    with Store.open(path) as store:  # the restart: nothing but the store
+        after = results_json(Scorer.over(store).results(as_of=dt.date(2007, 12, 31)))
+        expected = results_json(score(store.read(), as_of=dt.date(2007, 12, 31)))
+        on_march = results_json(Scorer.over(store, known_on=dt.date(2007, 3, 1)).results())
+        march = results_json(score(store.read(dt.date(2007, 3, 1))))
+    assert (2, before, march) == (caught, after, on_march)
+    assert expected == after
+
+
+def test_a_scorer_that_follows_no_store_cannot_catch_up() -> None:
+    """catch_up on a scorer made without a store is an ArgumentError that says how to make one."""
+    with pytest.raises(ArgumentError) as raised:
+        Scorer().catch_up()
+    assert "this scorer follows no store: make it with Scorer.over(store)" == str(raised.value)

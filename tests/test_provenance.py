@@ -86,7 +86,7 @@ def test_a_rejected_line_changes_the_events_digest(tmp_path: object) -> None:
 
 def test_results_and_bulletins_carry_the_provenance() -> None:
     """score's and a bulletin's JSON carry the library version, the rule set with its digest, the stamp."""
-    results = score(read_events([EXAMPLE]).events)
+    results = score(read_events([EXAMPLE]).events, as_of=dt.date(2007, 12, 31))
     data = results_json(results)["provenance"]
     bulletin = bulletin_json(monthly_bulletin(results, load_quotas(2007), 6))["provenance"]
     assert results.provenance is not None

@@ -202,7 +202,9 @@ def test_every_printed_rate_is_the_exact_ratio_of_its_counts(
     (ot, os_, oa), (dt_, ds, da) = office, district
     quotas = table(ot, dt_)
     results = score(
-        [*log("甲办", month, os_, min(oa, os_)), *log("乙区", month, ds, min(da, ds))], quotas=quotas
+        [*log("甲办", month, os_, min(oa, os_)), *log("乙区", month, ds, min(da, ds))],
+        quotas=quotas,
+        as_of=dt.date(2007, 12, 31),
     )
     counted = {"甲办": (os_, ot), "乙区": (min(da, ds), dt_)}
     # score: table, JSON, CSV; explain: table and JSON
@@ -237,7 +239,7 @@ def test_five_of_eleven_is_45_5_percent_everywhere() -> None:
     """A unit with target 11 and 5 counted shows 45.5 % in the score table, the ledger and the bulletins,
     and 0.4545 in JSON."""
     quotas = table(11, 11)
-    results = score(log("甲办", 3, 5, 0), quotas=quotas)
+    results = score(log("甲办", 3, 5, 0), quotas=quotas, as_of=dt.date(2007, 12, 31))
     unit = results.unit("甲办")
     b = monthly_bulletin(results, quotas, 3)
     shown = (

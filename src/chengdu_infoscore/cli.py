@@ -476,7 +476,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _when(args: argparse.Namespace) -> tuple[int, dt.date | None]:
-    """The assessment year and as-of date the options ask for (``None``: 31 December)."""
+    """The assessment year and as-of date the options ask for (``None``: the latest event's date,
+    as :func:`~.engine.score` defaults)."""
     month = getattr(args, "month", None)
     if month is not None:
         if args.as_of is not None or (args.year is not None and args.year != month[0]):

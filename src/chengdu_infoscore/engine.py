@@ -80,9 +80,10 @@ def score(
         quotas: the target table; by default the one for ``year``.
         year: the assessment year; by default the year of ``as_of``, else of ``quotas``, else 2007.
         as_of: count only events dated on or before it, and judge commissions against it; by
-            default 31 December of ``year``. The results say which
-            (:attr:`~.results.Results.as_of_basis`); for results in the middle of the year,
-            :func:`default_as_of` gives the date of the latest event.
+            default the date of the latest event of ``year`` (see :func:`default_as_of`), so that
+            a commission not yet due is never judged unanswered in the middle of the year, or
+            31 December when there is none. The results say which
+            (:attr:`~.results.Results.as_of_basis`). Pass 31 December to judge the whole year.
         rejected: records already rejected by a reader, carried into the results so that
             every input record is accounted for (see :func:`~.readers.read_events`).
 
@@ -114,7 +115,9 @@ def score(
         reader += more_rejected
         read = len(rows) + len(reader)
         rows, reader, withdrawn = in_force(rows, places, reader)  # withdrawals leave, with what they withdraw
-        basis = "given" if given is not None else "year_end"
+        basis = "given"
+        if given is None:
+            as_of, basis = default_as_of(rows, year)  # withdrawals, which score nothing, are out already
         run = Run(timeline, quotas, year, as_of, places)
         days, rejections, repeats, after = select(run, rows, unreadable_ids(reader))
         rejections = reader + rejections

@@ -20,11 +20,11 @@ import datetime as dt
 import threading
 from collections import Counter
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._arguments import need_date
+from ._arguments import need, need_date
 from ._compiled import DAY, MODULUS, Rejected
 from ._fold import NO_CLOSING, Fold, Snapshot, Tally
 from ._rows import (
@@ -54,6 +54,9 @@ from .quotas import QuotaTable, Unit
 from .readers import ReadResult
 from .results import Rejection, Results, UnitResult
 from .rules import RuleSet, Timeline
+
+if TYPE_CHECKING:
+    from .store import Store
 
 __all__ = ["BatchReport", "Scorer"]
 
@@ -295,6 +298,58 @@ class Scorer:
         #: The units whose folds the last call of :meth:`results` moved (went on, or rewound).
         self.refolded: tuple[str, ...] = ()
         self._lock = threading.RLock()
+        # The store followed (see over), what was known on when, and the last batch taken.
+        self._store: Store | None = None
+        self._known_on: dt.date | None = None
+        self._seq = 0
+
+    # -- following a store -------------------------------------------------------------------------
+
+    @classmethod
+    def over(
+        cls,
+        store: Store,
+        *,
+        known_on: dt.date | None = None,
+        rules: RuleSet | Timeline | None = None,
+        quotas: QuotaTable | None = None,
+        year: int | None = None,
+    ) -> Scorer:
+        """A scorer that has taken every batch of ``store`` recorded on or before ``known_on`` (by
+        default every batch), in the order recorded: what a system restarted in the middle of the
+        year does. Only the store is read; nothing is unpickled. Its results are those of
+        ``score(store.read(known_on))``.
+
+        Raises:
+            TypeError: ``store`` is not a :class:`~.store.Store`, ``known_on`` not a date.
+        """
+        from .store import Store  # the store module needs nothing of this one
+
+        need("store", store, Store, "a Store (Store.open(path) gives one)")
+        if known_on is not None:
+            need_date("known_on", known_on)
+        scorer = cls(rules=rules, quotas=quotas, year=year)
+        scorer._store, scorer._known_on = store, known_on
+        scorer.catch_up()
+        return scorer
+
+    def catch_up(self) -> int:
+        """Take the batches recorded in the store since the last call (see :meth:`over`); how many.
+
+        Raises:
+            ArgumentError: the scorer does not follow a store.
+        """
+        if self._store is None:
+            raise ArgumentError("this scorer follows no store: make it with Scorer.over(store)")
+        with self._lock:
+            taken = 0
+            for batch in self._store.batches():
+                if batch.seq <= self._seq or (self._known_on is not None and batch.recorded > self._known_on):
+                    continue
+                self.add(self._store.batch(batch.seq))
+                self._seq = batch.seq
+                taken += 1
+            return taken
 
     # -- clusters ---------------------------------------------------------------------------------
 
@@ -474,9 +529,9 @@ class Scorer:
     # -- results ----------------------------------------------------------------------------------
 
     def results(self, as_of: dt.date | None = None) -> Results:
-        """The results of the records in force, as of a date: by default 31 December. In the middle of
-        the year pass ``as_of=scorer.latest()`` (see :meth:`latest`), so that a commission not yet
-        due is not judged unanswered.
+        """The results of the records in force, as of a date: by default the date of the latest event
+        in force (31 December when there is none), as :func:`~.engine.score` defaults, so that a
+        commission not yet due is not judged unanswered in the middle of the year.
 
         Raises:
             TypeError: ``as_of`` is not a :class:`datetime.date` (a text, a datetime).
@@ -493,11 +548,14 @@ class Scorer:
             return self._results(as_of, basis)
 
     def _default_as_of(self) -> tuple[dt.date, str]:
-        return dt.date(self._year, 12, 31), "year_end"
+        """As :func:`~.engine.default_as_of`: the latest event's date, or 31 December with none."""
+        if not self._dates:
+            return dt.date(self._year, 12, 31), "year_end"
+        return max(self._dates), "latest_event"
 
     def latest(self) -> dt.date | None:
-        """The date of the latest event in force in the year: the as-of date of results that judge
-        nothing not yet due (``results(as_of=scorer.latest())``); ``None`` when there is none."""
+        """The date of the latest event in force in the year (the default as-of date of
+        :meth:`results`); ``None`` when there is none."""
         with self._lock:
             return max(self._dates) if self._dates else None
 

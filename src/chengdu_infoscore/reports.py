@@ -149,6 +149,7 @@ def results_json(results: Results) -> dict[str, Any]:
     return {
         "year": results.year,
         "as_of": results.as_of.isoformat(),
+        "as_of_basis": results.as_of_basis,
         "rules": results.rules,
         "events": {
             "read": results.read,
@@ -248,7 +249,7 @@ _BASIS = {
 def results_table(results: Results, quotas: QuotaTable, lang: str = "zh") -> str:
     """Every unit's figures for people, grouped as the target table groups them."""
     head = _HEAD[lang]
-    parts = [f"{results.year} as of {results.as_of} · rules {results.rules}\n"]
+    parts = [f"{results.year} as of {results.as_of}{results.as_of_note()} · rules {results.rules}\n"]
     for group in quotas.groups:
         rows = []
         for u in results.units:
@@ -285,7 +286,7 @@ def ledger_table(result: UnitResult, results: Results) -> str:
     lines = [
         f"{u.label} — {u.group}, target {u.target} {basis} items; "
         f"{result.counted} so far ({percent(result.counted, u.target)})\n",
-        f"{results.year} as of {results.as_of} · rules {results.rules}\n\n",
+        f"{results.year} as of {results.as_of}{results.as_of_note()} · rules {results.rules}\n\n",
     ]
     rows = [
         [line.date.isoformat(), line.event, line.clause, format_points(line.points), line.reason]
@@ -303,7 +304,12 @@ def ledger_table(result: UnitResult, results: Results) -> str:
 def ledger_json(result: UnitResult, results: Results) -> dict[str, Any]:
     """A unit's figures, its whole ledger, and every event of the run that was rejected (with
     ``--keep-going``, the events not counted are in the output as well as on standard error)."""
-    data = {"year": results.year, "as_of": results.as_of.isoformat(), "rules": results.rules}
+    data = {
+        "year": results.year,
+        "as_of": results.as_of.isoformat(),
+        "as_of_basis": results.as_of_basis,
+        "rules": results.rules,
+    }
     data.update(unit_json(result))
     data["provenance"] = provenance_json(results.provenance)
     data["ledger"] = [
@@ -313,6 +319,7 @@ def ledger_json(result: UnitResult, results: Results) -> dict[str, Any]:
             "clause": line.clause,
             "points": format_points(line.points),
             "reason": line.reason,
+            "rules": line.rules,
         }
         for line in result.ledger
     ]

@@ -343,13 +343,22 @@ class Results:
     after_as_of: int
     #: What the result was computed from (library, rule-set versions, target table, events).
     provenance: Provenance | None = None
-    #: Why :attr:`as_of` is what it is: ``given`` by the caller, or ``year_end``: 31 December, the
-    #: default.
+    #: Why :attr:`as_of` is what it is: ``given`` by the caller; ``latest_event``, the default:
+    #: the date of the latest event of the year, so that nothing not yet due is judged;
+    #: ``year_end``, 31 December, the default when there is no event. See :meth:`as_of_note`.
     as_of_basis: str = "given"
     #: The target table scored against, for finding units by any spelling (see :meth:`unit`).
     quotas: QuotaTable | None = attrs.field(default=None, eq=False, repr=False)
     withdrawn: int = 0
     _memo: dict[Any, Any] = attrs.field(init=False, factory=dict, eq=False, repr=False)
+
+    def as_of_note(self) -> str:
+        """How the as-of date was chosen, for people: empty when it was given."""
+        return {
+            "given": "",
+            "latest_event": " (the latest event's date; --as-of YYYY-12-31 judges the whole year)",
+            "year_end": " (31 December: there is no event)",
+        }.get(self.as_of_basis, "")
 
     def _derived(self, key: Any, make: Callable[[], Any]) -> Any:
         """What ``make`` derives from these results, made once (results never change)."""
