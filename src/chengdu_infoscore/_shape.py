@@ -9,7 +9,7 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import Any
 
-from ._compiled import SHIFTED, ZERO, BookingKind
+from ._compiled import SHIFTED, ZERO
 from ._fold import NO_CLOSING, Closing, Folded, Tally
 from ._rows import (
     DATE,
@@ -90,33 +90,33 @@ class Shape:
         self.as_of = as_of
         self.zero = dict.fromkeys(self.clause_ids, ZERO)
         self.no_counts = tuple((c, 0) for c in self.categories)
+        self.zeros = [0] * len(self.categories)
 
     def unit(self, unit: Unit, folded: Folded) -> UnitResult:
         """A unit's result from a fold of all its events."""
         tally = folded.fold.tallies[unit.name]
         return self.result(tally, folded.closings.get(unit.name, NO_CLOSING), self.sums(tally.book))
 
-    def sums(
-        self, book: list[Any], start: int = 0, by_entry: dict[BookingKind, Decimal] | None = None
-    ) -> Sums:
-        """The points of a book by booking kind, from slot ``start`` on, added to ``by_entry``."""
-        by_entry = {} if by_entry is None else by_entry
+    def sums(self, book: list[Any], start: int = 0, by_clause: Sums | None = None) -> Sums:
+        """The points of a book by clause, from slot ``start`` on, added to ``by_clause``."""
+        by_clause = {} if by_clause is None else by_clause
         for entry, points in zip(book[start + 1 :: 4], book[start + 2 :: 4], strict=True):
-            by_entry[entry] = by_entry.get(entry, ZERO) + points
-        return by_entry
+            clause = entry.clause
+            by_clause[clause] = by_clause.get(clause, ZERO) + points
+        return by_clause
 
-    def result(self, tally: Tally, closing: Closing, by_entry: Sums) -> UnitResult:
+    def result(self, tally: Tally, closing: Closing, by_clause: Sums) -> UnitResult:
         """A unit's result: its tally, its commissions judged on the as-of date, and its book's sums
-        by booking kind (see :meth:`sums`)."""
+        by clause (see :meth:`sums`)."""
         unit = tally.unit
         rules = self.closing
         sums: dict[str, Decimal] = self.zero.copy()
+        sums.update(by_clause)  # every clause of the timeline in its order, then any other
+        total = sum(by_clause.values(), ZERO)
         book = closing.book
         for entry, points in zip(book[1::4], book[2::4], strict=True):
             sums[entry.clause] = sums.get(entry.clause, ZERO) + points
-        for entry, points in by_entry.items():
-            sums[entry.clause] = sums.get(entry.clause, ZERO) + points
-        total = sum(sums.values(), ZERO)
+            total += points
         tail: tuple[LedgerLine, ...] = ()
         if rules.floor is not None and total < rules.floor.points:
             # The floor is a ledger line too, so that the total stays the sum of the ledger.
@@ -148,11 +148,11 @@ class Shape:
         """Counts by category, every category of the timeline in order."""
         if not found:
             return self.no_counts
-        return tuple((c, found.get(c, 0)) for c in self.categories)
+        return tuple(zip(self.categories, map(found.get, self.categories, self.zeros), strict=True))
 
 
-#: A book's points by booking kind.
-Sums = dict[BookingKind, Decimal]
+#: A book's points by clause.
+Sums = dict[str, Decimal]
 
 
 def disqualified(tally: Tally, unanswered: int, rules: RuleSet) -> tuple[str, ...]:

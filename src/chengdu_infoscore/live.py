@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import heapq
 import threading
 from collections import Counter
 from collections.abc import Iterable
@@ -298,6 +299,11 @@ class Scorer:
         #: The units whose folds the last call of :meth:`results` moved (went on, or rewound).
         self.refolded: tuple[str, ...] = ()
         self._lock = threading.RLock()
+        # Which clusters results must look at (see _to_bring): those changed since the last
+        # results, and a heap of (the date of a row not folded yet, a tie-breaker, its cluster).
+        self._as_of: dt.date | None = None
+        self._touched: set[_Cluster] = set()
+        self._waiting: list[tuple[dt.date, int, _Cluster]] = []
         # The store followed (see over), what was known on when, and the last batch taken.
         self._store: Store | None = None
         self._known_on: dt.date | None = None
@@ -372,9 +378,12 @@ class Scorer:
 
     def _cluster_of(self, row: Row) -> _Cluster:
         """The cluster a row belongs in, joining the clusters it links (folded again from the start)."""
-        roots = list(dict.fromkeys(self._find(k) for k in self._links(row)))
-        root = roots[0]
-        for other in roots[1:]:
+        links = self._links(row)
+        root = self._find(links[0])
+        for link in links[1:]:
+            other = self._find(link)
+            if other == root:  # the usual case: the item or commission is already the unit's
+                continue
             self._parent[other] = root
             joined = self._clusters.pop(other, None)
             if joined is None:
@@ -387,6 +396,7 @@ class Scorer:
                 mine.insert(r)
             mine.units |= joined.units
             mine.start(self._run)
+            self._touched.add(mine)
             mine.since = (dt.date.min, 0, "")
         cluster = self._clusters.get(root)
         if cluster is None:
@@ -446,7 +456,7 @@ class Scorer:
                     report.rejections += conflict
                     continue
                 report.repeated += len(found) - 1
-            first = first_copy(found, self._places)
+            first = found[0] if len(found) == 1 else first_copy(found, self._places)
             self._put(eid, first, prints[eid, pos_of(first)], report, touched)
         for eid in sorted(touched):
             self._show(eid)
@@ -509,6 +519,7 @@ class Scorer:
             return
         cluster = self._cluster_of(row)
         cluster.insert(row)
+        self._touched.add(cluster)
         if row[UNIT] is not None:
             cluster.units.add(row[UNIT])
 
@@ -524,7 +535,9 @@ class Scorer:
             del self._refused[eid]
             self._refused_changed = True
             return
-        self._clusters[self._find(self._links(row)[0])].remove(row)
+        cluster = self._clusters[self._find(self._links(row)[0])]
+        cluster.remove(row)
+        self._touched.add(cluster)
 
     # -- results ----------------------------------------------------------------------------------
 
@@ -563,11 +576,15 @@ class Scorer:
         run = self._run
         run.as_of = as_of
         moved: list[_Cluster] = []
-        for cluster in self._clusters.values():
+        for cluster in self._to_bring(as_of):
             if cluster.bring_to(run, as_of):
                 self._ticks += 1
                 cluster.tick = self._ticks
                 moved.append(cluster)
+            if cluster.done < len(cluster.keys):  # rows after as_of: wanted when as_of reaches them
+                self._ticks += 1
+                heapq.heappush(self._waiting, (cluster.keys[cluster.done][0], self._ticks, cluster))
+        self._as_of = as_of
         changed = {name for cluster in moved for name in cluster.units}
         self.refolded = tuple(u.name for u in self._quotas if u.name in changed)
         shape = Shape(self._timeline, as_of)
@@ -595,9 +612,9 @@ class Scorer:
             self._rejections = tuple(rejections)
             self._refused_changed = False
         counted = after = 0
-        for cluster in self._clusters.values():
+        for cluster in self._clusters.values():  # each has folded exactly its rows up to as_of
             counted += cluster.done - len(cluster.rejections)
-            after += len(cluster.rows) - bisect.bisect_right(cluster.keys, (as_of, len(PHASE)))
+            after += len(cluster.rows) - cluster.done
         count = len(self._shown)
         stamp = (self._prints, count, as_of)
         if self._provenance is None or self._provenance[0] != stamp:
@@ -619,6 +636,23 @@ class Scorer:
             as_of_basis=basis,
         )
 
+    def _to_bring(self, as_of: dt.date) -> Iterable[_Cluster]:
+        """The clusters whose fold may have to move to be as of ``as_of``: every one when the as-of
+        date moved back; else those changed since, and those with rows dated up to ``as_of`` that
+        are not folded yet."""
+        if self._as_of is None or as_of < self._as_of:
+            self._touched.clear()
+            self._waiting.clear()
+            return list(self._clusters.values())
+        clusters = {id(c): c for c in self._touched}
+        self._touched.clear()
+        waiting = self._waiting
+        while waiting and waiting[0][0] <= as_of:
+            cluster = heapq.heappop(waiting)[2]
+            clusters[id(cluster)] = cluster
+        live = {id(c) for c in self._clusters.values()}  # a cluster joined into another is gone
+        return [c for key, c in clusters.items() if key in live]
+
     def _unit(self, unit: Unit, shape: Shape, versions: tuple[str, str]) -> UnitResult:
         """A unit's result, made again only when its fold or its commissions' judgement changed."""
         cache = self._caches[unit.name]
@@ -637,8 +671,9 @@ class Scorer:
             tally, closing = Tally(unit), NO_CLOSING
         else:
             tally = cluster.fold.tallies[unit.name]
-            cids = [cid for cid, c in cluster.fold.commissions.items() if c.tally is tally]
-            closing = cluster.fold.close(as_of, sorted(cids)).get(unit.name, NO_CLOSING)
+            commissions = cluster.fold.commissions
+            cids = sorted(cid for cid, c in commissions.items() if c.tally is tally) if commissions else ()
+            closing = cluster.fold.close(as_of, cids).get(unit.name, NO_CLOSING) if cids else NO_CLOSING
         if cache.sums_book is not tally.book or cache.sums_size > len(tally.book):
             cache.sums, cache.sums_book, cache.sums_size = {}, tally.book, 0
         shape.sums(tally.book, cache.sums_size, cache.sums)
