@@ -381,10 +381,7 @@ class Store:
         if after is not None:
             need_int("after", after, what="a batch's number (int)")
         with self._transaction(write=False) as db:
-            if after is None:
-                last = _last_seq(db, known_on)
-            else:
-                last = _seq_in(db, after, self._name)
+            last = _last_seq(db, known_on) if after is None else _seq_in(db, after, self._name)
             found = db.execute(
                 "SELECT id, MAX(batch), type, content, target, file, line FROM records WHERE batch <= ?"
                 " GROUP BY id",
