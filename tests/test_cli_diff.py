@@ -298,8 +298,9 @@ def test_diff_since_a_published_bulletin_shows_exactly_the_corrections(published
     store, bulletin = published
     status, out, err = run_here("diff", "--store", store, "--published", bulletin, "--lang", "en")
     digest = json.loads(bulletin.read_text(encoding="utf-8"))["provenance"]["events"]["sha256"]
+    view = f"the view of the bulletin {bulletin} (monthly 2007-06, events digest {digest[:12]})"
     expected = f"""store {store}
-before: the view of the bulletin {bulletin} (monthly 2007-06, events digest {digest[:12]}) · after batch 2, recorded 2007-07-03
+before: {view} · after batch 2, recorded 2007-07-03
 after: everything recorded · after batch 4, recorded 2007-07-20
 
 What changed in 2007
@@ -357,7 +358,9 @@ def test_the_bulletins_view_scores_again_to_its_own_provenance(published: tuple[
     )
 
 
-def test_a_year_end_bulletin_is_diffed_as_of_31_december(published: tuple[Path, Path], tmp_path: Path) -> None:
+def test_a_year_end_bulletin_is_diffed_as_of_31_december(
+    published: tuple[Path, Path], tmp_path: Path
+) -> None:
     """A year-end bulletin published on 3 July: the diff is as of 31 December, so the July event shows too."""
     store, _ = published
     _, out, _ = run_here(
@@ -462,10 +465,12 @@ def test_a_bulletin_not_made_from_the_store_is_named_by_its_digest(
     bulletin = _lines(tmp_path / "other.json", [out])
     digest = json.loads(out)["provenance"]["events"]["sha256"]
     status, printed, err = run_here("diff", "--store", store, "--published", bulletin)
-    assert (2, "", [
-        f"{ERROR}{bulletin}: no view of the store {store} has the bulletin's events digest {digest} (1 events):"
-        " the bulletin was not made from this store's records, or from records not yet recorded in it"
-    ]) == (status, printed, err.splitlines())  # fmt: skip
+    message = (
+        f"{ERROR}{bulletin}: no view of the store {store} has the bulletin's events digest {digest}"
+        " (1 event(s)): the bulletin was not made from this store's records, or from records not yet"
+        " recorded in it"
+    )
+    assert (2, "", [message]) == (status, printed, err.splitlines())
 
 
 def test_to_before_the_bulletins_view_is_a_usage_error(published: tuple[Path, Path]) -> None:
@@ -529,9 +534,7 @@ def test_to_before_the_bulletins_view_is_a_usage_error(published: tuple[Path, Pa
             "argument --from: given twice; give it once",
             id="from-twice",
         ),
-        pytest.param(
-            ["--from", "2007-04-10", "--rules", "chengdu-1999"], "chengdu-1999", id="unknown-rules"
-        ),
+        pytest.param(["--from", "2007-04-10", "--rules", "chengdu-1999"], "chengdu-1999", id="unknown-rules"),
     ],
 )
 def test_misuse_is_a_usage_error(history: Path, args: list[str], message: str) -> None:
@@ -583,8 +586,11 @@ def _with(path: str, value: object) -> str:
         pytest.param(b"", "not valid JSON: Expecting value", id="empty"),
         pytest.param(b"[" * 100_000 + b"]" * 100_000, "not valid JSON: nested too deeply", id="deep"),
         pytest.param("{}".encode("utf-16"), "not UTF-8: this looks like UTF-16", id="utf-16"),
-        pytest.param(b"[1, 2]", "expected a JSON object (a bulletin as `bulletin --format json` writes it),"
-                     " found a list", id="list"),  # fmt: skip
+        pytest.param(
+            b"[1, 2]",
+            "expected a JSON object (a bulletin as `bulletin --format json` writes it), found a list",
+            id="list",
+        ),
         pytest.param(
             b'{"year": 2007, "units": []}',
             "bulletin: missing: not a bulletin as `bulletin --format json` writes it (this looks like the"
@@ -597,15 +603,19 @@ def _with(path: str, value: object) -> str:
             id="kind",
         ),
         pytest.param(
-            _with("month", 13).encode(), "month: expected a whole number from 1 to 12, found the number 13",
+            _with("month", 13).encode(),
+            "month: expected a whole number from 1 to 12, found the number 13",
             id="month",
-        ),  # fmt: skip
+        ),
         pytest.param(
-            _with("year", True).encode(), "year: expected a whole number from 1 to 9999, found true", id="year"
+            _with("year", True).encode(),
+            "year: expected a whole number from 1 to 9999, found true",
+            id="year",
         ),
         pytest.param(
             _with("provenance", None).encode(),
-            "provenance: null: the bulletin states no provenance, so the view it was made from cannot be found",
+            "provenance: null: the bulletin states no provenance, so the view it was made from cannot be"
+            " found",
             id="no-provenance",
         ),
         pytest.param(

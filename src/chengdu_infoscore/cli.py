@@ -640,7 +640,7 @@ def _published_batch(
     if found is None:
         raise _Usage(
             f"{published.file}: no view of the store {args.store} has the bulletin's events digest"
-            f" {published.digest} ({published.events} events): the bulletin was not made from this store's"
+            f" {published.digest} ({published.events} event(s)): the bulletin was not made from this store's"
             " records, or from records not yet recorded in it"
         )
     if later is None or found.seq > later.seq:
