@@ -313,6 +313,25 @@ def test_each_batch_states_the_digest_and_count_of_its_view(
 
 
 @_FRESH
+@given(history=histories())
+def test_the_view_after_each_batch_is_the_log_then_in_force_with_the_batchs_digest(
+    tmp_path_factory: pytest.TempPathFactory, history: History
+) -> None:
+    """read(after=seq) is the view after batch seq, even beside later batches of its day: the
+    independently corrected log of the first seq batches, with the digest and count the batch keeps."""
+    with Store.open(tmp_path_factory.mktemp("s") / "log.store", create=True) as store:
+        _ingest(store, history)
+        for batch in (None, *store.batches()):
+            seq = 0 if batch is None else batch.seq
+            view = store.read(after=seq)
+            assert in_force(history[:seq]) == sorted(view.events, key=lambda e: e.id)
+            if batch is not None:
+                provenance = score(view).provenance
+                assert provenance is not None
+                assert (batch.digest, batch.events) == (provenance.events_digest, provenance.events)
+
+
+@_FRESH
 @given(history=histories(), data=st.data())
 def test_the_order_of_records_inside_a_batch_does_not_matter(
     tmp_path_factory: pytest.TempPathFactory, history: History, data: st.DataObject
@@ -596,6 +615,21 @@ def test_a_file_that_cannot_be_read_records_nothing(tmp_path: Path) -> None:
         ),
         pytest.param(
             lambda s: s.batch(9), ArgumentError, "no batch 9; the store holds no batch yet", id="batch"
+        ),
+        pytest.param(
+            lambda s: s.read(after=1),
+            ArgumentError,
+            "no batch 1; the store holds no batch yet (0 is the view before them)",
+            id="after",
+        ),
+        pytest.param(
+            lambda s: s.read(after="1"), ArgumentTypeError, "after must be a batch's number", id="after-text"
+        ),
+        pytest.param(
+            lambda s: s.read(d("2007-03-06"), after=0),
+            ArgumentError,
+            "give known_on or after, not both",
+            id="both",
         ),
     ],
 )

@@ -1,5 +1,5 @@
 """The command line: ``chengdu-infoscore score | explain | validate | bulletin | quotas | rules | compare |
-check | demo | sample | ingest``.
+check | demo | sample | ingest | diff``.
 
 Exit status: 0 on success; 2 when the input or the command has problems, each printed to
 standard error as ``FILE:LINE: event ID: reason``. No input and no option value, however
@@ -27,12 +27,14 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from . import __version__
+from ._published import Published, read_published
 from ._rows import quiet_collector
 from ._time import parse_date
 from .bulletins import MonthlyBulletin, YearEndBulletin, monthly_bulletin, year_end_bulletin
 from .bulletins.render import bulletin_csv, bulletin_json, bulletin_markdown, bulletin_table
 from .checks import run_case
 from .compare import Comparison, compare, comparison_json
+from .diff import diff_json, diff_table
 from .engine import score
 from .exceptions import InfoscoreError
 from .periods import month_end
@@ -56,7 +58,7 @@ from .rules import RuleSet, Timeline
 from .rules.describe import diff, rule_lines
 from .rules.registry import available_rule_sets, plugin_problems, rule_set, timeline_for
 from .sample import sample_year, write_jsonl
-from .store import Store
+from .store import Batch, Store
 
 __all__ = ["main"]
 
@@ -464,6 +466,65 @@ def _parser() -> argparse.ArgumentParser:
     )
     i.add_argument("--format", choices=("table", "json"), default="table", help="table (default) or json")
 
+    df = commands.add_parser(
+        "diff",
+        help="what changed between two views of a store",
+        description="What changed between two views of the records in a store, both scored as of one"
+        " date: the view known on --from and the view known on --to (default: everything recorded), or"
+        " the view a bulletin published as JSON was made from (--published, found by its events digest)"
+        " and now. Per unit that changed: its score, figures and rank in its group, the counts that"
+        " moved, and the ledger lines added, removed or changed with their events and clauses; then"
+        " the rejections that appeared or disappeared. Exit status 0 whether or not anything changed"
+        " (1 when something did, with --exit-code).",
+    )
+    df.add_argument("--store", required=True, metavar="STORE", help="the store (see `ingest`)")
+    earlier = df.add_mutually_exclusive_group(required=True)
+    earlier.add_argument(
+        "--from",
+        dest="known_from",
+        type=_date,
+        metavar="DATE",
+        help="the earlier view: what had been recorded on or before DATE (YYYY-MM-DD)",
+    )
+    earlier.add_argument(
+        "--published",
+        metavar="BULLETIN.json",
+        help="the earlier view: the one the bulletin was made from (as `bulletin --format json` wrote"
+        " it), scored as of the bulletin's own as-of date",
+    )
+    df.add_argument(
+        "--to",
+        type=_date,
+        metavar="DATE",
+        help="the later view: what had been recorded on or before DATE (default: everything recorded)",
+    )
+    df.add_argument(
+        "--year",
+        type=_year,
+        help="with --from: the assessment year (default: the year of --as-of, else 2007)",
+    )
+    df.add_argument(
+        "--rules",
+        metavar="ID|FILE",
+        help="the rule-set version both views are scored under (default: the year's default versions)",
+    )
+    df.add_argument(
+        "--as-of",
+        type=_date,
+        metavar="DATE",
+        help="with --from: score both views as of DATE (default: as `score` does, the same for both)",
+    )
+    df.add_argument("--format", choices=("table", "json"), default="table", help="table (default) or json")
+    df.add_argument("--lang", choices=("zh", "en"), default="zh", help="headings: zh (default) or en")
+    df.add_argument(
+        "--out", metavar="FILE", help="write to FILE (whole or not at all) instead of standard output"
+    )
+    df.add_argument(
+        "--exit-code",
+        action="store_true",
+        help="exit 1 when something changed, 0 when nothing did (as git diff --exit-code)",
+    )
+
     q = commands.add_parser(
         "quotas",
         help="print the target table",
@@ -530,6 +591,188 @@ def _ingest(args: argparse.Namespace) -> int:
             f" force (events digest {report.digest[:12]})\n"
         )
     return PROBLEMS if report.rejections else OK
+
+
+# -- diff -----------------------------------------------------------------------------------------
+
+#: The lines that say which views of the store a diff compares, in each language.
+_VIEW_WORDS: dict[str, dict[str, str]] = {
+    "zh": {
+        "store": "记录库 {store}",
+        "before": "变动前",
+        "after": "变动后",
+        "known_on": "截至{day}已登记的记录",
+        "everything": "全部已登记的记录",
+        "published": "通报 {file}({title},事件摘要 {digest})所依据的记录",
+        "monthly": "{year}年{month}月月度通报",
+        "year_end": "{year}年度通报",
+        "batch": "第{seq}批之后({recorded}登记)",
+        "no_batch": "第1批之前(无记录)",
+    },
+    "en": {
+        "store": "store {store}",
+        "before": "before",
+        "after": "after",
+        "known_on": "as known on {day}",
+        "everything": "everything recorded",
+        "published": "the view of the bulletin {file} ({title}, events digest {digest})",
+        "monthly": "monthly {year}-{month:02d}",
+        "year_end": "year-end {year}",
+        "batch": "after batch {seq}, recorded {recorded}",
+        "no_batch": "before the first batch (no records)",
+    },
+}
+
+
+def _last_batch(batches: Sequence[Batch], known_on: dt.date | None) -> Batch | None:
+    """The last batch recorded on or before ``known_on`` (the last of all when ``None``), if any."""
+    found = [b for b in batches if known_on is None or b.recorded <= known_on]
+    return found[-1] if found else None
+
+
+def _published_batch(
+    published: Published, batches: Sequence[Batch], later: Batch | None, args: argparse.Namespace
+) -> Batch | None:
+    """The first batch after which the store's view has the published bulletin's events digest and
+    count (``None``: the view before the first batch, which holds no records)."""
+    if (published.digest, published.events) == (_NOTHING, 0):
+        return None
+    found = next((b for b in batches if (b.digest, b.events) == (published.digest, published.events)), None)
+    if found is None:
+        raise _Usage(
+            f"{published.file}: no view of the store {args.store} has the bulletin's events digest"
+            f" {published.digest} ({published.events} event(s)): the bulletin was not made from this store's"
+            " records, or from records not yet recorded in it"
+        )
+    if later is None or found.seq > later.seq:
+        raise _Usage(
+            f"{published.file}: the bulletin was made from the view after batch {found.seq}, recorded"
+            f" {found.recorded}, later than --to {args.to}: --to is the later view"
+        )
+    return found
+
+
+_NOTHING = "0" * 64  # the events digest of no records
+
+
+def _view_json(known_on: dt.date | None, batch: Batch | None, side: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "known_on": None if known_on is None else known_on.isoformat(),
+        "batch": 0 if batch is None else batch.seq,
+        "recorded": None if batch is None else batch.recorded.isoformat(),
+        **side,
+    }
+
+
+def _view_text(
+    w: dict[str, str], known_on: dt.date | None, batch: Batch | None, published: Published | None
+) -> str:
+    if published is not None:
+        words = w["monthly"] if published.month is not None else w["year_end"]
+        title = words.format(year=published.year, month=published.month)
+        which = w["published"].format(file=published.file, title=title, digest=published.digest[:12])
+    else:
+        which = w["everything"] if known_on is None else w["known_on"].format(day=known_on)
+    where = w["no_batch"] if batch is None else w["batch"].format(seq=batch.seq, recorded=batch.recorded)
+    return f"{which} · {where}"
+
+
+def _warn_unlike(published: Published, before: Results) -> None:
+    """Say so when the bulletin's view, scored again, is not under the rules and table it was made
+    under: the diff then shows what they changed too."""
+    now = before.provenance
+    assert now is not None  # score() always states it
+    rules = tuple((r.id, r.digest) for r in now.rules)
+    if rules != published.rules:
+        then = ", ".join(f"{name} ({sha[:12]})" for name, sha in published.rules) or "none"
+        used = ", ".join(f"{name} ({sha[:12]})" for name, sha in rules)
+        _err(
+            f"chengdu-infoscore: warning: {published.file} was made under the rules {then}; its view is"
+            f" scored now under {used}: the diff shows what the rules changed as well (give --rules the"
+            " version it was made under)\n"
+        )
+    if now.targets_digest != published.targets:
+        _err(
+            f"chengdu-infoscore: warning: {published.file} was made against a target table"
+            f" ({published.targets[:12]}) other than the {now.targets_year} table now"
+            f" ({now.targets_digest[:12]}): the diff shows what the table changed as well\n"
+        )
+
+
+def _diff(args: argparse.Namespace) -> int:
+    """``diff``: what changed from the earlier view of a store (``--from`` or ``--published``) to
+    the later (``--to``, or everything recorded), both scored as of one date under one rule set."""
+    if args.out is not None and not args.out:
+        raise _Usage("--out needs a file name (or - for standard output)")
+    published = None
+    as_of: dt.date | None
+    if args.published is not None:
+        if args.as_of is not None or args.year is not None:
+            raise _Usage(
+                "--published scores both views as of the bulletin's own as-of date: leave out --as-of and"
+                " --year"
+            )
+        if args.published == "-":
+            raise _Usage("--published needs the bulletin's JSON file: standard input (-) is not read here")
+        published = read_published(args.published)
+        year, as_of = published.year, published.as_of
+    else:
+        if args.to is not None and args.known_from > args.to:
+            raise _Usage(f"--from {args.known_from} comes after --to {args.to}: --from is the earlier view")
+        # The as-of date the score command would take; when it is left to score(), the later view's
+        # default is taken for both, so that both are judged on the same day.
+        year, as_of = _when(args)
+    quotas = load_quotas(year)
+    rules = _timeline(args.rules) if args.rules else None
+    with Store.open(args.store) as store:
+        batches = store.batches()  # both views are read by batch: a batch recorded meanwhile is in neither
+        later = _last_batch(batches, args.to)
+        if published is None:
+            earlier = _last_batch(batches, args.known_from)
+        else:
+            earlier = _published_batch(published, batches, later, args)
+        read_before = store.read(after=0 if earlier is None else earlier.seq)
+        read_after = store.read(after=0 if later is None else later.seq)
+    after = score(read_after, rules=rules, quotas=quotas, year=year, as_of=as_of)
+    del read_after
+    before = score(read_before, rules=rules, quotas=quotas, year=year, as_of=after.as_of)
+    del read_before
+    if published is not None:
+        _warn_unlike(published, before)
+    d = before.diff(after)
+    known_before = None if published is not None else args.known_from
+    if args.format == "json":
+        data = diff_json(d)
+        data["before"] = _view_json(known_before, earlier, data["before"])
+        data["after"] = _view_json(args.to, later, data["after"])
+        text = to_json_text({"store": args.store, "published": _published_json(published), **data})
+    else:
+        w = _VIEW_WORDS[args.lang]
+        text = (
+            w["store"].format(store=args.store)
+            + f"\n{w['before']}: {_view_text(w, known_before, earlier, published)}"
+            + f"\n{w['after']}: {_view_text(w, args.to, later, None)}\n\n"
+            + diff_table(d, args.lang)
+        )
+    if args.out is None or args.out == "-":
+        _out(text)
+    else:
+        _write_file(args.out, text.encode("utf-8"))
+        _err(f"what changed written to {args.out}: {len(d.units)} unit(s) changed, {d.unchanged} unchanged\n")
+    return 1 if args.exit_code and not d.empty else OK
+
+
+def _published_json(published: Published | None) -> dict[str, Any] | None:
+    if published is None:
+        return None
+    return {
+        "file": published.file,
+        "bulletin": published.kind,
+        "year": published.year,
+        "month": published.month,
+        "as_of": published.as_of.isoformat(),
+        "events": {"count": published.events, "sha256": published.digest},
+    }
 
 
 def _score(args: argparse.Namespace) -> tuple[Results, QuotaTable]:
@@ -626,7 +869,7 @@ def _comparison_table(c: Comparison, changed_only: bool) -> str:
 
 
 # The commands that score: each says first which installed plug-ins failed to load.
-_SCORING = frozenset({"score", "explain", "validate", "bulletin", "compare", "check", "demo"})
+_SCORING = frozenset({"score", "explain", "validate", "bulletin", "compare", "check", "demo", "diff"})
 
 
 def _report_plugin_problems() -> None:
@@ -765,6 +1008,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         return _rules_command(args)
     if args.command == "ingest":
         return _ingest(args)
+    if args.command == "diff":
+        return _diff(args)
     if args.command == "check":
         rules = _timeline(args.rules) if args.rules else None
         failed = 0

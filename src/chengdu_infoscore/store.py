@@ -354,7 +354,7 @@ class Store:
             ).fetchall()
         return tuple(_batch(row) for row in rows)
 
-    def read(self, known_on: dt.date | None = None) -> ReadResult:
+    def read(self, known_on: dt.date | None = None, *, after: int | None = None) -> ReadResult:
         """The records in force as known on a day: what :func:`~.engine.score` takes.
 
         Only the batches recorded on or before ``known_on`` (by default, every batch) are used,
@@ -363,13 +363,25 @@ class Store:
         exactly those records gives, provenance included. Each event's origin is the file and
         line it was read from when its content was recorded.
 
+        Args:
+            known_on: the last day whose batches are used; by default, every batch.
+            after: instead of a day, the view right after batch ``after`` (0 for the view before
+                the first batch, which holds nothing): the view whose events digest that batch
+                keeps (:attr:`Batch.digest`), even when later batches were recorded the same day.
+
         Raises:
-            ArgumentTypeError: ``known_on`` is not a :class:`datetime.date`.
+            ArgumentTypeError: ``known_on`` is not a :class:`datetime.date`, or ``after`` not an int.
+            ArgumentError: both ``known_on`` and ``after`` are given, or the store has no batch
+                ``after``.
         """
         if known_on is not None:
             need_date("known_on", known_on)
+            if after is not None:
+                raise ArgumentError("give known_on or after, not both: each says which view to read")
+        if after is not None:
+            need_int("after", after, what="a batch's number (int)")
         with self._transaction(write=False) as db:
-            last = _last_seq(db, known_on)
+            last = _last_seq(db, known_on) if after is None else _seq_in(db, after, self._name)
             found = db.execute(
                 "SELECT id, MAX(batch), type, content, target, file, line FROM records WHERE batch <= ?"
                 " GROUP BY id",
@@ -778,6 +790,15 @@ def _last_seq(db: sqlite3.Connection, known_on: dt.date | None) -> int:
             "SELECT MAX(seq) FROM batches WHERE recorded <= ?", (known_on.isoformat(),)
         ).fetchone()
     return int(found[0] or 0)
+
+
+def _seq_in(db: sqlite3.Connection, seq: int, name: str) -> int:
+    """``seq``, a batch of the store or 0 (before the first); else :class:`ArgumentError`."""
+    count = db.execute("SELECT COUNT(*) FROM batches").fetchone()[0]
+    if not 0 <= seq <= count:
+        held = f"batches 1 to {count}" if count else "no batch yet"
+        raise ArgumentError(f"{name}: no batch {seq}; the store holds {held} (0 is the view before them)")
+    return seq
 
 
 def _batch(row: tuple[Any, ...]) -> Batch:
