@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import itertools
 from collections.abc import Iterator
@@ -84,6 +85,7 @@ class Shape:
     """What the results of one timeline share: clause ids, categories, the closing version."""
 
     def __init__(self, timeline: Timeline, as_of: dt.date) -> None:
+        self.timeline = timeline
         self.closing = timeline.at(as_of) or timeline.versions[-1]
         self.clause_ids = list(dict.fromkeys(c.id for v in timeline.versions for c in v.clauses))
         self.categories = list(dict.fromkeys(c.key for v in timeline.versions for c in v.categories))
@@ -91,6 +93,13 @@ class Shape:
         self.zero = dict.fromkeys(self.clause_ids, ZERO)
         self.no_counts = tuple((c, 0) for c in self.categories)
         self.zeros = [0] * len(self.categories)
+
+    def at(self, as_of: dt.date) -> Shape:
+        """The same shape for results as of another date."""
+        other = copy.copy(self)
+        other.as_of = as_of
+        other.closing = self.timeline.at(as_of) or self.timeline.versions[-1]
+        return other
 
     def unit(self, unit: Unit, folded: Folded) -> UnitResult:
         """A unit's result from a fold of all its events."""

@@ -44,6 +44,7 @@ from ._rows import (
     Places,
     Row,
     fingerprint,
+    quiet_collector,
 )
 from ._run import Refused, Run, provenance_of, rejection_order, rejections_of, rows_of, setup
 from ._select import conflicting, first_copy, pos_of
@@ -106,6 +107,7 @@ class _Cluster:
         "keys",
         "reached",
         "rejections",
+        "rejections_moved",
         "rows",
         "since",
         "tick",
@@ -130,14 +132,21 @@ class _Cluster:
         #: The key of the last row folded.
         self.reached: Key | None = None
         self.rejections: list[Rejection] = []
+        #: Whether the rejections changed since the results last gathered them.
+        self.rejections_moved = True
         #: (first day of a month, the fold's state before it, how many rejections it had made).
         self.checkpoints: list[tuple[dt.date, Snapshot, int]] = []
 
     def insert(self, row: Row) -> None:
         key = _key(row)
-        i = bisect.bisect_left(self.keys, key)
-        self.keys.insert(i, key)
-        self.rows.insert(i, row)
+        keys = self.keys
+        if not keys or key > keys[-1]:  # the usual case: a day's events after the days before
+            keys.append(key)
+            self.rows.append(row)
+        else:
+            i = bisect.bisect_left(keys, key)
+            keys.insert(i, key)
+            self.rows.insert(i, row)
         self.changed(key)
 
     def remove(self, row: Row) -> None:
@@ -159,7 +168,9 @@ class _Cluster:
             return
         month, snapshot, rejected = self.checkpoints[-1]
         self.fold.restore(snapshot)
-        del self.rejections[rejected:]
+        if len(self.rejections) > rejected:
+            del self.rejections[rejected:]
+            self.rejections_moved = True
         self.done = bisect.bisect_left(self.keys, (month,))
         self.reached = self.keys[self.done - 1] if self.done else None
 
@@ -207,6 +218,7 @@ class _Cluster:
                 handlers[row[KIND]](row)
             except Rejected as exc:
                 rejected.append(Rejection(origin(row[POS]), row[ID], str(exc)))
+                self.rejections_moved = True
                 continue
             if extensions:
                 fold.extend(row)
@@ -282,6 +294,7 @@ class Scorer:
         # Clusters: a union-find over "u:UNIT", "i:ITEM" and "c:COMMISSION".
         self._parent: dict[str, str] = {}
         self._clusters: dict[str, _Cluster] = {}
+        self._shape = Shape(self._timeline, year_end)  # what every results shares, made once
         self._caches: dict[str, _UnitCache] = {u.name: _UnitCache() for u in self._quotas}
         self._index = {u.name: i for i, u in enumerate(self._quotas)}
         # The units' results as of the last results, and the span of as-of dates and the versions
@@ -426,7 +439,7 @@ class Scorer:
             rows = rows_of(events, places)
             reader = []
         reader += rejections_of(rejected)
-        with self._lock:
+        with self._lock, quiet_collector():
             self._places, move = self._places.merged(places)
             self._run.places = self._places
             return self._take(rows, reader, move)
@@ -457,11 +470,24 @@ class Scorer:
                     continue
                 report.repeated += len(found) - 1
             first = found[0] if len(found) == 1 else first_copy(found, self._places)
-            self._put(eid, first, prints[eid, pos_of(first)], report, touched)
+            print_ = prints[eid, pos_of(first)]
+            if eid not in self._prints_of and not _withdraws(first):
+                self._add_new(eid, first, print_)  # the usual case, at less cost
+                report.added += 1
+            else:
+                self._put(eid, first, print_, report, touched)
         for eid in sorted(touched):
             self._show(eid)
         report.rejections.sort(key=rejection_order)
         return report
+
+    def _add_new(self, eid: str, new: Row | Refused, print_: int) -> None:
+        """An event whose id is new: its content is in force at once (a withdrawal later in the same
+        batch is applied after, by :meth:`_show`)."""
+        self._records[eid] = new
+        self._prints_of[eid] = print_
+        self._batch_of[eid] = self._batch
+        self._show(eid)
 
     def _put(self, eid: str, new: Row | Refused, print_: int, report: BatchReport, touched: set[str]) -> None:
         """Make ``new`` the latest content of ``eid``; ``print_`` is its fingerprint as read."""
@@ -587,7 +613,7 @@ class Scorer:
         self._as_of = as_of
         changed = {name for cluster in moved for name in cluster.units}
         self.refolded = tuple(u.name for u in self._quotas if u.name in changed)
-        shape = Shape(self._timeline, as_of)
+        shape = self._shape.at(as_of)
         versions = (shape.closing.id, (run.version_at(as_of) or run.first).rules.id)
         if versions != self._versions or not self._span[0] <= as_of <= self._span[1]:
             # The judgement of some unit's commissions may change: every unit is looked at.
@@ -602,12 +628,13 @@ class Scorer:
                 cache = self._caches[name]
                 self._span = (max(self._span[0], cache.first), min(self._span[1], cache.last))
         units = tuple(self._units)
-        if moved or self._refused_changed:
+        if self._refused_changed or any(c.rejections_moved for c in moved):
             rejections = [
                 Rejection(self._places.origin(r.row[POS]), eid, r.reason) for eid, r in self._refused.items()
             ]
             for cluster in self._clusters.values():
                 rejections += cluster.rejections
+                cluster.rejections_moved = False
             rejections.sort(key=rejection_order)
             self._rejections = tuple(rejections)
             self._refused_changed = False
