@@ -1,135 +1,72 @@
-"""Events as rows: the compact form in which the reader hands events to the engine.
+"""Where rows were read (:class:`Places`), and a quiet garbage collector for making millions of them.
 
-A row is a plain tuple ``(date, id, kind, unit, item, a, b, pos)``. ``kind`` is a small number
-(:data:`KINDS`), ``a`` and ``b`` hold the two fields of its type that are neither ``unit`` nor
-``item`` (:data:`LAYOUT`), and ``pos`` says where the record was read (:class:`Places`). A
-million rows take a fraction of the memory of a million event objects and cost a tenth of
-the time to build; the event types stay the public form, and :func:`event_of` and
-:func:`row_of` convert between the two without loss.
-
-Kinds are numbered in the order the engine folds the events of one day: commissions first,
-then submissions, then adoptions, then the rest (``phase``). The last kind, a withdrawal
-(:class:`~.events.Withdrawn`), is a record that is never folded: its ``a`` slot holds the id
-of the event it withdraws.
+What a row is, type by type, is :mod:`._codecs`' business; the names below are re-exported from
+there for the modules that still import them from here.
 """
 
 from __future__ import annotations
 
 import bisect
-import datetime as dt
 import gc
-import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Final
 
-from .events import (
-    Adopted,
-    Commissioned,
-    ErrorFound,
-    Event,
-    FoundFalse,
-    HigherAdopted,
-    Instructed,
-    Missed,
-    Origin,
-    ReportedLate,
-    SelectedExcellent,
-    Submitted,
-    Withdrawn,
+from ._codecs import (
+    ADOPTED,
+    CODE,
+    COMMISSIONED,
+    DATE,
+    HIGHER_ADOPTED,
+    ID,
+    INSTRUCTED,
+    ITEM,
+    KIND,
+    KINDS,
+    LATE,
+    LAYOUT,
+    MISSED,
+    PHASE,
+    POS,
+    SUBMITTED,
+    UNIT,
+    WITHDRAWN,
+    A,
+    B,
+    Row,
+    event_of,
+    fingerprint,
+    row_of,
 )
+from .events import Origin
 
-Row = tuple[Any, ...]
-
-DATE, ID, KIND, UNIT, ITEM, A, B, POS = range(8)
-
-#: For each event type, in kind order: the fields kept in the ``unit``, ``item``, ``a`` and ``b`` slots.
-LAYOUT: Final[dict[type[Event], tuple[str | None, str | None, str | None, str | None]]] = {
-    Commissioned: ("unit", None, "commission", "due"),
-    Submitted: ("unit", "item", "topic", "commission"),
-    Adopted: ("unit", "item", "channel", "picture"),
-    Instructed: ("unit", "item", "leader", "level"),
-    HigherAdopted: ("unit", "item", "level", None),
-    Missed: ("unit", None, "category", "subject"),
-    ReportedLate: ("unit", None, "category", "subject"),
-    ErrorFound: ("unit", "item", "note", None),
-    FoundFalse: ("unit", "item", "note", None),
-    SelectedExcellent: ("unit", "item", None, None),
-    # Not a scored event: the rule of corrections takes it out before any fold (corrections.py).
-    Withdrawn: (None, None, "event", None),
-}
-#: The event types by kind number.
-KINDS: Final[tuple[type[Event], ...]] = tuple(LAYOUT)
-CODE: Final[dict[type[Event], int]] = {cls: code for code, cls in enumerate(KINDS)}
-COMMISSIONED, SUBMITTED, ADOPTED = CODE[Commissioned], CODE[Submitted], CODE[Adopted]
-INSTRUCTED, HIGHER_ADOPTED = CODE[Instructed], CODE[HigherAdopted]
-MISSED, LATE = CODE[Missed], CODE[ReportedLate]
-WITHDRAWN = CODE[Withdrawn]
-#: The order of kinds within a day: commissions, submissions, adoptions, then the rest.
-PHASE: Final[tuple[int, ...]] = tuple(min(code, 3) for code in range(len(KINDS)))
-
-_NEW = object.__new__
-_SET = object.__setattr__
-
-
-def row_of(event: Event, pos: int) -> Row:
-    """The row of an event; ``pos`` is where it was read."""
-    cls = type(event)
-    unit, item, a, b = (None if name is None else getattr(event, name) for name in LAYOUT[cls])
-    return (event.date, event.id, CODE[cls], unit, item, a, b, pos)
-
-
-def event_of(row: Row, origin: Origin | None) -> Event:
-    """The event of a row. The row's values were checked when it was made, so they are not again."""
-    cls = KINDS[row[KIND]]
-    event = _NEW(cls)
-    _SET(event, "id", row[ID])
-    _SET(event, "date", row[DATE])
-    _SET(event, "origin", origin)
-    for name, value in zip(LAYOUT[cls], row[UNIT:POS], strict=True):
-        if name is not None:
-            _SET(event, name, value)
-    if cls is Adopted and row[B] is None:
-        _SET(event, "picture", False)
-    return event
-
-
-_ISO: dict[dt.date, str] = {}
-
-
-def _text(value: Any) -> str:
-    if value is None or value is False:
-        return ""
-    if value is True:
-        return "true"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def fingerprint(row: Row) -> int:
-    """A 256-bit number for an event's content as written: its type, id, date and fields.
-
-    The same content gives the same number whether the event was read from JSON Lines, from
-    CSV or built in Python; where it was read plays no part.
-    """
-    day = row[DATE]
-    iso = _ISO.get(day)
-    if iso is None:
-        iso = _ISO[day] = day.isoformat()
-    a, b = row[A], row[B]
-    text = "\x1f".join(
-        (
-            KINDS[row[KIND]].kind,
-            row[ID],
-            iso,
-            row[UNIT] or "",
-            row[ITEM] or "",
-            a if a.__class__ is str else _text(a),
-            b if b.__class__ is str else _text(b),
-        )
-    )
-    return int.from_bytes(hashlib.sha256(text.encode("utf-8", "backslashreplace")).digest(), "big")
+__all__ = [
+    "ADOPTED",
+    "CODE",
+    "COMMISSIONED",
+    "DATE",
+    "HIGHER_ADOPTED",
+    "ID",
+    "INSTRUCTED",
+    "ITEM",
+    "KIND",
+    "KINDS",
+    "LATE",
+    "LAYOUT",
+    "MISSED",
+    "PHASE",
+    "POS",
+    "SUBMITTED",
+    "UNIT",
+    "WITHDRAWN",
+    "A",
+    "B",
+    "Places",
+    "Row",
+    "event_of",
+    "fingerprint",
+    "quiet_collector",
+    "row_of",
+]
 
 
 class Places:

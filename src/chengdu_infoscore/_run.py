@@ -10,20 +10,23 @@ from collections.abc import Iterable
 from typing import Any
 
 from ._arguments import describe, many, need, need_date, need_int
-from ._compiled import MODULUS, CompiledVersion, Rejected, shown
-from ._rows import (
+from ._codecs import (
     ADOPTED,
+    CATEGORY,
+    CHANNEL,
     HIGHER_ADOPTED,
     INSTRUCTED,
     LATE,
+    LEADER_LEVEL,
+    LEVEL,
     MISSED,
     SUBMITTED,
-    A,
-    B,
-    Places,
+    TOPIC,
     Row,
     row_of,
 )
+from ._compiled import MODULUS, CompiledVersion, Rejected, shown
+from ._rows import Places
 from .events import EVENT_TYPES, Event
 from .exceptions import ArgumentError, ArgumentTypeError
 from .provenance import Provenance, RuleStamp, library_version, quotas_digest
@@ -104,28 +107,35 @@ class Run:
         Raises:
             Rejected: the event can never count: outside the year, or naming something unknown.
         """
-        day, eid, kind, unit, item, a, b, pos = row
+        # ``first`` and ``second``: the two slots each type names for itself (``_codecs``).
+        day, eid, kind, written, item, first, second, pos = row
         version = self._days.get(day) or self._day(day)
         if isinstance(version, str):
             raise Rejected(version)
-        name = unit
-        if unit is not None:
-            name = self._unit_names.get(unit) or self._unit(unit)
+        unit = written
+        if written is not None:
+            unit = self._unit_names.get(written) or self._unit(written)
+        a, b = first, second
         if kind == SUBMITTED:
-            if a is not None and a not in version.topics:
+            topic = row[TOPIC]
+            if topic is not None and topic not in version.topics:
                 form = "expected SECTION.NUMBER of the key points, e.g. 2.14"
-                raise Rejected(f"unknown topic {shown(a)}: {form}")
+                raise Rejected(f"unknown topic {shown(topic)}: {form}")
         elif kind == ADOPTED:
-            a = version.channel_keys.get(a) or _raise(version.unknown("channel", a))
+            channel = row[CHANNEL]
+            a = version.channel_keys.get(channel) or _raise(version.unknown("channel", channel))
         elif kind == HIGHER_ADOPTED:
-            a = version.level_keys.get(a) or _raise(version.unknown("level", a))
+            level = row[LEVEL]
+            a = version.level_keys.get(level) or _raise(version.unknown("level", level))
         elif kind in (MISSED, LATE):
-            a = version.category_keys.get(a) or _raise(version.unknown("category", a))
-        elif kind == INSTRUCTED and b is not None:
-            b = version.leader_keys.get(b) or _raise(version.unknown("leader level", b))
-        if name == unit and a == row[A] and b == row[B]:
+            category = row[CATEGORY]
+            a = version.category_keys.get(category) or _raise(version.unknown("category", category))
+        elif kind == INSTRUCTED and row[LEADER_LEVEL] is not None:
+            leader_level = row[LEADER_LEVEL]
+            b = version.leader_keys.get(leader_level) or _raise(version.unknown("leader level", leader_level))
+        if unit == written and a == first and b == second:
             return row
-        return (day, eid, kind, name, item, a, b, pos)
+        return (day, eid, kind, unit, item, a, b, pos)
 
 
 def _raise(exc: Exception) -> Any:
