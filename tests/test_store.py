@@ -668,7 +668,9 @@ def test_a_store_of_schema_1_takes_new_batches_comparing_contents_as_before(tmp_
     with Store.open(path) as store:
         report = store.ingest(
             [
-                Submitted(id="e1", date="2007-03-05", unit="锦江区", item="J1", topic="2.14", commission="C1"),
+                Submitted(
+                    id="e1", date="2007-03-05", unit="锦江区", item="J1", topic="2.14", commission="C1"
+                ),
                 Adopted(id="e2", date="2007-03-07", item="J1", channel="zwxx"),
             ],
             recorded=d("2007-04-03"),
