@@ -14,14 +14,17 @@ from ._codecs import (
     ADOPTED,
     CATEGORY,
     CHANNEL,
+    DATE,
     HIGHER_ADOPTED,
     INSTRUCTED,
+    KIND,
     LATE,
     LEADER_LEVEL,
     LEVEL,
     MISSED,
     SUBMITTED,
     TOPIC,
+    UNIT,
     Row,
     row_of,
 )
@@ -102,20 +105,19 @@ class Run:
             return Refused(row, str(exc))
 
     def resolve(self, row: Row) -> Row:
-        """The row with every name in canonical form.
+        """The row with every name in canonical form: its unit, and the channel, level, category or
+        leader's level its type names (an unchanged row is returned as it is).
 
         Raises:
             Rejected: the event can never count: outside the year, or naming something unknown.
         """
-        # ``first`` and ``second``: the two slots each type names for itself (``_codecs``).
-        day, eid, kind, written, item, first, second, pos = row
+        day = row[DATE]
         version = self._days.get(day) or self._day(day)
         if isinstance(version, str):
             raise Rejected(version)
-        unit = written
-        if written is not None:
-            unit = self._unit_names.get(written) or self._unit(written)
-        a, b = first, second
+        written = row[UNIT]
+        unit = written if written is None else self._unit_names.get(written) or self._unit(written)
+        kind = row[KIND]
         if kind == SUBMITTED:
             topic = row[TOPIC]
             if topic is not None and topic not in version.topics:
@@ -123,19 +125,34 @@ class Run:
                 raise Rejected(f"unknown topic {shown(topic)}: {form}")
         elif kind == ADOPTED:
             channel = row[CHANNEL]
-            a = version.channel_keys.get(channel) or _raise(version.unknown("channel", channel))
+            key = version.channel_keys.get(channel) or _raise(version.unknown("channel", channel))
+            return row if key == channel and unit == written else _renamed(row, unit, CHANNEL, key)
         elif kind == HIGHER_ADOPTED:
             level = row[LEVEL]
-            a = version.level_keys.get(level) or _raise(version.unknown("level", level))
+            key = version.level_keys.get(level) or _raise(version.unknown("level", level))
+            return row if key == level and unit == written else _renamed(row, unit, LEVEL, key)
         elif kind in (MISSED, LATE):
             category = row[CATEGORY]
-            a = version.category_keys.get(category) or _raise(version.unknown("category", category))
-        elif kind == INSTRUCTED and row[LEADER_LEVEL] is not None:
+            key = version.category_keys.get(category) or _raise(version.unknown("category", category))
+            return row if key == category and unit == written else _renamed(row, unit, CATEGORY, key)
+        elif kind == INSTRUCTED:
             leader_level = row[LEADER_LEVEL]
-            b = version.leader_keys.get(leader_level) or _raise(version.unknown("leader level", leader_level))
-        if unit == written and a == first and b == second:
-            return row
-        return (day, eid, kind, unit, item, a, b, pos)
+            if leader_level is not None:
+                key = version.leader_keys.get(leader_level) or _raise(
+                    version.unknown("leader level", leader_level)
+                )
+                if key != leader_level:
+                    return _renamed(row, unit, LEADER_LEVEL, key)
+        return row if unit == written else _renamed(row, unit)
+
+
+def _renamed(row: Row, unit: str | None, slot: int | None = None, key: str | None = None) -> Row:
+    """The row with its unit, and the name in ``slot``, in canonical form."""
+    renamed = list(row)
+    renamed[UNIT] = unit
+    if slot is not None:
+        renamed[slot] = key
+    return tuple(renamed)
 
 
 def _raise(exc: Exception) -> Any:
