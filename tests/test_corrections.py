@@ -26,7 +26,7 @@ from chengdu_infoscore import (
     score,
     write_jsonl,
 )
-from chengdu_infoscore._rows import fingerprint
+from chengdu_infoscore._codecs import fingerprint
 from chengdu_infoscore.cli import main
 from chengdu_infoscore.testing import event_logs
 from conftest import d

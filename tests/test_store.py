@@ -34,7 +34,7 @@ from chengdu_infoscore import (
     write_jsonl,
 )
 from chengdu_infoscore.exceptions import ArgumentError, ArgumentTypeError, EventFileError
-from chengdu_infoscore.store import SCHEMA_VERSION
+from chengdu_infoscore.store import SCHEMA_VERSION, STORED_FORM_VERSION
 from conftest import d
 from store_kit import History, histories, in_force
 
@@ -470,7 +470,7 @@ def test_a_store_of_a_newer_schema_is_refused(tmp_path: Path) -> None:
 
 
 def test_the_store_is_sqlite_in_wal_mode_with_its_schema_version(tmp_path: Path) -> None:
-    """journal_mode WAL, user_version 1, foreign keys, and the tables docs/store.md documents."""
+    """journal_mode WAL, user_version 2, foreign keys, and the tables docs/store.md documents."""
     path = tmp_path / "log.store"
     Store.open(path, create=True).close()
     db = sqlite3.connect(path)
@@ -479,7 +479,7 @@ def test_the_store_is_sqlite_in_wal_mode_with_its_schema_version(tmp_path: Path)
         db.execute(f"PRAGMA {p}").fetchone()[0] for p in ("journal_mode", "user_version", "application_id")
     ]
     db.close()
-    assert ({"batches", "records", "rejections"}, ["wal", 1, 0x43444953]) == (tables, pragmas)
+    assert ({"batches", "records", "rejections"}, ["wal", 2, 0x43444953]) == (tables, pragmas)
 
 
 def test_records_cannot_be_changed_once_stored(tmp_path: Path) -> None:
@@ -660,3 +660,113 @@ def test_batches_are_values(tmp_path: Path) -> None:
         (batch,) = store.batches()
     assert Batch(1, d("2007-03-06"), (str(day),), 1, 1, 0, 0, 0, 0, 1, batch.digest) == batch
     assert json.loads(json.dumps(batch.digest)) == score(read_events([day])).provenance.events_digest  # type: ignore[union-attr]
+
+
+# -- the stored form and older schemas --------------------------------------------------------------
+
+
+def _schema_1_store(tmp_path: Path) -> Path:
+    """The store that chengdu-infoscore wrote at schema 1 (tests/stores/schema-1.sql): a commission,
+    its answer, an adoption (revised in batch 2 to 政务要闻 without picture) and a miss (withdrawn in
+    batch 2), and one rejected withdrawal."""
+    path = tmp_path / "old.store"
+    dump = (Path(__file__).parent / "stores" / "schema-1.sql").read_text(encoding="utf-8")
+    db = sqlite3.connect(path)
+    db.executescript(dump)
+    db.close()
+    return path
+
+
+def test_a_store_of_schema_1_is_brought_to_schema_2_and_reads_as_it_did(tmp_path: Path) -> None:
+    """Opened, a schema-1 store gets user_version 2, its batches stored form 1; each view is as written."""
+    path = _schema_1_store(tmp_path)
+    with Store.open(path) as store:
+        batches = store.batches()
+        march, now = store.read(d("2007-03-31")), store.read()
+        digests = [r.provenance.events_digest for r in (score(march), score(now))]
+    db = sqlite3.connect(path)
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    forms = [row[0] for row in db.execute("SELECT form FROM batches ORDER BY seq")]
+    db.close()
+    adopted = Adopted(id="e2", date="2007-03-07", item="J1", channel="zwyw")
+    assert (2, [1, 1]) == (version, forms)
+    assert [batch.digest for batch in batches] == digests
+    assert ["e0", "e1", "e2", "e3"] == [e.id for e in march.events]
+    assert ["e0", "e1", "e2"] == [e.id for e in now.events]
+    assert adopted == now.events[2]
+
+
+def test_a_store_of_schema_1_takes_new_batches_comparing_contents_as_before(tmp_path: Path) -> None:
+    """A record already held by a schema-1 store, received again, is a repeat; a new content is a revision."""
+    path = _schema_1_store(tmp_path)
+    with Store.open(path) as store:
+        report = store.ingest(
+            [
+                Submitted(
+                    id="e1", date="2007-03-05", unit="锦江区", item="J1", topic="2.14", commission="C1"
+                ),
+                Adopted(id="e2", date="2007-03-07", item="J1", channel="zwxx"),
+            ],
+            recorded=d("2007-04-03"),
+        )
+    assert (1, 1, 0) == (report.repeated, report.revised, report.added)
+
+
+def test_each_batch_states_the_stored_form_of_its_records(tmp_path: Path) -> None:
+    """A batch recorded now notes the stored form its records' content is written in."""
+    path = tmp_path / "log.store"
+    with Store.open(path, create=True) as store:
+        store.ingest([SUBMITTED], recorded=d("2007-03-06"))
+    db = sqlite3.connect(path)
+    forms = [row[0] for row in db.execute("SELECT form FROM batches")]
+    db.close()
+    assert [STORED_FORM_VERSION] == forms
+
+
+def _newer_form_batch(path: Path) -> None:
+    """Add a batch written in a stored form after this library's, as a newer library would."""
+    db = sqlite3.connect(path)
+    db.execute(
+        "INSERT INTO batches (seq, recorded, sources, received, added, repeated, revised, withdrawn,"
+        " rejected, events, digest, form) SELECT seq + 1, recorded, sources, 0, 0, 0, 0, 0, 0, events,"
+        " digest, ? FROM batches",
+        (STORED_FORM_VERSION + 1,),
+    )
+    db.commit()
+    db.close()
+
+
+def test_a_store_holding_records_of_a_newer_stored_form_is_refused(tmp_path: Path) -> None:
+    """A batch in a stored form this library does not read: StoreError when opened, naming batch and form."""
+    path = tmp_path / "log.store"
+    with Store.open(path, create=True) as store:
+        store.ingest([SUBMITTED], recorded=d("2007-03-06"))
+    _newer_form_batch(path)
+    with pytest.raises(StoreError) as caught:
+        Store.open(path)
+    assert (
+        f"{path}: batch 2 holds records in stored form {STORED_FORM_VERSION + 1}, written by a newer"
+        f" chengdu-infoscore; this version reads stored form {STORED_FORM_VERSION}: upgrade the library"
+    ) == str(caught.value)
+
+
+def test_a_newer_stored_form_written_while_the_store_is_open_stops_reads_and_batches(tmp_path: Path) -> None:
+    """A newer library writes a batch while the store is open: read and ingest refuse, nothing recorded."""
+    path = tmp_path / "log.store"
+    with Store.open(path, create=True) as store:
+        store.ingest([SUBMITTED], recorded=d("2007-03-06"))
+        _newer_form_batch(path)
+        messages = []
+        for attempt in (store.read, lambda: store.ingest([ADOPTED], recorded=d("2007-03-08"))):
+            with pytest.raises(StoreError) as caught:
+                attempt()
+            messages.append(str(caught.value))
+    db = sqlite3.connect(path)
+    seqs = [row[0] for row in db.execute("SELECT seq FROM batches ORDER BY seq")]
+    db.close()
+    expected = (
+        f"{path}: batch 2 holds records in stored form {STORED_FORM_VERSION + 1}, written by a newer"
+        f" chengdu-infoscore; this version reads stored form {STORED_FORM_VERSION}: upgrade the library"
+    )
+    assert [expected, expected] == messages
+    assert [1, 2] == seqs

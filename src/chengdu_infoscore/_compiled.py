@@ -11,12 +11,20 @@ from functools import partial
 from operator import itemgetter
 from typing import Any
 
-from ._rows import (
+from ._codecs import (
+    ANSWERS,
+    CATEGORY,
+    COMMISSION,
     DATE,
+    DUE,
     ID,
     ITEM,
-    A,
-    B,
+    LEADER,
+    LEADER_LEVEL,
+    NOTE,
+    PICTURE,
+    SUBJECT,
+    TOPIC,
     Row,
 )
 from .exceptions import PluginError
@@ -55,38 +63,40 @@ def _about(text: str | None) -> str:
 
 
 def _who(row: Row) -> str:
-    return f" by {row[A]}" if row[A] else ""
+    return f" by {row[LEADER]}" if row[LEADER] else ""
 
 
-# How each kind of booking reads: (entry, row, points, detail) -> reason.
+# How each kind of booking reads: (entry, row, points, detail) -> reason. The row is of the type
+# that the booking's kind books (codecs): a submission's for "on_time", a commission's for
+# "unanswered"…
 REASONS: dict[str, Callable[[Any, Row, Decimal, Any], str]] = {
     "submitted": lambda e, row, p, d: f"submitted item {row[ITEM]}{d or ''}",
-    "on_time": lambda e, row, p, d: f"commission {row[B]} answered on time (due {d})",
-    "answered_late": lambda e, row, p, d: f"commission {row[B]} due {d} answered late, on {row[DATE]}",
+    "on_time": lambda e, row, p, d: f"commission {row[ANSWERS]} answered on time (due {d})",
+    "answered_late": lambda e, row, p, d: f"commission {row[ANSWERS]} due {d} answered late, on {row[DATE]}",
     "adopted": lambda e, row, p, d: (
         f"item {row[ITEM]} adopted by {e.thing.label}"
-        f"{' with picture' if row[B] and e.thing.picture_points is not None else ''}{d or ''}"
+        f"{' with picture' if row[PICTURE] and e.thing.picture_points is not None else ''}{d or ''}"
     ),
     "instructed": lambda e, row, p, d: f"instruction{_who(row)}{e.note} on item {row[ITEM]}{d or ''}",
     "instructed_again": lambda e, row, p, d: (
         f"instruction{_who(row)} on item {row[ITEM]}: already counted once for this item"
-        f"{f' at level {e.thing.label}' if row[B] else ''}"
+        f"{f' at level {e.thing.label}' if row[LEADER_LEVEL] else ''}"
     ),
     "higher": lambda e, row, p, d: f"item {row[ITEM]} adopted by {e.thing.label}{d or ''}",
     "higher_again": lambda e, row, p, d: f"item {row[ITEM]} adopted by {e.thing.label} again: counted once",
-    "missed": lambda e, row, p, d: f"{e.thing.label} missed #{d} this year{_about(row[B])}",
-    "late": lambda e, row, p, d: f"{e.thing.label} reported late #{d} this year{_about(row[B])}",
-    "error": lambda e, row, p, d: f"error in item {row[ITEM]}{_about(row[A])}",
+    "missed": lambda e, row, p, d: f"{e.thing.label} missed #{d} this year{_about(row[SUBJECT])}",
+    "late": lambda e, row, p, d: f"{e.thing.label} reported late #{d} this year{_about(row[SUBJECT])}",
+    "error": lambda e, row, p, d: f"error in item {row[ITEM]}{_about(row[NOTE])}",
     "false_again": lambda e, row, p, d: (
-        f"item {row[ITEM]} found false again: deducted once per item{_about(row[A])}"
+        f"item {row[ITEM]} found false again: deducted once per item{_about(row[NOTE])}"
     ),
     "false_revoke": lambda e, row, p, d: (
         f"item {row[ITEM]} found false: its {format_points(-p)} points revoked"
     ),
-    "false": lambda e, row, p, d: f"item {row[ITEM]} found false{_about(row[A])}",
+    "false": lambda e, row, p, d: f"item {row[ITEM]} found false{_about(row[NOTE])}",
     "excellent": lambda e, row, p, d: f"item {row[ITEM]} selected as excellent",
-    "unanswered": lambda e, row, p, d: f"commission {row[A]} due {row[B]} not answered",
-    "pending": lambda e, row, p, d: f"commission {row[A]} due {row[B]} pending: not answered yet",
+    "unanswered": lambda e, row, p, d: f"commission {row[COMMISSION]} due {row[DUE]} not answered",
+    "pending": lambda e, row, p, d: f"commission {row[COMMISSION]} due {row[DUE]} pending: not answered yet",
     "plugin": lambda e, row, p, d: str(d),
 }
 
@@ -129,15 +139,16 @@ class BookingKind:
         if self.code == "answered_late":
             return detail + DAY  # type: ignore[no-any-return]
         if self.code == "unanswered":
-            return row[B] + DAY  # type: ignore[no-any-return]
+            return row[DUE] + DAY  # type: ignore[no-any-return]
         return row[DATE]  # type: ignore[no-any-return]
 
     def key(self, row: Row) -> str | None:
         """The key-point section of a submission, the category of a missed or late report."""
         if self.tally == "submitted":
-            return row[A].split(".", 1)[0] if row[A] else None
+            topic = row[TOPIC]
+            return topic.split(".", 1)[0] if topic else None
         if self.tally in ("missed", "late"):
-            return row[A]  # type: ignore[no-any-return]
+            return row[CATEGORY]  # type: ignore[no-any-return]
         return None
 
 

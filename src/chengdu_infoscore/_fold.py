@@ -5,23 +5,46 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from decimal import Decimal
+from types import MethodType
 from typing import Any
 
-from ._compiled import BY_ID, DAY, ZERO, BookingKind, Misbooked, Rejected, shown
-from ._rows import (
+from ._codecs import (
     DATE,
+    DUE,
     ID,
     ITEM,
     KIND,
     POS,
     UNIT,
-    A,
-    B,
+    AdoptedRow,
+    CommissionedRow,
+    ErrorFoundRow,
+    FoundFalseRow,
+    Handlers,
+    HigherAdoptedRow,
+    InstructedRow,
+    MissedRow,
+    ReportedLateRow,
     Row,
+    SelectedExcellentRow,
+    SubmittedRow,
     event_of,
 )
+from ._compiled import BY_ID, DAY, ZERO, BookingKind, Misbooked, Rejected, shown
 from ._run import Run
-from .events import Event
+from .events import (
+    Adopted,
+    Commissioned,
+    ErrorFound,
+    Event,
+    FoundFalse,
+    HigherAdopted,
+    Instructed,
+    Missed,
+    ReportedLate,
+    SelectedExcellent,
+    Submitted,
+)
 from .exceptions import PluginError
 from .quotas import Unit
 from .results import CommissionStatus, Rejection, format_points
@@ -180,19 +203,25 @@ class ItemState:
 
 
 class CommissionState:
-    """A commission's state during the fold."""
+    """A commission's state during the fold: the event that issued it, its unit's tally, and the
+    submission that answered it (None while unanswered)."""
 
     __slots__ = ("answer", "row", "tally")
 
-    def __init__(self, row: Row, tally: Tally) -> None:
+    def __init__(self, row: CommissionedRow, tally: Tally) -> None:
         self.row = row
         self.tally = tally
-        self.answer: Row | None = None
+        self.answer: SubmittedRow | None = None
 
     def copy(self) -> CommissionState:
         twin = CommissionState(self.row, self.tally)
         twin.answer = self.answer
         return twin
+
+
+#: The fold's handlers, registered by event type: ``@handles(Adopted)``.
+_handlers: Handlers[Callable[[Fold, Any], None]] = Handlers("Fold")
+handles = _handlers.on
 
 
 class Fold:
@@ -245,23 +274,12 @@ class Fold:
         self.commissions = {cid: c.copy() for cid, c in snapshot.commissions.items()}
 
     def handlers(self) -> tuple[Callable[[Row], None], ...]:
-        """One handler per event type, in kind order (see ``_rows.KINDS``).
+        """This fold's handler of each scored event type, by kind number (see ``_codecs``).
 
         Made for each fold rather than kept, so that the fold holds no cycle of references and
         is freed as soon as the last result that uses it is.
         """
-        return (
-            self.commissioned,
-            self.submitted,
-            self.adopted,
-            self.instructed,
-            self.higher_adopted,
-            self.missed,
-            self.reported_late,
-            self.error_found,
-            self.found_false,
-            self.selected_excellent,
-        )
+        return tuple(MethodType(handler, self) for handler in HANDLERS)
 
     def extend(self, row: Row) -> None:
         """Let the plug-in rules of the version in force see the event, after the built-in rules.
@@ -395,13 +413,15 @@ class Fold:
 
     # -- handlers -----------------------------------------------------------------------------
 
-    def commissioned(self, row: Row) -> None:
-        cid = row[A]
+    @handles(Commissioned)
+    def commissioned(self, row: CommissionedRow) -> None:
+        _, _, _, unit, _, cid, _, _ = row
         if cid in self.commissions:
             raise Rejected(f"commission {shown(cid)} was already issued")
-        self.commissions[cid] = CommissionState(row, self.tallies[row[UNIT]])
+        self.commissions[cid] = CommissionState(row, self.tallies[unit])
 
-    def submitted(self, row: Row) -> None:
+    @handles(Submitted)
+    def submitted(self, row: SubmittedRow) -> None:
         day, _, _, unit, item_id, _, cid, _ = row
         if item_id in self.items:
             raise Rejected(f"item {shown(item_id)} was already submitted")
@@ -438,7 +458,7 @@ class Fold:
         tally.book += (row, v.submitted, points, note or None)
         earned = points
         if commission is not None:
-            due = commission.row[B]
+            due = commission.row[DUE]
             if day <= due:
                 tally.book += (row, v.on_time, v.on_time_points, due)
                 earned += v.on_time_points
@@ -448,13 +468,15 @@ class Fold:
                 tally.book += (row, late.answered_late, late.late_points, due)
         self.items[item_id] = (tally, earned) if earned else tally
 
-    def adopted(self, row: Row) -> None:
+    @handles(Adopted)
+    def adopted(self, row: AdoptedRow) -> None:
+        _, _, _, _, item_id, channel_key, picture, _ = row
         item = self.item_of(row)
         v = self.v
-        channel, counted_entry, entry = v.channels[row[A]]
+        channel, counted_entry, entry = v.channels[channel_key]
         if channel.key in item.channels:
             by = f"{channel.key} ({channel.label})"
-            raise Rejected(f"item {shown(row[ITEM])} was already adopted by {by}")
+            raise Rejected(f"item {shown(item_id)} was already adopted by {by}")
         item.channels += (channel.key,)
         if channel.instruction_eligible:
             item.eligible = True
@@ -462,7 +484,7 @@ class Fold:
             item.counted = True
             item.tally.adopted += 1
             entry = counted_entry
-        points = channel.award(row[B])
+        points = channel.award(picture)
         note = None
         best = item.best
         if points > best:
@@ -482,52 +504,59 @@ class Fold:
             points, note = ZERO, (note or "") + " (item found false: earns nothing)"
         self.book(item.tally, row, entry, points, note, item)
 
-    def instructed(self, row: Row) -> None:
+    @handles(Instructed)
+    def instructed(self, row: InstructedRow) -> None:
+        day, _, _, _, item_id, _, leader_level, _ = row
         item = self.item_of(row)
         v = self.v
         if v.requires_adoption and not item.eligible:
-            raise Rejected(
-                f"item {shown(row[ITEM])} has not been adopted by {v.eligible} on or before {row[DATE]}"
-            )
-        level, entry, again = v.leaders[row[B] or v.default_leader]
+            raise Rejected(f"item {shown(item_id)} has not been adopted by {v.eligible} on or before {day}")
+        level, entry, again = v.leaders[leader_level or v.default_leader]
         if level.key in item.instructed:
             self.book(item.tally, row, again, ZERO)
             return
         item.instructed += (level.key,)
         self.plus(item, row, entry, level.points, None)
 
-    def higher_adopted(self, row: Row) -> None:
+    @handles(HigherAdopted)
+    def higher_adopted(self, row: HigherAdoptedRow) -> None:
+        _, _, _, _, _, level_key, _, _ = row
         item = self.item_of(row)
-        level, entry, again = self.v.levels[row[A]]
+        level, entry, again = self.v.levels[level_key]
         if level.key in item.levels:
             self.book(item.tally, row, again, ZERO)
             return
         item.levels += (level.key,)
         self.plus(item, row, entry, level.points, None)
 
-    def _deduct(self, row: Row, kind: str) -> None:
-        tally = self.tallies[row[UNIT]]
-        category, missed, late = self.v.categories[row[A]]
+    def _deduct(self, row: MissedRow, kind: str) -> None:
+        _, _, _, unit, _, category_key, _, _ = row
+        tally = self.tallies[unit]
+        category, missed, late = self.v.categories[category_key]
         n = self.occurrence(tally, kind, category.key)
         counts = tally.missed if kind == "missed" else tally.late
         counts[category.key] = counts.get(category.key, 0) + 1
         schedule, entry = (category.missed, missed) if kind == "missed" else (category.late, late)
         self.book(tally, row, entry, schedule.nth(n), n)
 
-    def missed(self, row: Row) -> None:
+    @handles(Missed)
+    def missed(self, row: MissedRow) -> None:
         self._deduct(row, "missed")
 
-    def reported_late(self, row: Row) -> None:
+    @handles(ReportedLate)
+    def reported_late(self, row: ReportedLateRow) -> None:
         self._deduct(row, "late")
 
-    def error_found(self, row: Row) -> None:
+    @handles(ErrorFound)
+    def error_found(self, row: ErrorFoundRow) -> None:
         item = self.item_of(row)
         tally = item.tally
         tally.errors += 1
         n = self.occurrence(tally, "error", "")
         self.book(tally, row, self.v.error, self.v.error_schedule.nth(n))
 
-    def found_false(self, row: Row) -> None:
+    @handles(FoundFalse)
+    def found_false(self, row: FoundFalseRow) -> None:
         item = self.item_of(row)
         v = self.v
         rule = v.false_rule
@@ -540,7 +569,8 @@ class Fold:
         item.false = True
         self.book(item.tally, row, v.false, rule.points)
 
-    def selected_excellent(self, row: Row) -> None:
+    @handles(SelectedExcellent)
+    def selected_excellent(self, row: SelectedExcellentRow) -> None:
         item = self.item_of(row)
         item.tally.excellent += 1
         self.book(item.tally, row, self.v.excellent, self.v.excellent_points, None, item)
@@ -557,7 +587,7 @@ class Fold:
         for cid in sorted(self.commissions) if cids is None else cids:
             c = self.commissions[cid]
             row, answer, tally = c.row, c.answer, c.tally
-            due = row[B]
+            due = row[DUE]
             closing = closings.get(tally.unit.name)
             if closing is None:
                 closing = closings[tally.unit.name] = Closing()
@@ -584,6 +614,10 @@ class Fold:
                 )
             )
         return closings
+
+
+#: The handlers by kind number, checked now: one for every scored event type (see ``_codecs.Handlers``).
+HANDLERS = _handlers.table()
 
 
 class Snapshot:

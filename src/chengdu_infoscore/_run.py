@@ -10,20 +10,26 @@ from collections.abc import Iterable
 from typing import Any
 
 from ._arguments import describe, many, need, need_date, need_int
-from ._compiled import MODULUS, CompiledVersion, Rejected, shown
-from ._rows import (
+from ._codecs import (
     ADOPTED,
+    CATEGORY,
+    CHANNEL,
+    DATE,
     HIGHER_ADOPTED,
     INSTRUCTED,
+    KIND,
     LATE,
+    LEADER_LEVEL,
+    LEVEL,
     MISSED,
     SUBMITTED,
-    A,
-    B,
-    Places,
+    TOPIC,
+    UNIT,
     Row,
     row_of,
 )
+from ._compiled import MODULUS, CompiledVersion, Rejected, shown
+from ._places import Places
 from .events import EVENT_TYPES, Event
 from .exceptions import ArgumentError, ArgumentTypeError
 from .provenance import Provenance, RuleStamp, library_version, quotas_digest
@@ -99,33 +105,54 @@ class Run:
             return Refused(row, str(exc))
 
     def resolve(self, row: Row) -> Row:
-        """The row with every name in canonical form.
+        """The row with every name in canonical form: its unit, and the channel, level, category or
+        leader's level its type names (an unchanged row is returned as it is).
 
         Raises:
             Rejected: the event can never count: outside the year, or naming something unknown.
         """
-        day, eid, kind, unit, item, a, b, pos = row
+        day = row[DATE]
         version = self._days.get(day) or self._day(day)
         if isinstance(version, str):
             raise Rejected(version)
-        name = unit
-        if unit is not None:
-            name = self._unit_names.get(unit) or self._unit(unit)
+        written = row[UNIT]
+        unit = written if written is None else self._unit_names.get(written) or self._unit(written)
+        kind = row[KIND]
         if kind == SUBMITTED:
-            if a is not None and a not in version.topics:
+            topic = row[TOPIC]
+            if topic is not None and topic not in version.topics:
                 form = "expected SECTION.NUMBER of the key points, e.g. 2.14"
-                raise Rejected(f"unknown topic {shown(a)}: {form}")
+                raise Rejected(f"unknown topic {shown(topic)}: {form}")
         elif kind == ADOPTED:
-            a = version.channel_keys.get(a) or _raise(version.unknown("channel", a))
+            channel = row[CHANNEL]
+            key = version.channel_keys.get(channel) or _raise(version.unknown("channel", channel))
+            return row if key == channel and unit == written else _renamed(row, unit, CHANNEL, key)
         elif kind == HIGHER_ADOPTED:
-            a = version.level_keys.get(a) or _raise(version.unknown("level", a))
+            level = row[LEVEL]
+            key = version.level_keys.get(level) or _raise(version.unknown("level", level))
+            return row if key == level and unit == written else _renamed(row, unit, LEVEL, key)
         elif kind in (MISSED, LATE):
-            a = version.category_keys.get(a) or _raise(version.unknown("category", a))
-        elif kind == INSTRUCTED and b is not None:
-            b = version.leader_keys.get(b) or _raise(version.unknown("leader level", b))
-        if name == unit and a == row[A] and b == row[B]:
-            return row
-        return (day, eid, kind, name, item, a, b, pos)
+            category = row[CATEGORY]
+            key = version.category_keys.get(category) or _raise(version.unknown("category", category))
+            return row if key == category and unit == written else _renamed(row, unit, CATEGORY, key)
+        elif kind == INSTRUCTED:
+            leader_level = row[LEADER_LEVEL]
+            if leader_level is not None:
+                key = version.leader_keys.get(leader_level) or _raise(
+                    version.unknown("leader level", leader_level)
+                )
+                if key != leader_level:
+                    return _renamed(row, unit, LEADER_LEVEL, key)
+        return row if unit == written else _renamed(row, unit)
+
+
+def _renamed(row: Row, unit: str | None, slot: int | None = None, key: str | None = None) -> Row:
+    """The row with its unit, and the name in ``slot``, in canonical form."""
+    renamed = list(row)
+    renamed[UNIT] = unit
+    if slot is not None:
+        renamed[slot] = key
+    return tuple(renamed)
 
 
 def _raise(exc: Exception) -> Any:

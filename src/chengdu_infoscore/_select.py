@@ -4,17 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
+from ._codecs import DATE, ID, KIND, PHASE, POS, Row
 from ._compiled import BY_ID, shown
 from ._fold import Days
-from ._rows import (
-    DATE,
-    ID,
-    KIND,
-    PHASE,
-    POS,
-    Places,
-    Row,
-)
+from ._places import Places
 from ._run import Refused, Run
 from .events import Origin
 from .results import Rejection

@@ -10,15 +10,9 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import Any
 
+from ._codecs import DATE, ID, ITEM, KIND, PHASE
 from ._compiled import SHIFTED, ZERO
 from ._fold import NO_CLOSING, Closing, Folded, Tally
-from ._rows import (
-    DATE,
-    ID,
-    ITEM,
-    KIND,
-    PHASE,
-)
 from .quotas import Unit
 from .results import Ledger, LedgerLine, UnitResult, format_points
 from .rules import RuleSet, Timeline

@@ -27,8 +27,8 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from . import __version__
+from ._places import quiet_collector
 from ._published import Published, read_published
-from ._rows import quiet_collector
 from ._time import parse_date
 from .bulletins import MonthlyBulletin, YearEndBulletin, monthly_bulletin, year_end_bulletin
 from .bulletins.render import bulletin_csv, bulletin_json, bulletin_markdown, bulletin_table

@@ -25,7 +25,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from operator import itemgetter
 
-from ._rows import ID, KIND, POS, WITHDRAWN, A, Places, Row
+from ._codecs import ID, KIND, POS, WITHDRAWN, WITHDRAWS, Row
+from ._places import Places
 from .events import Origin
 from .results import Rejection
 
@@ -98,7 +99,7 @@ def in_force(
             reason = used_twice(wid, where)
             rejections += [Rejection(origin(c[POS]), wid, reason) for c in copies]
             continue
-        target = copies[0][A]
+        target = copies[0][WITHDRAWS]
         if target in events:
             taken.add(target)
             count += len(copies)

@@ -15,7 +15,7 @@ Versions: each event is scored by the version in force on its date. The year's c
 points earned toward the submission cap, the occurrences of missed and late reports and errors
 — run on across a change of version.
 
-Inside, events travel as rows (:mod:`._rows`) and a booking is four references in a unit's flat
+Inside, events travel as rows (:mod:`._codecs`) and a booking is four references in a unit's flat
 list: the event's row, an :class:`BookingKind` (the clause, the count it moves, how its reason
 reads), the points and a detail. Ledger lines, with their reasons, are made only when a ledger
 is read. Everything that depends on the rule-set version — entries, caps, name lookups — is
@@ -28,8 +28,9 @@ import datetime as dt
 from collections.abc import Iterable
 from operator import itemgetter
 
+from ._codecs import DATE, Row, fingerprint
 from ._fold import Folded
-from ._rows import DATE, Places, Row, fingerprint, quiet_collector
+from ._places import Places, quiet_collector
 from ._run import Run, provenance_of, rejection_order, rejections_of, rows_of, setup
 from ._select import select, unreadable_ids
 from ._shape import Shape

@@ -117,7 +117,7 @@ class ArgumentTypeError(InfoscoreError, TypeError):
 
 class StoreError(InfoscoreError, ValueError):
     """A store (:class:`~chengdu_infoscore.store.Store`) that cannot be opened, read or written as
-    asked: no such store, a file that is not one, a store of a newer schema, a batch recorded
-    before the store's latest, a directory where it cannot be written. The message names the
-    store's file, what was found and what to do. Whatever failed, the store is as it was.
+    asked: no such store, a file that is not one, a store of a newer schema or stored form, a
+    batch recorded before the store's latest, a directory where it cannot be written. The message
+    names the store's file, what was found and what to do. Whatever failed, the store is as it was.
     """

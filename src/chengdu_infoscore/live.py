@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ._arguments import need, need_date
-from ._compiled import DAY, MODULUS, Rejected
-from ._fold import NO_CLOSING, Fold, Snapshot, Tally
-from ._rows import (
+from ._codecs import (
+    ANSWERS,
+    COMMISSION,
     COMMISSIONED,
     DATE,
     ID,
@@ -39,13 +39,13 @@ from ._rows import (
     SUBMITTED,
     UNIT,
     WITHDRAWN,
-    A,
-    B,
-    Places,
+    WITHDRAWS,
     Row,
     fingerprint,
-    quiet_collector,
 )
+from ._compiled import DAY, MODULUS, Rejected
+from ._fold import NO_CLOSING, Fold, Snapshot, Tally
+from ._places import Places, quiet_collector
 from ._run import Refused, Run, provenance_of, rejection_order, rejections_of, rows_of, setup
 from ._select import conflicting, first_copy, pos_of
 from ._shape import Shape, Sums
@@ -382,7 +382,9 @@ class Scorer:
 
     @staticmethod
     def _links(row: Row) -> list[str]:
-        commission = row[A] if row[KIND] == COMMISSIONED else row[B] if row[KIND] == SUBMITTED else None
+        commission = (
+            row[COMMISSION] if row[KIND] == COMMISSIONED else row[ANSWERS] if row[KIND] == SUBMITTED else None
+        )
         return [
             prefix + value
             for prefix, value in (("u:", row[UNIT]), ("i:", row[ITEM]), ("c:", commission))
@@ -501,14 +503,14 @@ class Scorer:
             report.revised += 1
         old = self._records.get(eid)
         if _withdraws(old):
-            self._withdrawals[old[A]].discard(eid)  # type: ignore[index]
-            touched.add(old[A])  # type: ignore[index]
+            self._withdrawals[old[WITHDRAWS]].discard(eid)  # type: ignore[index]
+            touched.add(old[WITHDRAWS])  # type: ignore[index]
         self._records[eid] = new
         self._prints_of[eid] = print_
         self._batch_of[eid] = self._batch
         if _withdraws(new):
-            self._withdrawals.setdefault(new[A], set()).add(eid)  # type: ignore[index]
-            touched.add(new[A])  # type: ignore[index]
+            self._withdrawals.setdefault(new[WITHDRAWS], set()).add(eid)  # type: ignore[index]
+            touched.add(new[WITHDRAWS])  # type: ignore[index]
             report.withdrawn += 1
         touched.add(eid)
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import attrs
 
-from ._rows import fingerprint, row_of
+from ._codecs import fingerprint, row_of
 from .events import Event
 from .quotas import QuotaTable
 
@@ -111,7 +111,7 @@ _MODULUS = 1 << 256
 def event_fingerprint(event: Event) -> int:
     """A 256-bit number for the event's content (``origin`` aside).
 
-    The SHA-256 of its type, id, date and fields, as :func:`._rows.fingerprint` computes it.
+    The SHA-256 of its type, id, date and fields, as :func:`._codecs.fingerprint` computes it.
     """
     return fingerprint(row_of(event, 0))
 

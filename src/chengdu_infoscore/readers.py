@@ -37,7 +37,8 @@ from typing import Any, BinaryIO, Final
 import attrs
 
 from ._arguments import many, need
-from ._rows import KINDS, LAYOUT, POS, Places, Row, event_of, fingerprint, quiet_collector, row_of
+from ._codecs import CODECS, POS, Row, Shape, event_of, fingerprint, fingerprint_text, row_of
+from ._places import Places, quiet_collector
 from ._time import parse_date
 from .events import RECORD_TYPES, Event, Origin
 from .exceptions import ArgumentError, ArgumentTypeError, EventFieldError, EventFileError
@@ -310,21 +311,8 @@ class _Sink:
         return ReadResult._of(self.rows, self.places, tuple(self.rejections), self.prints)
 
 
-def _shapes() -> dict[
-    str, tuple[int, str, frozenset[str], str | None, str | None, str | None, bool, str | None]
-]:
-    """For each type: its kind number, its name, the keys it needs, which fields fill the ``unit``,
-    ``item``, ``a`` and ``b`` slots, and whether ``a`` takes few distinct values (a topic, a channel…)."""
-    shapes = {}
-    words = ("topic", "channel", "level", "category", "leader")
-    for code, cls in enumerate(KINDS):
-        unit, item, a, b = LAYOUT[cls]
-        required = frozenset(_REQUIRED_BY_TYPE[cls.kind]) | {"type"}
-        shapes[cls.kind] = (code, cls.kind, required, unit, item, a, a in words, b)
-    return shapes
-
-
-_SHAPES: Final = _shapes()
+#: Each type's reader shape (see ``_codecs.Shape``), by its type word.
+_SHAPES: Final[dict[str, Shape]] = {codec.kind: codec.shape for codec in CODECS}
 # Numbers are read exactly and never raise (see _number); NaN and Infinity, which Python's json
 # accepts, become Decimal values too, to be refused as any number is.
 _SCAN: Final[Callable[[str, int], tuple[Any, int]]] = json.scanner.make_scanner(
@@ -388,7 +376,7 @@ class _Plain:
         ``records[i]`` was read at position ``pos + i``. The loop is written out in one piece,
         with everything it needs in local names, because it runs once for every record of a log.
         """
-        shapes, dates, words = _SHAPES, self.dates, self.words
+        shapes, dates, words, joined = _SHAPES, self.dates, self.words, fingerprint_text
         known_date, known_word, date, word = dates.get, words.get, self.date, self.word
         append = out.append
         misses = []
@@ -439,9 +427,11 @@ class _Plain:
             except (_NotPlain, KeyError, TypeError):
                 misses.append(index)
                 continue
-            text("\x1f".join((kind, eid, iso, unit or "", item or "", a or "", b_text or "")))
+            # The fingerprint text (_codecs.fingerprint_text), each slot as _codecs.slot_text writes
+            # it: the dates as read (plain: YYYY-MM-DD), a picture as "true" or nothing.
+            text(joined((kind, eid, iso, unit or "", item or "", a or "", b_text or "")))
             append((day, eid, code, unit, item, a, b, pos + index))
-        # The rows' fingerprints (see _rows.fingerprint), hashed all at once.
+        # The rows' fingerprints (see _codecs.fingerprint), hashed all at once.
         digests = map(_DIGEST, map(hashlib.sha256, map(str.encode, texts)))
         self.prints += sum(map(int.from_bytes, digests, repeat("big")))  # type: ignore[arg-type]
         return misses

@@ -58,30 +58,31 @@ from typing import Any, Final
 import attrs
 
 from ._arguments import describe, need, need_date, need_int
-from ._rows import (
+from ._codecs import (
+    BY_WORD,
+    CODECS,
     ID,
     KIND,
-    KINDS,
     POS,
+    STORED_FORM_VERSION,
     WITHDRAWN,
-    A,
-    Places,
+    WITHDRAWS,
     Row,
-    event_of,
     fingerprint,
-    quiet_collector,
     row_of,
+    to_stored,
 )
+from ._places import Places, quiet_collector
 from .corrections import names_a_withdrawal, names_no_event, used_twice
-from .events import Event, Origin, Withdrawn, event_record
+from .events import Event, Origin, Withdrawn
 from .exceptions import ArgumentError, ArgumentTypeError, StoreError
-from .readers import ReadResult, _parse_record, _Plain, read_events
+from .readers import ReadResult, _Plain, read_events
 from .results import Rejection
 
-__all__ = ["SCHEMA_VERSION", "Batch", "IngestReport", "Store"]
+__all__ = ["SCHEMA_VERSION", "STORED_FORM_VERSION", "Batch", "IngestReport", "Store"]
 
 #: The version of the store's schema that this library writes, in ``PRAGMA user_version``.
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
 #: ``PRAGMA application_id``: the bytes ``CDIS``, which mark an SQLite file as a store.
 APPLICATION_ID: Final = int.from_bytes(b"CDIS", "big")
 
@@ -100,7 +101,8 @@ CREATE TABLE batches (
     withdrawn INTEGER NOT NULL,
     rejected INTEGER NOT NULL,
     events INTEGER NOT NULL,
-    digest TEXT NOT NULL
+    digest TEXT NOT NULL,
+    form INTEGER NOT NULL CHECK (form >= 1)
 );
 CREATE TABLE records (
     batch INTEGER NOT NULL REFERENCES batches (seq),
@@ -138,8 +140,11 @@ CREATE TRIGGER rejections_kept BEFORE DELETE ON rejections
 """
 
 #: The SQL that brings a store of schema ``n`` to ``n + 1``, applied in order when it is opened
-#: (one transaction each): none yet, version 1 is the first.
-_MIGRATIONS: Final[dict[int, str]] = {}
+#: (one transaction each).
+_MIGRATIONS: Final[dict[int, str]] = {
+    # 2: each batch states the stored form of its records' content; schema 1 wrote form 1.
+    1: "ALTER TABLE batches ADD COLUMN form INTEGER NOT NULL DEFAULT 1 CHECK (form >= 1);",
+}
 
 
 @attrs.frozen
@@ -194,8 +199,8 @@ class _Received:
         self.positions = positions
         self.copies = len(positions)
         self.content = content
-        self.kind = KINDS[row[KIND]].kind
-        self.target: str | None = row[A] if row[KIND] == WITHDRAWN else None
+        self.kind = CODECS[row[KIND]].kind
+        self.target: str | None = row[WITHDRAWS] if row[KIND] == WITHDRAWN else None
         self.print = fingerprint(row)
 
 
@@ -216,13 +221,6 @@ class _Held:
 def _in_force(held: _Held | None, withdrawals: Iterable[int]) -> bool:
     """An id is in force when it holds an event that no withdrawal of a batch as late or later withdraws."""
     return held is not None and held.kind != _WITHDRAWN and all(b < held.batch for b in withdrawals)
-
-
-def _content(row: Row) -> str:
-    """A record's content as kept: the sorted-key JSON of its interchange form (events.md)."""
-    return json.dumps(
-        event_record(event_of(row, None)), ensure_ascii=False, sort_keys=True, separators=(",", ":")
-    )
 
 
 def _safe(text: str) -> str:
@@ -333,6 +331,7 @@ class Store:
             except sqlite3.Error as exc:
                 raise StoreError(f"{self._name}: cannot {what} the store: {_why(exc)}") from None
             try:
+                _check_form(db, self._name)
                 yield db
                 db.execute("COMMIT")
             except BaseException as exc:
@@ -543,7 +542,7 @@ class Store:
         assert batch.received == added + repeated + revised + withdrawn + batch.rejected
         db.execute(
             "INSERT INTO batches (seq, recorded, sources, received, added, repeated, revised, withdrawn,"
-            " rejected, events, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " rejected, events, digest, form) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 seq,
                 recorded.isoformat(),
@@ -556,6 +555,7 @@ class Store:
                 batch.rejected,
                 events,
                 batch.digest,
+                STORED_FORM_VERSION,
             ),
         )
         db.executemany(
@@ -640,10 +640,26 @@ def _prepare(db: sqlite3.Connection, name: str, create: bool) -> None:
             db.executescript(
                 f"BEGIN IMMEDIATE;\n{_MIGRATIONS[old]}\nPRAGMA user_version = {old + 1};\nCOMMIT;"
             )
+        _check_form(db, name)
     except sqlite3.Error as exc:
         if db.in_transaction:
             db.execute("ROLLBACK")
         raise StoreError(f"{name}: cannot {'create' if empty else 'open'} the store: {_why(exc)}") from None
+
+
+def _check_form(db: sqlite3.Connection, name: str) -> None:
+    """Check that every batch's records are in a stored form this library reads.
+
+    Raises:
+        StoreError: a batch holds records in a newer form (written by a newer library).
+    """
+    found = db.execute("SELECT MAX(form), MIN(seq) FROM batches WHERE form > ?", (STORED_FORM_VERSION,))
+    form, seq = found.fetchone()
+    if form is not None:
+        raise StoreError(
+            f"{name}: batch {seq} holds records in stored form {form}, written by a newer"
+            f" chengdu-infoscore; this version reads stored form {STORED_FORM_VERSION}: upgrade the library"
+        )
 
 
 def _what_it_is(name: str, exc: BaseException) -> str:
@@ -713,7 +729,7 @@ def _settle(read: ReadResult) -> tuple[dict[str, _Received], list[Rejection]]:
             rejections += [Rejection(places.origin(row[POS]), eid, reason) for row in rows]
             continue
         first = min(rows, key=lambda row: places.where_key(row[POS]))
-        content = _content(first)
+        content = to_stored(first)
         if _safe(content) != content:  # text of events built in Python: JSON lines refuse it when read
             reason = "a field holds a lone surrogate (\\ud800–\\udfff), which is not a character"
             rejections += [Rejection(places.origin(row[POS]), eid, reason) for row in rows]
@@ -822,8 +838,9 @@ def _result(records: list[tuple[int, str, str | None, int | None]]) -> ReadResul
     """A read result of stored records ``(batch, content, file, line)``, in that order, each with
     the file and line it was read from.
 
-    The records were checked when they were stored: they are made into rows as the JSON Lines
-    reader makes plain records, with the same fingerprints.
+    The records were checked when they were stored, in the stored form 1 (``_codecs.to_stored``):
+    they are made into rows all at once as the JSON Lines reader makes plain records, which gives
+    the rows and fingerprints that ``_codecs.from_stored`` and ``_codecs.fingerprint`` give.
     """
     places = Places()
     positions: list[int] = []
@@ -850,7 +867,8 @@ def _result(records: list[tuple[int, str, str | None, int | None]]) -> ReadResul
         rows = [(*row[:POS], positions[row[POS]]) for row in made]
         prints = plain.prints
         for index in misses:  # not of the plain shape: never so for what the store wrote
-            row = row_of(_parse_record(parsed[index]), positions[index])
+            record = parsed[index]
+            row = BY_WORD[record["type"]].from_record(record, positions[index])
             rows.append(row)
             prints += fingerprint(row)
     return ReadResult._of(rows, places, (), prints)
