@@ -14,8 +14,9 @@ full ``score()`` of all the events (the median of ``--repeat`` runs):
 - the whole year fed day by day.
 
 Times are the process's own CPU time (``time.process_time``), so that other work on a shared
-machine does not count against either side of a ratio. The targets (issue "Live scoring"): the median and the last day ≤ 3 %, the backdated event
-≤ 5 %, the whole year ≤ 3 × one full score, at the sample year's size.
+machine does not count against either side of a ratio. The targets (issue "Live scoring"): the
+median and the last day ≤ 3 %, the backdated event ≤ 5 %, the whole year ≤ 3 × one full score,
+at the sample year's size.
 """
 
 from __future__ import annotations
