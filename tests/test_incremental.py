@@ -264,3 +264,72 @@ def test_a_scorer_that_follows_no_store_cannot_catch_up() -> None:
     with pytest.raises(ArgumentError) as raised:
         Scorer().catch_up()
     assert "this scorer follows no store: make it with Scorer.over(store)" == str(raised.value)
+
+
+def test_a_checkpoint_after_a_change_is_not_restored() -> None:
+    """Rewound to before March, a February miss arriving then is kept when a later rewind would have
+    restored the March checkpoint taken without it: as of 22 March the four misses count as in score."""
+    d = dt.date
+
+    def miss(eid: str, day: dt.date) -> Missed:
+        return Missed(id=eid, date=day, unit="锦江区", category="work_dynamic")
+
+    a, b, c, m = (
+        miss("a", d(2007, 1, 10)),
+        miss("b", d(2007, 3, 25)),
+        miss("c", d(2007, 2, 10)),
+        miss("m", d(2007, 3, 20)),
+    )
+    scorer = Scorer()
+    scorer.add([a, b])
+    scorer.results(as_of=d(2007, 12, 31))
+    scorer.add([m])
+    scorer.results(as_of=d(2007, 2, 28))
+    scorer.add([c])
+    scorer.results(as_of=d(2007, 2, 28))
+    scorer.results(as_of=d(2007, 12, 31))
+    expected = score([a, b, c, m], as_of=d(2007, 3, 22))
+    assert results_json(expected) == results_json(scorer.results(as_of=d(2007, 3, 22)))
+
+
+def test_after_a_rewind_an_event_is_scored_by_the_version_of_its_own_day() -> None:
+    """Rewound to 10 March under a timeline that changes in October, a 10 January adoption is booked
+    under chengdu-2007 (4 points), not under the October version the fold last used (5)."""
+    from chengdu_infoscore import RuleSet
+
+    d = dt.date
+    rules = RuleSet.from_file("docs/example-adjustment.toml")
+    log = [
+        Submitted(id="a", date=d(2007, 1, 10), unit="锦江区", item="I1"),
+        Missed(id="y", date=d(2007, 3, 15), unit="锦江区", category="important"),
+        Missed(id="x", date=d(2007, 11, 5), unit="锦江区", category="important"),
+    ]
+    adoption = Adopted(id="z", date=d(2007, 1, 10), item="I1", channel="zwxx")
+    scorer = Scorer(rules=rules)
+    scorer.add(log)
+    scorer.results(as_of=d(2007, 12, 31))
+    scorer.results(as_of=d(2007, 3, 10))
+    scorer.add([adoption])
+    expected = score([*log, adoption], rules=rules, as_of=d(2007, 3, 10))
+    assert (Decimal("4.1"), results_json(expected)) == (
+        scorer.results(as_of=d(2007, 3, 10)).unit("锦江区").score,
+        results_json(scorer.results(as_of=d(2007, 3, 10))),
+    )
+
+
+def test_plugin_rule_kinds_see_events_of_a_day_already_folded() -> None:
+    """A second submission of 1 August, arriving after the first was folded, gets the plug-in's topic
+    bonus too (example-2007-07): 1.2, as score gives."""
+    from chengdu_infoscore.rules.registry import rule_set
+
+    rules = rule_set("example-2007-07")
+    first = Submitted(id="a", date="2007-08-01", unit="锦江区", item="I1", topic="4.1")
+    second = Submitted(id="b", date="2007-08-01", unit="锦江区", item="I2", topic="4.1")
+    scorer = Scorer(rules=rules)
+    scorer.add([first])
+    scorer.results()
+    scorer.add([second])
+    assert (Decimal("1.2"), results_json(score([first, second], rules=rules))) == (
+        scorer.results().unit("锦江区").score,
+        results_json(scorer.results()),
+    )

@@ -156,8 +156,13 @@ class _Cluster:
         self.changed(key)
 
     def changed(self, key: Key) -> None:
+        """A row came or went at ``key``: the fold must rewind before it, and the checkpoints after
+        it hold states without it."""
         if self.since is None or key < self.since:
             self.since = key
+        checkpoints = self.checkpoints
+        while checkpoints and checkpoints[-1][0] > key[0]:
+            checkpoints.pop()
 
     def rewind(self, run: Run, day: dt.date) -> None:
         """Back to the state before ``day``: the last checkpoint on or before it, or the year's start."""
@@ -201,16 +206,19 @@ class _Cluster:
         fold, handlers, rejected = self.fold, self.handlers, self.rejections
         origin = run.places.origin
         checkpoints = not run.extended  # a plug-in rule kind's own state cannot be saved
-        # The date of the last row folded: a checkpoint is the state between two months.
-        day = self.reached[0] if self.reached is not None else None
+        # The date of the last row folded (a checkpoint is the state between two months), and the
+        # day whose version is set: none yet, so that the first row sets it, whatever came before.
+        last = self.reached[0] if self.reached is not None else None
+        day: dt.date | None = None
         extensions: Any = False
         for row in self.rows[self.done : end]:
             if row[DATE] != day:
-                month = row[DATE].replace(day=1)
-                fresh = not self.checkpoints or self.checkpoints[-1][0] < month
-                if checkpoints and day is not None and day < month and fresh:
-                    self.checkpoints.append((month, fold.snapshot(), len(rejected)))
                 day = row[DATE]
+                month = day.replace(day=1)
+                fresh = not self.checkpoints or self.checkpoints[-1][0] < month
+                if checkpoints and last is not None and last < month and fresh:
+                    self.checkpoints.append((month, fold.snapshot(), len(rejected)))
+                last = day
                 fold.v = run.version_at(day) or run.first
                 extensions = run.extended and fold.v.makers
             self.done += 1
