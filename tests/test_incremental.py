@@ -333,3 +333,51 @@ def test_plugin_rule_kinds_see_events_of_a_day_already_folded() -> None:
         scorer.results().unit("锦江区").score,
         results_json(scorer.results()),
     )
+
+
+@pytest.mark.parametrize(
+    "batches",
+    [
+        pytest.param(
+            [
+                [Withdrawn(id="w1", date="2007-03-02", event="e1")],
+                [Missed(id="e1", date="2007-03-01", unit="青羊区", category="work_dynamic")],
+                [Withdrawn(id="w1", date="2007-03-02", event="e1")],
+            ],
+            id="a withdrawal of an id not yet received",
+        ),
+        pytest.param(
+            [
+                [Missed(id="e3", date="2007-03-01", unit="青羊区", category="work_dynamic")],
+                [Withdrawn(id="e3", date="2007-03-02", event="e3")],
+            ],
+            id="a record that withdraws itself",
+        ),
+        pytest.param(
+            [
+                [
+                    Missed(id="e4", date="2007-03-01", unit="市经委", category="work_dynamic"),
+                    Missed(id="e4", date="2007-03-01", unit="能源办", category="work_dynamic"),
+                ]
+            ],
+            id="two spellings of one unit in one batch",
+        ),
+        pytest.param(
+            [[Missed(id="e5", date="2007-03-01", unit="青羊区", category="work_dynamic", subject="\ud800")]],
+            id="a lone surrogate",
+        ),
+    ],
+)
+def test_a_scorer_takes_each_batch_as_the_store_does(tmp_path: Path, batches: list[list[Event]]) -> None:
+    """Fed the same batches, a Scorer and a store count each batch alike and score alike."""
+    from chengdu_infoscore import Store
+
+    scorer = Scorer()
+    with Store.open(tmp_path / "s.db", create=True) as store:
+        for batch in batches:
+            live = scorer.add(batch)
+            kept = store.ingest(batch, recorded=dt.date(2007, 3, 5))
+            counts = (kept.added, kept.repeated, kept.revised, kept.withdrawn, len(kept.rejections))
+            assert counts == (live.added, live.repeated, live.revised, live.withdrawn, len(live.rejections))
+        expected = results_json(score(store.read(), as_of=dt.date(2007, 12, 31)))
+    assert expected == results_json(scorer.results(as_of=dt.date(2007, 12, 31)))

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ._arguments import need, need_date
+from ._batches import Received, classify, settle
 from ._codecs import (
     ANSWERS,
     COMMISSION,
@@ -39,15 +40,12 @@ from ._codecs import (
     SUBMITTED,
     UNIT,
     WITHDRAWN,
-    WITHDRAWS,
     Row,
-    fingerprint,
 )
 from ._compiled import DAY, MODULUS, Rejected
 from ._fold import NO_CLOSING, Fold, Snapshot, Tally
 from ._places import Places, quiet_collector
 from ._run import Refused, Run, provenance_of, rejection_order, rejections_of, rows_of, setup
-from ._select import conflicting, first_copy, pos_of
 from ._shape import Shape, Sums
 from .events import Event
 from .exceptions import ArgumentError
@@ -76,8 +74,8 @@ def _key(row: Row) -> Key:
 
 
 class BatchReport:
-    """What one batch did: records added, repeated and revised (withdrawals among them, also counted
-    in ``withdrawn``), and rejected (with the reasons)."""
+    """What one batch did, as :class:`~.store.IngestReport` counts it: records added, repeated,
+    revised, withdrawn (new withdrawals), and rejected (with the reasons)."""
 
     __slots__ = ("added", "rejections", "repeated", "revised", "withdrawn")
 
@@ -290,6 +288,8 @@ class Scorer:
         #: Every id's content in force: a row to fold, or a record that can never count.
         self._records: dict[str, Row | Refused] = {}
         self._prints = 0  # the sum of the fingerprints of the records in force, as they were read
+        #: Every id's latest record as the batch that brought it gave it (its content as written).
+        self._held: dict[str, Received] = {}
         self._prints_of: dict[str, int] = {}  # every id's latest content's fingerprint
         self._batch_of: dict[str, int] = {}  # the batch that brought every id's latest content
         self._batch = 0
@@ -452,75 +452,39 @@ class Scorer:
         with self._lock, quiet_collector():
             self._places, move = self._places.merged(places)
             self._run.places = self._places
-            return self._take(rows, reader, move)
+            return self._take(ReadResult._of(rows, places, tuple(reader), 0), move)
 
-    def _take(self, rows: list[Row], reader: list[Rejection], move: Any) -> BatchReport:
+    def _take(self, read: ReadResult, move: Any) -> BatchReport:
+        """Take a batch as the store takes one (:mod:`._batches`): settle its copies, classify each id
+        against what is held, and keep what is new; ``move`` puts a position of the batch among the
+        scorer's places."""
         self._batch += 1
+        received, rejections = settle(read)
+        done = classify(received, self._held, read._places.origin, rejections)
         report = BatchReport()
-        report.rejections += reader
-        copies: dict[str, list[Row | Refused]] = {}
-        prints: dict[tuple[str, int], int] = {}  # each copy's fingerprint, of its content as read
+        report.added, report.repeated = done.added, done.repeated
+        report.revised, report.withdrawn = done.revised, done.withdrawn
+        report.rejections = sorted(done.rejections, key=rejection_order)
         resolve = self._run.resolve_or_refuse
-        for row in rows:
-            row = (*row[:POS], move(row[POS]))
-            prints[row[ID], row[POS]] = fingerprint(row)
-            # A withdrawal is kept as it was written: its date may fall after the year.
-            copies.setdefault(row[ID], []).append(row if row[KIND] == WITHDRAWN else resolve(row))
-        unreadable: dict[str, list[Any]] = {}
-        for r in reader:
-            if r.event is not None:
-                unreadable.setdefault(r.event, []).append(r.origin)
         touched: set[str] = set()
-        for eid, found in copies.items():
-            spoiled = unreadable.get(eid, ())
-            if len(found) > 1 or spoiled:
-                conflict = conflicting(eid, found, self._places, spoiled)
-                if conflict is not None:
-                    report.rejections += conflict
-                    continue
-                report.repeated += len(found) - 1
-            first = found[0] if len(found) == 1 else first_copy(found, self._places)
-            print_ = prints[eid, pos_of(first)]
-            if eid not in self._prints_of and not _withdraws(first):
-                self._add_new(eid, first, print_)  # the usual case, at less cost
-                report.added += 1
-            else:
-                self._put(eid, first, print_, report, touched)
+        for eid, got in done.stored.items():
+            row = (*got.row[:POS], move(got.row[POS]))
+            old = self._held.get(eid)
+            if old is not None and old.target is not None:
+                self._withdrawals[old.target].discard(eid)
+                touched.add(old.target)
+            self._held[eid] = got
+            # A withdrawal is kept as it was written: its date may fall after the year.
+            self._records[eid] = row if got.target is not None else resolve(row)
+            self._prints_of[eid] = got.print
+            self._batch_of[eid] = self._batch
+            if got.target is not None:
+                self._withdrawals.setdefault(got.target, set()).add(eid)
+                touched.add(got.target)
+            touched.add(eid)
         for eid in sorted(touched):
             self._show(eid)
-        report.rejections.sort(key=rejection_order)
         return report
-
-    def _add_new(self, eid: str, new: Row | Refused, print_: int) -> None:
-        """An event whose id is new: its content is in force at once (a withdrawal later in the same
-        batch is applied after, by :meth:`_show`)."""
-        self._records[eid] = new
-        self._prints_of[eid] = print_
-        self._batch_of[eid] = self._batch
-        self._show(eid)
-
-    def _put(self, eid: str, new: Row | Refused, print_: int, report: BatchReport, touched: set[str]) -> None:
-        """Make ``new`` the latest content of ``eid``; ``print_`` is its fingerprint as read."""
-        known = self._prints_of.get(eid)
-        if known == print_:  # the same content as written
-            report.repeated += 1
-            return
-        if known is None:
-            report.added += 1
-        else:
-            report.revised += 1
-        old = self._records.get(eid)
-        if _withdraws(old):
-            self._withdrawals[old[WITHDRAWS]].discard(eid)  # type: ignore[index]
-            touched.add(old[WITHDRAWS])  # type: ignore[index]
-        self._records[eid] = new
-        self._prints_of[eid] = print_
-        self._batch_of[eid] = self._batch
-        if _withdraws(new):
-            self._withdrawals.setdefault(new[WITHDRAWS], set()).add(eid)  # type: ignore[index]
-            touched.add(new[WITHDRAWS])  # type: ignore[index]
-            report.withdrawn += 1
-        touched.add(eid)
 
     def _in_force(self, eid: str) -> Row | Refused | None:
         """The content of ``eid`` to score: an event's latest content, unless a withdrawal recorded in

@@ -58,22 +58,16 @@ from typing import Any, Final
 import attrs
 
 from ._arguments import describe, need, need_date, need_int
+from ._batches import Received, classify, keepable, settle
 from ._codecs import (
     BY_WORD,
-    CODECS,
-    ID,
-    KIND,
     POS,
     STORED_FORM_VERSION,
-    WITHDRAWN,
-    WITHDRAWS,
     Row,
     fingerprint,
     row_of,
-    to_stored,
 )
 from ._places import Places, quiet_collector
-from .corrections import names_a_withdrawal, names_no_event, used_twice
 from .events import Event, Origin, Withdrawn
 from .exceptions import ArgumentError, ArgumentTypeError, StoreError
 from .readers import ReadResult, _Plain, read_events
@@ -188,22 +182,6 @@ class IngestReport(Batch):
     rejections: tuple[Rejection, ...] = ()
 
 
-class _Received:
-    """One id of a batch that was read without conflict: its record as the store will keep it, and
-    where each of its copies was read."""
-
-    __slots__ = ("content", "copies", "kind", "positions", "print", "row", "target")
-
-    def __init__(self, row: Row, positions: list[int], content: str) -> None:
-        self.row = row
-        self.positions = positions
-        self.copies = len(positions)
-        self.content = content
-        self.kind = CODECS[row[KIND]].kind
-        self.target: str | None = row[WITHDRAWS] if row[KIND] == WITHDRAWN else None
-        self.print = fingerprint(row)
-
-
 class _Held:
     """An id's content as the store holds it: the batch it came in, its type, content, fingerprint
     and, for a withdrawal, the id it withdraws."""
@@ -221,15 +199,6 @@ class _Held:
 def _in_force(held: _Held | None, withdrawals: Iterable[int]) -> bool:
     """An id is in force when it holds an event that no withdrawal of a batch as late or later withdraws."""
     return held is not None and held.kind != _WITHDRAWN and all(b < held.batch for b in withdrawals)
-
-
-def _safe(text: str) -> str:
-    """Text SQLite can hold: a lone surrogate (a file name the system could not decode) escaped."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "backslashreplace").decode("utf-8")
-    return text
 
 
 class Store:
@@ -455,7 +424,7 @@ class Store:
         need_date("recorded", recorded)
         read, sources = _source(source)
         with quiet_collector():
-            received, rejections = _settle(read)
+            received, rejections = settle(read)
             with self._transaction(write=True) as db:
                 return self._record(db, read, received, rejections, recorded, sources)
 
@@ -463,7 +432,7 @@ class Store:
         self,
         db: sqlite3.Connection,
         read: ReadResult,
-        received: dict[str, _Received],
+        received: dict[str, Received],
         rejections: list[Rejection],
         recorded: dt.date,
         sources: tuple[str, ...],
@@ -482,26 +451,10 @@ class Store:
         targets = {r.target for r in received.values() if r.target is not None}
         held = _held(db, set(received) | targets)
         # What each id of the batch does: a repeat changes nothing; a new id or new content is stored.
-        stored: dict[str, _Received] = {}
-        added = repeated = revised = withdrawn = 0
         origin = read._places.origin
-        for eid, got in received.items():
-            before = held.get(eid)
-            if before is not None and before.content == got.content:
-                repeated += got.copies
-                continue
-            reason = _refusal(got, received, held)
-            if reason is not None:
-                rejections += [Rejection(origin(pos), eid, reason) for pos in got.positions]
-                continue
-            stored[eid] = got
-            repeated += got.copies - 1
-            if before is not None:
-                revised += 1
-            elif got.target is not None:
-                withdrawn += 1
-            else:
-                added += 1
+        done = classify(received, held, origin, rejections)
+        stored, rejections = done.stored, done.rejections
+        added, repeated, revised, withdrawn = done.added, done.repeated, done.revised, done.withdrawn
         # The ids whose standing may change: those stored, what the withdrawals stored name now,
         # and what the withdrawals they revise named before.
         affected = set(stored)
@@ -546,7 +499,7 @@ class Store:
             (
                 seq,
                 recorded.isoformat(),
-                json.dumps([_safe(s) for s in sources], ensure_ascii=False),
+                json.dumps([keepable(s) for s in sources], ensure_ascii=False),
                 batch.received,
                 added,
                 repeated,
@@ -578,7 +531,7 @@ class Store:
         db.executemany(
             "INSERT INTO rejections (batch, file, line, id, reason) VALUES (?, ?, ?, ?, ?)",
             (
-                (seq, *_where(r.origin), None if r.event is None else _safe(r.event), _safe(r.reason))
+                (seq, *_where(r.origin), None if r.event is None else keepable(r.event), keepable(r.reason))
                 for r in rejections
             ),
         )
@@ -708,51 +661,8 @@ def _source(source: Any) -> tuple[ReadResult, tuple[str, ...]]:
     return ReadResult._of(rows, places, (), sum(map(fingerprint, rows))), tuple(dict.fromkeys(files))
 
 
-def _settle(read: ReadResult) -> tuple[dict[str, _Received], list[Rejection]]:
-    """The ids of a batch read without conflict, each with its record; and the batch's rejections.
-
-    Two contents for one id, or a copy the reader rejected beside a readable one, reject every copy.
-    """
-    places = read._places
-    unreadable: dict[str, list[Origin | None]] = {}
-    for r in read.rejections:
-        if r.event is not None:
-            unreadable.setdefault(r.event, []).append(r.origin)
-    copies: dict[str, list[Row]] = {}
-    for row in read._rows:
-        copies.setdefault(row[ID], []).append(row)
-    rejections = list(read.rejections)
-    received: dict[str, _Received] = {}
-    for eid, rows in copies.items():
-        if eid in unreadable or len({row[:POS] for row in rows}) > 1:
-            reason = used_twice(eid, [places.origin(row[POS]) for row in rows] + unreadable.get(eid, []))
-            rejections += [Rejection(places.origin(row[POS]), eid, reason) for row in rows]
-            continue
-        first = min(rows, key=lambda row: places.where_key(row[POS]))
-        content = to_stored(first)
-        if _safe(content) != content:  # text of events built in Python: JSON lines refuse it when read
-            reason = "a field holds a lone surrogate (\\ud800–\\udfff), which is not a character"
-            rejections += [Rejection(places.origin(row[POS]), eid, reason) for row in rows]
-            continue
-        received[eid] = _Received(first, [row[POS] for row in rows], content)
-    return received, rejections
-
-
-def _refusal(got: _Received, received: dict[str, _Received], held: dict[str, _Held]) -> str | None:
-    """Why a withdrawal is refused: it names no id holding an event (as the store knows it after
-    the batch), or an id that this batch gives as a withdrawal; ``None`` for any other record."""
-    if got.target is None:
-        return None
-    target = received.get(got.target) or held.get(got.target)
-    if target is None:
-        return names_no_event(got.target)
-    if target.kind == _WITHDRAWN:
-        return names_a_withdrawal(got.target)
-    return None
-
-
 def _where(origin: Origin | None) -> tuple[str | None, int | None]:
-    return (None, None) if origin is None else (_safe(origin.file), origin.line)
+    return (None, None) if origin is None else (keepable(origin.file), origin.line)
 
 
 def _rejection_order(r: Rejection) -> tuple[int, str, int, str]:
