@@ -143,8 +143,16 @@ def test_diff_between_two_dates_as_json(history: Path) -> None:
             "batch": batch,
             "recorded": recorded,
             "as_of": "2007-06-30",
+            "as_of_basis": "given",
             "rules": "chengdu-2007",
-            "events": {"read": read, "counted": read, "repeats": 0, "after_as_of": 0, "rejected": 0},
+            "events": {
+                "read": read,
+                "counted": read,
+                "repeats": 0,
+                "after_as_of": 0,
+                "withdrawn": 0,
+                "rejected": 0,
+            },
             "provenance": _provenance_json(history, batch, "2007-06-30"),
         }
 

@@ -32,6 +32,7 @@ from chengdu_infoscore import (
     SelectedExcellent,
     Submitted,
     UnitDiff,
+    Withdrawn,
     diff_results,
     load_quotas,
     monthly_bulletin,
@@ -461,8 +462,28 @@ def test_json_has_the_documented_keys_and_exact_decimal_strings() -> None:
         "after": {"date": "2007-05-03", "points": "1", "reason": "item T adopted by 成都动态"},
     } == unit["ledger"][0]
     assert {"appeared": [], "disappeared": []} == data["rejections"]
-    assert ["as_of", "rules", "events", "provenance"] == list(data["before"])
-    assert {"read": 2, "counted": 2, "repeats": 0, "after_as_of": 0, "rejected": 0} == data["after"]["events"]
+    assert ["as_of", "as_of_basis", "rules", "events", "provenance"] == list(data["before"])
+    assert {"read": 2, "counted": 2, "repeats": 0, "after_as_of": 0, "withdrawn": 0, "rejected": 0} == data[
+        "after"
+    ]["events"]
+
+
+def test_a_side_counts_what_withdrawals_took_out_and_says_how_its_as_of_date_was_chosen() -> None:
+    """A later view with a withdrawal: its side counts 2 withdrawn (the withdrawal and the miss), so that
+    read = counted + repeats + after + withdrawn + rejected; a defaulted as-of date is said so."""
+    m1 = Missed(id="m1", date="2007-03-01", unit="青羊区", category="work_dynamic")
+    m2 = Missed(id="m2", date="2007-03-02", unit="青羊区", category="work_dynamic")
+    after = score([m1, m2, Withdrawn(id="w", date="2007-03-03", event="m1")])
+    d = score([m1, m2]).diff(after)
+    side = diff_json(d)["after"]
+    assert (
+        "latest_event",
+        {"read": 3, "counted": 1, "repeats": 0, "after_as_of": 0, "withdrawn": 2, "rejected": 0},
+    ) == (
+        side["as_of_basis"],
+        side["events"],
+    )
+    assert ", 2 withdrawn (as of the latest event's date)" in diff_table(d, "en")
 
 
 def test_json_round_trips_and_names_both_provenances() -> None:

@@ -291,7 +291,10 @@ def _parser() -> argparse.ArgumentParser:
             "--as-of",
             type=_date,
             metavar="DATE",
-            help="count only events dated on or before DATE (YYYY-MM-DD; default: 31 December)",
+            help=(
+                "count only events dated on or before DATE, and judge commissions against it"
+                " (YYYY-MM-DD; default: the date of the latest event, 31 December with none)"
+            ),
         )
         return p
 
@@ -398,7 +401,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--year", type=_year, help="the assessment year (default: the year of --as-of, else 2007)")
     c.add_argument(
-        "--as-of", type=_date, metavar="DATE", help="count events up to DATE (default: 31 December)"
+        "--as-of",
+        type=_date,
+        metavar="DATE",
+        help="count events up to DATE (default: the date of the latest event, 31 December with none)",
     )
     c.add_argument("--format", choices=("table", "json"), default="table", help="table (default) or json")
     c.add_argument("--changed-only", action="store_true", help="list only units whose score or rank changed")
@@ -861,7 +867,8 @@ def _comparison_table(c: Comparison, changed_only: bool) -> str:
                 clauses,
             ]
         )
-    head = f"A = {c.a}\nB = {c.b}\nas of {c.as_of}\n\n"
+    note = {"latest_event": " (the latest event's date)", "year_end": " (31 December: there is no event)"}
+    head = f"A = {c.a}\nB = {c.b}\nas of {c.as_of}{note.get(c.as_of_basis, '')}\n\n"
     right = [False, False, True, True, True, True, True, False]
     table = render_table(["unit", "group", "A", "B", "change", "rank A", "rank B", "by clause"], rows, right)
     runs = [(name, p) for name, p in (("A", c.provenance_a), ("B", c.provenance_b)) if p is not None]

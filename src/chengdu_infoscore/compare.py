@@ -55,6 +55,8 @@ class Comparison:
     units: tuple[UnitComparison, ...]
     provenance_a: Provenance | None = None
     provenance_b: Provenance | None = None
+    #: How the as-of date was chosen (see :attr:`~.results.Results.as_of_basis`).
+    as_of_basis: str = "given"
 
 
 def compare(a: Results, b: Results, quotas: QuotaTable) -> Comparison:
@@ -72,7 +74,9 @@ def compare(a: Results, b: Results, quotas: QuotaTable) -> Comparison:
         units.append(
             UnitComparison(name, ua.unit.group, ua.score, ub.score, ranks_a[name], ranks_b[name], clauses)
         )
-    return Comparison(a.rules, b.rules, a.as_of.isoformat(), tuple(units), a.provenance, b.provenance)
+    return Comparison(
+        a.rules, b.rules, a.as_of.isoformat(), tuple(units), a.provenance, b.provenance, a.as_of_basis
+    )
 
 
 def comparison_json(c: Comparison) -> dict[str, Any]:
@@ -81,6 +85,7 @@ def comparison_json(c: Comparison) -> dict[str, Any]:
         "a": c.a,
         "b": c.b,
         "as_of": c.as_of,
+        "as_of_basis": c.as_of_basis,
         "provenance": {"a": provenance_json(c.provenance_a), "b": provenance_json(c.provenance_b)},
         "units": [
             {

@@ -87,6 +87,10 @@ class DiffSide:
     after_as_of: int
     rejected: int
     provenance: Provenance | None = None
+    #: Records taken out by withdrawals (see :attr:`~.results.Results.withdrawn`).
+    withdrawn: int = 0
+    #: How the as-of date was chosen (see :attr:`~.results.Results.as_of_basis`).
+    as_of_basis: str = "given"
 
     @classmethod
     def of(cls, results: Results) -> DiffSide:
@@ -100,6 +104,8 @@ class DiffSide:
             after_as_of=results.after_as_of,
             rejected=len(results.rejections),
             provenance=results.provenance,
+            withdrawn=results.withdrawn,
+            as_of_basis=results.as_of_basis,
         )
 
 
@@ -408,12 +414,14 @@ LINE_KEYS = ("change", "event", "clause", "occurrence", "points_change", "before
 def _side_json(s: DiffSide) -> dict[str, Any]:
     return {
         "as_of": s.as_of.isoformat(),
+        "as_of_basis": s.as_of_basis,
         "rules": s.rules,
         "events": {
             "read": s.read,
             "counted": s.counted,
             "repeats": s.repeats,
             "after_as_of": s.after_as_of,
+            "withdrawn": s.withdrawn,
             "rejected": s.rejected,
         },
         "provenance": provenance_json(s.provenance),
@@ -502,6 +510,9 @@ _WORDS: dict[str, dict[str, str]] = {
         "after": "变动后",
         "side": "截至{as_of} · 规则 {rules} · 读入{read}条,计入{counted}条,重复{repeats}条,"
         "截至日后{after_as_of}条,未计入{rejected}条",
+        "withdrawn": ",撤回{withdrawn}条",
+        "latest_event": "(截至日期为最新事件日期)",
+        "year_end": "(无事件,截至12月31日)",
         "summary": "{changed}个单位有变动,{unchanged}个单位无变动",
         "nothing": "无变动",
         "unit": "单位",
@@ -538,6 +549,9 @@ _WORDS: dict[str, dict[str, str]] = {
         "after": "after",
         "side": "as of {as_of} · rules {rules} · {read} events read, {counted} counted, {repeats} repeats,"
         " {after_as_of} dated later, {rejected} rejected",
+        "withdrawn": ", {withdrawn} withdrawn",
+        "latest_event": " (as of the latest event's date)",
+        "year_end": " (31 December: there is no event)",
         "summary": "{changed} unit(s) changed, {unchanged} unchanged",
         "nothing": "nothing changed",
         "unit": "unit",
@@ -592,6 +606,10 @@ def _side_text(label: str, s: DiffSide, w: dict[str, str]) -> str:
         after_as_of=s.after_as_of,
         rejected=s.rejected,
     )
+    if s.withdrawn:
+        text += w["withdrawn"].format(withdrawn=s.withdrawn)
+    if s.as_of_basis != "given":
+        text += w[s.as_of_basis]
     if s.provenance is not None:
         text += f"\n  {s.provenance.line()}"
     return text + "\n"
