@@ -396,3 +396,48 @@ def test_the_batch_digest_finds_a_published_bulletin(sample_store: tuple[Path, H
     with Store.open(store) as opened:
         found = [(b.seq, b.recorded) for b in opened.batches() if b.digest == digest]
     assert [(6, dt.date(2007, 7, 3))] == found
+
+
+@pytest.mark.parametrize(
+    ("table", "values"),
+    [
+        pytest.param(
+            "records", (2, "x", "missed", "garbage", "0" * 64, None, None, None), id="content not JSON"
+        ),
+        pytest.param(
+            "records", (2, "x", "missed", "[1,2]", "0" * 64, None, None, None), id="content not a record"
+        ),
+        pytest.param("batches", None, id="a batch with a date that is no date"),
+    ],
+)
+def test_a_damaged_store_is_exit_2_naming_it(
+    tmp_path: Path, table: str, values: tuple | None, capsys
+) -> None:  # type: ignore[no-untyped-def, type-arg]
+    """Rows this library never wrote, put in with sqlite3, make score --store and diff exit 2 with a
+    message that says the store is damaged — never an internal error."""
+    store = tmp_path / "s.db"
+    log = tmp_path / "a.jsonl"
+    log.write_text(
+        '{"id": "a", "type": "missed", "date": "2007-03-01", "unit": "锦江区", "category": "work_dynamic"}\n',
+        encoding="utf-8",
+    )
+    assert 0 == main(["ingest", str(store), str(log), "--recorded", "2007-03-02"])
+    db = sqlite3.connect(store)
+    with db:
+        if table == "batches":
+            db.execute(
+                "INSERT INTO batches VALUES (2, 'garbage', '[]', 0, 0, 0, 0, 0, 0, 1, ?, 1)", ("0" * 64,)
+            )
+        else:
+            copy = "SELECT 2, recorded, sources, 0, 0, 0, 0, 0, 0, 2, digest, form FROM batches"
+            db.execute(f"INSERT INTO batches {copy}")
+            db.execute("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?)", values)
+    db.close()
+    capsys.readouterr()
+    statuses = [
+        main(["score", "--store", str(store)]),
+        main(["diff", "--store", str(store), "--from", "2007-03-02"]),
+    ]
+    err = capsys.readouterr().err
+    assert ([2, 2], 2) == (statuses, err.count(f"{store}: the store is damaged"))
+    assert "internal error" not in err

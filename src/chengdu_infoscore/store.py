@@ -69,7 +69,7 @@ from ._codecs import (
 )
 from ._places import Places, quiet_collector
 from .events import Event, Origin, Withdrawn
-from .exceptions import ArgumentError, ArgumentTypeError, StoreError
+from .exceptions import ArgumentError, ArgumentTypeError, InfoscoreError, StoreError
 from .readers import ReadResult, _Plain, read_events
 from .results import Rejection
 
@@ -214,6 +214,21 @@ class Store:
         self._name = name
         self._lock = threading.RLock()
 
+    @contextmanager
+    def _readable(self) -> Iterator[None]:
+        """Turn what a damaged store gives (a record or batch this library never wrote) into a
+        :class:`StoreError` that says so, rather than a failure somewhere inside."""
+        try:
+            yield
+        except StoreError:
+            raise
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError, InfoscoreError) as exc:
+            raise StoreError(
+                f"{self._name}: the store is damaged: a record or batch it holds cannot be read"
+                f" ({type(exc).__name__}: {str(exc)[:200]}); it was not written by this library,"
+                " or was changed since"
+            ) from None
+
     # -- opening -------------------------------------------------------------------------------
 
     @classmethod
@@ -320,7 +335,8 @@ class Store:
                 "SELECT seq, recorded, sources, received, added, repeated, revised, withdrawn, rejected,"
                 " events, digest FROM batches ORDER BY seq"
             ).fetchall()
-        return tuple(_batch(row) for row in rows)
+        with self._readable():
+            return tuple(_batch(row) for row in rows)
 
     def read(self, known_on: dt.date | None = None, *, after: int | None = None) -> ReadResult:
         """The records in force as known on a day: what :func:`~.engine.score` takes.
@@ -368,7 +384,8 @@ class Store:
             for eid, (batch, content, file, line) in events.items()
             if eid not in gone
         )
-        return _result([(batch, content, file, line) for batch, _, _, _, content, file, line in kept])
+        with self._readable():
+            return _result([(batch, content, file, line) for batch, _, _, _, content, file, line in kept])
 
     def batch(self, seq: int) -> ReadResult:
         """The records a batch stored, as received: new ids and revisions, withdrawals included
@@ -391,7 +408,8 @@ class Store:
             found = db.execute(
                 "SELECT content, file, line FROM records WHERE batch = ? ORDER BY file, line, id", (seq,)
             ).fetchall()
-        return _result([(seq, content, file, line) for content, file, line in found])
+        with self._readable():
+            return _result([(seq, content, file, line) for content, file, line in found])
 
     # -- writing -------------------------------------------------------------------------------
 
