@@ -439,5 +439,7 @@ def test_a_damaged_store_is_exit_2_naming_it(
         main(["diff", "--store", str(store), "--from", "2007-03-02"]),
     ]
     err = capsys.readouterr().err
-    assert ([2, 2], 2) == (statuses, err.count(f"{store}: the store is damaged"))
+    # score reads the records, not the batches' dates; diff reads both
+    damaged = [0, 2] if table == "batches" else [2, 2]
+    assert (damaged, damaged.count(2)) == (statuses, err.count(f"{store}: the store is damaged"))
     assert "internal error" not in err
