@@ -38,32 +38,55 @@ class Received:
     """One id of a batch read without conflict: its record as it will be kept, and where each of its
     copies was read."""
 
-    __slots__ = ("content", "copies", "kind", "positions", "print", "row", "target")
+    __slots__ = ("_content", "copies", "kind", "positions", "print", "row", "target")
 
-    def __init__(self, row: Row, positions: list[int], content: str) -> None:
+    def __init__(self, row: Row, positions: list[int], content: str | None = None) -> None:
         self.row = row
         self.positions = positions
         self.copies = len(positions)
-        self.content = content
+        self._content = content
         self.kind = CODECS[row[KIND]].kind
         self.target: str | None = row[WITHDRAWS] if row[KIND] == WITHDRAWN else None
         self.print = fingerprint(row)
 
+    @property
+    def content(self) -> str:
+        """The record as kept: the stored form of its interchange record (made when first asked for)."""
+        if self._content is None:
+            self._content = to_stored(self.row)
+        return self._content
+
+
+def _lone_surrogate(row: Row) -> bool:
+    """Whether a text of the row holds a lone surrogate, which cannot be kept."""
+    for value in row[:POS]:
+        if value.__class__ is str and not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+    return False
+
 
 class Held(Protocol):
-    """What is held of an id: its content as written and its record type."""
+    """What is held of an id: its content as written, its fingerprint and its record type."""
 
     @property
     def content(self) -> str: ...
 
     @property
+    def print(self) -> int: ...
+
+    @property
     def kind(self) -> str: ...
 
 
-def settle(read: ReadResult) -> tuple[dict[str, Received], list[Rejection]]:
+def settle(read: ReadResult, *, contents: bool = True) -> tuple[dict[str, Received], list[Rejection]]:
     """The ids of a batch read without conflict, each with its record; and the batch's rejections.
 
     Two contents for one id, or a copy the reader rejected beside a readable one, reject every copy.
+    With ``contents``, each record's stored form is made now (the store keeps it); else only when
+    it is compared (see :func:`classify`).
     """
     places = read._places
     unreadable: dict[str, list[Origin | None]] = {}
@@ -81,8 +104,9 @@ def settle(read: ReadResult) -> tuple[dict[str, Received], list[Rejection]]:
             rejections += [Rejection(places.origin(row[POS]), eid, reason) for row in rows]
             continue
         first = rows[0] if len(rows) == 1 else min(rows, key=lambda row: places.where_key(row[POS]))
-        content = to_stored(first)
-        if keepable(content) != content:  # text of events built in Python: JSON lines refuse it when read
+        content = to_stored(first) if contents else None
+        # Text of events built in Python: JSON Lines refuse it when read.
+        if keepable(content) != content if content is not None else _lone_surrogate(first):
             reason = "a field holds a lone surrogate (\\ud800–\\udfff), which is not a character"
             rejections += [Rejection(places.origin(row[POS]), eid, reason) for row in rows]
             continue
@@ -111,7 +135,8 @@ def classify(
     done.rejections = rejections
     for eid, got in received.items():
         before = held.get(eid)
-        if before is not None and before.content == got.content:
+        # The same content, as written: the fingerprints first, the texts only when they agree.
+        if before is not None and before.print == got.print and before.content == got.content:
             done.repeated += got.copies
             continue
         reason = refusal(got, received, held)

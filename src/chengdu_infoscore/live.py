@@ -459,7 +459,7 @@ class Scorer:
         against what is held, and keep what is new; ``move`` puts a position of the batch among the
         scorer's places."""
         self._batch += 1
-        received, rejections = settle(read)
+        received, rejections = settle(read, contents=False)
         done = classify(received, self._held, read._places.origin, rejections)
         report = BatchReport()
         report.added, report.repeated = done.added, done.repeated
