@@ -44,7 +44,7 @@ from ._codecs import (
 )
 from ._compiled import DAY, MODULUS, Rejected
 from ._fold import NO_CLOSING, Fold, Snapshot, Tally
-from ._places import Places, quiet_collector
+from ._places import Places
 from ._run import Refused, Run, provenance_of, rejection_order, rejections_of, rows_of, setup
 from ._shape import Shape, Sums
 from .events import Event
@@ -449,7 +449,7 @@ class Scorer:
             rows = rows_of(events, places)
             reader = []
         reader += rejections_of(rejected)
-        with self._lock, quiet_collector():
+        with self._lock:
             self._places, move = self._places.merged(places)
             self._run.places = self._places
             return self._take(ReadResult._of(rows, places, tuple(reader), 0), move)
