@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import json
 import sys
 import types
 import typing
@@ -385,3 +386,18 @@ def test_importing_a_module_that_leaves_a_type_without_a_handler_fails(tmp_path:
     assert "Probe has no handler for excellent events: every scored event type needs exactly one" == str(
         caught.value
     )
+
+
+def test_a_separator_inside_a_field_cannot_make_two_contents_one_fingerprint() -> None:
+    """A miss whose subject holds U+001F, and one whose category holds it instead, were one text when
+    the parts were only joined: now each part's separators (and escapes) are escaped, and the plain
+    JSON Lines path writes the same text as the codecs for both."""
+    from chengdu_infoscore import parse_jsonl
+    from chengdu_infoscore._codecs import fingerprint, row_of, text_of
+
+    a = Missed(id="x", date="2007-03-01", unit="锦江区", category="work_dynamic", subject="a\x1fb")
+    b = Missed(id="x", date="2007-03-01", unit="锦江区", category="work_dynamic\x1fa", subject="b")
+    c = Missed(id="x", date="2007-03-01", unit="锦江区", category="work_dynamic", subject="a\x1e\x1fb")
+    texts = {text_of(row_of(e, 0)) for e in (a, b, c)}
+    line = json.dumps(event_record(a), ensure_ascii=False).encode("utf-8") + b"\n"
+    assert (3, fingerprint(row_of(a, 0))) == (len(texts), parse_jsonl(line, "log.jsonl")._prints)

@@ -12,7 +12,7 @@ Each type has one :class:`Codec`, which owns
   commissions, submissions, adoptions, then the rest);
 - its row: a typed tuple per type (:data:`AdoptedRow`…) whose slots ``a`` and ``b`` have names
   (:data:`CHANNEL`, :data:`PICTURE`…), so that mypy checks what a handler reads;
-- its fingerprint text (:func:`text_of`, joined by :data:`fingerprint_text`);
+- its fingerprint text (:func:`text_of`, made by :func:`fingerprint_text`);
 - its reader shape (what the JSON Lines reader's plain path needs to know of it);
 - its stored form (:meth:`Codec.to_record`, :meth:`Codec.from_record`; :func:`to_stored`, the
   store's content), numbered :data:`STORED_FORM_VERSION`;
@@ -35,7 +35,7 @@ import datetime as dt
 import hashlib
 import json
 import typing
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final, Generic, TypeVar
 
 import attrs
@@ -113,11 +113,38 @@ R = TypeVar("R", bound=Row)
 
 # -- fingerprints -------------------------------------------------------------------------------
 
-#: The fingerprint text of an event from the texts of its parts, in this order: its type word, id,
-#: date (``YYYY-MM-DD``), and its ``unit``, ``item``, ``a`` and ``b`` slots (each as
-#: :func:`slot_text` writes it). The one definition: :func:`text_of` and the JSON Lines reader's
-#: plain path both call it, on a tuple of the seven texts.
-fingerprint_text: Final[Callable[[Iterable[str]], str]] = "\x1f".join
+#: What separates the parts of a fingerprint text, and what escapes a separator (or itself) that a
+#: part holds, so that no two contents share a text.
+SEPARATOR: Final = "\x1f"
+ESCAPE: Final = "\x1e"
+
+#: The fingerprint text of parts none of which holds :data:`SEPARATOR` or :data:`ESCAPE`: the
+#: parts joined. (:func:`fingerprint_text` is the one definition; the reader's plain path joins
+#: with this and checks a whole block at once with :func:`plainly_joined`.)
+joined: Final[Callable[[Iterable[str]], str]] = SEPARATOR.join
+
+
+def fingerprint_text(parts: Sequence[str]) -> str:
+    """The fingerprint text of an event from the texts of its parts, in this order: its type word,
+    id, date (``YYYY-MM-DD``), and its ``unit``, ``item``, ``a`` and ``b`` slots (each as
+    :func:`slot_text` writes it), joined by :data:`SEPARATOR`. A separator or :data:`ESCAPE`
+    within a part is escaped, so that two different contents never give one text. The one
+    definition: :func:`text_of` and the JSON Lines reader's plain path both use it.
+    """
+    text = joined(parts)
+    if plainly_joined([text], len(parts)):
+        return text
+    return joined(
+        part.replace(ESCAPE, ESCAPE + ESCAPE).replace(SEPARATOR, ESCAPE + SEPARATOR) for part in parts
+    )
+
+
+def plainly_joined(texts: Sequence[str], parts: int = 7) -> bool:
+    """Whether every text joined ``parts`` parts none of which held a separator or escape (then
+    each is its :func:`fingerprint_text`): one scan of them all."""
+    whole = "".join(texts)
+    return whole.count(SEPARATOR) == (parts - 1) * len(texts) and ESCAPE not in whole
+
 
 _ISO: dict[dt.date, str] = {}
 

@@ -37,7 +37,8 @@ from typing import Any, BinaryIO, Final
 import attrs
 
 from ._arguments import many, need
-from ._codecs import CODECS, POS, Row, Shape, event_of, fingerprint, fingerprint_text, row_of
+from ._codecs import CODECS, POS, Row, Shape, event_of, fingerprint, plainly_joined, row_of, text_of
+from ._codecs import joined as plain_join
 from ._places import Places, quiet_collector
 from ._time import parse_date
 from .events import RECORD_TYPES, Event, Origin
@@ -370,13 +371,16 @@ class _Plain:
         self.words[text] = text
         return text
 
-    def rows(self, records: Sequence[Any], pos: int, out: list[Row]) -> list[int]:
+    def rows(self, records: Sequence[Any], pos: int, out: list[Row], *, separators: bool = True) -> list[int]:
         """Append the rows of the plain records among ``records`` to ``out``; return the others' indexes.
+
+        ``separators``: whether a text of the records may hold a fingerprint separator (U+001E or
+        U+001F); a block of JSON Lines holds one only where it writes ``\\u001e``/``\\u001f``.
 
         ``records[i]`` was read at position ``pos + i``. The loop is written out in one piece,
         with everything it needs in local names, because it runs once for every record of a log.
         """
-        shapes, dates, words, joined = _SHAPES, self.dates, self.words, fingerprint_text
+        shapes, dates, words, joined = _SHAPES, self.dates, self.words, plain_join
         known_date, known_word, date, word = dates.get, words.get, self.date, self.word
         append = out.append
         misses = []
@@ -431,6 +435,8 @@ class _Plain:
             # it: the dates as read (plain: YYYY-MM-DD), a picture as "true" or nothing.
             text(joined((kind, eid, iso, unit or "", item or "", a or "", b_text or "")))
             append((day, eid, code, unit, item, a, b, pos + index))
+        if separators and not plainly_joined(texts):  # a part held one: the texts as the codecs write them
+            texts = [text_of(row) for row in out[len(out) - len(texts) :]]
         # The rows' fingerprints (see _codecs.fingerprint), hashed all at once.
         digests = map(_DIGEST, map(hashlib.sha256, map(str.encode, texts)))
         self.prints += sum(map(int.from_bytes, digests, repeat("big")))  # type: ignore[arg-type]
@@ -517,7 +523,8 @@ def _read_jsonl(blocks: Iterable[bytes], name: str, sink: _Sink) -> None:
             if not block.isascii():
                 sink.utf8 += len(records)
             start = len(rows)
-            misses = plain.rows(records, base + number + 1, rows)
+            # A control character in JSON is always escaped: without "\u001" none is a separator.
+            misses = plain.rows(records, base + number + 1, rows, separators=b"\\u001" in block)
             if misses:
                 lines = _lines(block)
                 plain_rows = len(rows)
