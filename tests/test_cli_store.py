@@ -443,3 +443,25 @@ def test_a_damaged_store_is_exit_2_naming_it(
     damaged = [0, 2] if table == "batches" else [2, 2]
     assert (damaged, damaged.count(2)) == (statuses, err.count(f"{store}: the store is damaged"))
     assert "internal error" not in err
+
+
+def test_ingest_into_a_store_with_a_damaged_batch_is_exit_2(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """A batch whose running digest is not hexadecimal (written by something else): ingest says the
+    store is damaged and exits 2; nothing is recorded."""
+    store = tmp_path / "s.db"
+    log = tmp_path / "a.jsonl"
+    log.write_text(
+        '{"id": "a", "type": "missed", "date": "2007-03-01", "unit": "锦江区", "category": "work_dynamic"}\n',
+        encoding="utf-8",
+    )
+    assert 0 == main(["ingest", str(store), str(log), "--recorded", "2007-03-02"])
+    db = sqlite3.connect(store)
+    with db:
+        db.execute("INSERT INTO batches VALUES (2, '2007-03-02', '[]', 0, 0, 0, 0, 0, 0, 1, 'x', 1)")
+    db.close()
+    capsys.readouterr()
+    status = main(["ingest", str(store), str(log), "--recorded", "2007-03-03"])
+    err = capsys.readouterr().err
+    with Store.open(store) as opened:
+        kept = len(opened.batches())
+    assert (2, True, 2) == (status, f"{store}: the store is damaged" in err, kept)

@@ -26,6 +26,8 @@ import tempfile
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+import attrs
+
 from . import __version__
 from ._places import quiet_collector
 from ._published import Published, read_published
@@ -287,15 +289,13 @@ def _parser() -> argparse.ArgumentParser:
             help="a rule-set version by id (see `rules list`) or a version's TOML file; it is in force from"
             " its effective date, the versions it adjusts before (default: the year's default versions)",
         )
-        p.add_argument(
-            "--as-of",
-            type=_date,
-            metavar="DATE",
-            help=(
-                "count only events dated on or before DATE, and judge commissions against it"
-                " (YYYY-MM-DD; default: the date of the latest event, 31 December with none)"
-            ),
+        as_of_help = (
+            "not for bulletins: a month's bulletin is as of the month's end, the year's as of 31 December"
+            if name == "bulletin"
+            else "count only events dated on or before DATE, and judge commissions against it"
+            " (YYYY-MM-DD; default: the date of the latest event, 31 December with none)"
         )
+        p.add_argument("--as-of", type=_date, metavar="DATE", help=as_of_help)
         return p
 
     s = events_command(
@@ -742,6 +742,8 @@ def _diff(args: argparse.Namespace) -> int:
     after = score(read_after, rules=rules, quotas=quotas, year=year, as_of=as_of)
     del read_after
     before = score(read_before, rules=rules, quotas=quotas, year=year, as_of=after.as_of)
+    if published is None and as_of is None:  # its date is the later view's default: say so for both
+        before = attrs.evolve(before, as_of_basis=after.as_of_basis)
     del read_before
     if published is not None:
         _warn_unlike(published, before)

@@ -443,7 +443,7 @@ class Store:
         read, sources = _source(source)
         with quiet_collector():
             received, rejections = settle(read)
-            with self._transaction(write=True) as db:
+            with self._transaction(write=True) as db, self._readable():
                 return self._record(db, read, received, rejections, recorded, sources)
 
     def _record(
