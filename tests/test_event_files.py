@@ -429,3 +429,15 @@ def test_a_gb18030_row_that_is_also_valid_utf8_is_rejected_not_guessed() -> None
         [(r.origin.line, r.event) for r in read.rejections if r.origin],
     )
     assert read.rejections[0].reason.startswith("the row looks like UTF-8 in a GB18030 file")
+
+
+def test_a_line_of_white_space_is_blank_in_json_lines_as_in_csv() -> None:
+    """A line of only U+001F or U+3000 (ideographic space) is a blank line in JSON Lines, as a CSV row
+    of such cells is: skipped, not a record, in both."""
+    from chengdu_infoscore import parse_csv, parse_jsonl
+
+    good = '{"id": "a", "type": "missed", "date": "2007-03-01", "unit": "锦江区", "category": "work_dynamic"}'
+    jsonl = ("\x1f\n\u3000\n" + good + "\n").encode("utf-8")
+    csv_text = "id,type,date,unit,category\n\x1f\n\u3000\na,missed,2007-03-01,锦江区,work_dynamic\n"
+    read = [parse_jsonl(jsonl, "log.jsonl"), parse_csv(csv_text.encode("utf-8"), "log.csv")]
+    assert [(1, ()), (1, ())] == [(len(r), r.rejections) for r in read]

@@ -613,6 +613,8 @@ def _read_line(raw: bytes, origin: Origin, pos: int, sink: _Sink) -> None:
     text = ""
     try:
         text = raw.decode("utf-8")
+        if not text.strip():  # white space only (as a CSV row's cells are judged): a blank line
+            return
         record = _DECODE(text)
         if not isinstance(record, dict):
             raise _Bad(f"expected a JSON object, found {_describe(record)}")
