@@ -356,7 +356,7 @@ class Results:
         """How the as-of date was chosen, for people: empty when it was given."""
         return {
             "given": "",
-            "latest_event": " (the latest event's date; --as-of YYYY-12-31 judges the whole year)",
+            "latest_event": f" (the latest event's date; --as-of {self.year}-12-31 judges the whole year)",
             "year_end": " (31 December: there is no event)",
         }.get(self.as_of_basis, "")
 
