@@ -67,10 +67,18 @@ def _editor_lines(data: bytes) -> list[bytes]:
     return lines
 
 
+def _blank(line: bytes) -> bool:
+    """A blank line (docs/events.md): UTF-8 of nothing but white space, as Python judges it."""
+    try:
+        return not line.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        return False
+
+
 def _records_of_jsonl(data: bytes) -> dict[int, bytes]:
     """The physical records of JSON Lines: each non-blank line, by its number."""
     lines = _editor_lines(data[3:] if data.startswith(_BOM) else data)
-    return {n: line for n, line in enumerate(lines, start=1) if line.strip()}
+    return {n: line for n, line in enumerate(lines, start=1) if not _blank(line)}
 
 
 def _id_of(raw: bytes) -> str | None:
