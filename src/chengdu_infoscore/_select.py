@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from ._codecs import DATE, ID, KIND, PHASE, POS, Row
-from ._compiled import BY_ID, shown
+from ._compiled import BY_ID
 from ._fold import Days
 from ._places import Places
 from ._run import Refused, Run
+from .corrections import used_twice
 from .events import Origin
 from .results import Rejection
 
@@ -20,19 +21,6 @@ def copy_key(copy: Row | Refused) -> Row:
 def pos_of(copy: Row | Refused) -> int:
     pos: int = copy.row[POS] if isinstance(copy, Refused) else copy[POS]
     return pos
-
-
-#: How many places of a repeated id a rejection names; the rest are counted, so that thousands
-#: of copies of one id give messages of bounded length, not a list of every place in each.
-_PLACES_SHOWN = 3
-
-
-def _places_text(origins: Iterable[Origin | None]) -> str:
-    """Where an id occurs, in file and line order: the first few places, then how many more."""
-    unique = sorted(set(origins), key=lambda o: (0, "", 0) if o is None else (1, o.file, o.line))
-    shown = ", ".join("<api>" if o is None else str(o) for o in unique[:_PLACES_SHOWN])
-    more = len(unique) - _PLACES_SHOWN
-    return f"{shown} and {more} more place{'s' if more > 1 else ''}" if more > 0 else shown
 
 
 def conflicting(
@@ -48,8 +36,7 @@ def conflicting(
     if not unreadable and len({copy_key(c) for c in copies}) == 1:
         return None
     origins = [places.origin(pos_of(c)) for c in copies]
-    where = _places_text([*origins, *unreadable])
-    reason = f"the id {shown(eid)} is used by different records (at {where})"
+    reason = used_twice(eid, [*origins, *unreadable])
     return [Rejection(o, eid, reason) for o in origins]
 
 

@@ -26,6 +26,7 @@ from collections.abc import Iterable, Sequence
 from operator import itemgetter
 
 from ._codecs import ID, KIND, POS, WITHDRAWN, WITHDRAWS, Row
+from ._compiled import shown
 from ._places import Places
 from .events import Origin
 from .results import Rejection
@@ -35,11 +36,6 @@ __all__ = ["in_force"]
 _KIND = itemgetter(KIND)
 #: How many places of an id used by different records a rejection names (as the engine does).
 _PLACES_SHOWN = 3
-
-
-def shown(text: str) -> str:
-    """An id as a reason quotes it: in quotes, cut short when it is very long."""
-    return repr(text) if len(text) <= 80 else f"{text[:60]!r}… ({len(text)} characters)"
 
 
 def names_no_event(target: str) -> str:

@@ -290,7 +290,6 @@ class Scorer:
         self._prints = 0  # the sum of the fingerprints of the records in force, as they were read
         #: Every id's latest record as the batch that brought it gave it (its content as written).
         self._held: dict[str, Received] = {}
-        self._prints_of: dict[str, int] = {}  # every id's latest content's fingerprint
         self._batch_of: dict[str, int] = {}  # the batch that brought every id's latest content
         self._batch = 0
         #: The withdrawals whose latest content names each id.
@@ -476,7 +475,6 @@ class Scorer:
             self._held[eid] = got
             # A withdrawal is kept as it was written: its date may fall after the year.
             self._records[eid] = row if got.target is not None else resolve(row)
-            self._prints_of[eid] = got.print
             self._batch_of[eid] = self._batch
             if got.target is not None:
                 self._withdrawals.setdefault(got.target, set()).add(eid)
@@ -507,7 +505,7 @@ class Scorer:
         if wanted is None:
             return
         self._shown[eid] = wanted
-        print_ = self._prints_of[eid]
+        print_ = self._held[eid].print
         self._shown_prints[eid] = print_
         self._prints += print_
         row = wanted.row if isinstance(wanted, Refused) else wanted
