@@ -25,7 +25,7 @@ from chengdu_infoscore import (
     read_events,
     score,
 )
-from chengdu_infoscore.live import Scorer
+from chengdu_infoscore.live import Scorer, _Cluster
 from chengdu_infoscore.reports import results_json
 from chengdu_infoscore.testing import dates, event_logs
 
@@ -44,18 +44,34 @@ def batches(draw: st.DrawFn, log: list[Event]) -> list[list[Event]]:
     return [shuffled[a:b] for a, b in itertools.pairwise(edges)]
 
 
+class _Checkpoints:
+    """Checkpoints as often as given for the duration (0: at every month's start)."""
+
+    def __init__(self, save_after: float) -> None:
+        self.save_after = save_after
+
+    def __enter__(self) -> None:
+        self.before = _Cluster.SAVE_AFTER
+        _Cluster.SAVE_AFTER = self.save_after
+
+    def __exit__(self, *exc: object) -> None:
+        _Cluster.SAVE_AFTER = self.before
+
+
+@pytest.mark.parametrize("save_after", [0.0, _Cluster.SAVE_AFTER], ids=["every month", "by cost"])
 @given(data=st.data(), log=event_logs(max_units=3), as_of=dates())
 def test_any_split_into_batches_equals_one_fold(
-    data: st.DataObject, log: list[Event], as_of: dt.date
+    save_after: float, data: st.DataObject, log: list[Event], as_of: dt.date
 ) -> None:
     """Any split of a log into batches, added in any order, with results asked for as of any dates in
     between (the fold goes on, or rewinds to a checkpoint), gives the results of one fold, byte for byte."""
     log = [*one_per_id(log), Missed(id="j1", date="2007-03-01", unit="市不存在局", category="work_dynamic")]
-    scorer = Scorer()
-    for batch in data.draw(batches(log)):
-        scorer.add(batch)
-        scorer.results(as_of=data.draw(dates()))
-    assert results_json(score(log, as_of=as_of)) == results_json(scorer.results(as_of=as_of))
+    with _Checkpoints(save_after):
+        scorer = Scorer()
+        for batch in data.draw(batches(log)):
+            scorer.add(batch)
+            scorer.results(as_of=data.draw(dates()))
+        assert results_json(score(log, as_of=as_of)) == results_json(scorer.results(as_of=as_of))
 
 
 @given(data=st.data(), log=event_logs(max_units=3), later=event_logs(max_units=3), as_of=dates())
@@ -280,16 +296,17 @@ def test_a_checkpoint_after_a_change_is_not_restored() -> None:
         miss("c", d(2007, 2, 10)),
         miss("m", d(2007, 3, 20)),
     )
-    scorer = Scorer()
-    scorer.add([a, b])
-    scorer.results(as_of=d(2007, 12, 31))
-    scorer.add([m])
-    scorer.results(as_of=d(2007, 2, 28))
-    scorer.add([c])
-    scorer.results(as_of=d(2007, 2, 28))
-    scorer.results(as_of=d(2007, 12, 31))
-    expected = score([a, b, c, m], as_of=d(2007, 3, 22))
-    assert results_json(expected) == results_json(scorer.results(as_of=d(2007, 3, 22)))
+    with _Checkpoints(0.0):
+        scorer = Scorer()
+        scorer.add([a, b])
+        scorer.results(as_of=d(2007, 12, 31))
+        scorer.add([m])
+        scorer.results(as_of=d(2007, 2, 28))
+        scorer.add([c])
+        scorer.results(as_of=d(2007, 2, 28))
+        scorer.results(as_of=d(2007, 12, 31))
+        expected = score([a, b, c, m], as_of=d(2007, 3, 22))
+        assert results_json(expected) == results_json(scorer.results(as_of=d(2007, 3, 22)))
 
 
 def test_after_a_rewind_an_event_is_scored_by_the_version_of_its_own_day() -> None:

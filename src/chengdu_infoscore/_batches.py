@@ -11,7 +11,7 @@ after the batch), or names a withdrawal, is rejected. Contents are compared as w
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 from ._codecs import CODECS, ID, KIND, POS, WITHDRAWN, WITHDRAWS, Row, fingerprint, to_stored
@@ -93,13 +93,19 @@ def settle(read: ReadResult, *, contents: bool = True) -> tuple[dict[str, Receiv
     for r in read.rejections:
         if r.event is not None:
             unreadable.setdefault(r.event, []).append(r.origin)
-    copies: dict[str, list[Row]] = {}
-    for row in read._rows:
-        copies.setdefault(row[ID], []).append(row)
+    ids = [row[ID] for row in read._rows]
+    copies: Iterable[tuple[str, list[Row]]]
+    if len(set(ids)) == len(ids) and not unreadable:  # the usual batch: each id once
+        copies = zip(ids, ([row] for row in read._rows), strict=True)
+    else:
+        grouped: dict[str, list[Row]] = {}
+        for row in read._rows:
+            grouped.setdefault(row[ID], []).append(row)
+        copies = grouped.items()
     rejections = list(read.rejections)
     received: dict[str, Received] = {}
-    for eid, rows in copies.items():
-        if eid in unreadable or len({row[:POS] for row in rows}) > 1:
+    for eid, rows in copies:
+        if eid in unreadable or (len(rows) > 1 and len({row[:POS] for row in rows}) > 1):
             reason = used_twice(eid, [places.origin(row[POS]) for row in rows] + unreadable.get(eid, []))
             rejections += [Rejection(places.origin(row[POS]), eid, reason) for row in rows]
             continue

@@ -132,7 +132,7 @@ def fingerprint_text(parts: Sequence[str]) -> str:
     definition: :func:`text_of` and the JSON Lines reader's plain path both use it.
     """
     text = joined(parts)
-    if plainly_joined([text], len(parts)):
+    if text.count(SEPARATOR) == len(parts) - 1 and ESCAPE not in text:  # no part holds either
         return text
     return joined(
         part.replace(ESCAPE, ESCAPE + ESCAPE).replace(SEPARATOR, ESCAPE + SEPARATOR) for part in parts

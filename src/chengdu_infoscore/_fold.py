@@ -256,6 +256,10 @@ class Fold:
         commissions = {cid: c.copy() for cid, c in self.commissions.items()}
         return Snapshot({name: t.state() for name, t in self.tallies.items()}, items, commissions)
 
+    def size(self) -> int:
+        """What a :meth:`snapshot` copies: the fold's items, commissions and units."""
+        return len(self.items) + len(self.commissions) + len(self.tallies)
+
     def restore(self, snapshot: Snapshot) -> None:
         """Put the fold back as it was when ``snapshot`` was taken (the snapshot stays usable).
 

@@ -21,7 +21,7 @@ import heapq
 import threading
 from collections import Counter
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
@@ -110,7 +110,12 @@ class _Cluster:
         "since",
         "tick",
         "units",
+        "unsaved",
     )
+
+    #: A checkpoint is taken at a month's start once the rows folded since the last one number at
+    #: least this many times the items, commissions and units it would copy (0: every month).
+    SAVE_AFTER: ClassVar[float] = 1.0
 
     def __init__(self, run: Run) -> None:
         self.rows: list[Row] = []
@@ -134,6 +139,8 @@ class _Cluster:
         self.rejections_moved = True
         #: (first day of a month, the fold's state before it, how many rejections it had made).
         self.checkpoints: list[tuple[dt.date, Snapshot, int]] = []
+        #: Rows folded since the last checkpoint (or the start): what a rewind to it refolds.
+        self.unsaved = 0
 
     def insert(self, row: Row) -> None:
         key = _key(row)
@@ -176,6 +183,7 @@ class _Cluster:
             self.rejections_moved = True
         self.done = bisect.bisect_left(self.keys, (month,))
         self.reached = self.keys[self.done - 1] if self.done else None
+        self.unsaved = 0
 
     def bring_to(self, run: Run, as_of: dt.date) -> bool:
         """Fold every row dated on or before ``as_of``, from where the fold can go on; whether
@@ -200,10 +208,12 @@ class _Cluster:
         return True
 
     def advance(self, run: Run, end: int) -> None:
-        """Fold ``rows[done:end]``, taking a checkpoint as each new month begins."""
+        """Fold ``rows[done:end]``, taking a checkpoint as a new month begins when it is worth its
+        cost (see :attr:`SAVE_AFTER`)."""
         fold, handlers, rejected = self.fold, self.handlers, self.rejections
         origin = run.places.origin
         checkpoints = not run.extended  # a plug-in rule kind's own state cannot be saved
+        save_after = self.SAVE_AFTER
         # The date of the last row folded (a checkpoint is the state between two months), and the
         # day whose version is set: none yet, so that the first row sets it, whatever came before.
         last = self.reached[0] if self.reached is not None else None
@@ -214,12 +224,18 @@ class _Cluster:
                 day = row[DATE]
                 month = day.replace(day=1)
                 fresh = not self.checkpoints or self.checkpoints[-1][0] < month
-                if checkpoints and last is not None and last < month and fresh:
+                # A snapshot copies the fold's state; a rewind to it saves refolding the rows since
+                # the last one. Taken when those rows outnumber what it copies, the snapshots cost
+                # no more than the fold, and a rewind refolds a bounded stretch.
+                worth = self.unsaved >= save_after * fold.size()
+                if checkpoints and last is not None and last < month and fresh and worth:
                     self.checkpoints.append((month, fold.snapshot(), len(rejected)))
+                    self.unsaved = 0
                 last = day
                 fold.v = run.version_at(day) or run.first
                 extensions = run.extended and fold.v.makers
             self.done += 1
+            self.unsaved += 1
             try:
                 handlers[row[KIND]](row)
             except Rejected as exc:
@@ -245,6 +261,10 @@ class _UnitCache:
         self.sums: Sums = {}
         self.sums_book: list[Any] | None = None
         self.sums_size = 0
+
+    def holds(self, as_of: dt.date) -> bool:
+        """Whether the result holds as of ``as_of``, its fold and versions being the same."""
+        return self.first <= as_of <= self.last
 
 
 class Scorer:
@@ -587,18 +607,21 @@ class Scorer:
         self.refolded = tuple(u.name for u in self._quotas if u.name in changed)
         shape = self._shape.at(as_of)
         versions = (shape.closing.id, (run.version_at(as_of) or run.first).rules.id)
-        if versions != self._versions or not self._span[0] <= as_of <= self._span[1]:
-            # The judgement of some unit's commissions may change: every unit is looked at.
+        stale: list[Unit]
+        if versions != self._versions:  # every unit's result may change
             self._versions = versions
             self._units = [self._unit(unit, shape, versions) for unit in self._quotas]
+            stale = []
+        elif not self._span[0] <= as_of <= self._span[1]:
+            # Some units' commissions are judged otherwise as of this date: those, and the changed.
+            stale = [u for u in self._quotas if u.name in changed or not self._caches[u.name].holds(as_of)]
+        else:
+            stale = [self._quotas.units[self._index[name]] for name in changed]
+        for unit in stale:
+            self._units[self._index[unit.name]] = self._unit(unit, shape, versions)
+        if stale or not self._span[0] <= as_of <= self._span[1]:
             caches = self._caches.values()
             self._span = (max(c.first for c in caches), min(c.last for c in caches))
-        else:
-            for name in changed:
-                i = self._index[name]
-                self._units[i] = self._unit(self._quotas.units[i], shape, versions)
-                cache = self._caches[name]
-                self._span = (max(self._span[0], cache.first), min(self._span[1], cache.last))
         units = tuple(self._units)
         if self._refused_changed or any(c.rejections_moved for c in moved):
             rejections = [
