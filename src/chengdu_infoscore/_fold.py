@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from types import MethodType
 from typing import Any
@@ -580,6 +580,10 @@ class Fold:
         self.book(item.tally, row, self.v.excellent, self.v.excellent_points, None, item)
 
     # -- the end of the run ---------------------------------------------------------------------
+
+    def commissions_of(self, tally: Tally) -> Iterator[str]:
+        """The ids of the commissions issued to ``tally``'s unit."""
+        return (cid for cid, c in self.commissions.items() if c.tally is tally)
 
     def close(self, as_of: dt.date, cids: Iterable[str] | None = None) -> dict[str, Closing]:
         """Judge commissions against ``as_of``: by unit, their statuses and the bookings of those

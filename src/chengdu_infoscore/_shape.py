@@ -98,28 +98,21 @@ class Shape:
     def unit(self, unit: Unit, folded: Folded) -> UnitResult:
         """A unit's result from a fold of all its events."""
         tally = folded.fold.tallies[unit.name]
-        return self.result(tally, folded.closings.get(unit.name, NO_CLOSING), self.sums(tally.book))
+        return self.result(tally, folded.closings.get(unit.name, NO_CLOSING), BookSums(self, tally.book))
 
-    def sums(self, book: list[Any], start: int = 0, by_clause: Sums | None = None) -> Sums:
-        """The points of a book by clause, from slot ``start`` on, added to ``by_clause``."""
-        by_clause = {} if by_clause is None else by_clause
-        for entry, points in zip(book[start + 1 :: 4], book[start + 2 :: 4], strict=True):
-            clause = entry.clause
-            by_clause[clause] = by_clause.get(clause, ZERO) + points
-        return by_clause
-
-    def result(self, tally: Tally, closing: Closing, by_clause: Sums) -> UnitResult:
+    def result(self, tally: Tally, closing: Closing, sums: BookSums) -> UnitResult:
         """A unit's result: its tally, its commissions judged on the as-of date, and its book's sums
-        by clause (see :meth:`sums`)."""
+        by clause (brought up to the book's end)."""
         unit = tally.unit
         rules = self.closing
-        sums: dict[str, Decimal] = self.zero.copy()
-        sums.update(by_clause)  # every clause of the timeline in its order, then any other
-        total = sum(by_clause.values(), ZERO)
+        sums.catch_up()
+        by_clause, total = sums.by_clause, sums.total
         book = closing.book
-        for entry, points in zip(book[1::4], book[2::4], strict=True):
-            sums[entry.clause] = sums.get(entry.clause, ZERO) + points
-            total += points
+        if book or rules.floor is not None:  # lines of the as-of date only: the sums stay the book's
+            by_clause = by_clause.copy()
+            for entry, points in zip(book[1::4], book[2::4], strict=True):
+                by_clause[entry.clause] = by_clause.get(entry.clause, ZERO) + points
+                total += points
         tail: tuple[LedgerLine, ...] = ()
         if rules.floor is not None and total < rules.floor.points:
             # The floor is a ledger line too, so that the total stays the sum of the ledger.
@@ -128,14 +121,14 @@ class Shape:
                 f"score {format_points(total)} raised to the floor of {format_points(rules.floor.points)}"
             )
             tail = (LedgerLine(self.as_of, "-", rules.floor.clause, lift, reason, rules=rules.id),)
-            sums[rules.floor.clause] = sums.get(rules.floor.clause, ZERO) + lift
+            by_clause[rules.floor.clause] = by_clause.get(rules.floor.clause, ZERO) + lift
             total = rules.floor.points
         return UnitResult(
             unit=unit,
             submitted=tally.submitted,
             adopted=tally.adopted,
             score=total,
-            breakdown=tuple(sums.items()),
+            breakdown=tuple(by_clause.items()),
             ledger=Ledger.of(UnitBook(tally.book, len(tally.book), closing.book, tail)),
             missed=self.counts(tally.missed),
             late=self.counts(tally.late),
@@ -154,8 +147,29 @@ class Shape:
         return tuple(zip(self.categories, map(found.get, self.categories, self.zeros), strict=True))
 
 
-#: A book's points by clause.
-Sums = dict[str, Decimal]
+class BookSums:
+    """A book's points by clause — every clause of the timeline first, in its order, then any other
+    — and their total, brought up to the book's end by adding only what was booked since."""
+
+    __slots__ = ("book", "by_clause", "size", "total")
+
+    def __init__(self, shape: Shape, book: list[Any]) -> None:
+        self.book = book
+        self.by_clause: dict[str, Decimal] = shape.zero.copy()
+        self.total = ZERO
+        #: How many slots of the book are in the sums.
+        self.size = 0
+
+    def follows(self, book: list[Any]) -> bool:
+        """Whether these are the sums of ``book`` so far (a rewind cuts a book back into a new list)."""
+        return self.book is book and self.size <= len(book)
+
+    def catch_up(self) -> None:
+        book, by_clause, total = self.book, self.by_clause, self.total
+        for entry, points in zip(book[self.size + 1 :: 4], book[self.size + 2 :: 4], strict=True):
+            by_clause[entry.clause] = by_clause.get(entry.clause, ZERO) + points
+            total += points
+        self.total, self.size = total, len(book)
 
 
 def disqualified(tally: Tally, unanswered: int, rules: RuleSet) -> tuple[str, ...]:

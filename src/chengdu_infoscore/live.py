@@ -46,7 +46,7 @@ from ._compiled import DAY, MODULUS, Rejected
 from ._fold import NO_CLOSING, Fold, Snapshot, Tally
 from ._places import Places
 from ._run import Refused, Run, provenance_of, rejection_order, rejections_of, rows_of, setup
-from ._shape import Shape, Sums
+from ._shape import BookSums, Shape
 from .events import Event
 from .exceptions import ArgumentError
 from .provenance import Provenance
@@ -250,17 +250,15 @@ class _UnitCache:
     """A unit's last result and what it holds for: a fold state, a span of as-of dates in which its
     commissions are judged alike, and the versions in force at the end."""
 
-    __slots__ = ("first", "last", "result", "sums", "sums_book", "sums_size", "tick", "versions")
+    __slots__ = ("first", "last", "result", "sums", "tick", "versions")
 
     def __init__(self) -> None:
         self.tick = -1
         self.first = self.last = dt.date.min
         self.versions: tuple[str, str] = ("", "")
         self.result: UnitResult | None = None
-        # A book's sums by booking kind so far, to add only what was booked since.
-        self.sums: Sums = {}
-        self.sums_book: list[Any] | None = None
-        self.sums_size = 0
+        # The unit's book's sums so far, to add only what was booked since.
+        self.sums: BookSums | None = None
 
     def holds(self, as_of: dt.date) -> bool:
         """Whether the result holds as of ``as_of``, its fold and versions being the same."""
@@ -692,14 +690,15 @@ class Scorer:
         if cluster is None or unit.name not in cluster.fold.tallies:
             tally, closing = Tally(unit), NO_CLOSING
         else:
-            tally = cluster.fold.tallies[unit.name]
-            commissions = cluster.fold.commissions
-            cids = sorted(cid for cid, c in commissions.items() if c.tally is tally) if commissions else ()
-            closing = cluster.fold.close(as_of, cids).get(unit.name, NO_CLOSING) if cids else NO_CLOSING
-        if cache.sums_book is not tally.book or cache.sums_size > len(tally.book):
-            cache.sums, cache.sums_book, cache.sums_size = {}, tally.book, 0
-        shape.sums(tally.book, cache.sums_size, cache.sums)
-        cache.sums_size = len(tally.book)
+            fold = cluster.fold
+            tally = fold.tallies[unit.name]
+            closing = NO_CLOSING
+            if fold.commissions:
+                # The unit's own commissions; a cluster of one unit has no other.
+                cids = None if len(fold.tallies) == 1 else sorted(fold.commissions_of(tally))
+                closing = fold.close(as_of, cids).get(unit.name, NO_CLOSING)
+        if cache.sums is None or not cache.sums.follows(tally.book):
+            cache.sums = BookSums(shape, tally.book)
         result = shape.result(tally, closing, cache.sums)
         # The span of as-of dates in which every commission is judged as now.
         first, last = dt.date(self._year, 1, 1), dt.date(self._year, 12, 31)
