@@ -56,20 +56,25 @@ class Places:
         return (0, "", 0) if origin is None else (1, origin.file, origin.line)
 
     def merged(self, other: Places) -> tuple[Places, Callable[[int], int]]:
-        """Places holding both; and how to move a position of ``other`` into them."""
+        """Places holding both (these stay as they are); and how to move a position of ``other``
+        into them."""
         both = Places()
         both._bases, both._names, both._next = list(self._bases), list(self._names), self._next
         both._given = list(self._given)
-        shift, given = both._next - 1, len(both._given)
-        both._bases += [b + shift for b in other._bases]
-        both._names += other._names
-        both._next = other._next + shift
-        both._given += other._given
+        return both, both.take(other)
+
+    def take(self, other: Places) -> Callable[[int], int]:
+        """Add ``other``'s places to these; return how to move a position of ``other`` into them."""
+        shift, given = self._next - 1, len(self._given)
+        self._bases += [b + shift for b in other._bases]
+        self._names += other._names
+        self._next = other._next + shift
+        self._given += other._given
 
         def move(pos: int) -> int:
             return pos - given if pos < 0 else pos + shift
 
-        return both, move
+        return move
 
 
 @contextmanager

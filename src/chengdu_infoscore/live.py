@@ -44,7 +44,7 @@ from ._codecs import (
 )
 from ._compiled import DAY, MODULUS, Rejected
 from ._fold import NO_CLOSING, Fold, Snapshot, Tally
-from ._places import Places
+from ._places import Places, quiet_collector
 from ._run import Refused, Run, provenance_of, rejection_order, rejections_of, rows_of, setup
 from ._shape import BookSums, Shape
 from .events import Event
@@ -466,9 +466,8 @@ class Scorer:
             rows = rows_of(events, places)
             reader = []
         reader += rejections_of(rejected)
-        with self._lock:
-            self._places, move = self._places.merged(places)
-            self._run.places = self._places
+        with self._lock, quiet_collector():
+            move = self._places.take(places)
             return self._take(ReadResult._of(rows, places, tuple(reader), 0), move)
 
     def _take(self, read: ReadResult, move: Any) -> BatchReport:
@@ -570,7 +569,7 @@ class Scorer:
             need_date("as_of", as_of)
             if as_of.year != self._year:
                 raise ArgumentError(f"the as-of date {as_of} is outside the assessment year {self._year}")
-        with self._lock:
+        with self._lock, quiet_collector():
             basis = "given"
             if as_of is None:
                 as_of, basis = self._default_as_of()
