@@ -189,6 +189,12 @@ def _newer(path: Path) -> None:
         pytest.param(
             lambda tmp: (tmp / "log.store").mkdir(), ["score", "--store"], "is a directory", id="directory"
         ),
+        pytest.param(
+            lambda tmp: os.mkfifo(tmp / "log.store"),
+            ["ingest"],
+            "log.store: is not a regular file, so not a store",
+            id="ingest-into-a-pipe",
+        ),
     ],
 )
 def test_a_store_that_cannot_be_used_exits_2_without_a_traceback(
@@ -207,6 +213,27 @@ def test_a_store_that_cannot_be_used_exits_2_without_a_traceback(
     assert (2, b"", 1, True) == (run.returncode, run.stdout, len(text.splitlines()), words in text), text
     assert text.startswith(ERROR)
     assert (prepare is not _nothing) == store.exists()  # reading never creates a store
+
+
+@pytest.mark.parametrize(
+    ("store", "words"),
+    [
+        ("/dev/null", "/dev/null: is not a regular file, so not a store"),
+        ("-", "-: a store is a file, not standard input or output; name its file"),
+    ],
+)
+def test_a_device_or_a_dash_is_not_a_store_and_nothing_is_written_beside_it(
+    tmp_path: Path, store: str, words: str
+) -> None:
+    """`ingest /dev/null` or `ingest -`: exit 2 naming it, and no journal or file named `-` is left."""
+    day = _lines(tmp_path / "d.jsonl", SUBMITTED)
+    run = subprocess.run(
+        [sys.executable, "-m", "chengdu_infoscore", "ingest", store, str(day), "--recorded", "2007-03-21"],
+        capture_output=True,
+        cwd=tmp_path,
+    )
+    assert (2, b"", f"{ERROR}{words}\n") == (run.returncode, run.stdout, run.stderr.decode())
+    assert (False, False) == (Path("/dev/null-journal").exists(), (tmp_path / "-").exists())
 
 
 def test_a_store_where_none_can_be_created_exits_2(tmp_path: Path) -> None:

@@ -246,9 +246,13 @@ class Store:
         name = os.fsdecode(path)
         if not name:
             raise StoreError("the store's file name is empty")
+        if name == "-":
+            raise StoreError("-: a store is a file, not standard input or output; name its file")
         if os.path.isdir(path):
             raise StoreError(f"{name}: is a directory, not a store")
         exists = os.path.exists(path)
+        if exists and not os.path.isfile(path):  # a device, a pipe, a socket: SQLite would write beside it
+            raise StoreError(f"{name}: is not a regular file, so not a store")
         folder = os.path.dirname(os.path.abspath(name))
         if not exists and create and not os.path.isdir(folder):
             raise StoreError(f"{name}: cannot create the store: the directory {folder!r} does not exist")
