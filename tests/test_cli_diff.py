@@ -481,6 +481,24 @@ def test_a_bulletin_not_made_from_the_store_is_named_by_its_digest(
     assert (2, "", [message]) == (status, printed, err.splitlines())
 
 
+def test_a_bulletin_whose_month_disagrees_with_its_as_of_date_is_refused(
+    published: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The June bulletin with its month changed to May: its as-of date (30 June) is not May's end —
+    exit 2, naming the key, rather than a diff as of a date the bulletin does not state."""
+    store, bulletin = published
+    data = json.loads(bulletin.read_text(encoding="utf-8"))
+    data["month"] = 5
+    edited = _lines(tmp_path / "edited.json", [json.dumps(data, ensure_ascii=False)])
+    status, printed, err = run_here("diff", "--store", store, "--published", edited)
+    assert (2, "", True) == (
+        status,
+        printed,
+        "provenance.as_of: 2007-06-30 is not the end of the bulletin's month 2007-05 (2007-05-31):"
+        " the file was changed after it was made" in err,
+    ), err
+
+
 def test_to_before_the_bulletins_view_is_a_usage_error(published: tuple[Path, Path]) -> None:
     """--to before the batch the bulletin's view is after: exit 2, naming the batch and its day."""
     store, bulletin = published

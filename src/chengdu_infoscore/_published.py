@@ -163,6 +163,16 @@ def read_published(path: str) -> Published:
         as_of = check.date(provenance, "provenance.", "as_of")
         if as_of is not None and year is not None and as_of.year != year:
             problems.append(f"provenance.as_of: {as_of} is outside the bulletin's year {year}")
+        elif as_of is not None and year is not None and (kind == "year_end" or month is not None):
+            # A bulletin is as of its month's last day, a year-end one as of 31 December.
+            last = 12 if month is None else month
+            end = dt.date(year, 12, 31) if last == 12 else dt.date(year, last + 1, 1) - dt.timedelta(1)
+            if as_of != end:
+                title = f"month {year}-{month:02d}" if month is not None else f"year {year}"
+                problems.append(
+                    f"provenance.as_of: {as_of} is not the end of the bulletin's {title} ({end}):"
+                    " the file was changed after it was made"
+                )
         counted = check.obj(provenance, "provenance.", "events")
         if counted is not None:
             digest = check.sha256(counted, "provenance.events.", "sha256")
