@@ -204,9 +204,7 @@ def provenance_of(
 ) -> Provenance:
     return Provenance(
         library=library_version(),
-        rules=tuple(
-            RuleStamp(v.id, v.digest, v.origin, *timeline.span(i)) for i, v in enumerate(timeline.versions)
-        ),
+        rules=tuple(RuleStamp(v.id, v.digest, v.origin, first, last) for v, first, last in timeline.spans),
         targets_year=quotas.year,
         targets_digest=quotas_digest(quotas),
         events_digest=f"{prints % MODULUS:064x}",
