@@ -31,7 +31,7 @@ from operator import itemgetter
 from ._codecs import DATE, Row, fingerprint
 from ._fold import Folded
 from ._places import Places, quiet_collector
-from ._run import Run, provenance_of, rejection_order, rejections_of, rows_of, setup
+from ._run import Rules, Run, provenance_of, rejection_order, rejections_of, rows_of, setup
 from ._select import select, unreadable_ids
 from ._shape import Shape
 from .corrections import in_force
@@ -62,7 +62,7 @@ BY_DATE = itemgetter(DATE)
 def score(
     events: Iterable[Event] | ReadResult,
     *,
-    rules: RuleSet | Timeline | None = None,
+    rules: Rules = None,
     quotas: QuotaTable | None = None,
     year: int | None = None,
     as_of: dt.date | None = None,

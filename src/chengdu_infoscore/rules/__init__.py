@@ -875,13 +875,29 @@ def available_rule_years() -> tuple[int, ...]:
     return tuple(sorted(years))
 
 
-@functools.cache
-def load_rules(year: int = 2007) -> RuleSet:
-    """The rule set shipped for ``year``.
+def load_rules(version: int | str | Path = 2007) -> RuleSet:
+    """A rule-set version: the one shipped for a year (``2007``), a known version by its id
+    (``"chengdu-2007"``, the library's own or an installed plug-in's), or a rule file
+    (``"my-version.toml"``, a text ending in ``.toml`` or holding a ``/``, or a ``Path``).
 
     Raises:
         UnknownYearError: no rule set ships for that year.
+        UnknownRuleSetError: no known version has that id; the message lists those that exist.
+        DataFileError: the file cannot be read, or is malformed.
     """
+    if isinstance(version, Path):
+        return RuleSet.from_file(version)
+    if isinstance(version, str):
+        from .compose import names_file
+        from .registry import rule_set
+
+        return RuleSet.from_file(version) if names_file(version) else rule_set(version)
+    return _shipped(version)
+
+
+@functools.cache
+def _shipped(year: int) -> RuleSet:
+    """The rule set shipped for ``year``."""
     entry = resources.files(__name__) / f"ruleset-{year}.toml"
     if not entry.is_file():
         shipped = ", ".join(map(str, available_rule_years())) or "none"

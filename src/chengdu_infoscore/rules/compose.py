@@ -225,9 +225,10 @@ class _Loader:
                 source, [f"ruleset.{key}: expected text (a version's id or a file), found {describe(ref)}"]
             )
         adjusted = self.find(ref, source, key, directory)
-        if adjusts is None:  # a full-form version whose base is a file
+        if adjusts is None:  # a full-form version whose base is a file: its TOML names the base by id
             version = _parse_ruleset(text, source, topics, origin)
-            return attrs.evolve(version, base=adjusted.id, text=text)
+            table["ruleset"]["base"] = adjusted.id
+            return attrs.evolve(version, base=adjusted.id, text=dump_toml(table))
         if adjusted.text is None:
             raise DataFileError(
                 source,
