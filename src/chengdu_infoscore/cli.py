@@ -208,7 +208,7 @@ def _err(text: str) -> None:
 class _Once(argparse._StoreAction):
     """An option that takes one value: given twice, it is a usage error, not a silent last-one-wins.
 
-    ``--rules A --rules B`` must never score under B alone while A was meant (or unknown).
+    ``--month A --month B`` must never give the bulletin of B alone while A was meant.
     """
 
     def __call__(
@@ -217,8 +217,7 @@ class _Once(argparse._StoreAction):
         given: set[str] = namespace.__dict__.setdefault("_given", set())
         if option is not None:  # an option, not a positional argument
             if self.dest in given:
-                others = " (only compare takes two)" if self.dest == "rules" else ""
-                parser.error(f"argument {'/'.join(self.option_strings)}: given twice; give it once{others}")
+                parser.error(f"argument {'/'.join(self.option_strings)}: given twice; give it once")
             given.add(self.dest)
         setattr(namespace, self.dest, values)
 
@@ -395,7 +394,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     rdiff.add_argument("a", metavar="A", help="the earlier version (id or TOML file)")
     rdiff.add_argument(
-        "b", metavar="B", nargs="?", help="the later version (id or TOML file); alone, A over the version it adjusts"
+        "b",
+        metavar="B",
+        nargs="?",
+        help="the later version (id or TOML file); alone, A over the version it adjusts",
     )
 
     c = commands.add_parser(

@@ -353,7 +353,8 @@ def _merge(
     if "remove" in over and removing is not True:
         if not isinstance(removing, list) or not all(isinstance(k, str) for k in removing):
             problems.append(
-                f"{_at(path, 'remove')}: expected true or a list of keys, found {describe(removing)}"
+                f"{_at(path, 'remove')}: expected true or a list of keys, found"
+                f" {str(removing).lower() if isinstance(removing, bool) else describe(removing)}"
             )
         else:
             for name in removing:
@@ -381,7 +382,9 @@ def _merge(
                     del result[key]
                 continue
             existing = result.get(key)
-            result[key] = _merge(existing if isinstance(existing, dict) else {}, value, where, adjusted, problems)
+            result[key] = _merge(
+                existing if isinstance(existing, dict) else {}, value, where, adjusted, problems
+            )
         elif isinstance(value, list) and not value and isinstance(result.get(key), list):
             del result[key]  # an empty array removes the adjusted version's
         else:
