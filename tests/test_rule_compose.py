@@ -141,7 +141,7 @@ def test_a_version_with_an_end_hands_back_to_its_base(tmp_path: Path) -> None:
 
 
 def test_a_scorer_with_a_temporary_version_gives_what_score_gives(tmp_path: Path) -> None:
-    """Scorer(rules=[file]) fed in two batches gives score(rules=[file]) byte for byte, across the hand-back."""
+    """Scorer(rules=[file]) fed in two batches gives score(rules=[file]) byte for byte, past the hand-back."""
     path = str(write(tmp_path, "flood.toml", FLOOD))
     log = [*item(1, "2007-05-15", "zwxx"), *item(2, "2007-07-15", "zwxx"), *item(3, "2007-09-15", "zwxx")]
     scorer = Scorer(rules=[path])
@@ -207,12 +207,18 @@ def test_keys_of_a_table_removed_by_name(tmp_path: Path) -> None:
                 " (from 'chengdu-2007', which this version adjusts)",
             ],
         ),
-        ("[channels.wechat]\nremove = true\n", ["channels.wechat.remove: 'chengdu-2007' has no channels.wechat to remove"]),
+        (
+            "[channels.wechat]\nremove = true\n",
+            ["channels.wechat.remove: 'chengdu-2007' has no channels.wechat to remove"],
+        ),
         (
             "[channels.zwxx]\nremove = true\npoints = 3\n",
             ["channels.zwxx.remove: remove = true removes the whole table; give no other key with it"],
         ),
-        ("[channels.zwxx]\nremove = false\n", ["channels.zwxx.remove: expected true or a list of keys, found false"]),
+        (
+            "[channels.zwxx]\nremove = false\n",
+            ["channels.zwxx.remove: expected true or a list of keys, found false"],
+        ),
         (
             '[channels.zwxx]\nremove = ["points"]\npoints = 3\n',
             ["channels.zwxx.remove: 'points' is both removed and given"],
@@ -283,8 +289,8 @@ def test_ids_adjusting_each_other_in_a_circle_exit_2(
     status = main(["score", "e.jsonl", "--rules", "a.toml", "--rules", "b.toml"])
     assert (
         2,
-        "chengdu-infoscore: error: b.toml: 1 problem(s):\n  - ruleset.adjusts: a.toml → b.toml → a.toml: these"
-        " versions adjust each other in a circle\n",
+        "chengdu-infoscore: error: b.toml: 1 problem(s):\n  - ruleset.adjusts: a.toml → b.toml → a.toml:"
+        " these versions adjust each other in a circle\n",
     ) == (status, capsys.readouterr().err)
 
 
@@ -406,8 +412,20 @@ RESTATED = partial(
     "restated",
     "2007-07-01",
     "chengdu-2007",
-    '[channels.zwxx]\npoints = 4\nlabel = "政务信息"\n\n[categories.work_dynamic]\nmissed = { points = [-2, -4] }\n\n'
-    '[[clauses]]\nid = "A3.1.1"\ntext = "《政务信息》采用:4分/条(其中简明信息2分/条)。"\n\n[submission]\ncap_per_target = 0.5\n',
+    """[channels.zwxx]
+points = 4
+label = "政务信息"
+
+[categories.work_dynamic]
+missed = { points = [-2, -4] }
+
+[[clauses]]
+id = "A3.1.1"
+text = "《政务信息》采用:4分/条(其中简明信息2分/条)。"
+
+[submission]
+cap_per_target = 0.5
+""",
     end="2007-09-30",
 )
 RESTATED_VERSION = RuleSet.from_toml(RESTATED, "restated.toml")

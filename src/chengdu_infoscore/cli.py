@@ -57,8 +57,8 @@ from .reports import (
 )
 from .results import Rejection, Results, format_points
 from .rules import RuleSet, Timeline
-from .rules.describe import diff, rule_lines
 from .rules.compose import names_file, timeline_of, version_toml
+from .rules.describe import diff, rule_lines
 from .rules.registry import available_rule_sets, plugin_problems, rule_set
 from .sample import sample_year, write_jsonl
 from .store import Batch, Store

@@ -40,7 +40,6 @@ from .provenance import rejection_fingerprint
 from .quotas import QuotaTable
 from .readers import ReadResult
 from .results import Rejection, Results
-from .rules import RuleSet, Timeline
 
 __all__ = ["default_as_of", "score"]
 

@@ -53,7 +53,6 @@ from .provenance import Provenance
 from .quotas import QuotaTable, Unit
 from .readers import ReadResult
 from .results import Rejection, Results, UnitResult
-from .rules import RuleSet, Timeline
 
 if TYPE_CHECKING:
     from .store import Store

@@ -333,9 +333,9 @@ def overlay(base: dict[str, Any], over: dict[str, Any], adjusted: str, problems:
     result = copy.deepcopy(base)
     head = over.get("ruleset")
     own = dict(head) if isinstance(head, dict) else head
-    if isinstance(own, dict) and "topics" not in own and isinstance(result.get("ruleset"), dict):
-        if "topics" in result["ruleset"]:
-            own["topics"] = result["ruleset"]["topics"]
+    inherited = result.get("ruleset")
+    if isinstance(own, dict) and isinstance(inherited, dict) and "topics" in inherited:
+        own.setdefault("topics", inherited["topics"])
     rest = {k: v for k, v in over.items() if k != "ruleset"}
     merged = _merge(result, rest, "", adjusted, problems)
     if head is not None:
