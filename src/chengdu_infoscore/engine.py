@@ -75,7 +75,9 @@ def score(
             :func:`~.readers.read_events` gave, whose rejections are then carried too (the
             quickest way to score a file).
         rules: a rule-set version (with the versions it adjusts, its ``base`` chain, in force
-            before it), or a :class:`~.rules.Timeline` of versions; by default the year's default
+            before it and after its ``end``), or a :class:`~.rules.Timeline` of versions; a
+            version's id (``"chengdu-2007"``) or rule file (``"my-version.toml"``, a ``Path``); or
+            a list of ids, files and versions that form one chain; by default the year's default
             timeline (the library's own versions and installed plug-ins').
         quotas: the target table; by default the one for ``year``.
         year: the assessment year; by default the year of ``as_of``, else of ``quotas``, else 2007.
@@ -97,6 +99,9 @@ def score(
         ValueError: ``as_of`` is outside ``year``, ``year`` outside 1–9999, or the table is for
             another year.
         UnknownYearError: no data is known for ``year`` and none was given.
+        UnknownRuleSetError: ``rules`` names an id no version has (the message lists those that do).
+        DataFileError: a rule file named cannot be read, is malformed, or its versions adjust each
+            other in a circle or leave days with no version.
         InfoscoreError: a version uses a plug-in rule kind that is not installed.
     """
     given = as_of

@@ -408,6 +408,10 @@ class RuleSet:
     ) -> RuleSet:
         """Read and check a rule set from its TOML text.
 
+        A version that states only what it changes (``adjusts = "ID"``) is laid over the TOML of
+        the version with that id, and the whole is checked (see docs/rulesets.md); it cannot
+        name a file here, as the text has no directory: read it with :meth:`from_file`.
+
         Args:
             text: the rule set's TOML.
             source: a name for messages (usually the file name).
@@ -426,6 +430,8 @@ class RuleSet:
         cls, path: str | Path, topics: tuple[TopicSection, ...] | None = None, origin: str = ""
     ) -> RuleSet:
         """Read and check a rule set from its TOML file (UTF-8, with or without a byte-order mark).
+
+        A ``base`` or ``adjusts`` that names a file is read relative to this file's directory.
 
         Args:
             path: the file; messages name it as given.
