@@ -454,3 +454,35 @@ def plain(results: Results) -> list[dict[str, object]]:
         }
         for u in results.units
     ]
+
+
+def test_a_version_read_from_a_file_brings_the_files_it_adjusts(tmp_path: Path) -> None:
+    """score(rules=RuleSet.from_file(b.toml)), b adjusting a.toml: the chain of both files and 2007."""
+    write(tmp_path, "a.toml", ZWXX_5)
+    b = write(tmp_path, "b.toml", partial("b", "2007-10-01", "a.toml", "[channels.zwxx]\npoints = 7\n"))
+    log = [*item(1, "2007-03-01", "zwxx"), *item(2, "2007-08-01", "zwxx"), *item(3, "2007-11-01", "zwxx")]
+    results = score(log, rules=RuleSet.from_file(b), as_of=YEAR_END)
+    assert ("chengdu-2007+reprice-zwxx+b", D("16.3")) == (results.rules, results.unit("锦江区").score)
+
+
+def test_compare_under_2007_and_a_partial_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """compare --rules chengdu-2007 --rules zwxx5.toml: 锦江区 gains 1 for its August 政务信息 adoption."""
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "zwxx5.toml", ZWXX_5)
+    with (tmp_path / "e.jsonl").open("w", encoding="utf-8") as out:
+        write_jsonl([*item(1, "2007-03-01", "zwxx"), *item(2, "2007-08-01", "zwxx")], out)
+    status = main(
+        ["compare", "e.jsonl", "--rules", "chengdu-2007", "--rules", "zwxx5.toml", "--format", "json"]
+    )
+    data = json.loads(capsys.readouterr().out)
+    unit = next(u for u in data["units"] if u["unit"] == "锦江区")
+    assert (0, "8.2", "9.2") == (status, unit["a"]["score"], unit["b"]["score"])
+
+
+def test_the_documented_partial_example_is_the_file() -> None:
+    """docs/rulesets.md shows docs/example-partial.toml word for word."""
+    text = Path("docs/example-partial.toml").read_text(encoding="utf-8")
+    page = Path("docs/rulesets.md").read_text(encoding="utf-8")
+    assert True is (f"```toml\n{text}```" in page)

@@ -37,11 +37,10 @@ from .provenance import Provenance, RuleStamp, library_version, quotas_digest
 from .quotas import QuotaTable, load_quotas
 from .results import Rejection
 from .rules import RuleSet, Timeline
-from .rules.compose import check_gaps, timeline_of
+from .rules.compose import timeline_of
 from .rules.registry import (
     default_timeline,
     plugin_problems,
-    timeline_for,
 )
 
 
@@ -194,8 +193,7 @@ def setup(
     if rules is None:
         timeline = default_timeline(year)
     elif isinstance(rules, RuleSet) and rules.base is not None:
-        timeline = timeline_for(rules, extra=[rules])  # the versions it adjusts are in force before it
-        check_gaps(timeline)
+        timeline = timeline_of([rules])  # the versions it adjusts are in force before it
     else:
         timeline = Timeline.of(rules)
     return timeline, quotas, year, as_of

@@ -332,6 +332,9 @@ class RuleSet:
     #: The version's TOML text, in full form, when it was read from TOML (``None`` when it was
     #: built in Python): what a version that states only its changes is laid over.
     text: str | None = attrs.field(default=None, eq=False, repr=False)
+    #: The version named by ``base`` (or ``adjusts``), when it was read with this one (a file
+    #: naming a file), so that the timeline can be built from this version alone.
+    adjusted: RuleSet | None = attrs.field(default=None, eq=False, repr=False)
     _lookup: dict[str, dict[str, object]] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:

@@ -105,6 +105,11 @@ def timeline_of(given: Sequence[str | Path | RuleSet]) -> Timeline:
                 f"rules: expected rule-set ids, rule files and RuleSet values, found {type(spec).__name__}"
             )
     everything = [*loader.loaded, *versions]
+    for version in list(everything):  # the versions each was read with (a file naming a file)
+        below = version.adjusted
+        while below is not None:
+            everything.append(below)
+            below = below.adjusted
     adjusted = {v.base for v in everything if v.base is not None}
     tips = list(dict.fromkeys(v.id for v in versions if v.id not in adjusted))
     if len(tips) != 1:
@@ -228,7 +233,7 @@ class _Loader:
         if adjusts is None:  # a full-form version whose base is a file: its TOML names the base by id
             version = _parse_ruleset(text, source, topics, origin)
             table["ruleset"]["base"] = adjusted.id
-            return attrs.evolve(version, base=adjusted.id, text=dump_toml(table))
+            return attrs.evolve(version, base=adjusted.id, text=dump_toml(table), adjusted=adjusted)
         if adjusted.text is None:
             raise DataFileError(
                 source,
@@ -250,7 +255,7 @@ class _Loader:
             version = _parse_ruleset(resolved, source, topics, origin)
         except DataFileError as exc:
             raise DataFileError(source, [_inherited(p, table, adjusted.id) for p in exc.problems]) from None
-        return attrs.evolve(version, text=resolved)
+        return attrs.evolve(version, text=resolved, adjusted=adjusted)
 
     def find(self, ref: str, source: str, key: str, directory: Path | None) -> RuleSet:
         """The version ``ref`` names: a file beside ``source``, a file given together, or an id."""
