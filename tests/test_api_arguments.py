@@ -70,16 +70,17 @@ WRONG: list[tuple[str, Callable[[], object], type[Exception], str]] = [
     ("year bool", lambda: score(EVENTS, year=True), ArgumentTypeError,
      "year must be a year (int), such as 2007, not the boolean True"),
     ("year 0", lambda: score(EVENTS, year=0), ArgumentError, "year must be from 1 to 9999, not 0"),
-    ("rules id", lambda: score(EVENTS, rules="chengdu-2007"), ArgumentTypeError,  # type: ignore[arg-type]
-     "rules must be a RuleSet, a Timeline or None, not the text 'chengdu-2007'"),
     ("rules number", lambda: score(EVENTS, rules=2007), ArgumentTypeError,  # type: ignore[arg-type]
-     "rules must be a RuleSet, a Timeline or None, not the number 2007"),
+     "rules must be a version's id, a rule file, a RuleSet, a Timeline, a list of ids, files and"
+     " RuleSets, or None, not the number 2007"),
+    ("rules list of numbers", lambda: score(EVENTS, rules=[2007]), ArgumentTypeError,  # type: ignore[list-item]
+     "rules[0] must be a version's id, a rule file or a RuleSet, not the number 2007"),
     ("quotas year", lambda: score(EVENTS, quotas=2007), ArgumentTypeError,  # type: ignore[arg-type]
      "quotas must be a QuotaTable or None (load_quotas(year) gives one), not the number 2007"),
     ("rejected text", lambda: score(EVENTS, rejected=["bad"]), ArgumentTypeError,  # type: ignore[list-item]
      "rejected[0] must be a Rejection, not the text 'bad'"),
     ("Scorer year", lambda: Scorer(year="2007"), ArgumentTypeError, "year must be a year (int)"),  # type: ignore[arg-type]
-    ("Scorer rules", lambda: Scorer(rules="chengdu-2007"), ArgumentTypeError, "rules must be a RuleSet"),  # type: ignore[arg-type]
+    ("Scorer rules", lambda: Scorer(rules=2007), ArgumentTypeError, "rules must be a version's id"),  # type: ignore[arg-type]
     ("Scorer.add None", lambda: Scorer().add([None]), ArgumentTypeError, "events[0] is None, not an event"),  # type: ignore[list-item]
     ("Scorer.add path", lambda: Scorer().add("log.jsonl"), ArgumentTypeError,  # type: ignore[arg-type]
      "events must be events or what read_events() gave, not the text 'log.jsonl'"),

@@ -337,19 +337,18 @@ def test_every_command_tells_each_rejection_once_on_standard_error(tmp_path: Pat
 @pytest.mark.parametrize(
     "args",
     [
-        ["score", "--rules", "no-such-version", "--rules", "chengdu-2007"],
         ["explain", "--unit", "锦江区", "--unit", "青羊区"],
         ["bulletin", "--month", "2007-06", "--month", "2007-07"],
         ["validate", "--as-of", "2007-03-01", "--as-of", "2007-06-30"],
     ],
 )
 def test_an_option_of_one_value_given_twice_is_a_usage_error(args: list[str]) -> None:
-    """--rules A --rules B (or any option of one value given twice) is refused, never last-one-wins."""
+    """An option of one value given twice is refused, never last-one-wins."""
     done = cli(args[0], EXAMPLE, *args[1:])
     option = args[1]
     assert (2, f"argument {option}: given twice; give it once", b"") == (
         done.returncode,
-        done.stderr.decode("utf-8").strip().splitlines()[-1].split("error: ", 1)[1].split(" (only")[0],
+        done.stderr.decode("utf-8").strip().splitlines()[-1].split("error: ", 1)[1],
         done.stdout,
     )
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from ._arguments import describe, many, need, need_date, need_int
@@ -36,10 +37,10 @@ from .provenance import Provenance, RuleStamp, library_version, quotas_digest
 from .quotas import QuotaTable, load_quotas
 from .results import Rejection
 from .rules import RuleSet, Timeline
+from .rules.compose import timeline_of
 from .rules.registry import (
     default_timeline,
     plugin_problems,
-    timeline_for,
 )
 
 
@@ -159,8 +160,12 @@ def _raise(exc: Exception) -> Any:
     raise exc
 
 
+#: What ``rules=`` takes: a version, a timeline, a version's id or rule file, or several of these.
+Rules = RuleSet | Timeline | str | os.PathLike[str] | Sequence[str | os.PathLike[str] | RuleSet] | None
+
+
 def setup(
-    rules: RuleSet | Timeline | None, quotas: QuotaTable | None, year: int | None, as_of: dt.date | None
+    rules: Rules, quotas: QuotaTable | None, year: int | None, as_of: dt.date | None
 ) -> tuple[Timeline, QuotaTable, int, dt.date]:
     """Decide once: the timeline, the target table, the year and the as-of date of a run.
 
@@ -168,13 +173,8 @@ def setup(
         ArgumentTypeError: an argument of the wrong type, named.
         ArgumentError: a year outside 1–9999, an as-of date outside the year.
     """
-    if rules is not None:
-        hint = (
-            " (a version by its id: chengdu_infoscore.rules.registry.rule_set(id))"
-            if isinstance(rules, str)
-            else ""
-        )
-        need("rules", rules, (RuleSet, Timeline), "a RuleSet, a Timeline or None", hint)
+    if rules is not None and not isinstance(rules, RuleSet | Timeline):
+        rules = _given_timeline(rules)
     if quotas is not None:
         need("quotas", quotas, QuotaTable, "a QuotaTable or None (load_quotas(year) gives one)")
     if year is not None:
@@ -193,10 +193,34 @@ def setup(
     if rules is None:
         timeline = default_timeline(year)
     elif isinstance(rules, RuleSet) and rules.base is not None:
-        timeline = timeline_for(rules, extra=[rules])  # the versions it adjusts are in force before it
+        timeline = timeline_of([rules])  # the versions it adjusts are in force before it
     else:
         timeline = Timeline.of(rules)
     return timeline, quotas, year, as_of
+
+
+_RULES = "a version's id, a rule file, a RuleSet, a Timeline, a list of ids, files and RuleSets, or None"
+
+
+def _given_timeline(rules: object) -> Timeline:
+    """The timeline of ``rules`` given as an id, a file, or a list of ids, files and versions.
+
+    Raises:
+        ArgumentTypeError: anything else.
+        UnknownRuleSetError: an id no version has (the message lists those that exist).
+    """
+    if isinstance(rules, str | os.PathLike):
+        return timeline_of([rules if isinstance(rules, str) else Path(rules)])
+    if isinstance(rules, list | tuple) and rules:
+        given = []
+        for n, spec in enumerate(rules):
+            if isinstance(spec, os.PathLike):
+                spec = Path(spec)
+            need(f"rules[{n}]", spec, (str, Path, RuleSet), "a version's id, a rule file or a RuleSet")
+            given.append(spec)
+        return timeline_of(given)
+    need("rules", rules, (RuleSet, Timeline), _RULES)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def provenance_of(
@@ -204,9 +228,7 @@ def provenance_of(
 ) -> Provenance:
     return Provenance(
         library=library_version(),
-        rules=tuple(
-            RuleStamp(v.id, v.digest, v.origin, *timeline.span(i)) for i, v in enumerate(timeline.versions)
-        ),
+        rules=tuple(RuleStamp(v.id, v.digest, v.origin, first, last) for v, first, last in timeline.spans),
         targets_year=quotas.year,
         targets_digest=quotas_digest(quotas),
         events_digest=f"{prints % MODULUS:064x}",

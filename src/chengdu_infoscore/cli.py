@@ -57,8 +57,9 @@ from .reports import (
 )
 from .results import Rejection, Results, format_points
 from .rules import RuleSet, Timeline
+from .rules.compose import names_file, timeline_of, version_toml
 from .rules.describe import diff, rule_lines
-from .rules.registry import available_rule_sets, plugin_problems, rule_set, timeline_for
+from .rules.registry import available_rule_sets, plugin_problems, rule_set
 from .sample import sample_year, write_jsonl
 from .store import Batch, Store
 
@@ -207,7 +208,7 @@ def _err(text: str) -> None:
 class _Once(argparse._StoreAction):
     """An option that takes one value: given twice, it is a usage error, not a silent last-one-wins.
 
-    ``--rules A --rules B`` must never score under B alone while A was meant (or unknown).
+    ``--month A --month B`` must never give the bulletin of B alone while A was meant.
     """
 
     def __call__(
@@ -216,8 +217,7 @@ class _Once(argparse._StoreAction):
         given: set[str] = namespace.__dict__.setdefault("_given", set())
         if option is not None:  # an option, not a positional argument
             if self.dest in given:
-                others = " (only compare takes two)" if self.dest == "rules" else ""
-                parser.error(f"argument {'/'.join(self.option_strings)}: given twice; give it once{others}")
+                parser.error(f"argument {'/'.join(self.option_strings)}: given twice; give it once")
             given.add(self.dest)
         setattr(namespace, self.dest, values)
 
@@ -285,9 +285,11 @@ def _parser() -> argparse.ArgumentParser:
         )
         p.add_argument(
             "--rules",
+            action="append",
             metavar="ID|FILE",
             help="a rule-set version by id (see `rules list`) or a version's TOML file; it is in force from"
-            " its effective date, the versions it adjusts before (default: the year's default versions)",
+            " its effective date, the versions it adjusts before (default: the year's default versions);"
+            " give it again for versions that adjust one another",
         )
         as_of_help = (
             "not for bulletins: a month's bulletin is as of the month's end, the year's as of 31 December"
@@ -381,11 +383,22 @@ def _parser() -> argparse.ArgumentParser:
         "show", help="one version's clauses and figures", description="Show a version clause by clause."
     )
     show.add_argument("version", metavar="ID|FILE", help="a version id or a version's TOML file")
+    show.add_argument(
+        "--toml",
+        action="store_true",
+        help="print the version's whole TOML, in full form (a version that states only its changes,"
+        " resolved)",
+    )
     rdiff = rules_commands.add_parser(
         "diff", help="what changed between two versions", description="What changed, clause by clause."
     )
     rdiff.add_argument("a", metavar="A", help="the earlier version (id or TOML file)")
-    rdiff.add_argument("b", metavar="B", help="the later version (id or TOML file)")
+    rdiff.add_argument(
+        "b",
+        metavar="B",
+        nargs="?",
+        help="the later version (id or TOML file); alone, A over the version it adjusts",
+    )
 
     c = commands.add_parser(
         "compare",
@@ -417,7 +430,13 @@ def _parser() -> argparse.ArgumentParser:
         " against a rule set, and list every figure that differs. Exit status 1 when a case fails.",
     )
     k.add_argument("cases", nargs="+", metavar="CASE", help="case directories")
-    k.add_argument("--rules", metavar="ID|FILE", help="the version to check (default: the cases' year's)")
+    k.add_argument(
+        "--rules",
+        action="append",
+        metavar="ID|FILE",
+        help="the version to check (default: the cases' year's); give it again for versions that adjust"
+        " one another",
+    )
 
     d = commands.add_parser(
         "demo",
@@ -511,6 +530,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     df.add_argument(
         "--rules",
+        action="append",
         metavar="ID|FILE",
         help="the rule-set version both views are scored under (default: the year's default versions)",
     )
@@ -806,15 +826,15 @@ def _bulletin(
 
 
 def _version(spec: str) -> RuleSet:
-    """A version by id, or from its TOML file when ``spec`` ends in ``.toml``."""
-    if spec.lower().endswith(".toml"):
+    """A version by id, or from its TOML file when ``spec`` ends in ``.toml`` or holds a ``/``."""
+    if names_file(spec):
         return RuleSet.from_file(spec)
     return rule_set(spec)
 
 
-def _timeline(spec: str) -> Timeline:
-    version = _version(spec)
-    return timeline_for(version, extra=[version])
+def _timeline(specs: str | list[str]) -> Timeline:
+    """The timeline of the versions given to ``--rules`` (once, or several times)."""
+    return timeline_of([specs] if isinstance(specs, str) else specs)
 
 
 def _rules_command(args: argparse.Namespace) -> int:
@@ -829,6 +849,9 @@ def _rules_command(args: argparse.Namespace) -> int:
         return OK
     if args.rules_command == "show":
         v = _version(args.version)
+        if args.toml:
+            _out(version_toml(v))
+            return OK
         head = f"{v.id} — {v.title}\n{v.source} · effective {v.effective}" + (f" to {v.end}" if v.end else "")
         head += (f" · adjusts {v.base}" if v.base else "") + f" · {v.origin}\nsha256 {v.digest}\n"
         parts = [head]
@@ -842,7 +865,14 @@ def _rules_command(args: argparse.Namespace) -> int:
             parts += [f"  - {x.what}: {x.value}\n" for x in others]
         _out("".join(parts))
         return OK
-    a, b = _version(args.a), _version(args.b)
+    if args.b is None:
+        b = _version(args.a)
+        if b.base is None:
+            raise _Usage(f"{args.a} adjusts no version (it has no base): give the version to compare it with")
+        by_id = {v.id: v for v in _timeline(args.a).versions}
+        a = by_id[b.base]
+    else:
+        a, b = _version(args.a), _version(args.b)
     changes = diff(a, b)
     rows = [[c.clause, c.what, c.before or "(none)", c.after or "(none)"] for c in changes]
     _out(f"{a.id} → {b.id}: {len(changes)} change(s)\n")

@@ -31,7 +31,7 @@ from operator import itemgetter
 from ._codecs import DATE, Row, fingerprint
 from ._fold import Folded
 from ._places import Places, quiet_collector
-from ._run import Run, provenance_of, rejection_order, rejections_of, rows_of, setup
+from ._run import Rules, Run, provenance_of, rejection_order, rejections_of, rows_of, setup
 from ._select import select, unreadable_ids
 from ._shape import Shape
 from .corrections import in_force
@@ -40,7 +40,6 @@ from .provenance import rejection_fingerprint
 from .quotas import QuotaTable
 from .readers import ReadResult
 from .results import Rejection, Results
-from .rules import RuleSet, Timeline
 
 __all__ = ["default_as_of", "score"]
 
@@ -62,7 +61,7 @@ BY_DATE = itemgetter(DATE)
 def score(
     events: Iterable[Event] | ReadResult,
     *,
-    rules: RuleSet | Timeline | None = None,
+    rules: Rules = None,
     quotas: QuotaTable | None = None,
     year: int | None = None,
     as_of: dt.date | None = None,
@@ -76,7 +75,9 @@ def score(
             :func:`~.readers.read_events` gave, whose rejections are then carried too (the
             quickest way to score a file).
         rules: a rule-set version (with the versions it adjusts, its ``base`` chain, in force
-            before it), or a :class:`~.rules.Timeline` of versions; by default the year's default
+            before it and after its ``end``), or a :class:`~.rules.Timeline` of versions; a
+            version's id (``"chengdu-2007"``) or rule file (``"my-version.toml"``, a ``Path``); or
+            a list of ids, files and versions that form one chain; by default the year's default
             timeline (the library's own versions and installed plug-ins').
         quotas: the target table; by default the one for ``year``.
         year: the assessment year; by default the year of ``as_of``, else of ``quotas``, else 2007.
@@ -98,6 +99,9 @@ def score(
         ValueError: ``as_of`` is outside ``year``, ``year`` outside 1–9999, or the table is for
             another year.
         UnknownYearError: no data is known for ``year`` and none was given.
+        UnknownRuleSetError: ``rules`` names an id no version has (the message lists those that do).
+        DataFileError: a rule file named cannot be read, is malformed, or its versions adjust each
+            other in a circle or leave days with no version.
         InfoscoreError: a version uses a plug-in rule kind that is not installed.
     """
     given = as_of

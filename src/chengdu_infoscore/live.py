@@ -45,7 +45,7 @@ from ._codecs import (
 from ._compiled import DAY, MODULUS, Rejected
 from ._fold import NO_CLOSING, Fold, Snapshot, Tally
 from ._places import Places, quiet_collector
-from ._run import Refused, Run, provenance_of, rejection_order, rejections_of, rows_of, setup
+from ._run import Refused, Rules, Run, provenance_of, rejection_order, rejections_of, rows_of, setup
 from ._shape import BookSums, Shape
 from .events import Event
 from .exceptions import ArgumentError
@@ -53,7 +53,6 @@ from .provenance import Provenance
 from .quotas import QuotaTable, Unit
 from .readers import ReadResult
 from .results import Rejection, Results, UnitResult
-from .rules import RuleSet, Timeline
 
 if TYPE_CHECKING:
     from .store import Store
@@ -296,7 +295,7 @@ class Scorer:
     def __init__(
         self,
         *,
-        rules: RuleSet | Timeline | None = None,
+        rules: Rules = None,
         quotas: QuotaTable | None = None,
         year: int | None = None,
     ) -> None:
@@ -355,7 +354,7 @@ class Scorer:
         store: Store,
         *,
         known_on: dt.date | None = None,
-        rules: RuleSet | Timeline | None = None,
+        rules: Rules = None,
         quotas: QuotaTable | None = None,
         year: int | None = None,
     ) -> Scorer:

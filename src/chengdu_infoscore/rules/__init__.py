@@ -329,6 +329,12 @@ class RuleSet:
     origin: str = ""
     #: SHA-256 of the version's data text, for provenance.
     digest: str = ""
+    #: The version's TOML text, in full form, when it was read from TOML (``None`` when it was
+    #: built in Python): what a version that states only its changes is laid over.
+    text: str | None = attrs.field(default=None, eq=False, repr=False)
+    #: The version named by ``base`` (or ``adjusts``), when it was read with this one (a file
+    #: naming a file), so that the timeline can be built from this version alone.
+    adjusted: RuleSet | None = attrs.field(default=None, eq=False, repr=False)
     _lookup: dict[str, dict[str, object]] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
@@ -405,6 +411,10 @@ class RuleSet:
     ) -> RuleSet:
         """Read and check a rule set from its TOML text.
 
+        A version that states only what it changes (``adjusts = "ID"``) is laid over the TOML of
+        the version with that id, and the whole is checked (see docs/rulesets.md); it cannot
+        name a file here, as the text has no directory: read it with :meth:`from_file`.
+
         Args:
             text: the rule set's TOML.
             source: a name for messages (usually the file name).
@@ -414,13 +424,17 @@ class RuleSet:
         Raises:
             DataFileError: listing every problem, each with its key path.
         """
-        return _parse_ruleset(text, source, topics, origin or source)
+        from .compose import read_version
+
+        return read_version(text, source, topics, origin or source)
 
     @classmethod
     def from_file(
         cls, path: str | Path, topics: tuple[TopicSection, ...] | None = None, origin: str = ""
     ) -> RuleSet:
         """Read and check a rule set from its TOML file (UTF-8, with or without a byte-order mark).
+
+        A ``base`` or ``adjusts`` that names a file is read relative to this file's directory.
 
         Args:
             path: the file; messages name it as given.
@@ -431,8 +445,10 @@ class RuleSet:
             DataFileError: the file cannot be opened, is not UTF-8, or is malformed (every
                 problem, each with its key path).
         """
+        from .compose import read_version
+
         text = read_text(path, "rule-set file")
-        return _parse_ruleset(text, str(path), topics, origin or f"file: {path}")
+        return read_version(text, str(path), topics, origin or f"file: {path}", Path(path).parent)
 
 
 _DISQUALIFYING = ("missed", "late", "error", "false_report", "unanswered")
@@ -868,13 +884,29 @@ def available_rule_years() -> tuple[int, ...]:
     return tuple(sorted(years))
 
 
-@functools.cache
-def load_rules(year: int = 2007) -> RuleSet:
-    """The rule set shipped for ``year``.
+def load_rules(version: int | str | Path = 2007) -> RuleSet:
+    """A rule-set version: the one shipped for a year (``2007``), a known version by its id
+    (``"chengdu-2007"``, the library's own or an installed plug-in's), or a rule file
+    (``"my-version.toml"``, a text ending in ``.toml`` or holding a ``/``, or a ``Path``).
 
     Raises:
         UnknownYearError: no rule set ships for that year.
+        UnknownRuleSetError: no known version has that id; the message lists those that exist.
+        DataFileError: the file cannot be read, or is malformed.
     """
+    if isinstance(version, Path):
+        return RuleSet.from_file(version)
+    if isinstance(version, str):
+        from .compose import names_file
+        from .registry import rule_set
+
+        return RuleSet.from_file(version) if names_file(version) else rule_set(version)
+    return _shipped(version)
+
+
+@functools.cache
+def _shipped(year: int) -> RuleSet:
+    """The rule set shipped for ``year``."""
     entry = resources.files(__name__) / f"ruleset-{year}.toml"
     if not entry.is_file():
         shipped = ", ".join(map(str, available_rule_years())) or "none"
@@ -902,10 +934,13 @@ def base_order_problem(version: RuleSet, base: RuleSet) -> str | None:
 class Timeline:
     """Rule-set versions in force one after another.
 
-    Each version is in force from its effective date until the day before the next version's
-    effective date (or its own end, if earlier). An event is scored by the version in force on
-    its date; the year's counters (the submission cap, first and later deductions) run on across
-    a change of version.
+    On each day, the version in force is the one with the latest effective date (then the
+    greatest id) among those whose own dates (``effective`` to ``end``) cover the day. So a
+    version is in force from its effective date until the day before a later version's, and a
+    version with an ``end`` hands back, after its end, to the one that was in force before it
+    (its base), which may then be in force in two spans. An event is scored by the version in
+    force on its date; the year's counters (the submission cap, first and later deductions) run
+    on across a change of version.
 
     Raises:
         ArgumentError: no version; two different versions with one id; a version that does not
@@ -913,6 +948,10 @@ class Timeline:
     """
 
     versions: tuple[RuleSet, ...]
+    #: The spans of days in force, in date order: ``(version, first, last)``; ``last`` is
+    #: ``None`` for the open-ended span. A version may have several (before and after another
+    #: with an ``end``); a day in no span has no version in force.
+    spans: tuple[tuple[RuleSet, dt.date, dt.date | None], ...] = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         if not self.versions:
@@ -932,6 +971,7 @@ class Timeline:
                 raise ArgumentError(f"a timeline cannot hold both: {problem}")
         ordered = tuple(sorted(by_id.values(), key=lambda v: (v.effective, v.id)))
         object.__setattr__(self, "versions", ordered)
+        object.__setattr__(self, "spans", _spans(ordered))
 
     @property
     def id(self) -> str:
@@ -939,21 +979,32 @@ class Timeline:
         return "+".join(v.id for v in self.versions)
 
     def span(self, index: int) -> tuple[dt.date, dt.date | None]:
-        """The first and last day (``None``: open-ended) on which version ``index`` is in force."""
+        """The first and last day (``None``: open-ended) on which version ``index`` is in force.
+
+        A version in force in several spans (see :attr:`spans`) gives the first day of its first
+        and the last day of its last; one never in force gives its effective date and the day
+        before.
+        """
         version = self.versions[index]
-        last = version.end
-        if index + 1 < len(self.versions):
-            cut = self.versions[index + 1].effective - dt.timedelta(days=1)
-            last = cut if last is None or cut < last else last
-        return version.effective, last
+        mine = [(first, last) for v, first, last in self.spans if v is version]
+        if not mine:
+            return version.effective, version.effective - dt.timedelta(days=1)
+        return mine[0][0], mine[-1][1]
 
     def at(self, day: dt.date) -> RuleSet | None:
         """The version in force on ``day``, or ``None``."""
-        for index in range(len(self.versions) - 1, -1, -1):
-            first, last = self.span(index)
+        for version, first, last in reversed(self.spans):
             if first <= day:
-                return self.versions[index] if last is None or day <= last else None
+                return version if last is None or day <= last else None
         return None
+
+    def gaps(self) -> tuple[tuple[dt.date, dt.date], ...]:
+        """The spans of days, between the first day in force and the last, when no version is."""
+        return tuple(
+            (a[2] + dt.timedelta(days=1), b[1] - dt.timedelta(days=1))
+            for a, b in zip(self.spans, self.spans[1:], strict=False)
+            if a[2] is not None and a[2] + dt.timedelta(days=1) < b[1]
+        )
 
     @classmethod
     def of(cls, rules: RuleSet | Timeline | Sequence[RuleSet]) -> Timeline:
@@ -963,3 +1014,25 @@ class Timeline:
         if isinstance(rules, RuleSet):
             return cls((rules,))
         return cls(tuple(rules))
+
+
+def _spans(versions: tuple[RuleSet, ...]) -> tuple[tuple[RuleSet, dt.date, dt.date | None], ...]:
+    """The spans in force of ``versions`` (ordered by effective date, then id), in date order."""
+    day = dt.timedelta(days=1)
+    starts = {v.effective for v in versions}
+    starts |= {v.end + day for v in versions if v.end is not None and v.end < dt.date.max}
+    points = sorted(starts)
+    spans: list[tuple[RuleSet, dt.date, dt.date | None]] = []
+    for i, first in enumerate(points):
+        last = points[i + 1] - day if i + 1 < len(points) else None
+        covering = [v for v in versions if v.covers(first)]
+        if not covering:
+            continue
+        version = covering[-1]  # the latest effective date, then the greatest id
+        if last is None:
+            last = version.end
+        if spans and spans[-1][0] is version and spans[-1][2] is not None and spans[-1][2] + day == first:
+            spans[-1] = (version, spans[-1][1], last)
+        else:
+            spans.append((version, first, last))
+    return tuple(spans)
