@@ -115,9 +115,11 @@ class Run:
         version = self._days.get(day) or self._day(day)
         if isinstance(version, str):
             raise Rejected(version)
+        kind = row[KIND]
+        if version.unscored and kind in version.unscored:
+            raise Rejected(version.unscored[kind].format(day))
         written = row[UNIT]
         unit = written if written is None else self._unit_names.get(written) or self._unit(written)
-        kind = row[KIND]
         if kind == SUBMITTED:
             topic = row[TOPIC]
             if topic is not None and topic not in version.topics:
