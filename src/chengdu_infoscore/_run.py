@@ -183,6 +183,9 @@ def setup(
         need_int("year", year, 1, 9999, "a year (int), such as 2007")
     if as_of is not None:
         need_date("as_of", as_of)
+    if year is None and as_of is None and rules is not None:
+        given = rules.versions if isinstance(rules, Timeline) else (rules,)
+        year = rules_year(given, "pass year= or as_of=")
     if year is None:
         year = as_of.year if as_of is not None else quotas.year if quotas is not None else 2007
     if as_of is None:
@@ -199,6 +202,25 @@ def setup(
     else:
         timeline = Timeline.of(rules)
     return timeline, quotas, year, as_of
+
+
+def rules_year(versions: Iterable[RuleSet], how: str) -> int | None:
+    """The one assessment year the versions given are in force in, or ``None`` when none is given.
+
+    An open-ended version is taken for the year it takes effect in; a version with an ``end``,
+    for every year from its effective date to its end.
+
+    Raises:
+        ArgumentError: the versions are in force in several years (``how`` says how to choose).
+    """
+    years: set[int] = set()
+    for v in versions:
+        years.update(range(v.effective.year, (v.end or v.effective).year + 1))
+    if len(years) > 1:
+        shown = sorted(years)
+        listed = f"{shown[0]} to {shown[-1]}" if len(shown) > 2 else f"{shown[0]} and {shown[1]}"
+        raise ArgumentError(f"the rule-set versions given are in force in {listed}: {how} to say which year to assess")
+    return next(iter(years), None)
 
 
 def provenance_of(

@@ -664,8 +664,8 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
             per_target,
             fixed_cap,
             choice(sub, "cap_period", ("year", "month"), "year"),
-            tuple(by_group["cap_per_target"].items()),
-            tuple(by_group["cap"].items()),
+            tuple(by_group["cap_per_target"].items()),  # type: ignore[arg-type]
+            tuple(by_group["cap"].items()),  # type: ignore[arg-type]
         )
         sub.done()
 
