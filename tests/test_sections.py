@@ -107,12 +107,27 @@ def test_a_two_channel_county_method_scores_and_rejects_what_it_does_not_score()
     the missed report and the commission are rejected, each saying why."""
     results = score(county_events(), rules=RuleSet.from_toml(COUNTY, "county.toml"))
     jj = results.unit("锦江区")
-    assert (Decimal(10), (("C1", Decimal(3)), ("C2", Decimal(2)), ("C3", Decimal(5)))) == (jj.score, jj.breakdown)
+    assert (Decimal(10), (("C1", Decimal(3)), ("C2", Decimal(2)), ("C3", Decimal(5)))) == (
+        jj.score,
+        jj.breakdown,
+    )
     assert (12, 1, dt.date(2007, 3, 11)) == (jj.submitted, jj.adopted, jj.capped_on)
     assert [
-        ("c1", "the rule set 'county-2007' in force on 2007-05-04 does not score commissions (no [commission] section)"),
-        ("i1", "the rule set 'county-2007' in force on 2007-05-02 does not score instructions (no [instruction] section)"),
-        ("m1", "the rule set 'county-2007' in force on 2007-05-03 does not score missed reports (no [categories] section)"),
+        (
+            "c1",
+            "the rule set 'county-2007' in force on 2007-05-04 does not score commissions"
+            " (no [commission] section)",
+        ),
+        (
+            "i1",
+            "the rule set 'county-2007' in force on 2007-05-02 does not score instructions"
+            " (no [instruction] section)",
+        ),
+        (
+            "m1",
+            "the rule set 'county-2007' in force on 2007-05-03 does not score missed reports"
+            " (no [categories] section)",
+        ),
     ] == [(r.event, r.reason) for r in results.rejections]
     assert (len(county_events()), 15) == (results.read, results.counted)
     qy = results.unit("青羊区")
@@ -165,7 +180,9 @@ def test_a_two_channel_county_method_scores_and_rejects_what_it_does_not_score()
         ),
     ],
 )
-def test_each_section_left_out_rejects_its_events(headers: tuple[str, ...], event: Event, reason: str) -> None:
+def test_each_section_left_out_rejects_its_events(
+    headers: tuple[str, ...], event: Event, reason: str
+) -> None:
     """The 2007 file without one section loads, and an event of that section's type is rejected."""
     version = RuleSet.from_toml(without(RULES_2007, *headers), "cut.toml")
     submitted = Submitted(id="s", date="2007-03-01", unit="锦江区", item="J1")
@@ -202,7 +219,8 @@ def test_a_commission_issued_before_a_version_without_commissions_is_still_judge
     """Issued under 2007 and answered on time after a version without [commission] takes over, the
     answer earns 2007's 4 points; another, never answered, costs 2007's 10."""
     later = RuleSet.from_toml(
-        without(RULES_2007, "[commission").replace('id = "chengdu-2007"', 'id = "later"\nbase = "chengdu-2007"')
+        without(RULES_2007, "[commission")
+        .replace('id = "chengdu-2007"', 'id = "later"\nbase = "chengdu-2007"')
         .replace("effective = 2007-01-01", "effective = 2007-06-01"),
         "later.toml",
     )
@@ -218,7 +236,17 @@ def test_a_commission_issued_before_a_version_without_commissions_is_still_judge
     assert ["on_time", "unanswered"] == [c.outcome for c in jj.commissions]
 
 
-SECTIONS = ("channels", "submission", "commission", "instruction", "levels", "categories", "error", "false_report", "excellent")
+SECTIONS = (
+    "channels",
+    "submission",
+    "commission",
+    "instruction",
+    "levels",
+    "categories",
+    "error",
+    "false_report",
+    "excellent",
+)
 
 
 def _cut(names: frozenset[str]) -> RuleSet:
@@ -275,8 +303,8 @@ def test_versions_of_several_years_need_the_year_said() -> None:
     with pytest.raises(ArgumentError) as info:
         score([], rules=version)
     assert (
-        "the rule-set versions given are in force in 2023 and 2024: pass year= or as_of= to say which year to assess"
-        == str(info.value)
+        "the rule-set versions given are in force in 2023 and 2024:"
+        " pass year= or as_of= to say which year to assess" == str(info.value)
     )
     assert 2024 == score([], rules=version, year=2024, quotas=attrs.evolve(TABLE_2023, year=2024)).year
 
@@ -293,7 +321,9 @@ def test_caps_differ_by_group() -> None:
     office = next(u for u in table if u.group == "office").name
     units = ["锦江区", "市公安局", office]
     events = [
-        Submitted(id=f"s{u}{n}", date=f"2007-03-0{n}", unit=u, item=f"{u}{n}") for u in units for n in range(1, 6)
+        Submitted(id=f"s{u}{n}", date=f"2007-03-0{n}", unit=u, item=f"{u}{n}")
+        for u in units
+        for n in range(1, 6)
     ]
     results = score(events, rules=RuleSet.from_toml(GROUP_CAPS, "g.toml"))
     assert [Decimal("2.4"), Decimal("0.7"), Decimal(1)] == [results.unit(u).score for u in units]
@@ -305,7 +335,10 @@ def test_caps_differ_by_group() -> None:
     ("cap", "problem"),
     [
         ("cap = { office = 0 }", "submission.cap.office: expected a number above 0, found 0"),
-        ("cap = {}", "submission.cap: expected a number, or a table of numbers by group key; found an empty table"),
+        (
+            "cap = {}",
+            "submission.cap: expected a number, or a table of numbers by group key; found an empty table",
+        ),
         ('cap = { office = "1" }', "submission.cap.office: expected a number, found text '1'"),
         (
             "cap = { office = 1 }\ncap_per_target = { office = 0.5 }",
@@ -336,5 +369,7 @@ def test_the_file_examples_stay_word_for_word_in_the_docs() -> None:
     page = (ROOT / "docs" / "targets.md").read_text(encoding="utf-8")
     for name in ("example-targets-2008.toml", "example-county-2008.toml"):
         text = (ROOT / "docs" / name).read_text(encoding="utf-8")
-        block = re.search(rf"<!-- the block below is docs/{re.escape(name)}.*?-->\n```toml\n(.*?)```", page, re.S)
+        block = re.search(
+            rf"<!-- the block below is docs/{re.escape(name)}.*?-->\n```toml\n(.*?)```", page, re.S
+        )
         assert block is not None and text == block.group(1)

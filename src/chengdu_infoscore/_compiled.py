@@ -25,8 +25,8 @@ from ._codecs import (
     ID,
     INSTRUCTED,
     ITEM,
-    LEADER,
     LATE,
+    LEADER,
     LEADER_LEVEL,
     MISSED,
     NOTE,
@@ -197,9 +197,9 @@ class CompiledVersion:
                 cap = None if s is None else s.cap_for(u.target, u.group)
             except ValueError:
                 raise ArgumentError(
-                    f"rule set {rules.id!r}: [submission] caps a unit of the group {u.group!r} at a multiple"
-                    f" of its target, but the unit {u.name!r} of the {quotas.year} target table has no target;"
-                    f" give its group a fixed cap (cap = {{ {u.group} = … }})"
+                    f"rule set {rules.id!r}: [submission] caps a unit of the group {u.group!r} at a"
+                    f" multiple of its target, but the unit {u.name!r} of the {quotas.year} target table"
+                    f" has no target; give its group a fixed cap (cap = {{ {u.group} = … }})"
                 ) from None
             note = "" if cap is None else f" ({word} cap of {format_points(cap)} points reached)"
             self.caps[u.name] = (cap, note)

@@ -219,7 +219,9 @@ def rules_year(versions: Iterable[RuleSet], how: str) -> int | None:
     if len(years) > 1:
         shown = sorted(years)
         listed = f"{shown[0]} to {shown[-1]}" if len(shown) > 2 else f"{shown[0]} and {shown[1]}"
-        raise ArgumentError(f"the rule-set versions given are in force in {listed}: {how} to say which year to assess")
+        raise ArgumentError(
+            f"the rule-set versions given are in force in {listed}: {how} to say which year to assess"
+        )
     return next(iter(years), None)
 
 

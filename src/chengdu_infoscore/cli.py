@@ -567,7 +567,13 @@ def _when(args: argparse.Namespace) -> tuple[int, dt.date | None]:
             raise _Usage("--year-end is as of 31 December: leave out --as-of")
         year = args.year if args.year is not None else _default_year(args)
         return year, dt.date(year, 12, 31)
-    year = args.year if args.year is not None else args.as_of.year if args.as_of is not None else _default_year(args)
+    year = (
+        args.year
+        if args.year is not None
+        else args.as_of.year
+        if args.as_of is not None
+        else _default_year(args)
+    )
     if args.as_of is not None and args.as_of.year != year:
         raise _Usage(f"--as-of {args.as_of} is outside --year {year}")
     return year, args.as_of

@@ -265,7 +265,14 @@ def _monthly_doc(b: MonthlyBulletin, w: dict[str, str]) -> _Doc:
 
     for g in b.groups:
         rows = [
-            cells(str(r.rank), r.unit.label, _target(r, w), r.month, r.cumulative, r.completion or w["no_target"])
+            cells(
+                str(r.rank),
+                r.unit.label,
+                _target(r, w),
+                r.month,
+                r.cumulative,
+                r.completion or w["no_target"],
+            )
             for r in g.rows
         ]
         total = str(sum(r.unit.target or 0 for r in g.rows))

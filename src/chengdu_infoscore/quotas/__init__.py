@@ -314,7 +314,7 @@ def _target(t: Table, default: Any) -> Any:
     if value == "none":
         return None
     if isinstance(value, str):
-        t.problems.add(t.key_path("target"), f"expected {_TARGET_FORM}, found {value[:40]!r}")
+        t.problems.add(t.key_path("target"), f"expected {_TARGET_FORM}, found text {value[:40]!r}")
         return _WRONG
     found = t.whole("target", 1, TARGET_LIMIT)
     return _WRONG if found is None else found

@@ -192,7 +192,9 @@ def _check_groups(instance: Any, attribute: Any, value: Any) -> None:
         if problem is not None:
             raise ArgumentError(f"{type(instance).__name__}.{attribute.name}[{pair[0]!r}]: {problem}")
         if pair[0] in seen:
-            raise ArgumentError(f"{type(instance).__name__}.{attribute.name}: the group {pair[0]!r} appears twice")
+            raise ArgumentError(
+                f"{type(instance).__name__}.{attribute.name}: the group {pair[0]!r} appears twice"
+            )
         seen.add(pair[0])
 
 
@@ -701,7 +703,9 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
                 "default_level", str, instruction_levels[0].key if instruction_levels else ""
             )
             if instruction_levels and not any(default_level == lv.key for lv in instruction_levels):
-                problems.add("instruction.default_level", f"{default_level!r} is not one of instruction.levels")
+                problems.add(
+                    "instruction.default_level", f"{default_level!r} is not one of instruction.levels"
+                )
         else:
             single = Level(
                 "municipal",
@@ -886,7 +890,9 @@ def _cap(t: Table, key: str) -> tuple[Decimal | None, dict[str, Decimal]]:
         groups = Table(t.data[key], t.key_path(key), t.problems)
         found: dict[str, Decimal] = {}
         if not groups.data:
-            t.problems.add(t.key_path(key), "expected a number, or a table of numbers by group key; found an empty table")
+            t.problems.add(
+                t.key_path(key), "expected a number, or a table of numbers by group key; found an empty table"
+            )
         for group in groups.data:
             value = _cap_figure(groups, group)
             if value is not None:

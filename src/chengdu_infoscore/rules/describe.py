@@ -65,7 +65,9 @@ def rule_lines(rules: RuleSet) -> tuple[RuleLine, ...]:
             cap += f"; {group}: cap {_pts(figure)} × target per {sub.cap_period}"
         lines.append(RuleLine(sub.clause, "submission", f"{_pts(sub.points)} each, {cap}"))
     com = rules.commission
-    outcomes = () if com is None else (("on time", com.on_time), ("late", com.late), ("unanswered", com.unanswered))
+    outcomes = (
+        () if com is None else (("on time", com.on_time), ("late", com.late), ("unanswered", com.unanswered))
+    )
     for name, award in outcomes:
         lines.append(
             RuleLine(
