@@ -192,15 +192,19 @@ def setup(
         as_of = dt.date(year, 12, 31)
     if as_of.year != year:
         raise ArgumentError(f"the as-of date {as_of} is outside the assessment year {year}")
-    quotas = load_quotas(year) if quotas is None else quotas
-    if quotas.year != year:
-        raise ArgumentError(f"the target table is for {quotas.year}, not the assessment year {year}")
+    # The versions given are checked before the target table is looked for: a version that cannot
+    # be in force is the problem to name, whatever its year.
     if rules is None:
-        timeline = default_timeline(year)
+        timeline = None
     elif isinstance(rules, RuleSet) and rules.base is not None:
         timeline = timeline_for(rules, extra=[rules])  # the versions it adjusts are in force before it
     else:
         timeline = Timeline.of(rules)
+    quotas = load_quotas(year) if quotas is None else quotas
+    if quotas.year != year:
+        raise ArgumentError(f"the target table is for {quotas.year}, not the assessment year {year}")
+    if timeline is None:
+        timeline = default_timeline(year)
     return timeline, quotas, year, as_of
 
 

@@ -769,8 +769,8 @@ def _diff(args: argparse.Namespace) -> int:
         # The as-of date the score command would take; when it is left to score(), the later view's
         # default is taken for both, so that both are judged on the same day.
         year, as_of = _when(args)
-    quotas = _targets(args, year)
     rules = _timeline(args.rules) if args.rules else None
+    quotas = _targets(args, year)
     with Store.open(args.store) as store:
         batches = store.batches()  # both views are read by batch: a batch recorded meanwhile is in neither
         later = _last_batch(batches, args.to)
@@ -826,8 +826,8 @@ def _published_json(published: Published | None) -> dict[str, Any] | None:
 
 def _score(args: argparse.Namespace) -> tuple[Results, QuotaTable]:
     year, as_of = _when(args)
-    quotas = _targets(args, year)
     rules = _timeline(args.rules) if args.rules else None
+    quotas = _targets(args, year)
     read = _records(args)
     results = score(read, rules=rules, quotas=quotas, year=year, as_of=as_of)
     return results, quotas
@@ -1077,8 +1077,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         if len(args.rules) != 2:
             raise _Usage("compare needs --rules twice: the version A, then the version B")
         year, as_of = _when(args)
-        quotas = _targets(args, year)
         timelines = [_timeline(spec) for spec in args.rules]
+        quotas = _targets(args, year)
         read = _records(args)
         a, b = (score(read, rules=t, quotas=quotas, year=year, as_of=as_of) for t in timelines)
         if a.rejections or b.rejections:
