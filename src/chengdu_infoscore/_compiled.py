@@ -12,22 +12,31 @@ from operator import itemgetter
 from typing import Any
 
 from ._codecs import (
+    ADOPTED,
     ANSWERS,
     CATEGORY,
     COMMISSION,
+    COMMISSIONED,
     DATE,
     DUE,
+    ERROR_FOUND,
+    FOUND_FALSE,
+    HIGHER_ADOPTED,
     ID,
+    INSTRUCTED,
     ITEM,
+    LATE,
     LEADER,
     LEADER_LEVEL,
+    MISSED,
     NOTE,
     PICTURE,
+    SELECTED_EXCELLENT,
     SUBJECT,
     TOPIC,
     Row,
 )
-from .exceptions import PluginError
+from .exceptions import ArgumentError, PluginError
 from .quotas import QuotaTable
 from .results import format_points
 from .rules import RuleSet
@@ -158,31 +167,68 @@ class CompiledVersion:
     def __init__(self, rules: RuleSet, quotas: QuotaTable) -> None:
         self.rules = rules
         booking = partial(BookingKind, rules.id)  # every kind of booking of this version
+        #: Why an event of a type this version does not score is rejected, by kind number.
+        self.unscored: dict[int, str] = {
+            kind: f"the rule set {rules.id!r} in force on {{}} does not score {what} (no {section} section)"
+            for kind, what, section, present in (
+                (COMMISSIONED, "commissions", "[commission]", rules.commission is not None),
+                (ADOPTED, "adoptions", "[channels]", bool(rules.channels)),
+                (INSTRUCTED, "instructions", "[instruction]", rules.instruction is not None),
+                (HIGHER_ADOPTED, "adoptions by higher offices", "[levels]", bool(rules.levels)),
+                (MISSED, "missed reports", "[categories]", bool(rules.categories)),
+                (LATE, "late reports", "[categories]", bool(rules.categories)),
+                (ERROR_FOUND, "errors", "[error]", rules.error is not None),
+                (FOUND_FALSE, "false reports", "[false_report]", rules.false_report is not None),
+                (SELECTED_EXCELLENT, "excellent items", "[excellent]", rules.excellent is not None),
+            )
+            if not present
+        }
         s = rules.submission
-        self.submitted = booking("submitted", s.clause, "submitted")
-        self.points = s.points
-        self.monthly = s.cap_period == "month"
+        # Without [submission], a submission is counted (it makes the item later events name) and
+        # earns nothing: no cap, no ledger line.
+        self.submitted = None if s is None else booking("submitted", s.clause, "submitted")
+        self.points = ZERO if s is None else s.points
+        self.monthly = s is not None and s.cap_period == "month"
         word = "monthly" if self.monthly else "yearly"
         #: Each unit's cap, and the note a submission that meets it carries.
         self.caps: dict[str, tuple[Decimal | None, str]] = {}
         for u in quotas.units:
-            cap = s.cap_for(u.target)
+            try:
+                cap = None if s is None else s.cap_for(u.target, u.group)
+            except ValueError:
+                raise ArgumentError(
+                    f"rule set {rules.id!r}: [submission] caps a unit of the group {u.group!r} at a"
+                    f" multiple of its target, but the unit {u.name!r} of the {quotas.year} target table"
+                    f" has no target; give its group a fixed cap (cap = {{ {u.group} = … }})"
+                ) from None
             note = "" if cap is None else f" ({word} cap of {format_points(cap)} points reached)"
             self.caps[u.name] = (cap, note)
+        if s is not None:
+            groups = {g.key for g in quotas.groups}
+            for key, pairs in (("cap_per_target", s.cap_per_target_by_group), ("cap", s.cap_by_group)):
+                for group, _ in pairs:
+                    if group not in groups:
+                        known = ", ".join(g.key for g in quotas.groups)
+                        raise ArgumentError(
+                            f"rule set {rules.id!r}: submission.{key}.{group}: the {quotas.year} target table"
+                            f" has no group {group!r}; its groups are: {known}"
+                        )
         c = rules.commission
-        self.on_time, self.on_time_points = (
-            booking("on_time", c.on_time.clause),
-            c.on_time.points,
-        )
-        self.answered_late, self.late_points = (
-            booking("answered_late", c.late.clause),
-            c.late.points,
-        )
-        self.unanswered, self.unanswered_points = (
-            booking("unanswered", c.unanswered.clause),
-            c.unanswered.points,
-        )
-        self.pending = booking("pending", c.unanswered.clause)
+        self.commission = c is not None
+        if c is not None:
+            self.on_time, self.on_time_points = (
+                booking("on_time", c.on_time.clause),
+                c.on_time.points,
+            )
+            self.answered_late, self.late_points = (
+                booking("answered_late", c.late.clause),
+                c.late.points,
+            )
+            self.unanswered, self.unanswered_points = (
+                booking("unanswered", c.unanswered.clause),
+                c.unanswered.points,
+            )
+            self.pending = booking("pending", c.unanswered.clause)
         self.channels = {
             ch.key: (
                 ch,
@@ -194,7 +240,8 @@ class CompiledVersion:
         self.counts_adoptions = rules.target_count == "adoptions"
         self.highest = rules.combine == "highest"
         instruction = rules.instruction
-        many = len(instruction.levels) > 1
+        leader_levels = () if instruction is None else instruction.levels
+        many = len(leader_levels) > 1
         self.leaders = {
             lv.key: (
                 lv,
@@ -203,12 +250,10 @@ class CompiledVersion:
                 ),
                 booking("instructed_again", lv.clause, thing=lv),
             )
-            for lv in instruction.levels
+            for lv in leader_levels
         }
-        default = instruction.level(instruction.default_level)
-        assert default is not None  # checked when the rule set was read
-        self.default_leader = default.key
-        self.requires_adoption = instruction.requires_adoption
+        self.default_leader = "" if instruction is None else instruction.default_level
+        self.requires_adoption = instruction is not None and instruction.requires_adoption
         self.eligible = ", ".join(ch.key for ch in rules.channels if ch.instruction_eligible)
         self.levels = {
             lv.key: (
@@ -226,16 +271,22 @@ class CompiledVersion:
             )
             for cat in rules.categories
         }
-        self.error, self.error_schedule = (
-            booking("error", rules.error.clause, "error"),
-            rules.error,
-        )
-        f = self.false_rule = rules.false_report
-        self.false_again = booking("false_again", f.clause)
-        self.false_revoke = booking("false_revoke", f.clause)
-        self.false = booking("false", f.clause, "false_report")
-        self.excellent = booking("excellent", rules.excellent.clause, "excellent")
-        self.excellent_points = rules.excellent.points
+        if rules.error is not None:
+            self.error, self.error_schedule = (
+                booking("error", rules.error.clause, "error"),
+                rules.error,
+            )
+        f = rules.false_report
+        #: Whether an item found false earns nothing more under this version.
+        self.revokes = f is not None and f.revokes_points
+        if f is not None:
+            self.false_rule = f
+            self.false_again = booking("false_again", f.clause)
+            self.false_revoke = booking("false_revoke", f.clause)
+            self.false = booking("false", f.clause, "false_report")
+        if rules.excellent is not None:
+            self.excellent = booking("excellent", rules.excellent.clause, "excellent")
+            self.excellent_points = rules.excellent.points
         #: What makes each plug-in rule kind of the version: a fresh instance for every fold.
         self.makers: list[RuleKindMaker] = [
             rule_kind_maker(kind, dict(settings), rules) for kind, settings in rules.extensions
@@ -248,7 +299,7 @@ class CompiledVersion:
         self.channel_keys = {n: ch.key for ch in rules.channels for n in (ch.key, ch.label)}
         self.level_keys = {n: lv.key for lv in rules.levels for n in (lv.key, lv.label)}
         self.category_keys = {n: c.key for c in rules.categories for n in (c.key, c.label)}
-        self.leader_keys = {n: lv.key for lv in instruction.levels for n in (lv.key, lv.label)}
+        self.leader_keys = {n: lv.key for lv in leader_levels for n in (lv.key, lv.label)}
         self.topics = {t.key for t in rules.topics}
 
     def plugin(self, clause: str) -> BookingKind:
@@ -273,7 +324,7 @@ class CompiledVersion:
             "channel": self.rules.channels,
             "level": self.rules.levels,
             "category": self.rules.categories,
-            "leader level": self.rules.instruction.levels,
+            "leader level": () if self.rules.instruction is None else self.rules.instruction.levels,
         }[what]
         known = ", ".join(v.key for v in values)
         return Rejected(f"unknown {what} {shown(written)}; rule set {self.rules.id} knows: {known}")

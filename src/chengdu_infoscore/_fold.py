@@ -30,7 +30,7 @@ from ._codecs import (
     SubmittedRow,
     event_of,
 )
-from ._compiled import BY_ID, DAY, ZERO, BookingKind, Misbooked, Rejected, shown
+from ._compiled import BY_ID, DAY, ZERO, BookingKind, CompiledVersion, Misbooked, Rejected, shown
 from ._run import Run
 from .events import (
     Adopted,
@@ -459,16 +459,18 @@ class Fold:
         if points:  # past the cap, nothing to add
             tally.year_points += points
             tally.month_points[month] += points
-        tally.book += (row, v.submitted, points, note or None)
+        if v.submitted is not None:
+            tally.book += (row, v.submitted, points, note or None)
         earned = points
         if commission is not None:
             due = commission.row[DUE]
             if day <= due:
-                tally.book += (row, v.on_time, v.on_time_points, due)
-                earned += v.on_time_points
+                on_time = v if v.commission else self.commission_rules(commission)
+                tally.book += (row, on_time.on_time, on_time.on_time_points, due)
+                earned += on_time.on_time_points
             else:
                 # Booked, and scored, as an unanswered commission would be: the day after it was due.
-                late = self.run.version_at(due + DAY) or v
+                late = self.commission_rules(commission, due + DAY)
                 tally.book += (row, late.answered_late, late.late_points, due)
         self.items[item_id] = (tally, earned) if earned else tally
 
@@ -503,8 +505,16 @@ class Fold:
             points = gain
         self.plus(item, row, entry, points, note)
 
+    def commission_rules(self, commission: CommissionState, day: dt.date | None = None) -> CompiledVersion:
+        """The version whose [commission] scores an outcome: the one in force on ``day`` (else the
+        version in force now); if that one has no [commission], the one that issued it."""
+        v = (self.run.version_at(day) if day is not None else None) or self.v
+        if v.commission:
+            return v
+        return self.run.version_at(commission.row[DATE]) or self.run.first
+
     def plus(self, item: ItemState, row: Row, entry: BookingKind, points: Decimal, note: str | None) -> None:
-        if item.false and self.v.false_rule.revokes_points:
+        if item.false and self.v.revokes:
             points, note = ZERO, (note or "") + " (item found false: earns nothing)"
         self.book(item.tally, row, entry, points, note, item)
 
@@ -604,11 +614,11 @@ class Fold:
             elif due < as_of:
                 outcome = "unanswered"
                 closing.unanswered += 1
-                v = self.run.version_at(due + DAY) or self.v
+                v = self.commission_rules(c, due + DAY)
                 closing.book += (row, v.unanswered, v.unanswered_points, None)
             else:
                 outcome = "pending"
-                v = self.run.version_at(as_of) or self.v
+                v = self.commission_rules(c, as_of)
                 closing.book += (row, v.pending, ZERO, None)
             closing.statuses.append(
                 CommissionStatus(

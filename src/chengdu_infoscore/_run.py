@@ -116,9 +116,11 @@ class Run:
         version = self._days.get(day) or self._day(day)
         if isinstance(version, str):
             raise Rejected(version)
+        kind = row[KIND]
+        if version.unscored and kind in version.unscored:
+            raise Rejected(version.unscored[kind].format(day))
         written = row[UNIT]
         unit = written if written is None else self._unit_names.get(written) or self._unit(written)
-        kind = row[KIND]
         if kind == SUBMITTED:
             topic = row[TOPIC]
             if topic is not None and topic not in version.topics:
@@ -173,29 +175,39 @@ def setup(
         ArgumentTypeError: an argument of the wrong type, named.
         ArgumentError: a year outside 1–9999, an as-of date outside the year.
     """
+    named: tuple[RuleSet, ...] = ()
     if rules is not None and not isinstance(rules, RuleSet | Timeline):
         rules = _given_timeline(rules)
+        # The year is the named versions', not that of the versions they adjust.
+        named = tuple(v for v in rules.versions if not any(o.base == v.id for o in rules.versions))
     if quotas is not None:
         need("quotas", quotas, QuotaTable, "a QuotaTable or None (load_quotas(year) gives one)")
     if year is not None:
         need_int("year", year, 1, 9999, "a year (int), such as 2007")
     if as_of is not None:
         need_date("as_of", as_of)
+    if year is None and as_of is None and rules is not None:
+        given = named or (rules.versions if isinstance(rules, Timeline) else (rules,))
+        year = rules_year(given, "pass year= or as_of=")
     if year is None:
         year = as_of.year if as_of is not None else quotas.year if quotas is not None else 2007
     if as_of is None:
         as_of = dt.date(year, 12, 31)
     if as_of.year != year:
         raise ArgumentError(f"the as-of date {as_of} is outside the assessment year {year}")
-    quotas = load_quotas(year) if quotas is None else quotas
-    if quotas.year != year:
-        raise ArgumentError(f"the target table is for {quotas.year}, not the assessment year {year}")
+    # The versions given are checked before the target table is looked for: a version that cannot
+    # be in force is the problem to name, whatever its year.
     if rules is None:
-        timeline = default_timeline(year)
+        timeline = None
     elif isinstance(rules, RuleSet) and rules.base is not None:
         timeline = timeline_of([rules])  # the versions it adjusts are in force before it
     else:
         timeline = Timeline.of(rules)
+    quotas = load_quotas(year) if quotas is None else quotas
+    if quotas.year != year:
+        raise ArgumentError(f"the target table is for {quotas.year}, not the assessment year {year}")
+    if timeline is None:
+        timeline = default_timeline(year)
     return timeline, quotas, year, as_of
 
 
@@ -221,6 +233,27 @@ def _given_timeline(rules: object) -> Timeline:
         return timeline_of(given)
     need("rules", rules, (RuleSet, Timeline), _RULES)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def rules_year(versions: Iterable[RuleSet], how: str) -> int | None:
+    """The one assessment year the versions given are in force in, or ``None`` when none is given.
+
+    An open-ended version is taken for the year it takes effect in; a version with an ``end``,
+    for every year from its effective date to its end.
+
+    Raises:
+        ArgumentError: the versions are in force in several years (``how`` says how to choose).
+    """
+    years: set[int] = set()
+    for v in versions:
+        years.update(range(v.effective.year, (v.end or v.effective).year + 1))
+    if len(years) > 1:
+        shown = sorted(years)
+        listed = f"{shown[0]} to {shown[-1]}" if len(shown) > 2 else f"{shown[0]} and {shown[1]}"
+        raise ArgumentError(
+            f"the rule-set versions given are in force in {listed}: {how} to say which year to assess"
+        )
+    return next(iter(years), None)
 
 
 def provenance_of(

@@ -31,6 +31,7 @@ import attrs
 from . import __version__
 from ._places import quiet_collector
 from ._published import Published, read_published
+from ._run import rules_year
 from ._time import parse_date
 from .bulletins import MonthlyBulletin, YearEndBulletin, monthly_bulletin, year_end_bulletin
 from .bulletins.render import bulletin_csv, bulletin_json, bulletin_markdown, bulletin_table
@@ -261,6 +262,13 @@ def _parser() -> argparse.ArgumentParser:
             " revisions and withdrawals recorded by then (default: everything recorded)",
         )
 
+    def targets_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--targets",
+            metavar="FILE",
+            help="the target table (任务数) from a TOML file (see docs/targets.md) instead of the year's own",
+        )
+
     def events_command(
         name: str, help_: str, description: str, *, store: bool = True
     ) -> argparse.ArgumentParser:
@@ -298,6 +306,7 @@ def _parser() -> argparse.ArgumentParser:
             " (YYYY-MM-DD; default: the date of the latest event, 31 December with none)"
         )
         p.add_argument("--as-of", type=_date, metavar="DATE", help=as_of_help)
+        targets_option(p)
         return p
 
     s = events_command(
@@ -419,6 +428,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DATE",
         help="count events up to DATE (default: the date of the latest event, 31 December with none)",
     )
+    targets_option(c)
     c.add_argument("--format", choices=("table", "json"), default="table", help="table (default) or json")
     c.add_argument("--changed-only", action="store_true", help="list only units whose score or rank changed")
     c.add_argument("--keep-going", action="store_true", help="compare even when some events are rejected")
@@ -540,6 +550,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DATE",
         help="with --from: score both views as of DATE (default: as `score` does, the same for both)",
     )
+    targets_option(df)
     df.add_argument("--format", choices=("table", "json"), default="table", help="table (default) or json")
     df.add_argument("--lang", choices=("zh", "en"), default="zh", help="headings: zh (default) or en")
     df.add_argument(
@@ -557,6 +568,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Print the year's target table (任务数): every unit, its group and target.",
     )
     q.add_argument("--year", type=_year, default=2007, help="the year (default 2007)")
+    targets_option(q)
     q.add_argument("--format", choices=("table", "json", "csv"), default="table", help="table, json or csv")
     q.add_argument("--lang", choices=("zh", "en"), default="zh", help="headings of the table (default zh)")
     return top
@@ -573,12 +585,47 @@ def _when(args: argparse.Namespace) -> tuple[int, dt.date | None]:
     if getattr(args, "year_end", False):
         if args.as_of is not None:
             raise _Usage("--year-end is as of 31 December: leave out --as-of")
-        year = args.year if args.year is not None else 2007
+        year = args.year if args.year is not None else _default_year(args)
         return year, dt.date(year, 12, 31)
-    year = args.year if args.year is not None else args.as_of.year if args.as_of is not None else 2007
+    year = (
+        args.year
+        if args.year is not None
+        else args.as_of.year
+        if args.as_of is not None
+        else _default_year(args)
+    )
     if args.as_of is not None and args.as_of.year != year:
         raise _Usage(f"--as-of {args.as_of} is outside --year {year}")
     return year, args.as_of
+
+
+def _default_year(args: argparse.Namespace) -> int:
+    """The year when neither --year nor --as-of gives one: the year of the versions --rules names
+    (not of the versions they adjust), else of the --targets table, else 2007.
+
+    Raises:
+        ArgumentError: the versions named are in force in several years.
+    """
+    specs = getattr(args, "rules", None)
+    specs = [] if specs is None else [specs] if isinstance(specs, str) else specs
+    # compare's A and B are a timeline each; elsewhere, the versions given form one.
+    if args.command == "compare":
+        timelines = [_timeline(spec) for spec in specs]
+    else:
+        timelines = [_timeline(specs)] if specs else []
+    named = [v for t in timelines for v in t.versions if not any(o.base == v.id for o in t.versions)]
+    year = rules_year(named, "give --year or --as-of")
+    if year is None and getattr(args, "targets", None) is not None:
+        year = _targets(args, None).year
+    return 2007 if year is None else year
+
+
+def _targets(args: argparse.Namespace, year: int | None) -> QuotaTable:
+    """The target table: the --targets file, else the one known for ``year``."""
+    path = getattr(args, "targets", None)
+    if path is not None:
+        return QuotaTable.from_file(path)
+    return load_quotas(2007 if year is None else year)
 
 
 def _read(paths: Sequence[str]) -> ReadResult:
@@ -748,8 +795,8 @@ def _diff(args: argparse.Namespace) -> int:
         # The as-of date the score command would take; when it is left to score(), the later view's
         # default is taken for both, so that both are judged on the same day.
         year, as_of = _when(args)
-    quotas = load_quotas(year)
     rules = _timeline(args.rules) if args.rules else None
+    quotas = _targets(args, year)
     with Store.open(args.store) as store:
         batches = store.batches()  # both views are read by batch: a batch recorded meanwhile is in neither
         later = _last_batch(batches, args.to)
@@ -805,8 +852,8 @@ def _published_json(published: Published | None) -> dict[str, Any] | None:
 
 def _score(args: argparse.Namespace) -> tuple[Results, QuotaTable]:
     year, as_of = _when(args)
-    quotas = load_quotas(year)
     rules = _timeline(args.rules) if args.rules else None
+    quotas = _targets(args, year)
     read = _records(args)
     results = score(read, rules=rules, quotas=quotas, year=year, as_of=as_of)
     return results, quotas
@@ -1034,7 +1081,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     if args.command in _SCORING:
         _report_plugin_problems()
     if args.command == "quotas":
-        table = load_quotas(args.year)
+        table = _targets(args, args.year)
         if args.format == "json":
             _out(to_json_text(quotas_json(table)))
         elif args.format == "csv":
@@ -1066,8 +1113,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         if len(args.rules) != 2:
             raise _Usage("compare needs --rules twice: the version A, then the version B")
         year, as_of = _when(args)
-        quotas = load_quotas(year)
         timelines = [_timeline(spec) for spec in args.rules]
+        quotas = _targets(args, year)
         read = _records(args)
         a, b = (score(read, rules=t, quotas=quotas, year=year, as_of=as_of) for t in timelines)
         if a.rejections or b.rejections:

@@ -179,8 +179,8 @@ class UnitDiff:
     adopted_after: int
     counted_before: int
     counted_after: int
-    completion_before: Decimal
-    completion_after: Decimal
+    completion_before: Decimal | None
+    completion_after: Decimal | None
     counts: tuple[CountChange, ...] = ()
     ledger: tuple[LineChange, ...] = ()
 
@@ -452,7 +452,10 @@ def _unit_json(u: UnitDiff) -> dict[str, Any]:
         "submitted": {"before": u.submitted_before, "after": u.submitted_after},
         "adopted": {"before": u.adopted_before, "after": u.adopted_after},
         "counted": {"before": u.counted_before, "after": u.counted_after},
-        "completion": {"before": str(u.completion_before), "after": str(u.completion_after)},
+        "completion": {
+            "before": None if u.completion_before is None else str(u.completion_before),
+            "after": None if u.completion_after is None else str(u.completion_after),
+        },
         "counts": [
             {"count": c.count, "category": c.category, "before": c.before, "after": c.after} for c in u.counts
         ],
@@ -524,6 +527,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "adopted": "采用",
         "counted": "计入任务",
         "completion": "完成进度",
+        "no_target": "无任务数",
         "missed": "漏报",
         "late": "迟报",
         "errors": "差错",
@@ -563,6 +567,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "adopted": "adopted",
         "counted": "counted",
         "completion": "completion",
+        "no_target": "no target",
         "missed": "missed",
         "late": "late",
         "errors": "errors",
@@ -677,7 +682,11 @@ def diff_table(d: ResultsDiff, lang: str = "zh") -> str:
                 _moved(u.submitted_before, u.submitted_after),
                 _moved(u.adopted_before, u.adopted_after),
                 _moved(u.counted_before, u.counted_after),
-                _moved(percent(u.counted_before, u.unit.target), percent(u.counted_after, u.unit.target)),
+                (
+                    _moved(percent(u.counted_before, u.unit.target), percent(u.counted_after, u.unit.target))
+                    if u.unit.target is not None
+                    else w["no_target"]
+                ),
             ]
             for u in d.units
         ]

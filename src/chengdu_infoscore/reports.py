@@ -118,7 +118,7 @@ def unit_json(u: UnitResult) -> dict[str, Any]:
         "submitted": u.submitted,
         "adopted": u.adopted,
         "counted": u.counted,
-        "completion": str(u.completion),
+        "completion": None if u.completion is None else str(u.completion),
         "completed": u.completed,
         "shortfall": u.shortfall,
         "score": format_points(u.score),
@@ -207,12 +207,12 @@ def results_csv(results: Results) -> str:
                 u.unit.label,
                 u.unit.group,
                 u.unit.basis,
-                u.unit.target,
+                "none" if u.unit.target is None else u.unit.target,
                 u.submitted,
                 u.adopted,
-                u.completion,
-                "true" if u.completed else "false",
-                u.shortfall,
+                NO_TARGET["en"] if u.completion is None else u.completion,
+                "" if u.completed is None else "true" if u.completed else "false",
+                "" if u.shortfall is None else u.shortfall,
                 format_points(u.score),
                 *(format_points(p) for _, p in u.breakdown),
                 *(n for _, n in u.missed),
@@ -240,6 +240,18 @@ _HEAD = {
         "late",
     ),
 }
+#: What a unit without target shows where its target and completion would be.
+NO_TARGET = {"zh": "无任务数", "en": "no target"}
+
+
+def _target(target: int | None, lang: str) -> str:
+    return NO_TARGET[lang] if target is None else str(target)
+
+
+def _completion(counted: int, target: int | None, lang: str) -> str:
+    return NO_TARGET[lang] if target is None else percent(counted, target)
+
+
 _BASIS = {
     "zh": {"adopted": "采用", "submitted": "上报"},
     "en": {"adopted": "adopted", "submitted": "submitted"},
@@ -258,12 +270,12 @@ def results_table(results: Results, quotas: QuotaTable, lang: str = "zh") -> str
             rows.append(
                 [
                     u.unit.label,
-                    str(u.unit.target),
+                    _target(u.unit.target, lang),
                     _BASIS[lang][u.unit.basis],
                     str(u.submitted),
                     str(u.adopted),
-                    percent(u.counted, u.unit.target),
-                    str(u.shortfall),
+                    _completion(u.counted, u.unit.target, lang),
+                    "-" if u.shortfall is None else str(u.shortfall),
                     format_points(u.score),
                     str(sum(n for _, n in u.missed)),
                     str(sum(n for _, n in u.late)),
@@ -284,8 +296,12 @@ def ledger_table(result: UnitResult, results: Results) -> str:
     u = result.unit
     basis = "adopted" if u.basis == "adopted" else "submitted"
     lines = [
-        f"{u.label} — {u.group}, target {u.target} {basis} items; "
-        f"{result.counted} so far ({percent(result.counted, u.target)})\n",
+        (
+            f"{u.label} — {u.group}, target {u.target} {basis} items; "
+            f"{result.counted} so far ({percent(result.counted, u.target)})\n"
+            if u.target is not None
+            else f"{u.label} — {u.group}, {NO_TARGET['en']}; {result.counted} {basis} items so far\n"
+        ),
         f"{results.year} as of {results.as_of}{results.as_of_note()} · rules {results.rules}\n\n",
     ]
     rows = [
@@ -351,7 +367,8 @@ def quotas_csv(table: QuotaTable) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["unit", "label", "group", "basis", "target", "aliases"])
     for u in table:
-        writer.writerow([u.name, u.label, u.group, u.basis, u.target, ";".join(u.aliases)])
+        target = "none" if u.target is None else u.target
+        writer.writerow([u.name, u.label, u.group, u.basis, target, ";".join(u.aliases)])
     return BOM + out.getvalue()
 
 
@@ -360,8 +377,8 @@ def quotas_table(table: QuotaTable, lang: str = "zh") -> str:
     parts = [f"{table.year} · {table.source}\n"]
     for g in table.groups:
         units = [u for u in table if u.group == g.key]
-        rows = [[u.label, str(u.target)] for u in units]
-        rows.append(["合计" if lang == "zh" else "total", str(sum(u.target for u in units))])
+        rows = [[u.label, _target(u.target, lang)] for u in units]
+        rows.append(["合计" if lang == "zh" else "total", str(sum(u.target or 0 for u in units))])
         head = (
             ["单位", f"任务数({_BASIS['zh'][g.basis]}数)"]
             if lang == "zh"

@@ -293,19 +293,23 @@ class UnitResult:
         return self.submitted if self.unit.basis == "submitted" else self.adopted
 
     @property
-    def completion(self) -> Decimal:
-        """``counted ÷ target``, the exact ratio rounded once, half up, to four places (see :func:`ratio`)."""
-        return ratio(self.counted, self.unit.target)
+    def completion(self) -> Decimal | None:
+        """``counted ÷ target``, the exact ratio rounded once, half up, to four places (see :func:`ratio`);
+        ``None`` for a unit without target."""
+        target = self.unit.target
+        return None if target is None else ratio(self.counted, target)
 
     @property
-    def completed(self) -> bool:
-        """Whether the target is reached (完成全年目标任务)."""
-        return self.counted >= self.unit.target
+    def completed(self) -> bool | None:
+        """Whether the target is reached (完成全年目标任务); ``None`` for a unit without target."""
+        target = self.unit.target
+        return None if target is None else self.counted >= target
 
     @property
-    def shortfall(self) -> int:
-        """How many items short of the target; 0 when completed."""
-        return max(0, self.unit.target - self.counted)
+    def shortfall(self) -> int | None:
+        """How many items short of the target; 0 when completed; ``None`` for a unit without target."""
+        target = self.unit.target
+        return None if target is None else max(0, target - self.counted)
 
     def points(self, clause: str) -> Decimal:
         """The points booked under ``clause`` (0 for a clause with none)."""

@@ -315,22 +315,23 @@ class _Sampler:
                 else:
                     ratios[unit.name] = min(max(rng.gauss(1.0, 0.2), 0.45), 1.45)
             if group.basis == "adopted":
-                small = [u for u in members if u.target <= 10] or members
+                small = [u for u in members if _size(u) <= 10] or members
                 prolific.add(small[-1].name)
         plans: list[_Plan] = []
         for number, unit in enumerate(self.quotas.units, 1):
             ratio = ratios[unit.name]
-            counted = round(ratio * unit.target)
-            counted = max(counted, unit.target) if ratio >= 1 else min(counted, unit.target - 1)
+            target = _size(unit)
+            counted = round(ratio * target)
+            counted = max(counted, target) if ratio >= 1 else min(counted, target - 1)
             if unit.basis == "submitted":
                 submissions = counted
                 adoptions = round(submissions * rng.uniform(0.03, 0.08))
             else:
                 adoptions = counted
                 submissions = max(adoptions, math.ceil(adoptions / rng.uniform(0.3, 0.6)))
-                chance = 0.45 if unit.target <= 10 else 0.1 if unit.target <= 30 else 0.03
+                chance = 0.45 if target <= 10 else 0.1 if target <= 30 else 0.03
                 if unit.name in prolific or rng.random() < chance:
-                    submissions = max(submissions, math.ceil(rng.uniform(5.05, 7.0) * unit.target))
+                    submissions = max(submissions, math.ceil(rng.uniform(5.05, 7.0) * target))
             diligence = min(max(ratio + rng.gauss(0, 0.15), 0.3), 1.5)
             plans.append(_Plan(number, unit, submissions, adoptions, diligence))
         return plans
@@ -348,9 +349,9 @@ class _Sampler:
                 n = rng.randint(3, 8)
             elif unit.basis == "submitted":
                 n = rng.randint(0, 2)
-            elif unit.target >= 40:
+            elif _size(unit) >= 40:
                 n = rng.randint(1, 4)
-            elif unit.target >= 20:
+            elif _size(unit) >= 20:
                 n = rng.randint(0, 2)
             else:
                 n = int(rng.random() < 0.15)
@@ -567,3 +568,8 @@ def write_jsonl(events: Iterable[Event], out: TextIO) -> int:
         out.write(json.dumps(event_record(event), ensure_ascii=False) + "\n")
         n += 1
     return n
+
+
+def _size(unit: Unit) -> int:
+    """How much a unit reports in the sample: its target, or 20 for a unit without target."""
+    return 20 if unit.target is None else unit.target

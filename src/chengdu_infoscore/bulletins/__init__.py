@@ -50,20 +50,24 @@ class BulletinRow:
         return self.cumulative.submitted if self.unit.basis == "submitted" else self.cumulative.adopted
 
     @property
-    def completion(self) -> str:
+    def completion(self) -> str | None:
         """``counted ÷ target`` as a percentage with one decimal, e.g. ``"41.7%"``: the exact ratio
-        rounded once, half up (see :func:`~chengdu_infoscore.results.percent`)."""
-        return percent(self.counted, self.unit.target)
+        rounded once, half up (see :func:`~chengdu_infoscore.results.percent`); ``None`` for a unit
+        without target."""
+        target = self.unit.target
+        return None if target is None else percent(self.counted, target)
 
     @property
-    def completed(self) -> bool:
-        """Whether the target is reached."""
-        return self.counted >= self.unit.target
+    def completed(self) -> bool | None:
+        """Whether the target is reached; ``None`` for a unit without target."""
+        target = self.unit.target
+        return None if target is None else self.counted >= target
 
     @property
-    def shortfall(self) -> int:
-        """Items still short of the target; 0 when completed."""
-        return max(0, self.unit.target - self.counted)
+    def shortfall(self) -> int | None:
+        """Items still short of the target; 0 when completed; ``None`` for a unit without target."""
+        target = self.unit.target
+        return None if target is None else max(0, target - self.counted)
 
 
 @attrs.frozen
@@ -293,7 +297,7 @@ def year_end_bulletin(results: Results, quotas: QuotaTable, top: int = 3) -> Yea
         groups=groups,
         city=table.city(12)[1],
         completed=tuple(r for r in rows if r.completed),
-        not_completed=tuple(r for r in rows if not r.completed),
+        not_completed=tuple(r for r in rows if r.completed is False),  # a unit without target is in neither
         commended=tuple(
             (g.group.key, tuple(r for r in g.rows if not disqualified.get(r.unit.name))[:top]) for g in groups
         ),

@@ -67,6 +67,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "none": "无",
         "no_topic": "未标注",
         "completed": "完成全年目标任务的单位",
+        "no_target": "无任务数",
         "not_completed": "未完成全年目标任务的单位",
         "commended": "拟表彰先进单位(各组综合得分前{top}名)",
         "commission": "约稿",
@@ -129,6 +130,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "none": "none",
         "no_topic": "no topic",
         "completed": "Units that completed their target",
+        "no_target": "no target",
         "not_completed": "Units that did not complete their target",
         "commended": "Proposed for commendation (top {top} of each group by score)",
         "commission": "commission",
@@ -263,10 +265,18 @@ def _monthly_doc(b: MonthlyBulletin, w: dict[str, str]) -> _Doc:
 
     for g in b.groups:
         rows = [
-            cells(str(r.rank), r.unit.label, str(r.unit.target), r.month, r.cumulative, r.completion)
+            cells(
+                str(r.rank),
+                r.unit.label,
+                _target(r, w),
+                r.month,
+                r.cumulative,
+                r.completion or w["no_target"],
+            )
             for r in g.rows
         ]
-        rows.append(cells("", w["total"], str(sum(r.unit.target for r in g.rows)), g.month, g.cumulative, ""))
+        total = str(sum(r.unit.target or 0 for r in g.rows))
+        rows.append(cells("", w["total"], total, g.month, g.cumulative, ""))
         basis = w[f"basis_{g.group.basis}"]
         doc.table(f"{g.group.label} ({w['target']}: {basis})", headers, rows, right)
     city = cells("", w["city"], "", b.city_month, b.city_cumulative, "")
@@ -284,6 +294,10 @@ def _monthly_doc(b: MonthlyBulletin, w: dict[str, str]) -> _Doc:
     rows = [[_section_name(s, w), str(month_sections.get(s, 0)), str(n)] for s, n in year_sections.items()]
     doc.table(w["sections"], [w["section"], w["month"], w["year"]], rows, [False, True, True])
     return doc
+
+
+def _target(r: BulletinRow, w: dict[str, str]) -> str:
+    return w["no_target"] if r.unit.target is None else str(r.unit.target)
 
 
 def _section_name(key: str, w: dict[str, str]) -> str:
@@ -325,14 +339,14 @@ def _year_end_doc(b: YearEndBulletin, w: dict[str, str]) -> _Doc:
         return [
             str(r.rank),
             r.unit.label,
-            str(r.unit.target),
+            _target(r, w),
             str(c.submitted),
             str(c.adopted),
             _rate(c),
             format_points(c.points),
-            r.completion,
-            w["yes"] if r.completed else w["no"],
-            str(r.shortfall),
+            r.completion or w["no_target"],
+            w["no_target"] if r.completed is None else w["yes"] if r.completed else w["no"],
+            "-" if r.shortfall is None else str(r.shortfall),
             str(_total(c.missed)),
             str(_total(c.late)),
             str(c.errors),
@@ -516,10 +530,10 @@ def bulletin_csv(b: Bulletin) -> str:
                 r.rank,
                 r.unit.name,
                 r.unit.label,
-                r.unit.target,
+                "none" if r.unit.target is None else r.unit.target,
                 r.counted,
-                "true" if r.completed else "false",
-                r.shortfall,
+                "" if r.completed is None else "true" if r.completed else "false",
+                "" if r.shortfall is None else r.shortfall,
             ]
             for figures in [r.month, r.cumulative] if monthly else [r.cumulative]:
                 rate = figures.adoption_rate

@@ -117,7 +117,8 @@ class Unit:
     """A reporting unit (报送单位) and its yearly target.
 
     Every field is checked when a unit is made, as the TOML loader checks it: a target is an
-    ``int`` (not a bool) from 1 to :data:`TARGET_LIMIT`; a wrong type raises
+    ``int`` (not a bool) from 1 to :data:`TARGET_LIMIT`, or ``None`` for a unit the method sets
+    no target (完成率 then reads "no target", never a division); a wrong type raises
     :class:`~chengdu_infoscore.ArgumentTypeError`, a wrong value
     :class:`~chengdu_infoscore.ArgumentError`.
 
@@ -126,7 +127,7 @@ class Unit:
         label: the name exactly as printed (``市经委(含能源办)``).
         group: the key of its group: ``district``, ``department`` or ``office`` in 2007.
         basis: what its target counts: ``adopted`` items or ``submitted`` items.
-        target: the yearly target (任务数).
+        target: the yearly target (任务数), or ``None``: the unit has no target.
         aliases: sub-units whose work counts for it (``(含X)``).
     """
 
@@ -134,7 +135,7 @@ class Unit:
     label: str = attrs.field(validator=_text)
     group: str = attrs.field(validator=_text)
     basis: Basis = attrs.field(validator=_basis)
-    target: int = attrs.field(validator=_whole(1, TARGET_LIMIT))
+    target: int | None = attrs.field(validator=attrs.validators.optional(_whole(1, TARGET_LIMIT)))
     aliases: tuple[str, ...] = attrs.field(
         default=(), converter=_tuple, validator=_all(str, "names (str)", lambda a: bool(a.strip()))
     )
@@ -175,7 +176,7 @@ class QuotaTable:
     _names: dict[str, Unit] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        names, clashes = _name_index(self.units, self.prefixes)
+        names, clashes, _ = _name_index(self.units, self.prefixes)
         problems = list(clashes)
         keys = [g.key for g in self.groups]
         problems += [f"the group {k!r} appears twice" for k in sorted({k for k in keys if keys.count(k) > 1})]
@@ -245,6 +246,7 @@ class QuotaTable:
             root.read.add("prefixes")
         groups: list[Group] = []
         units: list[Unit] = []
+        paths: dict[int, str] = {}  # each unit's key path, for a name that clashes
         for g in root.tables("groups"):
             key, label, basis = g.get("key", str), g.get("label", str), g.get("basis", str)
             if basis is not None and basis not in _BASES:
@@ -252,22 +254,25 @@ class QuotaTable:
                 basis = None
             if any(x.key == key for x in groups):
                 problems.add(g.key_path("key"), f"group {key!r} appears twice")
+            default = _target(g, _NO_DEFAULT) if "target" in g.data else _NO_DEFAULT
             for u in g.tables("units"):
                 name, ulabel = u.get("name", str), u.get("label", str)
-                target = u.whole("target", 1, TARGET_LIMIT)
+                target = _target(u, default)
                 aliases = u.get("aliases", list, [], required=False)
                 if not all(isinstance(a, str) and a for a in aliases):
                     problems.add(u.key_path("aliases"), "expected a list of names")
                     aliases = []
                 u.done()
-                if None not in (key, label, basis, name, ulabel, target):
+                if None not in (key, label, basis, name, ulabel) and target is not _WRONG:
                     units.append(Unit(name, ulabel, key, basis, target, tuple(aliases)))
+                    paths[id(units[-1])] = u.path
+            g.read.add("target")
             g.done()
             if None not in (key, label, basis):
                 groups.append(Group(key, label, basis))
         root.done()
-        for clash in _name_index(units, prefixes)[1]:
-            problems.add("groups", clash)
+        for unit, clash in _name_index(units, prefixes)[2]:
+            problems.add(paths.get(id(unit), "groups"), clash)
         problems.raise_if_any()
         return cls(
             year=year,
@@ -288,12 +293,41 @@ class QuotaTable:
         return cls.from_toml(read_text(path, "target-table file"), str(path))
 
 
+# What _target gives for a target that is missing or wrong (the problem is recorded), and a group
+# that gives its units no target of its own.
+_WRONG: Any = object()
+_NO_DEFAULT: Any = object()
+_TARGET_FORM = f'a whole number from 1 to {TARGET_LIMIT}, or "none" for a unit without target'
+
+
+def _target(t: Table, default: Any) -> Any:
+    """The ``target`` of a unit (``default``: its group's) or of a group (``default``:
+    :data:`_NO_DEFAULT`): a whole number, ``None`` for ``"none"``, the default when absent, or
+    :data:`_WRONG` after recording what is wrong."""
+    t.read.add("target")
+    if "target" not in t.data:
+        if default is _NO_DEFAULT:
+            t.problems.add(t.key_path("target"), f"missing; expected {_TARGET_FORM}, here or in its group")
+            return _WRONG
+        return default
+    value = t.data["target"]
+    if value == "none":
+        return None
+    if isinstance(value, str):
+        t.problems.add(t.key_path("target"), f"expected {_TARGET_FORM}, found text {value[:40]!r}")
+        return _WRONG
+    found = t.whole("target", 1, TARGET_LIMIT)
+    return _WRONG if found is None else found
+
+
 def _name_index(
     units: tuple[Unit, ...] | list[Unit], prefixes: tuple[tuple[str, str], ...] | list[tuple[str, str]]
-) -> tuple[dict[str, Unit], list[str]]:
-    """Map every accepted spelling to its unit; also list spellings that name two units."""
+) -> tuple[dict[str, Unit], list[str], list[tuple[Unit, str]]]:
+    """Map every accepted spelling to its unit; also list spellings that name two units (and, for
+    each, the later unit)."""
     index: dict[str, Unit] = {}
     clashes: list[str] = []
+    found: list[tuple[Unit, str]] = []
     for unit in units:
         spellings = {unit.name, unit.label, *unit.aliases}
         for written, means in prefixes:
@@ -301,8 +335,14 @@ def _name_index(
         for s in sorted(spellings):
             other = index.setdefault(s, unit)
             if other is not unit:
-                clashes.append(f"the name {s!r} would designate both {other.name} and {unit.name}")
-    return index, clashes
+                clash = (
+                    f"the name {s!r} would designate both {other.name} and {unit.name}"
+                    if other.name != unit.name
+                    else f"the unit {unit.name!r} appears twice (the name {s!r} would designate both)"
+                )
+                clashes.append(clash)
+                found.append((unit, clash))
+    return index, clashes, found
 
 
 def available_quota_years() -> tuple[int, ...]:

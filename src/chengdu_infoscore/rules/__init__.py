@@ -182,6 +182,22 @@ class Category:
     late: Schedule
 
 
+def _check_groups(instance: Any, attribute: Any, value: Any) -> None:
+    """A validator of caps by group: (group key, figure above 0) pairs, each group once."""
+    seen: set[str] = set()
+    for pair in value:
+        if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], str)):
+            raise TypeError(f"{type(instance).__name__}.{attribute.name}: expected (group key, figure) pairs")
+        problem = figure_problem(pair[1], positive=True)
+        if problem is not None:
+            raise ArgumentError(f"{type(instance).__name__}.{attribute.name}[{pair[0]!r}]: {problem}")
+        if pair[0] in seen:
+            raise ArgumentError(
+                f"{type(instance).__name__}.{attribute.name}: the group {pair[0]!r} appears twice"
+            )
+        seen.add(pair[0])
+
+
 @attrs.frozen
 class SubmissionRule:
     """Points per submitted item (上报), with a cap per unit.
@@ -199,12 +215,42 @@ class SubmissionRule:
         default=None, converter=_optional, validator=_check(positive=True, optional=True)
     )
     cap_period: str = "year"
+    #: ``(group key, multiple)`` pairs: for a unit of that group, the cap is this multiple of its
+    #: target, whatever ``cap`` and ``cap_per_target`` say.
+    cap_per_target_by_group: tuple[tuple[str, Decimal], ...] = attrs.field(
+        default=(), converter=tuple, validator=_check_groups
+    )
+    #: ``(group key, cap)`` pairs: for a unit of that group, this fixed cap.
+    cap_by_group: tuple[tuple[str, Decimal], ...] = attrs.field(
+        default=(), converter=tuple, validator=_check_groups
+    )
 
-    def cap_for(self, target: int) -> Decimal | None:
-        """The cap of a unit with this target, or ``None``."""
+    def cap_rule(self, group: str | None = None) -> tuple[str, Decimal] | None:
+        """What caps a unit of ``group``: ``("cap", figure)``, ``("cap_per_target", multiple)``
+        or ``None`` (no cap). A group's own entry comes first, then the figure for every group."""
+        for kind, pairs in (("cap", self.cap_by_group), ("cap_per_target", self.cap_per_target_by_group)):
+            for key, figure in pairs:
+                if key == group:
+                    return kind, figure
         if self.cap is not None:
-            return self.cap
-        return None if self.cap_per_target is None else self.cap_per_target * target
+            return "cap", self.cap
+        return None if self.cap_per_target is None else ("cap_per_target", self.cap_per_target)
+
+    def cap_for(self, target: int | None, group: str | None = None) -> Decimal | None:
+        """The cap of a unit of ``group`` with this target, or ``None``.
+
+        Raises:
+            ValueError: the cap is a multiple of the target, and the unit has none.
+        """
+        rule = self.cap_rule(group)
+        if rule is None:
+            return None
+        kind, figure = rule
+        if kind == "cap":
+            return figure
+        if target is None:
+            raise ValueError("the cap is a multiple of the target, and the unit has no target")
+        return figure * target
 
 
 @attrs.frozen
@@ -305,14 +351,16 @@ class RuleSet:
     clauses: tuple[Clause, ...]
     target_count: Literal["items", "adoptions"]
     channels: tuple[Channel, ...]
-    submission: SubmissionRule
-    commission: CommissionRule
-    instruction: InstructionRule
+    #: A section the method does not have is ``None`` (or, for channels, levels and
+    #: categories, empty): events of its type are rejected under this version.
+    submission: SubmissionRule | None
+    commission: CommissionRule | None
+    instruction: InstructionRule | None
     levels: tuple[Level, ...]
     categories: tuple[Category, ...]
-    error: Schedule
-    false_report: FalseReportRule
-    excellent: Award
+    error: Schedule | None
+    false_report: FalseReportRule | None
+    excellent: Award | None
     topic_sections: tuple[TopicSection, ...]
     #: ``sum`` (2007): an item adopted by several channels earns each; ``highest``: only the best.
     combine: str = "sum"
@@ -603,7 +651,7 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
         return [(k, Table(v, f"{t.path}.{k}", problems)) for k, v in t.data.items()]
 
     channels: list[Channel] = []
-    for key, t in keyed("channels"):
+    for key, t in keyed("channels", required=False):
         ch = Channel(
             key,
             t.get("label", str) or key,
@@ -616,61 +664,75 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
         t.done()
         channels.append(ch)
 
-    sub = root.table("submission") or Table({}, "submission", problems)
-    caps = {}
-    for key in ("cap_per_target", "cap"):
-        cap = sub.number(key, -POINTS_LIMIT, POINTS_LIMIT, POINTS_PLACES, None, required=False)
-        if cap is not None and cap <= 0:
-            problems.add(f"submission.{key}", f"expected a number above 0, found {cap}")
-            cap = None
-        caps[key] = cap
-    per_target, fixed_cap = caps["cap_per_target"], caps["cap"]
-    if per_target is not None and fixed_cap is not None:
-        problems.add("submission.cap", "give cap_per_target or cap, not both")
-    submission = SubmissionRule(
-        clause_of(sub),
-        points(sub, "points", _PLUS, "a submission") or Decimal(0),
-        per_target,
-        fixed_cap,
-        choice(sub, "cap_period", ("year", "month"), "year"),
-    )
-    sub.done()
-
-    com = root.table("commission") or Table({}, "commission", problems)
-    commission = CommissionRule(
-        award(com.table("on_time"), _PLUS, "an answer on time"),
-        award(com.table("late"), _MINUS, "a late answer"),
-        award(com.table("unanswered"), _MINUS, "an unanswered commission"),
-    )
-    com.done()
-
-    ins = root.table("instruction") or Table({}, "instruction", problems)
-    requires = bool(ins.get("requires_adoption", bool, True, required=False))
-    instruction_levels: list[Level] = []
-    if "levels" in ins.data:
-        for key, t in ((k, Table(v, f"instruction.levels.{k}", problems)) for k, v in _items(ins, "levels")):
-            instruction_levels.append(
-                Level(
-                    key,
-                    t.get("label", str) or key,
-                    clause_of(t),
-                    points(t, "points", _PLUS, "an instruction") or Decimal(0),
-                )
-            )
-            t.done()
-        default_level = ins.get("default_level", str, instruction_levels[0].key if instruction_levels else "")
-        if instruction_levels and not any(default_level == lv.key for lv in instruction_levels):
-            problems.add("instruction.default_level", f"{default_level!r} is not one of instruction.levels")
-    else:
-        single = Level(
-            "municipal",
-            ins.get("label", str, "市级领导", required=False),
-            clause_of(ins),
-            points(ins, "points", _PLUS, "an instruction") or Decimal(0),
+    submission = None
+    sub = root.table("submission", required=False)
+    if sub is not None:
+        caps: dict[str, Decimal | None] = {}
+        by_group: dict[str, dict[str, Decimal]] = {}
+        for key in ("cap_per_target", "cap"):
+            caps[key], by_group[key] = _cap(sub, key)
+        per_target, fixed_cap = caps["cap_per_target"], caps["cap"]
+        if per_target is not None and fixed_cap is not None:
+            problems.add("submission.cap", "give cap_per_target or cap, not both")
+        for group in sorted(by_group["cap"].keys() & by_group["cap_per_target"].keys()):
+            problems.add(f"submission.cap.{group}", "give cap_per_target or cap for a group, not both")
+        submission = SubmissionRule(
+            clause_of(sub),
+            points(sub, "points", _PLUS, "a submission") or Decimal(0),
+            per_target,
+            fixed_cap,
+            choice(sub, "cap_period", ("year", "month"), "year"),
+            tuple(by_group["cap_per_target"].items()),  # type: ignore[arg-type]
+            tuple(by_group["cap"].items()),  # type: ignore[arg-type]
         )
-        instruction_levels, default_level = [single], "municipal"
-    ins.done()
-    instruction = InstructionRule(tuple(instruction_levels), default_level, requires)
+        sub.done()
+
+    commission = None
+    com = root.table("commission", required=False)
+    if com is not None:
+        commission = CommissionRule(
+            award(com.table("on_time"), _PLUS, "an answer on time"),
+            award(com.table("late"), _MINUS, "a late answer"),
+            award(com.table("unanswered"), _MINUS, "an unanswered commission"),
+        )
+        com.done()
+
+    instruction = None
+    instruction_levels: list[Level] = []
+    ins = root.table("instruction", required=False)
+    if ins is not None:
+        requires = bool(ins.get("requires_adoption", bool, True, required=False))
+        if "levels" in ins.data:
+            for key, t in (
+                (k, Table(v, f"instruction.levels.{k}", problems)) for k, v in _items(ins, "levels")
+            ):
+                instruction_levels.append(
+                    Level(
+                        key,
+                        t.get("label", str) or key,
+                        clause_of(t),
+                        points(t, "points", _PLUS, "an instruction") or Decimal(0),
+                    )
+                )
+                t.done()
+            default_level = ins.get(
+                "default_level", str, instruction_levels[0].key if instruction_levels else ""
+            )
+            if instruction_levels and not any(default_level == lv.key for lv in instruction_levels):
+                problems.add(
+                    "instruction.default_level", f"{default_level!r} is not one of instruction.levels"
+                )
+        else:
+            single = Level(
+                "municipal",
+                ins.get("label", str, "市级领导", required=False),
+                clause_of(ins),
+                points(ins, "points", _PLUS, "an instruction") or Decimal(0),
+            )
+            instruction_levels, default_level = [single], "municipal"
+        ins.done()
+        if instruction_levels:
+            instruction = InstructionRule(tuple(instruction_levels), default_level, requires)
 
     levels: list[Level] = []
     for key, t in keyed("levels", required=False):
@@ -685,7 +747,7 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
         t.done()
 
     categories: list[Category] = []
-    for key, t in keyed("categories"):
+    for key, t in keyed("categories", required=False):
         categories.append(
             Category(
                 key,
@@ -696,16 +758,20 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
         )
         t.done()
 
-    error = schedule(root.table("error"), "an error")
-    fr = root.table("false_report") or Table({}, "false_report", problems)
-    false_report = FalseReportRule(
-        clause_of(fr),
-        points(fr, "points", _MINUS, "a false report") or Decimal(0),
-        bool(fr.get("once_per_item", bool, True, required=False)),
-        bool(fr.get("revokes_points", bool, False, required=False)),
-    )
-    fr.done()
-    excellent = award(root.table("excellent"), _PLUS, "an excellent item")
+    error_t = root.table("error", required=False)
+    error = None if error_t is None else schedule(error_t, "an error")
+    false_report = None
+    fr = root.table("false_report", required=False)
+    if fr is not None:
+        false_report = FalseReportRule(
+            clause_of(fr),
+            points(fr, "points", _MINUS, "a false report") or Decimal(0),
+            bool(fr.get("once_per_item", bool, True, required=False)),
+            bool(fr.get("revokes_points", bool, False, required=False)),
+        )
+        fr.done()
+    excellent_t = root.table("excellent", required=False)
+    excellent = None if excellent_t is None else award(excellent_t, _PLUS, "an excellent item")
 
     floor = None
     score_t = root.table("score", required=False)
@@ -758,6 +824,13 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
     else:
         root.read.add("extensions")
     root.done()
+    if root.valid and not _SCORING_SECTIONS & root.data.keys():
+        problems.add(
+            "",
+            "the version scores nothing: give at least one of [channels], [submission],"
+            " [commission], [instruction], [levels], [categories], [error], [false_report],"
+            " [excellent] or [[extensions]]",
+        )
 
     names: dict[str, str] = {}
     for kind, table, values in (
@@ -807,6 +880,49 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
         origin=origin,
         digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )
+
+
+#: The sections of which a version must have at least one: it must score something.
+_SCORING_SECTIONS = frozenset(
+    {
+        "channels",
+        "submission",
+        "commission",
+        "instruction",
+        "levels",
+        "categories",
+        "error",
+        "false_report",
+        "excellent",
+        "extensions",
+    }
+)
+
+
+def _cap(t: Table, key: str) -> tuple[Decimal | None, dict[str, Decimal]]:
+    """A cap of ``[submission]``: a figure above 0 for every group, or a table of them by group key."""
+    if isinstance(t.data.get(key), dict):
+        t.read.add(key)
+        groups = Table(t.data[key], t.key_path(key), t.problems)
+        found: dict[str, Decimal] = {}
+        if not groups.data:
+            t.problems.add(
+                t.key_path(key), "expected a number, or a table of numbers by group key; found an empty table"
+            )
+        for group in groups.data:
+            value = _cap_figure(groups, group)
+            if value is not None:
+                found[group] = value
+        return None, found
+    return _cap_figure(t, key), {}
+
+
+def _cap_figure(t: Table, key: str) -> Decimal | None:
+    cap = t.number(key, -POINTS_LIMIT, POINTS_LIMIT, POINTS_PLACES, None, required=False)
+    if cap is not None and cap <= 0:
+        t.problems.add(t.key_path(key), f"expected a number above 0, found {cap}")
+        return None
+    return cap  # type: ignore[no-any-return]
 
 
 def _check_setting(problems: Problems, path: str, value: object) -> None:

@@ -52,15 +52,23 @@ def rule_lines(rules: RuleSet) -> tuple[RuleLine, ...]:
             RuleLine(ch.clause, f"adoption by {ch.key} {ch.label}", f"{_pts(ch.points)}{picture}{extra}")
         )
     sub = rules.submission
-    if sub.cap is not None:
-        cap = f"cap {_pts(sub.cap)} per {sub.cap_period}"
-    elif sub.cap_per_target is not None:
-        cap = f"cap {_pts(sub.cap_per_target)} × target per {sub.cap_period}"
-    else:
-        cap = "no cap"
-    lines.append(RuleLine(sub.clause, "submission", f"{_pts(sub.points)} each, {cap}"))
+    if sub is not None:
+        if sub.cap is not None:
+            cap = f"cap {_pts(sub.cap)} per {sub.cap_period}"
+        elif sub.cap_per_target is not None:
+            cap = f"cap {_pts(sub.cap_per_target)} × target per {sub.cap_period}"
+        else:
+            cap = "no cap"
+        for group, figure in sub.cap_by_group:
+            cap += f"; {group}: cap {_pts(figure)} per {sub.cap_period}"
+        for group, figure in sub.cap_per_target_by_group:
+            cap += f"; {group}: cap {_pts(figure)} × target per {sub.cap_period}"
+        lines.append(RuleLine(sub.clause, "submission", f"{_pts(sub.points)} each, {cap}"))
     com = rules.commission
-    for name, award in (("on time", com.on_time), ("late", com.late), ("unanswered", com.unanswered)):
+    outcomes = (
+        () if com is None else (("on time", com.on_time), ("late", com.late), ("unanswered", com.unanswered))
+    )
+    for name, award in outcomes:
         lines.append(
             RuleLine(
                 award.clause,
@@ -71,9 +79,9 @@ def rule_lines(rules: RuleSet) -> tuple[RuleLine, ...]:
             )
         )
     ins = rules.instruction
-    needs = "needs an adoption first" if ins.requires_adoption else "no adoption needed"
-    for level in ins.levels:
-        default = ", the default" if level.key == ins.default_level else ""
+    needs = "needs an adoption first" if ins is None or ins.requires_adoption else "no adoption needed"
+    for level in () if ins is None else ins.levels:
+        default = ", the default" if ins is not None and level.key == ins.default_level else ""
         lines.append(
             RuleLine(
                 level.clause,
@@ -93,14 +101,16 @@ def rule_lines(rules: RuleSet) -> tuple[RuleLine, ...]:
             lines.append(
                 RuleLine(schedule.clause, f"{kind} {cat.key} {cat.label}", f"{figures} (the last repeats)")
             )
-    lines.append(
-        RuleLine(rules.error.clause, "error in an item", ", then ".join(_pts(p) for p in rules.error.points))
-    )
+    if rules.error is not None:
+        figures = ", then ".join(_pts(p) for p in rules.error.points)
+        lines.append(RuleLine(rules.error.clause, "error in an item", figures))
     fr = rules.false_report
-    how = "once per item" if fr.once_per_item else "each time"
-    keeps = "the item's points revoked" if fr.revokes_points else "the item keeps its points"
-    lines.append(RuleLine(fr.clause, "false or untrue item", f"{_pts(fr.points)} {how}; {keeps}"))
-    lines.append(RuleLine(rules.excellent.clause, "excellent item", _pts(rules.excellent.points)))
+    if fr is not None:
+        how = "once per item" if fr.once_per_item else "each time"
+        keeps = "the item's points revoked" if fr.revokes_points else "the item keeps its points"
+        lines.append(RuleLine(fr.clause, "false or untrue item", f"{_pts(fr.points)} {how}; {keeps}"))
+    if rules.excellent is not None:
+        lines.append(RuleLine(rules.excellent.clause, "excellent item", _pts(rules.excellent.points)))
     if rules.floor is not None:
         lines.append(RuleLine(rules.floor.clause, "floor under the score", _pts(rules.floor.points)))
     target = "distinct items" if rules.target_count == "items" else "every adoption"
