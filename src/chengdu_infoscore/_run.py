@@ -31,6 +31,7 @@ from ._codecs import (
 from ._compiled import MODULUS, CompiledVersion, Rejected, shown
 from ._places import Places
 from .events import EVENT_TYPES, Event
+from .history import period_ends
 from .exceptions import ArgumentError, ArgumentTypeError
 from .provenance import Provenance, RuleStamp, library_version, quotas_digest
 from .quotas import QuotaTable, load_quotas
@@ -69,6 +70,9 @@ class Run:
         self._days: dict[dt.date, CompiledVersion | str] = {}
         self._unit_names: dict[str, str] = {}
         self.extended = any(v.makers for v in self.versions.values())
+        #: Whether a rule kind has period hooks, and the year's period ends (see history.period_ends).
+        self.hooked = any(v.hooked for v in self.versions.values())
+        self.period_ends = period_ends(year)
 
     def version_at(self, day: dt.date) -> CompiledVersion | None:
         if day in self._at:

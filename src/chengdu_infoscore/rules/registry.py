@@ -45,6 +45,8 @@ __all__ = [
 RULESETS_GROUP = "chengdu_infoscore.rulesets"
 QUOTAS_GROUP = "chengdu_infoscore.quotas"
 RULE_KINDS_GROUP = "chengdu_infoscore.rule_kinds"
+#: The optional methods of a rule kind called at the end of each month, quarter and year.
+PERIOD_HOOKS = ("on_month_end", "on_quarter_end", "on_year_end")
 
 
 class RuleKind(Protocol):
@@ -376,6 +378,8 @@ class RuleKindMaker:
                 f" (entry-point group {RULE_KINDS_GROUP})"
             )
         ep, self._factory = found
+        #: The period hooks the rule kind has (of :data:`PERIOD_HOOKS`), known once an instance is made.
+        self.hooks: frozenset[str] | None = None
         #: The rule kind and its plug-in, as messages name them.
         self.name = f"rule kind {kind!r} of plug-in {_plugin_name(ep)}"
 
@@ -408,6 +412,20 @@ class RuleKindMaker:
                 f"{self.name}, for rule set {self.version.id!r}: its factory returned {found};"
                 " it must return an object with on_event(event, unit, book)"
             )
+        if self.hooks is None:  # the first instance, made when scoring is set up, tells
+            hooks = []
+            for hook in PERIOD_HOOKS:
+                try:
+                    if callable(getattr(built, hook, None)):
+                        hooks.append(hook)
+                except KeyboardInterrupt:
+                    raise
+                except BaseException as exc:  # a hook that fails even to be looked up
+                    raise PluginError(
+                        f"{self.name}, for rule set {self.version.id!r}: its {hook} cannot be found:"
+                        f" {failure(exc)}"
+                    ) from exc
+            self.hooks = frozenset(hooks)
         return built  # type: ignore[no-any-return]
 
 
