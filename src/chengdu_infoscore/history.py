@@ -130,14 +130,19 @@ class UnitHistory:
     are made); in a period hook, it is every event dated on or before the period's last day.
     """
 
-    __slots__ = ("_call", "_fold", "_log", "_tally", "unit")
+    __slots__ = ("_call", "_fold", "_log", "_tally", "_unit")
 
     def __init__(self, fold: Fold, unit: Unit, call: _Call) -> None:
         self._fold = fold
         self._call = call
-        self.unit: Unit = unit
+        self._unit = unit
         self._tally = fold.tallies[unit.name]
         self._log = fold.logs.get(unit.name) or UnitLog()
+
+    @property
+    def unit(self) -> Unit:
+        """The unit (of the target table)."""
+        return self._unit
 
     def _open(self) -> UnitLog:
         self._call.check()
@@ -225,14 +230,24 @@ class UnitHistory:
 class ItemHistory:
     """An item's history so far: its submission and every counted event about it. Read-only."""
 
-    __slots__ = ("_call", "_fold", "_rows", "item", "unit")
+    __slots__ = ("_call", "_fold", "_item", "_rows", "_unit")
 
     def __init__(self, fold: Fold, item: str, call: _Call) -> None:
         self._fold = fold
         self._call = call
-        self.item = item
+        self._item = item
         self._rows = fold.item_rows[item]
-        self.unit: Unit = fold.tally_of_item(item).unit
+        self._unit = fold.tally_of_item(item).unit
+
+    @property
+    def item(self) -> str:
+        """The item's id."""
+        return self._item
+
+    @property
+    def unit(self) -> Unit:
+        """The unit that submitted it."""
+        return self._unit
 
     def _of(self, kind: int) -> tuple[Any, ...]:
         self._call.check()
@@ -285,6 +300,7 @@ class ItemHistory:
         return self._fold.events_of(self._rows, ())
 
 
+@attrs.frozen
 class RuleContext:
     """What a rule kind's call may read besides its arguments (the 4th argument of ``on_event`` and
     of the period hooks).
@@ -297,21 +313,11 @@ class RuleContext:
         period: for a hook, the period whose end it marks; else None.
     """
 
-    __slots__ = ("date", "item", "period", "unit", "version")
-
-    def __init__(
-        self,
-        date: dt.date,
-        version: RuleSet,
-        unit: UnitHistory,
-        item: ItemHistory | None,
-        period: Period | None,
-    ) -> None:
-        self.date = date
-        self.version = version
-        self.unit = unit
-        self.item = item
-        self.period = period
+    date: dt.date
+    version: RuleSet
+    unit: UnitHistory
+    item: ItemHistory | None
+    period: Period | None
 
 
 def _month(month: int) -> int:
