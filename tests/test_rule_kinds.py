@@ -375,15 +375,28 @@ def batches(draw: st.DrawFn, log: list[Event]) -> list[list[Event]]:
     return [shuffled[a:b] for a, b in itertools.pairwise(edges)]
 
 
-@given(data=st.data(), log=event_logs(max_units=3, max_items=10), as_of=dates())
+def everything(effective: str) -> RuleSet:
+    """The rule kind that uses everything, in a version in force from ``effective`` (after
+    chengdu-2007 when that is later than 1 January)."""
+    text = version_text("everything-2007", "everything")
+    if effective != "2007-01-01":
+        text = text.replace("effective = 2007-01-01", f'effective = {effective}\nbase = "chengdu-2007"')
+    return RuleSet.from_toml(text, "everything.toml")
+
+
+EFFECTIVE = st.sampled_from(["2007-01-01", "2007-04-15", "2007-07-01"])
+
+
+@given(data=st.data(), log=event_logs(max_units=3, max_items=10), as_of=dates(), effective=EFFECTIVE)
 def test_scorer_with_hooks_and_history_equals_score(
-    site: Path, data: st.DataObject, log: list[Event], as_of: dt.date
+    site: Path, data: st.DataObject, log: list[Event], as_of: dt.date, effective: str
 ) -> None:
-    """A stateful rule kind that reads every view and has every hook: any split of a log into batches,
-    added in any order with results asked for as of any dates in between, gives score's results as of
-    any date, byte for byte — units without an event included."""
+    """A stateful rule kind that reads every view and has every hook, in force from the start of the
+    year or from a day in it: any split of a log into batches, added in any order with results asked
+    for as of any dates in between, gives score's results as of any date, byte for byte — units
+    without an event included."""
     with activate(site, "history_kinds"):
-        rules = version("everything-2007", "everything")
+        rules = everything(effective)
         scorer = Scorer(rules=rules)
         for batch in data.draw(batches(log)):
             scorer.add(batch)
@@ -391,14 +404,14 @@ def test_scorer_with_hooks_and_history_equals_score(
         assert results_json(score(log, rules=rules, as_of=as_of)) == results_json(scorer.results(as_of=as_of))
 
 
-@given(log=event_logs(max_units=3, max_items=10), month=st.integers(1, 12))
+@given(log=event_logs(max_units=3, max_items=10), month=st.integers(1, 12), effective=EFFECTIVE)
 def test_a_monthly_bulletin_agrees_with_score_as_of_the_months_last_day(
-    site: Path, log: list[Event], month: int
+    site: Path, log: list[Event], month: int, effective: str
 ) -> None:
-    """With hooks: the cumulative figures of month M in a bulletin of the year's results equal score as
-    of M's last day, hook lines included (each unit's points, and its ledger up to that day)."""
+    """With hooks: the cumulative points of month M in a bulletin of the year's results, and in the
+    periods of those results, equal score's as of M's last day, hook lines included."""
     with activate(site, "history_kinds"):
-        rules = version("everything-2007", "everything")
+        rules = everything(effective)
         year = score(log, rules=rules, as_of=dt.date(2007, 12, 31))
         last = month_end(2007, month)
         then = score(log, rules=rules, as_of=last)
