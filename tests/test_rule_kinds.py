@@ -24,7 +24,6 @@ from chengdu_infoscore import (
     Event,
     HigherAdopted,
     Instructed,
-    Missed,
     PluginError,
     RuleSet,
     Scorer,
@@ -84,7 +83,8 @@ class Everything(_Kind):
 
     def on_month_end(self, period, unit, book, context):
         month = period.number
-        book("X9", Decimal(context.unit.adopted_in(month) - 1), f"{context.unit.submitted_in(month)} submitted")
+        submitted = context.unit.submitted_in(month)
+        book("X9", Decimal(context.unit.adopted_in(month) - 1), f"{submitted} submitted")
 
     def on_quarter_end(self, period, unit, book, context):
         book("X9", Decimal(self.seen.get(unit.name, 0)) / 10, "events seen")
@@ -198,7 +198,9 @@ NAMES = {
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     entry_points = {KINDS: {k: f"history_kinds:{v}" for k, v in NAMES.items()}}
-    return write_plugin(tmp_path_factory.mktemp("kinds"), "history-kinds", "history_kinds", SOURCE, entry_points)
+    return write_plugin(
+        tmp_path_factory.mktemp("kinds"), "history-kinds", "history_kinds", SOURCE, entry_points
+    )
 
 
 @pytest.fixture
@@ -238,7 +240,9 @@ LOG: list[Event] = [
 ]
 
 
-def test_the_views_show_the_unit_and_the_item_so_far_including_before_the_rule_kinds_version(kinds: None) -> None:
+def test_the_views_show_the_unit_and_the_item_so_far_including_before_the_rule_kinds_version(
+    kinds: None,
+) -> None:
     """A version with the reading rule kind in force from February, after chengdu-2007: its first event
     (s2) sees January's s1 and a1; the item views of a3 and i1 list J1's history so far; the month hook
     of February counts its adoptions toward the target (a2; a3 is J1's second adoption) and channels."""
@@ -252,16 +256,64 @@ def test_the_views_show_the_unit_and_the_item_so_far_including_before_the_rule_k
     score(LOG, rules=reader, as_of=dt.date(2007, 2, 28))
     read = history_kinds.Reader.read
     assert [
-        ("event", "s2", dt.date(2007, 2, 3), "reader-2007-02", 2, 1, ("s1", "a1", "s2"), ("J2", "锦江区", "s2", (), ("s2",))),
-        ("event", "a2", dt.date(2007, 2, 5), "reader-2007-02", 2, 2, ("s1", "a1", "s2", "a2"),
-         ("J2", "锦江区", "s2", ("zwxx_brief",), ("s2", "a2"))),
-        ("event", "a3", dt.date(2007, 2, 6), "reader-2007-02", 2, 2, ("s1", "a1", "s2", "a2", "a3"),
-         ("J1", "锦江区", "s1", ("zwxx", "zwyw"), ("s1", "a1", "a3"))),
-        ("event", "h1", dt.date(2007, 2, 7), "reader-2007-02", 2, 2, ("s1", "a1", "s2", "a2", "a3", "h1"),
-         ("J1", "锦江区", "s1", ("zwxx", "zwyw"), ("s1", "a1", "a3", "h1"))),
-        ("event", "i1", dt.date(2007, 2, 8), "reader-2007-02", 2, 2, ("s1", "a1", "s2", "a2", "a3", "h1", "i1"),
-         ("J1", "锦江区", "s1", ("zwxx", "zwyw"), ("s1", "a1", "a3", "h1", "i1"))),
-        ("month", "month 2007-02", dt.date(2007, 2, 28), 1, ("J1", "J2"), {"zwxx": 1, "zwxx_brief": 1, "zwyw": 1}),
+        (
+            "event",
+            "s2",
+            dt.date(2007, 2, 3),
+            "reader-2007-02",
+            2,
+            1,
+            ("s1", "a1", "s2"),
+            ("J2", "锦江区", "s2", (), ("s2",)),
+        ),
+        (
+            "event",
+            "a2",
+            dt.date(2007, 2, 5),
+            "reader-2007-02",
+            2,
+            2,
+            ("s1", "a1", "s2", "a2"),
+            ("J2", "锦江区", "s2", ("zwxx_brief",), ("s2", "a2")),
+        ),
+        (
+            "event",
+            "a3",
+            dt.date(2007, 2, 6),
+            "reader-2007-02",
+            2,
+            2,
+            ("s1", "a1", "s2", "a2", "a3"),
+            ("J1", "锦江区", "s1", ("zwxx", "zwyw"), ("s1", "a1", "a3")),
+        ),
+        (
+            "event",
+            "h1",
+            dt.date(2007, 2, 7),
+            "reader-2007-02",
+            2,
+            2,
+            ("s1", "a1", "s2", "a2", "a3", "h1"),
+            ("J1", "锦江区", "s1", ("zwxx", "zwyw"), ("s1", "a1", "a3", "h1")),
+        ),
+        (
+            "event",
+            "i1",
+            dt.date(2007, 2, 8),
+            "reader-2007-02",
+            2,
+            2,
+            ("s1", "a1", "s2", "a2", "a3", "h1", "i1"),
+            ("J1", "锦江区", "s1", ("zwxx", "zwyw"), ("s1", "a1", "a3", "h1", "i1")),
+        ),
+        (
+            "month",
+            "month 2007-02",
+            dt.date(2007, 2, 28),
+            1,
+            ("J1", "J2"),
+            {"zwxx": 1, "zwxx_brief": 1, "zwyw": 1},
+        ),
     ] == read
 
 
@@ -309,7 +361,9 @@ def test_every_unit_gets_its_hooks_worked_by_hand(kinds: None) -> None:
         before.unit("锦江区").score,
         before.unit("青羊区").score,
     )
-    lines = [(line.date, line.event, line.clause, line.points, line.reason) for line in march.unit("青羊区").ledger]
+    lines = [
+        (line.date, line.event, line.clause, line.points, line.reason) for line in march.unit("青羊区").ledger
+    ]
     assert (
         dt.date(2007, 3, 31),
         "-",
@@ -320,7 +374,10 @@ def test_every_unit_gets_its_hooks_worked_by_hand(kinds: None) -> None:
 
 
 HOOKS = [
-    ("hook-raises", "on_month_end at the end of month 2007-01, for unit 锦江区: on_month_end raised KeyError: 'month'"),
+    (
+        "hook-raises",
+        "on_month_end at the end of month 2007-01, for unit 锦江区: on_month_end raised KeyError: 'month'",
+    ),
     (
         "hook-float",
         "on_quarter_end at the end of quarter 2007-Q1, for unit 锦江区: it booked points that are not a"
@@ -428,7 +485,9 @@ def test_compare_gives_the_scores_of_score_under_a_version_with_hooks(
     """compare of chengdu-2007 and the example minimum version as of 30 June: every unit's B score is
     the score of `score` under that version (hook lines included), and its A score that of 2007."""
     path = tmp_path / "log.jsonl"
-    path.write_text("".join(json.dumps(event_record(e), ensure_ascii=False) + "\n" for e in LOG), encoding="utf-8")
+    path.write_text(
+        "".join(json.dumps(event_record(e), ensure_ascii=False) + "\n" for e in LOG), encoding="utf-8"
+    )
     as_of = ["--as-of", "2007-06-30", "--format", "json"]
     main(["compare", str(path), "--rules", "chengdu-2007", "--rules", "example-minimum-2007", *as_of])
     compared = json.loads(capsys.readouterr().out)
@@ -449,7 +508,9 @@ def test_a_unit_result_changes_when_a_period_passes_in_the_live_scorer(kinds: No
     of three months and −2 for Q1, −5; as of 30 April also April's −1, −6; back to 31 March, −5 again."""
     scorer = Scorer(rules=registry.rule_set("example-minimum-2007"))
     scorer.add(LOG)
-    scores = [scorer.results(as_of=dt.date(2007, m, d)).unit("青羊区").score for m, d in ((3, 31), (4, 30), (3, 31))]
+    scores = [
+        scorer.results(as_of=dt.date(2007, m, d)).unit("青羊区").score for m, d in ((3, 31), (4, 30), (3, 31))
+    ]
     assert [Decimal(-5), Decimal(-6), Decimal(-5)] == scores
 
 

@@ -19,6 +19,7 @@ from ._codecs import (
     KIND,
     PHASE,
     POS,
+    SUBMITTED,
     UNIT,
     AdoptedRow,
     CommissionedRow,
@@ -31,7 +32,6 @@ from ._codecs import (
     ReportedLateRow,
     Row,
     SelectedExcellentRow,
-    SUBMITTED,
     SubmittedRow,
     event_of,
 )
@@ -336,11 +336,11 @@ class Fold:
     def tally_of_item(self, item_id: str) -> Tally:
         """The tally of the unit that submitted an item."""
         state = self.items[item_id]
-        if state.__class__ is Tally:
-            return state  # type: ignore[return-value]
-        if state.__class__ is tuple:
-            return state[0]  # type: ignore[index,no-any-return]
-        return state.tally  # type: ignore[union-attr]
+        if isinstance(state, Tally):
+            return state
+        if isinstance(state, tuple):
+            return state[0]
+        return state.tally
 
     def instances(self, version: CompiledVersion) -> list[tuple[RuleKindMaker, RuleKind, bool]]:
         """This fold's instances of a version's rule kinds, made on first use, with whether each
@@ -503,7 +503,7 @@ class Fold:
                 method = HOOKS[period.kind]
                 for unit in units:
                     for make, instance, _ in self.instances(version):
-                        if method in make.hooks:
+                        if make.hooks is not None and method in make.hooks:
                             self.call_hook(make, instance, method, version, period, self.tallies[unit.name])
 
     def call_hook(

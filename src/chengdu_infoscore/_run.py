@@ -31,8 +31,8 @@ from ._codecs import (
 from ._compiled import MODULUS, CompiledVersion, Rejected, shown
 from ._places import Places
 from .events import EVENT_TYPES, Event
-from .history import period_ends
 from .exceptions import ArgumentError, ArgumentTypeError
+from .history import period_ends
 from .provenance import Provenance, RuleStamp, library_version, quotas_digest
 from .quotas import QuotaTable, load_quotas
 from .results import Rejection

@@ -17,7 +17,6 @@ from .quotas import Unit
 from .results import Ledger, LedgerLine, UnitResult, format_points
 from .rules import RuleSet, Timeline
 
-
 #: The phase of each kind number, and of a period hook's line (see _fold.PERIOD): after the day's events.
 PHASES = (*PHASE, max(PHASE) + 1)
 

@@ -326,7 +326,9 @@ def _month(month: int) -> int:
     return month
 
 
-def make_events(origin: Callable[[int], Any]) -> Callable[[list[Row], tuple[type[Event], ...]], tuple[Event, ...]]:
+def make_events(
+    origin: Callable[[int], Any],
+) -> Callable[[list[Row], tuple[type[Event], ...]], tuple[Event, ...]]:
     """How a fold turns rows into events for the views, each made once."""
     made: dict[str, Event] = {}
 
@@ -341,4 +343,3 @@ def make_events(origin: Callable[[int], Any]) -> Callable[[list[Row], tuple[type
         return tuple(found)
 
     return events_of
-

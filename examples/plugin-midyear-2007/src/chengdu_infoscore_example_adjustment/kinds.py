@@ -96,13 +96,21 @@ class InstructionByPublication:
             return
         level = event.level or self.instruction.default_level
         item = context.item
-        earlier = [i for i in item.instructions if i.id != event.id and (i.level or self.instruction.default_level) == level]
+        earlier = [
+            i
+            for i in item.instructions
+            if i.id != event.id and (i.level or self.instruction.default_level) == level
+        ]
         if earlier:  # the level already counted once for this item: the built-in rule booked 0
             return
         needed = self.needs.get(level)
         if needed is not None and not any(h.level == needed for h in item.higher_adoptions):
             points = self.instruction.level(level).points
-            book(self.clause, -points, f"instruction at level {level} needs an adoption by {needed} first: not counted")
+            book(
+                self.clause,
+                -points,
+                f"instruction at level {level} needs an adoption by {needed} first: not counted",
+            )
             return
         bonus = max((self.bonus[c] for c in item.channels if c in self.bonus), default=None)
         if bonus:
@@ -133,7 +141,11 @@ class DeductionsFromBase:
         given = context.unit.points(self.clause)  # before the year's end, only what was given back
         owed = drawn - self.base - given
         if owed > 0:
-            book(self.clause, owed, f"deductions of {drawn} exceed the base of {self.base}: stop at zero (扣完为止)")
+            book(
+                self.clause,
+                owed,
+                f"deductions of {drawn} exceed the base of {self.base}: stop at zero (扣完为止)",
+            )
 
     def on_year_end(self, period: Any, unit: Any, book: Book, context: Any) -> None:
         book(self.clause, self.base, f"base score {self.base}")
