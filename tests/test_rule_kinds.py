@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from chengdu_infoscore import (
     Adopted,
+    Commissioned,
     Event,
     HigherAdopted,
     Instructed,
@@ -512,6 +513,25 @@ def test_a_unit_result_changes_when_a_period_passes_in_the_live_scorer(kinds: No
         scorer.results(as_of=dt.date(2007, m, d)).unit("青羊区").score for m, d in ((3, 31), (4, 30), (3, 31))
     ]
     assert [Decimal(-5), Decimal(-6), Decimal(-5)] == scores
+
+
+def test_a_commission_is_judged_again_when_the_as_of_date_moves_back_across_a_change_of_version() -> None:
+    """Under chengdu-2007 then example-2007-07 (from July): results as of 21 December; then a
+    commission due 6 April arrives, and results as of 15 April judge it unanswered (−10); as of 2 April
+    it is pending again, as score says — the results of 15 April, made when every unit's version
+    changed, must not be kept for 2 April."""
+    log = [Commissioned(id="c", date="2007-03-11", unit="市工商局", commission="C0", due="2007-04-06")]
+    rules = registry.rule_set("example-2007-07")
+    scorer = Scorer(rules=rules)
+    scorer.results(as_of=dt.date(2007, 12, 21))
+    scorer.add(log)
+    outcomes = [
+        scorer.results(as_of=dt.date(2007, 4, d)).unit("市工商局").commissions[0].outcome for d in (15, 2)
+    ]
+    assert ["unanswered", "pending"] == outcomes
+    assert results_json(score(log, rules=rules, as_of=dt.date(2007, 4, 2))) == results_json(
+        scorer.results(as_of=dt.date(2007, 4, 2))
+    )
 
 
 # -- the worked examples of docs/rulesets.md ------------------------------------------------------

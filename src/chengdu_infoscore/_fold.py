@@ -478,11 +478,12 @@ class Fold:
         ends = self.run.period_ends
         return self.hooked_to > as_of or (self.ends < len(ends) and ends[self.ends][0] <= as_of)
 
-    def hooks_until(self, day: dt.date) -> None:
-        """Call the hooks of every period that ends on or before ``day`` and whose hooks are not
-        called yet: for each period (a month, then the quarter, then the year that end on one day),
-        each unit of the fold in the order of the target table, each rule kind of the version in
-        force on the period's last day, in the order of its ``[[extensions]]``.
+    def hooks_until(self, day: dt.date, *, before: bool = False) -> None:
+        """Call the hooks of every period that ends on or before ``day`` (``before``: before it) and
+        whose hooks are not called yet: for each period (a month, then the quarter, then the year
+        that end on one day), each unit of the fold in the order of the target table, each rule
+        kind of the version in force on the period's last day, in the order of its
+        ``[[extensions]]``.
 
         Raises:
             PluginError: a hook raised or booked what cannot be booked; the message names the rule
@@ -490,7 +491,7 @@ class Fold:
         """
         run = self.run
         ends = run.period_ends
-        while self.ends < len(ends) and ends[self.ends][0] <= day:
+        while self.ends < len(ends) and (ends[self.ends][0] < day if before else ends[self.ends][0] <= day):
             last, periods = ends[self.ends]
             self.ends += 1
             self.hooked_to = last
@@ -846,7 +847,7 @@ class Folded:
         # By date, then phase, then id: each day's lists are sorted by id.
         for day in sorted(days):
             if hooked:  # the periods that ended before this day
-                fold.hooks_until(day - DAY)
+                fold.hooks_until(day, before=True)
             fold.v = run.version_at(day) or run.first
             extensions = extended and fold.v.makers
             for rows in days.pop(day):

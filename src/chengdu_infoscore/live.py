@@ -242,7 +242,7 @@ class _Cluster:
                     self.unsaved = 0
                 last = day
                 if hooked:  # the periods that ended before this day
-                    fold.hooks_until(day - DAY)
+                    fold.hooks_until(day, before=True)
                 fold.v = run.version_at(day) or run.first
                 extensions = extended and fold.v.makers
             self.done += 1
@@ -636,7 +636,8 @@ class Scorer:
         shape = self._shape.at(as_of)
         versions = (shape.closing.id, (run.version_at(as_of) or run.first).rules.id)
         stale: list[Unit]
-        if versions != self._versions:  # every unit's result may change
+        renewed = versions != self._versions
+        if renewed:  # every unit's result may change
             self._versions = versions
             self._units = [self._unit(unit, shape, versions) for unit in self._quotas]
             stale = []
@@ -647,7 +648,7 @@ class Scorer:
             stale = [self._quotas.units[self._index[name]] for name in changed]
         for unit in stale:
             self._units[self._index[unit.name]] = self._unit(unit, shape, versions)
-        if stale or not self._span[0] <= as_of <= self._span[1]:
+        if renewed or stale or not self._span[0] <= as_of <= self._span[1]:
             caches = self._caches.values()
             self._span = (max(c.first for c in caches), min(c.last for c in caches))
         units = tuple(self._units)

@@ -58,6 +58,13 @@ class RuleKind(Protocol):
     while the version that names the rule kind is in force, after the built-in rules have
     booked theirs. ``book(clause, points, reason)`` books a ledger line for the event's unit
     under a clause of that version; ``points`` is a :class:`~decimal.Decimal` (or an ``int``).
+
+    An ``on_event`` with a fourth positional parameter also gets a
+    :class:`~chengdu_infoscore.history.RuleContext`: read-only views of the unit's and the item's
+    history for the year so far. Optional period hooks ``on_month_end``, ``on_quarter_end`` and
+    ``on_year_end`` (:data:`PERIOD_HOOKS`), each ``(period, unit, book, context)``, are called
+    for every unit of the target table once the as-of date reaches the period's last day
+    (docs/rulesets.md, "History views and period hooks").
     """
 
     def on_event(self, event: Any, unit: Any, book: Callable[[str, Any, str], None]) -> None: ...
