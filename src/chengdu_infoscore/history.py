@@ -94,7 +94,17 @@ def period_ends(year: int) -> tuple[tuple[dt.date, tuple[Period, ...]], ...]:
 class UnitLog:
     """What the fold keeps of one unit's counted events for the views (only when a rule kind is used)."""
 
-    __slots__ = ("adopted", "adopted_seen", "channels", "items", "rows", "submitted")
+    __slots__ = (
+        "adopted",
+        "adopted_seen",
+        "by_clause",
+        "channels",
+        "items",
+        "rows",
+        "submitted",
+        "summed",
+        "total",
+    )
 
     def __init__(self) -> None:
         self.rows: list[Row] = []
@@ -103,6 +113,10 @@ class UnitLog:
         self.adopted_seen = 0
         self.channels: dict[str, int] = {}
         self.items: list[str] = []
+        # The unit's book summed by clause, and how many of its slots are in the sums (see points).
+        self.by_clause: dict[str, Decimal] = {}
+        self.total = _ZERO
+        self.summed = 0
 
 
 class _Call:
@@ -137,7 +151,10 @@ class UnitHistory:
         self._call = call
         self._unit = unit
         self._tally = fold.tallies[unit.name]
-        self._log = fold.logs.get(unit.name) or UnitLog()
+        log = fold.logs.get(unit.name)
+        if log is None:
+            log = fold.logs[unit.name] = UnitLog()
+        self._log = log
 
     @property
     def unit(self) -> Unit:
@@ -220,11 +237,15 @@ class UnitHistory:
     def points(self, clause: str | None = None) -> Decimal:
         """The points booked for the unit so far, under every clause or one (plug-in lines too;
         commissions judged on the as-of date and a floor are not yet booked)."""
-        self._open()
+        log = self._open()
         book = self._tally.book
-        if clause is None:
-            return sum(book[2::4], _ZERO)
-        return sum((p for e, p in zip(book[1::4], book[2::4], strict=True) if e.clause == clause), _ZERO)
+        if log.summed < len(book):  # the book only grows in a fold with rule kinds: add what is new
+            by_clause, total = log.by_clause, log.total
+            for entry, points in zip(book[log.summed + 1 :: 4], book[log.summed + 2 :: 4], strict=True):
+                by_clause[entry.clause] = by_clause.get(entry.clause, _ZERO) + points
+                total += points
+            log.total, log.summed = total, len(book)
+        return log.total if clause is None else log.by_clause.get(clause, _ZERO)
 
 
 class ItemHistory:
