@@ -514,7 +514,9 @@ def test_rules_id_of_a_failed_plugin_says_why(broken_site: Path) -> None:
     assert (2, True) == (
         done.returncode,
         "chengdu-infoscore: error: rule-set version 'chengdu-2008' is not available: no known version has"
-        " that id (known versions: chengdu-2007, example-2007-07), and a plug-in that may provide it failed"
+        " that id (known versions: chengdu-2007, example-base-2007, example-instruction-2007,"
+        " example-minimum-2007, example-monthly-bonus-2007, example-2007-07), and a plug-in that may"
+        " provide it failed"
         " to load: plug-in 'broken-rules' failed to load: RuntimeError: the package data is missing:;"
         " ruleset-2008.toml\n" in done.stderr,
     )

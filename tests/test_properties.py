@@ -50,9 +50,12 @@ def test_submission_points_never_exceed_half_the_target(log: list[Event]) -> Non
 
 @given(log=event_logs(), data=st.data())
 def test_a_plus_event_never_lowers_a_score(log: list[Event], data: st.DataObject) -> None:
-    """Appending an event that earns points leaves every score equal or higher."""
+    """Appending an event that earns points leaves every score equal or higher (both as of the year's
+    end: by default each would be as of its own latest event, and a later one judges more
+    commissions unanswered)."""
     extra = data.draw(plus_events(log))
-    before, after = score(log), score([*log, extra])
+    year_end = dt.date(2007, 12, 31)
+    before, after = score(log, as_of=year_end), score([*log, extra], as_of=year_end)
     assert after.rejections == ()
     for b, a in zip(before.units, after.units, strict=True):
         assert a.score >= b.score
@@ -60,9 +63,11 @@ def test_a_plus_event_never_lowers_a_score(log: list[Event], data: st.DataObject
 
 @given(log=event_logs(), data=st.data())
 def test_a_minus_event_never_raises_a_score(log: list[Event], data: st.DataObject) -> None:
-    """Appending a missed, late, error or false report leaves every score equal or lower."""
+    """Appending a missed, late, error or false report leaves every score equal or lower (both as of
+    the year's end, as above)."""
     extra = data.draw(minus_events(log))
-    before, after = score(log), score([*log, extra])
+    year_end = dt.date(2007, 12, 31)
+    before, after = score(log, as_of=year_end), score([*log, extra], as_of=year_end)
     assert after.rejections == ()
     for b, a in zip(before.units, after.units, strict=True):
         assert a.score <= b.score

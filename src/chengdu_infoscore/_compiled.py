@@ -293,6 +293,8 @@ class CompiledVersion:
         ]
         for make in self.makers:
             make()  # the factory checks its settings now, so that a bad one stops scoring up front
+        #: Whether a rule kind of the version has a period hook.
+        self.hooked = any(make.hooks for make in self.makers)
         self.clauses = {c.id for c in rules.clauses}
         self._plugin: dict[str, BookingKind] = {}
         # Every way of writing a name (key or label) → its key, for resolving events.

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from types import MethodType
 from typing import Any
 
 from ._codecs import (
+    ADOPTED,
+    CHANNEL,
     DATE,
     DUE,
     ID,
     ITEM,
     KIND,
+    PHASE,
     POS,
+    SUBMITTED,
     UNIT,
     AdoptedRow,
     CommissionedRow,
@@ -46,6 +51,7 @@ from .events import (
     Submitted,
 )
 from .exceptions import PluginError
+from .history import ItemHistory, Period, RuleContext, UnitHistory, UnitLog, _Call, make_events
 from .quotas import Unit
 from .results import CommissionStatus, Rejection, format_points
 from .rules import figure_problem
@@ -55,6 +61,11 @@ from .rules.registry import (
     failure,
     raised,
 )
+
+#: What a period line names as its event (as the floor's line does), and its kind number: after
+#: every event type, so that a period's lines come after the events of its last day.
+PERIOD_EVENT = "-"
+PERIOD = len(PHASE)
 
 #: Rows to fold, by day, in one list per phase (commissions, submissions, adoptions, the rest).
 Days = dict[dt.date, tuple[list[Row], list[Row], list[Row], list[Row]]]
@@ -237,9 +248,19 @@ class Fold:
         self.commissions: dict[str, CommissionState] = {}
         self.v = run.first
         # This fold's own instances of the plug-in rule kinds, by version, made on first use.
-        self.kinds: dict[str, list[RuleKind]] = {}
+        self.kinds: dict[str, list[tuple[RuleKindMaker, RuleKind, bool]]] = {}
         # What is wrong with the bookings of the on_event call running now (see apply_kind).
         self.calling: list[str] | None = None
+        # For the rule kinds' history views, kept only when a version has rule kinds (see record):
+        # each unit's counted events and counts, and each item's counted events.
+        self.logs: dict[str, UnitLog] = {}
+        self.item_rows: dict[str, list[Row]] = {}
+        self.events_of = make_events(run.places.origin)
+        #: The units whose period hooks this fold calls: every unit of the table, or these.
+        self.hooked: set[str] | frozenset[str] | None = None
+        #: How many period ends of the year have had their hooks called, and the last of them.
+        self.ends = 0
+        self.hooked_to = dt.date.min
 
     # -- checkpoints ----------------------------------------------------------------------------
 
@@ -285,6 +306,54 @@ class Fold:
         """
         return tuple(MethodType(handler, self) for handler in HANDLERS)
 
+    def record(self, row: Row) -> None:
+        """Keep a counted event for the history views (called only when a version has rule kinds,
+        for every counted event of the year, whichever version is in force)."""
+        item_id = row[ITEM]
+        if item_id is not None:
+            tally = self.tally_of_item(item_id)
+            rows = self.item_rows.get(item_id)
+            if rows is None:
+                rows = self.item_rows[item_id] = []
+            rows.append(row)
+        else:
+            tally = self.tallies[row[UNIT]]
+        name = tally.unit.name
+        log = self.logs.get(name)
+        if log is None:
+            log = self.logs[name] = UnitLog()
+        log.rows.append(row)
+        kind = row[KIND]
+        if kind == SUBMITTED:
+            log.submitted[row[DATE].month] += 1
+            log.items.append(item_id)
+        elif kind == ADOPTED:
+            log.channels[row[CHANNEL]] = log.channels.get(row[CHANNEL], 0) + 1
+            if tally.adopted > log.adopted_seen:  # this adoption counted toward the target
+                log.adopted[row[DATE].month] += tally.adopted - log.adopted_seen
+                log.adopted_seen = tally.adopted
+
+    def tally_of_item(self, item_id: str) -> Tally:
+        """The tally of the unit that submitted an item."""
+        state = self.items[item_id]
+        if isinstance(state, Tally):
+            return state
+        if isinstance(state, tuple):
+            return state[0]
+        return state.tally
+
+    def instances(self, version: CompiledVersion) -> list[tuple[RuleKindMaker, RuleKind, bool]]:
+        """This fold's instances of a version's rule kinds, made on first use, with whether each
+        one's ``on_event`` takes the context."""
+        instances = self.kinds.get(version.rules.id)
+        if instances is None:
+            made = []
+            for make in version.makers:
+                instance = make()
+                made.append((make, instance, takes_context(instance.on_event)))
+            instances = self.kinds[version.rules.id] = made
+        return instances
+
     def extend(self, row: Row) -> None:
         """Let the plug-in rules of the version in force see the event, after the built-in rules.
 
@@ -299,11 +368,8 @@ class Fold:
         origin = self.run.places.origin(row[POS])
         event = event_of(row, origin)
         version = self.v
-        instances = self.kinds.get(version.rules.id)
-        if instances is None:
-            instances = self.kinds[version.rules.id] = [make() for make in version.makers]
-        for make, instance in zip(version.makers, instances, strict=True):
-            self.apply_kind(make, instance, event, tally, row, item, origin)
+        for make, instance, context in self.instances(version):
+            self.apply_kind(make, instance, event, tally, row, item, origin, context)
 
     def apply_kind(
         self,
@@ -314,24 +380,55 @@ class Fold:
         row: Row,
         item: ItemState | None,
         origin: Any,
+        context: bool = False,
     ) -> None:
-        """Call one rule kind's ``on_event`` with a ``book`` that checks every booking.
+        """Call one rule kind's ``on_event`` with a ``book`` that checks every booking (and the
+        history views when it takes them)."""
+        call = _Call("on_event")
+        if context:
+            unit = UnitHistory(self, tally.unit, call)
+            about = ItemHistory(self, row[ITEM], call) if row[ITEM] is not None else None
+            ctx = RuleContext(row[DATE], self.v.rules, unit, about, None)
+            run = lambda book: instance.on_event(event, tally.unit, book, ctx)  # type: ignore[call-arg]  # noqa: E731
+        else:
+            run = lambda book: instance.on_event(event, tally.unit, book)  # noqa: E731
+        where = f" ({origin})" if origin is not None else ""
+        self.call_kind(make, self.v, call, run, tally, row, item, f"on event {row[ID]!r}{where}", "")
+
+    def call_kind(
+        self,
+        make: RuleKindMaker,
+        version: CompiledVersion,
+        call: _Call,
+        run: Callable[[Callable[..., None]], None],
+        tally: Tally,
+        row: Row,
+        item: ItemState | None,
+        where: str,
+        prefix: str,
+    ) -> None:
+        """Call one rule kind (``run`` calls it with ``book``), with a ``book`` that checks every booking.
 
         Whatever is wrong with a booking is recorded before ``book`` raises, so that it stops
         scoring even when the rule kind catches the error: a wrong argument of any type, or a
-        booking made after its ``on_event`` call returned (with a ``book`` kept from an earlier
-        event), which is recorded against the call running now.
+        booking made after its call returned (with a ``book`` kept from an earlier call), which is
+        recorded against the call running now.
+
+        Raises:
+            PluginError: the rule kind raised, or booked what cannot be booked (a float, NaN, an
+                undeclared clause…); the message names the rule kind, its plug-in and ``where``.
         """
-        version = self.v
         wrong: list[str] = []
         live = [True]
+        name = call.name
+        earlier = "of an earlier event" if name == "on_event" else "of an earlier call"
 
         def book(clause: Any, points: Any, reason: Any = "") -> None:
             try:
                 if not live[0]:
                     raise Misbooked(
-                        "it booked after its on_event call had returned, with the book of an earlier event;"
-                        " book only while on_event runs"
+                        f"it booked after its {name} call had returned, with the book {earlier};"
+                        f" book only while {name} runs"
                     )
                 if clause.__class__ is not str:
                     raise Misbooked(f"it booked under a clause that is not text: {type(clause).__name__}")
@@ -353,11 +450,11 @@ class Fold:
                 if misbooked is exc:
                     raise
                 raise misbooked from exc
-            self.book(tally, row, entry, Decimal(points), reason, item)
+            self.book(tally, row, entry, Decimal(points), prefix + reason, item)
 
         outer, self.calling = self.calling, wrong
         try:
-            instance.on_event(event, tally.unit, book)
+            run(book)
         except KeyboardInterrupt:
             raise
         except Misbooked as exc:  # recorded by book already, unless it was a book of another fold
@@ -365,15 +462,74 @@ class Fold:
                 wrong.append(str(exc))
         except BaseException as exc:  # sys.exit() too: a rule kind never ends the command
             if not wrong:
-                wrong.append(f"on_event {raised(exc)}")
+                wrong.append(f"{name} {raised(exc)}")
         finally:
             live[0] = False
+            call.open = False
             self.calling = outer
         if wrong:  # even when the rule kind caught the error itself: nothing is booked silently wrong
-            where = f" ({origin})" if origin is not None else ""
-            raise PluginError(
-                f"{make.name}, for rule set {version.rules.id!r}, on event {row[ID]!r}{where}: {wrong[0]}"
-            )
+            raise PluginError(f"{make.name}, for rule set {version.rules.id!r}, {where}: {wrong[0]}")
+
+    # -- period hooks ---------------------------------------------------------------------------
+
+    def hooks_due(self, as_of: dt.date) -> bool:
+        """Whether the hooks called differ from those due as of ``as_of``: some are due and not
+        called, or some were called for a period that ends after it."""
+        ends = self.run.period_ends
+        return self.hooked_to > as_of or (self.ends < len(ends) and ends[self.ends][0] <= as_of)
+
+    def hooks_until(self, day: dt.date, *, before: bool = False) -> None:
+        """Call the hooks of every period that ends on or before ``day`` (``before``: before it) and
+        whose hooks are not called yet: for each period (a month, then the quarter, then the year
+        that end on one day), each unit of the fold in the order of the target table, each rule
+        kind of the version in force on the period's last day, in the order of its
+        ``[[extensions]]``.
+
+        Raises:
+            PluginError: a hook raised or booked what cannot be booked; the message names the rule
+                kind, its plug-in, the hook, the period and the unit.
+        """
+        run = self.run
+        ends = run.period_ends
+        while self.ends < len(ends) and (ends[self.ends][0] < day if before else ends[self.ends][0] <= day):
+            last, periods = ends[self.ends]
+            self.ends += 1
+            self.hooked_to = last
+            version = run.version_at(last)
+            if version is None or not version.hooked:
+                continue
+            hooked = self.hooked
+            units = [u for u in run.quotas.units if hooked is None or u.name in hooked]
+            for period in periods:
+                method = HOOKS[period.kind]
+                for unit in units:
+                    for make, instance, _ in self.instances(version):
+                        if make.hooks is not None and method in make.hooks:
+                            self.call_hook(make, instance, method, version, period, self.tallies[unit.name])
+
+    def call_hook(
+        self,
+        make: RuleKindMaker,
+        instance: RuleKind,
+        method: str,
+        version: CompiledVersion,
+        period: Period,
+        tally: Tally,
+    ) -> None:
+        """Call one hook of one rule kind for one unit, with a ``book`` that books on the period's last
+        day under the event ``-``, and the unit's history."""
+        call = _Call(method)
+        unit = tally.unit
+        ctx = RuleContext(period.last, version.rules, UnitHistory(self, unit, call), None, period)
+        row = (period.last, PERIOD_EVENT, PERIOD, unit.name, None, None, None, -1)
+
+        def run(book: Callable[..., None]) -> None:
+            hook = getattr(instance, method, None)
+            if hook is not None:
+                hook(period, unit, book, ctx)
+
+        where = f"{method} at the end of {period}, for unit {unit.name}"
+        self.call_kind(make, version, call, run, tally, row, None, where, f"end of {period}, {make.kind}: ")
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -634,6 +790,21 @@ class Fold:
         return closings
 
 
+#: The hook of each kind of period.
+HOOKS = {"month": "on_month_end", "quarter": "on_quarter_end", "year": "on_year_end"}
+
+
+def takes_context(method: Any) -> bool:
+    """Whether a rule kind's ``on_event`` takes the context: it declares a fourth positional
+    parameter (``on_event(self, event, unit, book, context)``)."""
+    try:
+        parameters = inspect.signature(method).parameters.values()
+    except (TypeError, ValueError):  # a callable whose signature cannot be read: the three arguments
+        return False
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return sum(p.kind in positional for p in parameters) >= 4
+
+
 #: The handlers by kind number, checked now: one for every scored event type (see ``_codecs.Handlers``).
 HANDLERS = _handlers.table()
 
@@ -681,9 +852,12 @@ class Folded:
         handlers = fold.handlers()
         resolve = run.resolve  # names in canonical form; a row resolved already stays as it is
         extended = run.extended
+        hooked = run.hooked
         count = 0
         # By date, then phase, then id: each day's lists are sorted by id.
         for day in sorted(days):
+            if hooked:  # the periods that ended before this day
+                fold.hooks_until(day, before=True)
             fold.v = run.version_at(day) or run.first
             extensions = extended and fold.v.makers
             for rows in days.pop(day):
@@ -696,7 +870,11 @@ class Folded:
                     except Rejected as exc:
                         rejected(Rejection(origin(row[POS]), row[ID], str(exc)))
                         continue
-                    if extensions:
-                        fold.extend(row)
+                    if extended:  # a version has rule kinds: they may read the history
+                        fold.record(row)
+                        if extensions:
+                            fold.extend(row)
+        if hooked:
+            fold.hooks_until(run.as_of)
         self.ok = count - len(self.rejections)
         self.closings = fold.close(run.as_of)

@@ -33,6 +33,7 @@ from ._compiled import MODULUS, CompiledVersion, Rejected, shown
 from ._places import Places
 from .events import EVENT_TYPES, Event
 from .exceptions import ArgumentError, ArgumentTypeError
+from .history import period_ends
 from .provenance import Provenance, RuleStamp, library_version, quotas_digest
 from .quotas import QuotaTable, load_quotas
 from .results import Rejection
@@ -70,6 +71,9 @@ class Run:
         self._days: dict[dt.date, CompiledVersion | str] = {}
         self._unit_names: dict[str, str] = {}
         self.extended = any(v.makers for v in self.versions.values())
+        #: Whether a rule kind has period hooks, and the year's period ends (see history.period_ends).
+        self.hooked = any(v.hooked for v in self.versions.values())
+        self.period_ends = period_ends(year)
 
     def version_at(self, day: dt.date) -> CompiledVersion | None:
         if day in self._at:

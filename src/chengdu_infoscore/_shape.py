@@ -17,6 +17,9 @@ from .quotas import Unit
 from .results import Ledger, LedgerLine, UnitResult, format_points
 from .rules import RuleSet, Timeline
 
+#: The phase of each kind number, and of a period hook's line (see _fold.PERIOD): after the day's events.
+PHASES = (*PHASE, max(PHASE) + 1)
+
 
 class UnitBook:
     """A unit's bookings, turned into ledger lines when they are read."""
@@ -48,7 +51,7 @@ class UnitBook:
                 entry.key(row),
                 entry.version,
             )
-            lines.append(((day, PHASE[row[KIND]], row[ID]), line))
+            lines.append(((day, PHASES[row[KIND]], row[ID]), line))
         lines.sort(key=itemgetter(0))  # stable: an event's lines keep the order they were booked in
         return tuple(line for _, line in lines) + self._tail
 

@@ -129,6 +129,7 @@ class _Cluster:
     def start(self, run: Run) -> None:
         """A fold from the beginning of the year."""
         self.fold = Fold(run, every_unit=False)
+        self.fold.hooked = self.units  # the period hooks of the cluster's units, and only those
         self.handlers = self.fold.handlers()
         self.done = 0
         #: The key of the last row folded.
@@ -185,24 +186,31 @@ class _Cluster:
         self.unsaved = 0
 
     def bring_to(self, run: Run, as_of: dt.date) -> bool:
-        """Fold every row dated on or before ``as_of``, from where the fold can go on; whether
-        anything changed."""
+        """Fold every row dated on or before ``as_of``, from where the fold can go on, and call the
+        period hooks due as of it; whether anything changed."""
+        hooks = run.hooked and self.fold.hooks_due(as_of)
         unchanged = self.since is None and (self.reached is None or self.reached[0] <= as_of)
-        if unchanged and (self.done == len(self.keys) or self.keys[self.done][0] > as_of):
+        if unchanged and not hooks and (self.done == len(self.keys) or self.keys[self.done][0] > as_of):
             return False  # nothing changed, nothing more to fold
         restart: dt.date | None = None
         if self.since is not None and self.reached is not None and self.since <= self.reached:
             restart = self.since[0]
+        if self.since is not None and run.hooked and self.since[0] <= self.fold.hooked_to:
+            restart = self.since[0]  # a hook has seen the days since the change
         if self.reached is not None and self.reached[0] > as_of:
+            restart = min(restart or as_of, as_of + DAY)
+        if run.hooked and self.fold.hooked_to > as_of:
             restart = min(restart or as_of, as_of + DAY)
         touched = self.since is not None  # rows came or went, even if none is folded yet
         self.since = None
         if restart is not None:
             self.rewind(run, restart)
         end = bisect.bisect_right(self.keys, (as_of, len(PHASE)))
-        if end == self.done and restart is None:
+        if end == self.done and restart is None and not hooks:
             return touched
         self.advance(run, end)
+        if run.hooked:
+            self.fold.hooks_until(as_of)
         self.reached = self.keys[end - 1] if end else None
         return True
 
@@ -212,6 +220,7 @@ class _Cluster:
         fold, handlers, rejected = self.fold, self.handlers, self.rejections
         origin = run.places.origin
         checkpoints = not run.extended  # a plug-in rule kind's own state cannot be saved
+        extended, hooked = run.extended, run.hooked
         save_after = self.SAVE_AFTER
         # The date of the last row folded (a checkpoint is the state between two months), and the
         # day whose version is set: none yet, so that the first row sets it, whatever came before.
@@ -231,8 +240,10 @@ class _Cluster:
                     self.checkpoints.append((month, fold.snapshot(), len(rejected)))
                     self.unsaved = 0
                 last = day
+                if hooked:  # the periods that ended before this day
+                    fold.hooks_until(day, before=True)
                 fold.v = run.version_at(day) or run.first
-                extensions = run.extended and fold.v.makers
+                extensions = extended and fold.v.makers
             self.done += 1
             self.unsaved += 1
             try:
@@ -241,8 +252,22 @@ class _Cluster:
                 rejected.append(Rejection(origin(row[POS]), row[ID], str(exc)))
                 self.rejections_moved = True
                 continue
-            if extensions:
-                fold.extend(row)
+            if extended:  # a version has rule kinds: they may read the history
+                fold.record(row)
+                if extensions:
+                    fold.extend(row)
+
+
+class _Lonely:
+    """The fold that calls the period hooks of the units no event names: it folds no event."""
+
+    __slots__ = ("fold", "names", "tick")
+
+    def __init__(self, run: Run, names: frozenset[str]) -> None:
+        self.names = names
+        self.fold = Fold(run, every_unit=False)
+        self.fold.hooked = names
+        self.tick = 0
 
 
 class _UnitCache:
@@ -341,6 +366,8 @@ class Scorer:
         self._as_of: dt.date | None = None
         self._touched: set[_Cluster] = set()
         self._waiting: list[tuple[dt.date, int, _Cluster]] = []
+        # With period hooks: the fold that calls them for the units no event names (no cluster holds).
+        self._lonely: _Lonely | None = None
         # The store followed (see over), what was known on when, and the last batch taken.
         self._store: Store | None = None
         self._known_on: dt.date | None = None
@@ -535,6 +562,8 @@ class Scorer:
         cluster.insert(row)
         self._touched.add(cluster)
         if row[UNIT] is not None:
+            if self._run.hooked and row[UNIT] not in cluster.units:
+                cluster.since = (dt.date.min, 0, "")  # its hooks were not called in the cluster's fold
             cluster.units.add(row[UNIT])
 
     def _hide(self, eid: str, shown: Row | Refused) -> None:
@@ -590,6 +619,7 @@ class Scorer:
         run = self._run
         run.as_of = as_of
         moved: list[_Cluster] = []
+        lonely = self._bring_lonely(as_of) if run.hooked else ()
         for cluster in self._to_bring(as_of):
             if cluster.bring_to(run, as_of):
                 self._ticks += 1
@@ -600,11 +630,13 @@ class Scorer:
                 heapq.heappush(self._waiting, (cluster.keys[cluster.done][0], self._ticks, cluster))
         self._as_of = as_of
         changed = {name for cluster in moved for name in cluster.units}
+        changed.update(lonely)
         self.refolded = tuple(u.name for u in self._quotas if u.name in changed)
         shape = self._shape.at(as_of)
         versions = (shape.closing.id, (run.version_at(as_of) or run.first).rules.id)
         stale: list[Unit]
-        if versions != self._versions:  # every unit's result may change
+        renewed = versions != self._versions
+        if renewed:  # every unit's result may change
             self._versions = versions
             self._units = [self._unit(unit, shape, versions) for unit in self._quotas]
             stale = []
@@ -615,7 +647,7 @@ class Scorer:
             stale = [self._quotas.units[self._index[name]] for name in changed]
         for unit in stale:
             self._units[self._index[unit.name]] = self._unit(unit, shape, versions)
-        if stale or not self._span[0] <= as_of <= self._span[1]:
+        if renewed or stale or not self._span[0] <= as_of <= self._span[1]:
             caches = self._caches.values()
             self._span = (max(c.first for c in caches), min(c.last for c in caches))
         units = tuple(self._units)
@@ -654,11 +686,28 @@ class Scorer:
             as_of_basis=basis,
         )
 
+    def _bring_lonely(self, as_of: dt.date) -> frozenset[str]:
+        """Call the period hooks due as of ``as_of`` for the units no event names, in a fold of their
+        own (made again when they change or the as-of date moves back); the units it moved."""
+        names = frozenset(u.name for u in self._quotas if "u:" + u.name not in self._parent)
+        lonely = self._lonely
+        if lonely is None or lonely.names != names or lonely.fold.hooked_to > as_of:
+            lonely = self._lonely = _Lonely(self._run, names)
+        elif not lonely.fold.hooks_due(as_of):
+            return frozenset()
+        lonely.fold.hooks_until(as_of)
+        self._ticks += 1
+        lonely.tick = self._ticks
+        return names
+
     def _to_bring(self, as_of: dt.date) -> Iterable[_Cluster]:
         """The clusters whose fold may have to move to be as of ``as_of``: every one when the as-of
-        date moved back; else those changed since, and those with rows dated up to ``as_of`` that
-        are not folded yet."""
-        if self._as_of is None or as_of < self._as_of:
+        date moved back or, with period hooks, passed the end of a period; else those changed
+        since, and those with rows dated up to ``as_of`` that are not folded yet."""
+        passed = False
+        if self._run.hooked and self._as_of is not None:
+            passed = any(self._as_of < last <= as_of for last, _ in self._run.period_ends)
+        if self._as_of is None or as_of < self._as_of or passed:
             self._touched.clear()
             self._waiting.clear()
             return list(self._clusters.values())
@@ -676,7 +725,8 @@ class Scorer:
         cache = self._caches[unit.name]
         key = "u:" + unit.name
         cluster = self._clusters.get(self._find(key)) if key in self._parent else None
-        tick = cluster.tick if cluster is not None else 0
+        lonely = self._lonely
+        tick = cluster.tick if cluster is not None else lonely.tick if lonely is not None else 0
         as_of = shape.as_of
         if (
             cache.result is not None
@@ -685,7 +735,9 @@ class Scorer:
             and cache.first <= as_of <= cache.last
         ):
             return cache.result
-        if cluster is None or unit.name not in cluster.fold.tallies:
+        if cluster is None and lonely is not None and unit.name in lonely.fold.tallies:
+            tally, closing = lonely.fold.tallies[unit.name], NO_CLOSING
+        elif cluster is None or unit.name not in cluster.fold.tallies:
             tally, closing = Tally(unit), NO_CLOSING
         else:
             fold = cluster.fold

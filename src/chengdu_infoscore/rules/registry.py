@@ -45,6 +45,8 @@ __all__ = [
 RULESETS_GROUP = "chengdu_infoscore.rulesets"
 QUOTAS_GROUP = "chengdu_infoscore.quotas"
 RULE_KINDS_GROUP = "chengdu_infoscore.rule_kinds"
+#: The optional methods of a rule kind called at the end of each month, quarter and year.
+PERIOD_HOOKS = ("on_month_end", "on_quarter_end", "on_year_end")
 
 
 class RuleKind(Protocol):
@@ -56,6 +58,13 @@ class RuleKind(Protocol):
     while the version that names the rule kind is in force, after the built-in rules have
     booked theirs. ``book(clause, points, reason)`` books a ledger line for the event's unit
     under a clause of that version; ``points`` is a :class:`~decimal.Decimal` (or an ``int``).
+
+    An ``on_event`` with a fourth positional parameter also gets a
+    :class:`~chengdu_infoscore.history.RuleContext`: read-only views of the unit's and the item's
+    history for the year so far. Optional period hooks ``on_month_end``, ``on_quarter_end`` and
+    ``on_year_end`` (:data:`PERIOD_HOOKS`), each ``(period, unit, book, context)``, are called
+    for every unit of the target table once the as-of date reaches the period's last day
+    (docs/rulesets.md, "History views and period hooks").
     """
 
     def on_event(self, event: Any, unit: Any, book: Callable[[str, Any, str], None]) -> None: ...
@@ -376,6 +385,8 @@ class RuleKindMaker:
                 f" (entry-point group {RULE_KINDS_GROUP})"
             )
         ep, self._factory = found
+        #: The period hooks the rule kind has (of :data:`PERIOD_HOOKS`), known once an instance is made.
+        self.hooks: frozenset[str] | None = None
         #: The rule kind and its plug-in, as messages name them.
         self.name = f"rule kind {kind!r} of plug-in {_plugin_name(ep)}"
 
@@ -408,6 +419,20 @@ class RuleKindMaker:
                 f"{self.name}, for rule set {self.version.id!r}: its factory returned {found};"
                 " it must return an object with on_event(event, unit, book)"
             )
+        if self.hooks is None:  # the first instance, made when scoring is set up, tells
+            hooks = []
+            for hook in PERIOD_HOOKS:
+                try:
+                    if callable(getattr(built, hook, None)):
+                        hooks.append(hook)
+                except KeyboardInterrupt:
+                    raise
+                except BaseException as exc:  # a hook that fails even to be looked up
+                    raise PluginError(
+                        f"{self.name}, for rule set {self.version.id!r}: its {hook} cannot be found:"
+                        f" {failure(exc)}"
+                    ) from exc
+            self.hooks = frozenset(hooks)
         return built  # type: ignore[no-any-return]
 
 
