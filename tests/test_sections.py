@@ -33,7 +33,10 @@ from chengdu_infoscore import (
     Timeline,
     load_quotas,
     load_rules,
+    monthly_bulletin,
+    periods,
     score,
+    year_end_bulletin,
 )
 from chengdu_infoscore.live import Scorer
 from chengdu_infoscore.testing import event_logs
@@ -277,6 +280,29 @@ def test_any_sections_left_out_never_crash_and_lose_nothing(log: list[Event], na
     live = scorer.results(as_of=dt.date(2007, 12, 31))
     assert [u.score for u in results.units] == [u.score for u in live.units]
     assert results.rejections == live.rejections
+    # The month-by-month figures (bulletins) count what score counts, sections or none.
+    year = periods(results)
+    assert [(u.submitted, u.adopted, u.score) for u in results.units] == [
+        (c.submitted, c.adopted, c.points)
+        for c in (year.unit(u.unit.name).cumulative[-1] for u in results.units)
+    ]
+
+
+def test_without_submission_the_bulletins_count_the_submissions() -> None:
+    """Without [submission], 北京办's one submission shows in the March bulletin and at year end, as in
+    score: submitted 1 (of a submitted-items target of 1 500), shortfall 1 499."""
+    version = RuleSet.from_toml(without(RULES_2007, "[submission"), "cut.toml")
+    events = [Submitted(id="s", date="2007-03-12", unit="北京办", item="B1")]
+    results = score(events, rules=version, as_of=dt.date(2007, 12, 31))
+    quotas = load_quotas(2007)
+    rows = [r for g in monthly_bulletin(results, quotas, 3).groups for r in g.rows if r.unit.name == "北京办"]
+    ends = [r for g in year_end_bulletin(results, quotas).groups for r in g.rows if r.unit.name == "北京办"]
+    assert (1, 1, 1, 1499) == (
+        results.unit("北京办").submitted,
+        rows[0].month.submitted,
+        ends[0].cumulative.submitted,
+        ends[0].shortfall,
+    )
 
 
 # -- the year follows the versions given -------------------------------------------------------

@@ -117,6 +117,9 @@ SHIFTED = frozenset({"answered_late", "unanswered"})
 class BookingKind:
     """A kind of booking under one version: its clause, the count it moves, and how it reads.
 
+    A booking under no clause (``clause`` None) only moves its count: it is no ledger line and
+    adds to no clause (a submission under a version without ``[submission]``).
+
     ``version`` is the id of the version that books it; ``thing`` is the channel, level or
     category it concerns, for its label; ``note`` is a fixed part of the reason decided with the
     version.
@@ -128,7 +131,7 @@ class BookingKind:
         self,
         version: str,
         code: str,
-        clause: str,
+        clause: str | None,
         tally: str | None = None,
         thing: Any = None,
         note: str = "",
@@ -185,8 +188,9 @@ class CompiledVersion:
         }
         s = rules.submission
         # Without [submission], a submission is counted (it makes the item later events name) and
-        # earns nothing: no cap, no ledger line.
-        self.submitted = None if s is None else booking("submitted", s.clause, "submitted")
+        # earns nothing: no cap, and a booking under no clause, which moves the count (for the
+        # month-by-month figures) and is no ledger line.
+        self.submitted = booking("submitted", None if s is None else s.clause, "submitted")
         self.points = ZERO if s is None else s.points
         self.monthly = s is not None and s.cap_period == "month"
         word = "monthly" if self.monthly else "yearly"

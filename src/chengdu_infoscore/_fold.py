@@ -615,8 +615,7 @@ class Fold:
         if points:  # past the cap, nothing to add
             tally.year_points += points
             tally.month_points[month] += points
-        if v.submitted is not None:
-            tally.book += (row, v.submitted, points, note or None)
+        tally.book += (row, v.submitted, points, note or None)
         earned = points
         if commission is not None:
             due = commission.row[DUE]

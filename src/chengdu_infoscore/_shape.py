@@ -39,6 +39,8 @@ class UnitBook:
         lines = []
         it = self._bookings()
         for row, entry, points, detail in zip(it, it, it, it, strict=True):
+            if entry.clause is None:  # a count moved, no line (see _compiled.BookingKind)
+                continue
             day = entry.day(row, detail)
             line = LedgerLine(
                 day,
@@ -170,8 +172,9 @@ class BookSums:
     def catch_up(self) -> None:
         book, by_clause, total = self.book, self.by_clause, self.total
         for entry, points in zip(book[self.size + 1 :: 4], book[self.size + 2 :: 4], strict=True):
-            by_clause[entry.clause] = by_clause.get(entry.clause, ZERO) + points
-            total += points
+            if entry.clause is not None:  # a booking under no clause only moves a count
+                by_clause[entry.clause] = by_clause.get(entry.clause, ZERO) + points
+                total += points
         self.total, self.size = total, len(book)
 
 

@@ -242,8 +242,9 @@ class UnitHistory:
         if log.summed < len(book):  # the book only grows in a fold with rule kinds: add what is new
             by_clause, total = log.by_clause, log.total
             for entry, points in zip(book[log.summed + 1 :: 4], book[log.summed + 2 :: 4], strict=True):
-                by_clause[entry.clause] = by_clause.get(entry.clause, _ZERO) + points
-                total += points
+                if entry.clause is not None:  # a booking under no clause only moves a count
+                    by_clause[entry.clause] = by_clause.get(entry.clause, _ZERO) + points
+                    total += points
             log.total, log.summed = total, len(book)
         return log.total if clause is None else log.by_clause.get(clause, _ZERO)
 
