@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 
 from chengdu_infoscore import (
     Adopted,
+    ArgumentError,
+    ArgumentTypeError,
     DataFileError,
     Event,
     Results,
@@ -486,3 +488,85 @@ def test_the_documented_partial_example_is_the_file() -> None:
     text = Path("docs/example-partial.toml").read_text(encoding="utf-8")
     page = Path("docs/rulesets.md").read_text(encoding="utf-8")
     assert True is (f"```toml\n{text}```" in page)
+
+
+# -- review: one id, one content; order-free origins; arguments ---------------------------------
+
+
+def test_two_files_with_one_id_and_different_content_are_refused_in_either_order(tmp_path: Path) -> None:
+    """dup1.toml and dup2.toml both say id "dup" with other figures: exit 2 naming both, whichever
+    is given first — never a score that depends on the order."""
+    one = write(
+        tmp_path, "dup1.toml", partial("dup", "2007-07-01", "chengdu-2007", "[channels.zwxx]\npoints = 5\n")
+    )
+    two = write(
+        tmp_path, "dup2.toml", partial("dup", "2007-07-01", "chengdu-2007", "[channels.zwxx]\npoints = 9\n")
+    )
+    messages = []
+    for first, second in ((one, two), (two, one)):
+        with pytest.raises(DataFileError) as caught:
+            score([], rules=[str(first), str(second)])
+        messages.append(list(caught.value.problems))
+    said = "with different content; give each version an id of its own"
+    assert [
+        [f"ruleset.id: 'dup' is also the id of {one}, {said}"],
+        [f"ruleset.id: 'dup' is also the id of {two}, {said}"],
+    ] == messages
+
+
+def test_two_versions_in_python_with_one_id_and_different_content_are_refused(tmp_path: Path) -> None:
+    """The same with RuleSet values: a DataFileError naming the id, not the last one winning."""
+    one = RuleSet.from_file(
+        write(
+            tmp_path, "d1.toml", partial("dup", "2007-07-01", "chengdu-2007", "[channels.zwxx]\npoints = 5\n")
+        )
+    )
+    two = RuleSet.from_file(
+        write(
+            tmp_path, "d2.toml", partial("dup", "2007-07-01", "chengdu-2007", "[channels.zwxx]\npoints = 9\n")
+        )
+    )
+    with pytest.raises(DataFileError) as caught:
+        score([], rules=[one, two])
+    assert "ruleset.id: 'dup' is also the id of another version given" in str(caught.value)
+
+
+def test_the_origins_do_not_depend_on_the_order_the_files_are_given_in(tmp_path: Path) -> None:
+    """c1 ← c2 ← c3 (c3 in another directory, naming c2 by a path through ..): given in any order,
+    each version's origin is the file as it was given, so the provenance is the same."""
+    (tmp_path / "a" / "sub").mkdir(parents=True)
+    (tmp_path / "b").mkdir()
+    c1 = write(
+        tmp_path / "a" / "sub",
+        "c1.toml",
+        partial("c1", "2007-03-01", "chengdu-2007", "[channels.zwxx]\npoints = 5\n"),
+    )
+    c2 = write(
+        tmp_path / "a", "c2.toml", partial("c2", "2007-06-01", "sub/c1.toml", "[channels.zwxx]\npoints = 6\n")
+    )
+    c3 = write(
+        tmp_path / "b",
+        "c3.toml",
+        partial("c3", "2007-09-01", "../a/c2.toml", "[channels.zwxx]\npoints = 7\n"),
+    )
+    stamps = [
+        [(r.id, r.origin) for r in score([], rules=order, as_of=YEAR_END).provenance.rules]
+        for order in ([str(c3), str(c2), str(c1)], [str(c1), str(c3), str(c2)], [str(c2), str(c1), str(c3)])
+    ]
+    assert stamps[0] == stamps[1] == stamps[2]
+    assert ("c1", f"file: {c1}") in stamps[0]
+
+
+@pytest.mark.parametrize("given", [["chengdu-2007"], None, True, 2007.0, b"chengdu-2007"])
+def test_load_rules_of_something_else_names_the_argument(given: object) -> None:
+    """load_rules of a list, None, a bool, a float or bytes: ArgumentTypeError saying what it takes."""
+    with pytest.raises(ArgumentTypeError) as caught:
+        load_rules(given)  # type: ignore[arg-type]
+    assert str(caught.value).startswith("version must be a year (int), a version's id or a rule file")
+
+
+def test_an_empty_list_of_rules_says_it_names_no_version() -> None:
+    """score(rules=[]): an ArgumentError that says the list is empty, not that a list is wrong."""
+    with pytest.raises(ArgumentError) as caught:
+        score([], rules=[])
+    assert "rules is an empty list, which names no version" in str(caught.value)

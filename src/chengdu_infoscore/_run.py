@@ -227,7 +227,11 @@ def _given_timeline(rules: object) -> Timeline:
     """
     if isinstance(rules, str | os.PathLike):
         return timeline_of([rules if isinstance(rules, str) else Path(rules)])
-    if isinstance(rules, list | tuple) and rules:
+    if isinstance(rules, list | tuple) and not rules:
+        raise ArgumentError(
+            "rules is an empty list, which names no version: give ids, files or RuleSets in it, or None"
+        )
+    if isinstance(rules, list | tuple):
         given = []
         for n, spec in enumerate(rules):
             if isinstance(spec, os.PathLike):

@@ -24,9 +24,10 @@ from typing import Any, Literal
 
 import attrs
 
+from .._arguments import need
 from .._data import Problems, Table, magnitude, number_problem, parse_toml, read_text
 from .._data import describe as _found  # not `describe`: rules.describe is a submodule
-from ..exceptions import ArgumentError, DataFileError, UnknownYearError
+from ..exceptions import ArgumentError, ArgumentTypeError, DataFileError, UnknownYearError
 
 __all__ = [
     "POINTS_LIMIT",
@@ -1006,10 +1007,14 @@ def load_rules(version: int | str | Path = 2007) -> RuleSet:
     (``"my-version.toml"``, a text ending in ``.toml`` or holding a ``/``, or a ``Path``).
 
     Raises:
+        ArgumentTypeError: ``version`` is none of these (a list, None, a float…).
         UnknownYearError: no rule set ships for that year.
         UnknownRuleSetError: no known version has that id; the message lists those that exist.
         DataFileError: the file cannot be read, or is malformed.
     """
+    need("version", version, (int, str, Path), "a year (int), a version's id or a rule file (str or Path)")
+    if isinstance(version, bool):
+        raise ArgumentTypeError("version must be a year (int), a version's id or a rule file, not a bool")
     if isinstance(version, Path):
         return RuleSet.from_file(version)
     if isinstance(version, str):

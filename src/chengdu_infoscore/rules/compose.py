@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import os
 import re
 from collections.abc import Sequence
 from decimal import Decimal
@@ -110,6 +111,19 @@ def timeline_of(given: Sequence[str | Path | RuleSet]) -> Timeline:
         while below is not None:
             everything.append(below)
             below = below.adjusted
+    first: dict[str, RuleSet] = {}
+    for version in everything:  # one id, one content: else which is meant depends on the order
+        other = first.setdefault(version.id, version)
+        if other is not version and not other.same_rules(version):
+            where = version.origin.removeprefix("file: ") or f"rule set {version.id!r}"
+            raise DataFileError(
+                where,
+                [
+                    f"ruleset.id: {version.id!r} is also the id of another version given"
+                    f" ({other.origin or 'given in Python'}), with different content; give each"
+                    " version an id of its own"
+                ],
+            )
     adjusted = {v.base for v in everything if v.base is not None}
     tips = list(dict.fromkeys(v.id for v in versions if v.id not in adjusted))
     if len(tips) != 1:
@@ -166,6 +180,9 @@ class _Loader:
         self.pool: dict[str, RuleSet] = {}
         self.loaded: list[RuleSet] = []
         self.reading: list[tuple[Path, str]] = []
+        # How each file given together is named, whichever route reads it first (so that the
+        # versions' origins, and the provenance, do not depend on the order they were given in).
+        self.given: dict[Path, str] = {}
 
     def _read(self, path: Path, shown: str) -> tuple[str, dict[str, Any]]:
         key = path.resolve()
@@ -177,15 +194,25 @@ class _Loader:
     def announce(self, path: Path, shown: str) -> None:
         """A file given together with others: a version adjusting its id finds it."""
         _, table = self._read(path, shown)
+        self.given.setdefault(path.resolve(), shown)
         head = table.get("ruleset")
         rid = head.get("id") if isinstance(head, dict) else None
         if isinstance(rid, str):
-            self.by_id.setdefault(rid, (path, shown))
+            first, first_shown = self.by_id.setdefault(rid, (path, shown))
+            if first.resolve() != path.resolve() and self._read(first, first_shown)[1] != table:
+                raise DataFileError(
+                    shown,
+                    [
+                        f"ruleset.id: {rid!r} is also the id of {first_shown}, with different content;"
+                        " give each version an id of its own"
+                    ],
+                )
 
     def load_file(self, path: Path, shown: str) -> RuleSet:
         key = path.resolve()
         if key in self.files:
             return self.files[key]
+        shown = self.given.get(key) or os.path.normpath(shown)
         if any(key == p.resolve() for p, _ in self.reading):
             names = [s for _, s in self.reading] + [shown]
             start = next(i for i, (p, _) in enumerate(self.reading) if p.resolve() == key)
