@@ -175,6 +175,10 @@ class HookBooksLater(_Hook):
             self.kept("X9", Decimal(1), "with an earlier hook's book")
 
 
+class HookNotCallable(_Hook):
+    on_quarter_end = 5
+
+
 class HookSwallows(_Hook):
     def on_month_end(self, period, unit, book, context):
         try:
@@ -193,6 +197,7 @@ NAMES = {
     "hook-undeclared": "HookUndeclared",
     "hook-books-later": "HookBooksLater",
     "hook-swallows": "HookSwallows",
+    "hook-not-callable": "HookNotCallable",
 }
 
 
@@ -419,6 +424,21 @@ def test_a_misbehaving_hook_names_the_rule_kind_the_hook_the_period_and_the_unit
     scorer = Scorer(rules=rules)
     with pytest.raises(PluginError) as live:
         scorer.results(as_of=dt.date(2007, 12, 31))
+    assert (expected, expected) == (str(info.value), str(live.value))
+
+
+def test_a_hook_that_is_not_a_method_is_refused_when_scoring_is_set_up(kinds: None) -> None:
+    """on_quarter_end = 5: not silently ignored — a PluginError naming it, from score and from Scorer."""
+    rules = version("hooks-2007", "hook-not-callable")
+    expected = (
+        "rule kind 'hook-not-callable' of plug-in 'hook-not-callable' (history_kinds:HookNotCallable,"
+        " distribution history-kinds), for rule set 'hooks-2007': its on_quarter_end is int, not a"
+        " method; a period hook is called as on_quarter_end(period, unit, book, context)"
+    )
+    with pytest.raises(PluginError) as info:
+        score([], rules=rules, as_of=dt.date(2007, 12, 31))
+    with pytest.raises(PluginError) as live:
+        Scorer(rules=rules).results(as_of=dt.date(2007, 12, 31))
     assert (expected, expected) == (str(info.value), str(live.value))
 
 

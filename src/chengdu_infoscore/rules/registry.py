@@ -423,9 +423,16 @@ class RuleKindMaker:
             hooks = []
             for hook in PERIOD_HOOKS:
                 try:
-                    if callable(getattr(built, hook, None)):
+                    method = getattr(built, hook, None)
+                    if method is not None and not callable(method):  # meant as a hook, and not one
+                        raise PluginError(
+                            f"{self.name}, for rule set {self.version.id!r}: its {hook} is"
+                            f" {type(method).__name__}, not a method; a period hook is called as"
+                            f" {hook}(period, unit, book, context)"
+                        )
+                    if method is not None:
                         hooks.append(hook)
-                except KeyboardInterrupt:
+                except (KeyboardInterrupt, PluginError):
                     raise
                 except BaseException as exc:  # a hook that fails even to be looked up
                     raise PluginError(
