@@ -247,22 +247,38 @@ CHANNELS = "zwxx, zwxx_brief, zwxx_special, zwyw, cddt"
 
 def test_compare_keep_going_tells_each_rejection_once(tmp_path: Path) -> None:
     """compare --keep-going: a record both versions reject is told once; one rejected differently under
-    each version is told once under each, saying which."""
+    each version is told once under each, saying which (not "only": both reject it)."""
     log = tmp_path / "k.jsonl"
     log.write_text(KEEP_GOING_LOG, encoding="utf-8")
     adjustment = ROOT / "docs" / "example-adjustment.toml"
     done = cli("compare", log, "--rules", "chengdu-2007", "--rules", adjustment, "--keep-going")
     expected = [
         f"{log}:2: event k2: unknown channel 'nochannel'; rule set chengdu-2007 knows: {CHANNELS}"
-        " (under A = chengdu-2007 only)",
+        " (under A = chengdu-2007)",
         f"{log}:2: event k2: unknown channel 'nochannel'; rule set example-doc-2007-10 knows: {CHANNELS},"
-        " wechat, weibo (under B = chengdu-2007+example-doc-2007-10 only)",
+        " wechat, weibo (under B = chengdu-2007+example-doc-2007-10)",
         f"{log}:3: event k3: field 'date': '2007-13-01' is not a real calendar date",
         "under A = chengdu-2007, 3 record(s) read: 1 counted, 0 repeat(s) counted once, 0 after"
         " 2007-10-03, 2 rejected; under B = chengdu-2007+example-doc-2007-10, 3 record(s) read:"
         " 1 counted, 0 repeat(s) counted once, 0 after 2007-10-03, 2 rejected.",
     ]
     assert (0, expected) == (done.returncode, done.stderr.decode("utf-8").splitlines())
+
+
+def test_compare_says_only_of_a_record_one_version_alone_rejects(tmp_path: Path) -> None:
+    """A 微信 adoption: unknown under 2007, scored under the adjustment — told under A, "only"."""
+    log = tmp_path / "w.jsonl"
+    log.write_text(
+        '{"type": "submitted", "id": "w1", "date": "2007-10-02", "unit": "锦江区", "item": "W-1"}\n'
+        '{"type": "adopted", "id": "w2", "date": "2007-10-03", "item": "W-1", "channel": "wechat"}\n',
+        encoding="utf-8",
+    )
+    adjustment = ROOT / "docs" / "example-adjustment.toml"
+    done = cli("compare", log, "--rules", "chengdu-2007", "--rules", adjustment, "--keep-going")
+    assert (
+        f"{log}:2: event w2: unknown channel 'wechat'; rule set chengdu-2007 knows: {CHANNELS}"
+        " (under A = chengdu-2007 only)"
+    ) == done.stderr.decode("utf-8").splitlines()[0]
 
 
 def test_compare_tells_rejections_common_to_both_versions_once(tmp_path: Path) -> None:

@@ -982,14 +982,19 @@ def _report_rejections(results: Results) -> None:
 
 
 def _report_compared(a: Results, b: Results) -> None:
-    """The rejections of both runs of ``compare``, each once: those of one run only say so."""
+    """The rejections of both runs of ``compare``, each once: one made by one run says which, and
+    "only" when the other run did not reject that record at all (rather than for another reason)."""
     in_a, in_b = set(a.rejections), set(b.rejections)
+    records_a, records_b = {(r.origin, r.event) for r in in_a}, {(r.origin, r.event) for r in in_b}
     lines = []
     for r in sorted(in_a | in_b, key=_rejection_key):
         if r in in_a and r in in_b:
             lines.append(f"{r}\n")
-        else:
-            lines.append(f"{r} (under {'A = ' + a.rules if r in in_a else 'B = ' + b.rules} only)\n")
+            continue
+        run = "A = " + a.rules if r in in_a else "B = " + b.rules
+        other = records_b if r in in_a else records_a
+        only = "" if (r.origin, r.event) in other else " only"
+        lines.append(f"{r} (under {run}{only})\n")
     _err("".join(lines))
     if in_a == in_b:
         _err(f"{_accounts(a)}.\n")
