@@ -295,6 +295,12 @@ class Table:
         """The array of tables at ``key`` (``[[key]]``)."""
         self.read.add(key)
         value = self.data.get(key)
+        if isinstance(value, dict):  # [key] written for [[key]]
+            self.problems.add(
+                self.key_path(key),
+                f"expected one or more [[{key}]] tables, found one [{key}] table: write [[{key}]]",
+            )
+            return []
         if not isinstance(value, list) or not value:
             self.problems.add(self.key_path(key), "missing or empty; expected one or more tables")
             return []

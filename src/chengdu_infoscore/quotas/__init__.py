@@ -67,6 +67,15 @@ def _text(instance: Any, attribute: Any, value: Any) -> None:
         raise ArgumentError(f"{_owner(instance)}: {attribute.name} must not be empty")
 
 
+def _name(t: Table, key: str) -> Any:
+    """A name at ``key``: text that is not blank; else a problem at its key path."""
+    value = t.get(key, str)
+    if value is not None and not value.strip():
+        t.problems.add(t.key_path(key), f"expected a name, found {value!r}: give text that is not blank")
+        return None
+    return value
+
+
 def _basis(instance: Any, attribute: Any, value: Any) -> None:
     """A validator: what a target counts is one of the known bases."""
     if value not in _BASES or not isinstance(value, str):
@@ -238,7 +247,7 @@ class QuotaTable:
         prefixes: list[tuple[str, str]] = []
         if "prefixes" in root.data:
             for t in root.tables("prefixes"):
-                written, means = t.get("written", str), t.get("means", str)
+                written, means = _name(t, "written"), _name(t, "means")
                 if written and means:
                     prefixes.append((written, means))
                 t.done()
@@ -248,7 +257,7 @@ class QuotaTable:
         units: list[Unit] = []
         paths: dict[int, str] = {}  # each unit's key path, for a name that clashes
         for g in root.tables("groups"):
-            key, label, basis = g.get("key", str), g.get("label", str), g.get("basis", str)
+            key, label, basis = _name(g, "key"), _name(g, "label"), g.get("basis", str)
             if basis is not None and basis not in _BASES:
                 problems.add(g.key_path("basis"), f"expected one of {', '.join(_BASES)}, found {basis!r}")
                 basis = None
@@ -256,7 +265,7 @@ class QuotaTable:
                 problems.add(g.key_path("key"), f"group {key!r} appears twice")
             default = _target(g, _NO_DEFAULT) if "target" in g.data else _NO_DEFAULT
             for u in g.tables("units"):
-                name, ulabel = u.get("name", str), u.get("label", str)
+                name, ulabel = _name(u, "name"), _name(u, "label")
                 target = _target(u, default)
                 aliases = u.get("aliases", list, [], required=False)
                 if not all(isinstance(a, str) and a for a in aliases):
