@@ -636,6 +636,7 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
                 f"{high} is below from = {low}; from is the lowest figure a case may be given,"
                 f" to the highest (扣50–100分 is from = -100, to = -50)",
             )
+            return (high, low)  # refused above: in order, so that loading goes on to other problems
         return (low, high)
 
     def amounts(t: Table, key: str, sign: int, what: str, ranged: bool = False) -> tuple[Decimal, ...]:
@@ -698,7 +699,7 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
     if target is not None:
         target_count = choice(target, "count", ("items", "adoptions"), "items")
         reached_t = target.table("reached", required=False)
-        if reached_t is not None:
+        if reached_t is not None and reached_t.valid:
             reached = award(reached_t, _PLUS, "reaching the target")
         target.done()
 
