@@ -127,9 +127,7 @@ def _town(n: int, *, unit: str = "甲镇", month: int = 3) -> list[Event]:
 
 
 def _lines(results: Any, unit: str, clause: str) -> list[tuple[str, str, str]]:
-    return [
-        (str(x.date), x.event, str(x.points)) for x in results.unit(unit).ledger if x.clause == clause
-    ]
+    return [(str(x.date), x.event, str(x.points)) for x in results.unit(unit).ledger if x.clause == clause]
 
 
 def test_the_bonus_is_booked_on_the_event_that_reaches_the_target(tmp_path: Path) -> None:
@@ -173,7 +171,12 @@ def test_a_unit_whose_target_counts_submissions_reaches_it_by_a_submission(tmp_p
     """县政务服务中心 (target 30 submitted items): its 30th submission, on 30 April, books the bonus."""
     rules, quotas = _bonus_rules(tmp_path), QuotaTable.from_file(TARGETS)
     events = [
-        Submitted(id=f"z{i:02}", date=dt.date(2008, 4, 1) + dt.timedelta(days=i - 1), unit="县政务服务中心", item=f"Z{i}")
+        Submitted(
+            id=f"z{i:02}",
+            date=dt.date(2008, 4, 1) + dt.timedelta(days=i - 1),
+            unit="县政务服务中心",
+            item=f"Z{i}",
+        )
         for i in range(1, 32)
     ]
     results = score(events, rules=rules, quotas=quotas, as_of=END_2008)
@@ -246,7 +249,10 @@ def test_rules_diff_shows_the_bonus_and_the_ranges() -> None:
     figures = [(c.what, c.after) for c in diff(load_rules(2007), ranged) if c.what != "clause text"]
     assert [
         ("error in an item", "decided per case, from -5 to -1"),
-        ("false or untrue item", "decided per case, from -100 to -50, once per item; the item keeps its points"),
+        (
+            "false or untrue item",
+            "decided per case, from -100 to -50, once per item; the item keeps its points",
+        ),
     ] == figures
 
 
@@ -258,7 +264,9 @@ _TOWN = st.lists(
 
 @settings(max_examples=40, deadline=None)
 @given(data=st.data(), drawn=_TOWN)
-def test_scorer_fed_in_batches_gives_the_bonus_as_score_does(tmp_path_factory: Any, data: Any, drawn: Any) -> None:
+def test_scorer_fed_in_batches_gives_the_bonus_as_score_does(
+    tmp_path_factory: Any, data: Any, drawn: Any
+) -> None:
     """Random submissions and adoptions, with the bonus at small targets, added to a Scorer in
     batches: the results equal score's, byte for byte, as of any date."""
     tmp = tmp_path_factory.mktemp("bonus")
@@ -273,7 +281,9 @@ def test_scorer_fed_in_batches_gives_the_bonus_as_score_does(tmp_path_factory: A
         date = dt.date(2008, 1, 1) + dt.timedelta(days=day)
         events.append(Submitted(id=f"s{n}", date=date, unit=unit, item=f"I{n}"))
         if adopted:
-            events.append(Adopted(id=f"a{n}", date=date + dt.timedelta(days=3), item=f"I{n}", channel="county"))
+            events.append(
+                Adopted(id=f"a{n}", date=date + dt.timedelta(days=3), item=f"I{n}", channel="county")
+            )
     shuffled = data.draw(st.permutations(events))
     cuts = sorted(data.draw(st.lists(st.integers(0, len(shuffled)), max_size=4)))
     scorer = Scorer(rules=rules, quotas=quotas)
@@ -309,7 +319,12 @@ def test_a_figure_in_the_range_is_booked_and_explained() -> None:
     lines = [(x.event, x.clause, str(x.points), x.reason) for x in results.unit("锦江区").ledger]
     assert [
         ("s-JJ-1", "A3.1.4", "0.1", "submitted item JJ-1"),
-        ("f1", "A3.2.4", "-75", "item JJ-1 found false (figure decided for the case: -75, within -100 to -50)"),
+        (
+            "f1",
+            "A3.2.4",
+            "-75",
+            "item JJ-1 found false (figure decided for the case: -75, within -100 to -50)",
+        ),
         ("e1", "A3.2.1", "-3", "error in item JJ-1 (figure decided for the case: -3, within -5 to -1)"),
     ] == lines
     assert Decimal("-77.9") == results.unit("锦江区").score
@@ -342,16 +357,32 @@ def test_every_wrong_figure_is_rejected_saying_what_applies() -> None:
         FoundFalse(id="f1", date="2007-08-04", item="JJ-1"),
     ]
     assert [
-        ("e0", "points -2: the rule set 'chengdu-2007' in force on 2007-03-02 fixes the figure of [error]"
-         " (error.points = -2); leave points out"),
-        ("e1", "no points: the rule set 'example-doc-per-case-2007' in force on 2007-08-02 decides the figure"
-         " of [error] per case, from -5 to -1; give the figure decided in the event's points field"),
-        ("e2", "points -6 is outside the range of the rule set 'example-doc-per-case-2007' in force on"
-         " 2007-08-03 for [error]: from -5 to -1"),
-        ("f0", "points -30: the rule set 'chengdu-2007' in force on 2007-03-03 fixes the figure of"
-         " [false_report] (false_report.points = -30); leave points out"),
-        ("f1", "no points: the rule set 'example-doc-per-case-2007' in force on 2007-08-04 decides the figure"
-         " of [false_report] per case, from -100 to -50; give the figure decided in the event's points field"),
+        (
+            "e0",
+            "points -2: the rule set 'chengdu-2007' in force on 2007-03-02 fixes the figure of [error]"
+            " (error.points = -2); leave points out",
+        ),
+        (
+            "e1",
+            "no points: the rule set 'example-doc-per-case-2007' in force on 2007-08-02 decides the figure"
+            " of [error] per case, from -5 to -1; give the figure decided in the event's points field",
+        ),
+        (
+            "e2",
+            "points -6 is outside the range of the rule set 'example-doc-per-case-2007' in force on"
+            " 2007-08-03 for [error]: from -5 to -1",
+        ),
+        (
+            "f0",
+            "points -30: the rule set 'chengdu-2007' in force on 2007-03-03 fixes the figure of"
+            " [false_report] (false_report.points = -30); leave points out",
+        ),
+        (
+            "f1",
+            "no points: the rule set 'example-doc-per-case-2007' in force on 2007-08-04 decides the figure"
+            " of [false_report] per case, from -100 to -50; give the figure decided in the event's points"
+            " field",
+        ),
     ] == _reasons(events)
 
 
@@ -367,8 +398,11 @@ def test_a_rejected_finding_counts_nothing() -> None:
     [
         ("abc", "field 'points': expected a figure such as -60, found 'abc'"),
         ("−60", "field 'points': expected a figure such as -60, found '−60'"),
-        (0.5, "field 'points': expected a figure such as -60 (a number, or text), found float 0.5 (a float is not"
-         " exact: give a Decimal, an int or text)"),
+        (
+            0.5,
+            "field 'points': expected a figure such as -60 (a number, or text), found float 0.5 (a float is"
+            " not exact: give a Decimal, an int or text)",
+        ),
         (True, "field 'points': expected a figure such as -60 (a number, or text), found true"),
         ("nan", "field 'points': expected a finite number, found nan"),
         ("-0.00001", "field 'points': expected at most 4 decimal places, found -0.00001"),
@@ -446,10 +480,14 @@ def _written(tmp_path: Path, record: dict[str, Any]) -> Path:
 def test_a_record_with_points_is_read_by_the_general_path_among_plain_ones(tmp_path: Path) -> None:
     """A block of plain records with one giving points: every event read, in order, points kept."""
     lines = [
-        json.dumps({"id": f"s{i}", "type": "submitted", "date": "2007-08-01", "unit": "锦江区", "item": f"J{i}"})
+        json.dumps(
+            {"id": f"s{i}", "type": "submitted", "date": "2007-08-01", "unit": "锦江区", "item": f"J{i}"}
+        )
         for i in range(50)
     ]
-    lines.insert(25, '{"id": "f1", "type": "false_report", "date": "2007-08-02", "item": "J3", "points": -55}')
+    lines.insert(
+        25, '{"id": "f1", "type": "false_report", "date": "2007-08-02", "item": "J3", "points": -55}'
+    )
     path = tmp_path / "e.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     read = read_events([path])
@@ -483,18 +521,29 @@ def test_a_method_of_a_range_alone_loads() -> None:
 @pytest.mark.parametrize(
     ("edit", "problem"),
     [
-        ("points = { from = -50, to = -100 }",
-         "false_report.points.to: -100 is below from = -50; from is the lowest figure a case may be given, to the"
-         " highest (扣50–100分 is from = -100, to = -50)"),
+        (
+            "points = { from = -50, to = -100 }",
+            "false_report.points.to: -100 is below from = -50; from is the lowest figure a case may be given,"
+            " to the highest (扣50–100分 is from = -100, to = -50)",
+        ),
         ("points = { from = -100 }", "false_report.points.to: missing; expected a number"),
-        ("points = { from = -100, to = -50, step = 1 }",
-         "false_report.points.step: unknown key; the keys known here are: from, to"),
-        ("points = { from = -100, to = 50 }",
-         "false_report.points.to: 50 adds points, but a false report is a deduction; if that is meant, write"
-         " allow_positive = true in false_report"),
-        ('points = { from = "-100", to = -50 }', "false_report.points.from: expected a number, found text '-100'"),
-        ("points = { from = -100, to = -50.00001 }",
-         "false_report.points.to: expected at most 4 decimal places, found -50.00001"),
+        (
+            "points = { from = -100, to = -50, step = 1 }",
+            "false_report.points.step: unknown key; the keys known here are: from, to",
+        ),
+        (
+            "points = { from = -100, to = 50 }",
+            "false_report.points.to: 50 adds points, but a false report is a deduction; if that is meant,"
+            " write allow_positive = true in false_report",
+        ),
+        (
+            'points = { from = "-100", to = -50 }',
+            "false_report.points.from: expected a number, found text '-100'",
+        ),
+        (
+            "points = { from = -100, to = -50.00001 }",
+            "false_report.points.to: expected at most 4 decimal places, found -50.00001",
+        ),
     ],
 )
 def test_a_malformed_range_is_refused_at_its_key(edit: str, problem: str) -> None:
@@ -508,11 +557,15 @@ def test_a_malformed_range_is_refused_at_its_key(edit: str, problem: str) -> Non
 @pytest.mark.parametrize(
     ("edit", "problem"),
     [
-        ('reached = { clause = "X4", points = -5 }',
-         "target.reached.points: -5 takes points away, but reaching the target earns points; if that is meant,"
-         " write allow_negative = true in target.reached"),
-        ('reached = { clause = "X9", points = 5 }',
-         "target.reached.clause: names clause 'X9', which [[clauses]] does not list"),
+        (
+            'reached = { clause = "X4", points = -5 }',
+            "target.reached.points: -5 takes points away, but reaching the target earns points; if that is"
+            " meant, write allow_negative = true in target.reached",
+        ),
+        (
+            'reached = { clause = "X9", points = 5 }',
+            "target.reached.clause: names clause 'X9', which [[clauses]] does not list",
+        ),
         ('reached = { clause = "X4" }', "target.reached.points: missing; expected a number"),
         ("reached = 5", "target.reached: expected a table, found a whole number 5"),
     ],

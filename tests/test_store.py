@@ -718,7 +718,9 @@ def test_each_batch_states_the_stored_form_of_its_records(tmp_path: Path) -> Non
     path = tmp_path / "log.store"
     with Store.open(path, create=True) as store:
         store.ingest([SUBMITTED], recorded=d("2007-03-06"))
-        store.ingest([FoundFalse(id="f1", date="2007-03-07", item="J1", points="-60")], recorded=d("2007-03-07"))
+        store.ingest(
+            [FoundFalse(id="f1", date="2007-03-07", item="J1", points="-60")], recorded=d("2007-03-07")
+        )
     db = sqlite3.connect(path)
     forms = [row[0] for row in db.execute("SELECT form FROM batches")]
     db.close()

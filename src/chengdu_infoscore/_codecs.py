@@ -271,7 +271,16 @@ class Codec(Generic[R]):
         unit, item, a, b = layout
         required = {f.name for f in attrs.fields(type_) if f.name != "origin" and f.default is attrs.NOTHING}
         plain_b = None if b in figures else b
-        self.shape: Shape = (code, self.kind, frozenset(required | {"type"}), unit, item, a, a in _WORDS, plain_b)
+        self.shape: Shape = (
+            code,
+            self.kind,
+            frozenset(required | {"type"}),
+            unit,
+            item,
+            a,
+            a in _WORDS,
+            plain_b,
+        )
 
     def __repr__(self) -> str:
         return f"<codec of {self.kind} records, kind {self.code}>"
@@ -312,7 +321,9 @@ class Codec(Generic[R]):
         record: dict[str, Any] = {"id": row[ID], "type": self.kind, "date": _iso(row[DATE])}
         for name, value in zip(self.layout, row[UNIT:POS], strict=True):
             if name is not None and value is not None and value is not False:
-                record[name] = _iso(value) if name in self.dates else str(value) if name in self.figures else value
+                record[name] = (
+                    _iso(value) if name in self.dates else str(value) if name in self.figures else value
+                )
         return record
 
     def from_record(self, record: Mapping[str, Any], pos: int) -> R:
@@ -346,7 +357,9 @@ CODECS: Final[tuple[Codec[Any], ...]] = (
     Codec[HigherAdoptedRow](HigherAdopted, 4, HigherAdoptedRow, ("unit", "item", "level", None)),
     Codec[MissedRow](Missed, 5, MissedRow, ("unit", None, "category", "subject")),
     Codec[ReportedLateRow](ReportedLate, 6, ReportedLateRow, ("unit", None, "category", "subject")),
-    Codec[ErrorFoundRow](ErrorFound, 7, ErrorFoundRow, ("unit", "item", "note", "points"), figures=("points",)),
+    Codec[ErrorFoundRow](
+        ErrorFound, 7, ErrorFoundRow, ("unit", "item", "note", "points"), figures=("points",)
+    ),
     Codec[FoundFalseRow](
         FoundFalse, 8, FoundFalseRow, ("unit", "item", "note", "points"), figures=("points",)
     ),

@@ -326,7 +326,9 @@ class CompiledVersion:
             entry = self._plugin[clause] = BookingKind(self.rules.id, "plugin", clause)
         return entry
 
-    def case_points(self, row: Row, section: str, span: tuple[Decimal, Decimal] | None, fixed: str) -> Decimal | None:
+    def case_points(
+        self, row: Row, section: str, span: tuple[Decimal, Decimal] | None, fixed: str
+    ) -> Decimal | None:
         """The figure an error or false report gives for its case, checked against the version:
         ``None`` when the version fixes the figure and the event gives none.
 

@@ -475,7 +475,7 @@ class Fold:
                 tally.book += (row, late.answered_late, late.late_points, due)
         self.items[item_id] = (tally, earned) if earned else tally
         if reached is not None and tally.submitted == tally.unit.target and tally.unit.basis == "submitted":
-            self.reach(tally, row)
+            self.reach(tally, row, reached)
 
     @handles(Adopted)
     def adopted(self, row: AdoptedRow) -> None:
@@ -489,13 +489,14 @@ class Fold:
         item.channels += (channel.key,)
         if channel.instruction_eligible:
             item.eligible = True
-        reaches = False
+        reached = None
         if channel.counts_toward_target and (v.counts_adoptions or not item.counted):
             item.counted = True
             tally = item.tally
             tally.adopted += 1
             entry = counted_entry
-            reaches = v.reached is not None and tally.adopted == tally.unit.target and tally.unit.basis != "submitted"
+            if tally.adopted == tally.unit.target and tally.unit.basis != "submitted":
+                reached = v.reached  # the count reaches the target now: the bonus, where there is one
         points = channel.award(picture)
         note = None
         best = item.best
@@ -510,15 +511,15 @@ class Fold:
                 )
             points = gain
         self.plus(item, row, entry, points, note)
-        if reaches:
-            self.reach(item.tally, row)
+        if reached is not None:
+            self.reach(item.tally, row, reached)
 
-    def reach(self, tally: Tally, row: Row) -> None:
+    def reach(self, tally: Tally, row: Row, entry: BookingKind) -> None:
         """Book the version's bonus for reaching the year's target (完成全年目标任务): ``row`` is the
         event that brought what counts toward the unit's target up to it."""
         v, unit = self.v, tally.unit
         what = "submitted" if unit.basis == "submitted" else "adopted"
-        self.book(tally, row, v.reached, v.reached_points, f"{unit.target} {what} items")
+        self.book(tally, row, entry, v.reached_points, f"{unit.target} {what} items")
 
     def commission_rules(self, commission: CommissionState, day: dt.date | None = None) -> CompiledVersion:
         """The version whose [commission] scores an outcome: the one in force on ``day`` (else the
@@ -580,7 +581,9 @@ class Fold:
     def error_found(self, row: ErrorFoundRow) -> None:
         item = self.item_of(row)
         v = self.v
-        case = v.case_points(row, "[error]", v.error_range, f"error.points = {_shown(v.error_schedule.points)}")
+        case = v.case_points(
+            row, "[error]", v.error_range, f"error.points = {_shown(v.error_schedule.points)}"
+        )
         tally = item.tally
         tally.errors += 1
         n = self.occurrence(tally, "error", "")
@@ -669,7 +672,8 @@ def _shown(figures: tuple[Decimal, ...]) -> str:
 def _decided(case: Decimal, span: Any) -> str:
     """What the reason of a figure decided for the case adds: the figure and its range."""
     low, high = span
-    return f" (figure decided for the case: {format_points(case)}, within {format_points(low)} to {format_points(high)})"
+    within = f"within {format_points(low)} to {format_points(high)}"
+    return f" (figure decided for the case: {format_points(case)}, {within})"
 
 
 #: The handlers by kind number, checked now: one for every scored event type (see ``_codecs.Handlers``).

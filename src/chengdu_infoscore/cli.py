@@ -1099,10 +1099,10 @@ def run(argv: Sequence[str] | None = None) -> int:
         return _diff(args)
     if args.command == "check":
         rules = _timeline(args.rules) if args.rules else None
-        table = QuotaTable.from_file(args.targets) if args.targets is not None else None
+        given = QuotaTable.from_file(args.targets) if args.targets is not None else None
         failed = 0
         for case in args.cases:
-            outcome = run_case(case, rules, quotas=table)
+            outcome = run_case(case, rules, quotas=given)
             failed += not outcome.passed
             _out(
                 f"{'PASS' if outcome.passed else 'FAIL'} {case}"

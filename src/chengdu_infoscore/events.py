@@ -143,10 +143,6 @@ def _figure(_instance: Any, _attribute: Any, value: Any) -> None:
         raise EventFieldError("points", problem)
 
 
-def _points_field() -> Any:
-    return attrs.field(default=None, converter=_to_points, validator=_figure)
-
-
 @attrs.frozen(kw_only=True)
 class Event:
     """What every event has: its own ``id`` and its local ``date``.
@@ -249,7 +245,7 @@ class ErrorFound(Event):
     note: str | None = _optional_field("note")
     unit: str | None = _optional_field("unit")
     #: The deduction decided for the case, where the rule set in force gives a range (扣50–100分).
-    points: Decimal | None = _points_field()
+    points: Decimal | None = attrs.field(default=None, converter=_to_points, validator=_figure)
 
 
 @attrs.frozen(kw_only=True)
@@ -261,7 +257,7 @@ class FoundFalse(Event):
     note: str | None = _optional_field("note")
     unit: str | None = _optional_field("unit")
     #: The deduction decided for the case, where the rule set in force gives a range (扣50–100分).
-    points: Decimal | None = _points_field()
+    points: Decimal | None = attrs.field(default=None, converter=_to_points, validator=_figure)
 
 
 @attrs.frozen(kw_only=True)

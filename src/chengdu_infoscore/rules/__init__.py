@@ -143,7 +143,8 @@ def _check_range(instance: Any, attribute: Any, value: Any) -> None:
             raise ArgumentError(f"{type(instance).__name__}.{attribute.name}: {problem}")
     if value[0] > value[1]:
         raise ArgumentError(
-            f"{type(instance).__name__}.{attribute.name}: {value[0]} is above {value[1]}; give the lower figure first"
+            f"{type(instance).__name__}.{attribute.name}: {value[0]} is above {value[1]};"
+            " give the lower figure first"
         )
 
 
@@ -161,7 +162,9 @@ class Schedule:
 
     clause: str
     points: tuple[Decimal, ...] = attrs.field(converter=_decimals, validator=_check())
-    range: tuple[Decimal, Decimal] | None = attrs.field(default=None, converter=_range, validator=_check_range)
+    range: tuple[Decimal, Decimal] | None = attrs.field(
+        default=None, converter=_range, validator=_check_range
+    )
 
     def nth(self, n: int) -> Decimal:
         """The points of the ``n``-th occurrence (1-based)."""
@@ -342,7 +345,9 @@ class FalseReportRule:
     points: Decimal = attrs.field(converter=_decimal, validator=_check())
     once_per_item: bool = attrs.field()
     revokes_points: bool = attrs.field()
-    range: tuple[Decimal, Decimal] | None = attrs.field(default=None, converter=_range, validator=_check_range)
+    range: tuple[Decimal, Decimal] | None = attrs.field(
+        default=None, converter=_range, validator=_check_range
+    )
 
 
 @attrs.frozen

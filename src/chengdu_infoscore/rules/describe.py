@@ -116,8 +116,8 @@ def rule_lines(rules: RuleSet) -> tuple[RuleLine, ...]:
     if fr is not None:
         how = "once per item" if fr.once_per_item else "each time"
         keeps = "the item's points revoked" if fr.revokes_points else "the item keeps its points"
-        figure = _pts(fr.points) if fr.range is None else f"{_per_case(fr.range)},"
-        lines.append(RuleLine(fr.clause, "false or untrue item", f"{figure} {how}; {keeps}"))
+        deduction = _pts(fr.points) if fr.range is None else f"{_per_case(fr.range)},"
+        lines.append(RuleLine(fr.clause, "false or untrue item", f"{deduction} {how}; {keeps}"))
     if rules.excellent is not None:
         lines.append(RuleLine(rules.excellent.clause, "excellent item", _pts(rules.excellent.points)))
     if rules.floor is not None:
