@@ -137,8 +137,8 @@ def test_each_type_has_the_kind_number_phase_and_named_slots_of_the_fold_order()
         ("higher_adopted", 4, 3, ("level", None)),
         ("missed", 5, 3, ("category", "subject")),
         ("late", 6, 3, ("category", "subject")),
-        ("error", 7, 3, ("note", None)),
-        ("false_report", 8, 3, ("note", None)),
+        ("error", 7, 3, ("note", "points")),
+        ("false_report", 8, 3, ("note", "points")),
         ("excellent", 9, 3, (None, None)),
         ("withdrawn", 10, 3, ("event", None)),
     ] == table

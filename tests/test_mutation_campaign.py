@@ -68,7 +68,12 @@ def _mutation(draw: st.DrawFn, n: int) -> tuple[str, int, Any]:
         return (
             kind,
             index,
-            draw(st.text(alphabet=st.characters(blacklist_characters='"\r\n\x00'), max_size=40)),
+            draw(
+                st.text(
+                    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters='"\r\n\x00'),
+                    max_size=40,
+                )
+            ),
         )
     return kind, index, None
 

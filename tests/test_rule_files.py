@@ -601,5 +601,6 @@ def test_a_schedule_of_the_wrong_kind_is_named_once_rules_describe_is_imported()
         RuleSet.from_toml(text, "x.toml")
     assert (
         "categories.work_dynamic.missed.points[0]: expected a number, found a list",
-        "error.points: expected a number or a non-empty list of numbers, found 'x'",
+        "error.points: expected a number or a non-empty list of numbers or a range { from = …, to = … },"
+        " found 'x'",
     ) == info.value.problems

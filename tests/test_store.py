@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from chengdu_infoscore import (
     Adopted,
     Batch,
+    FoundFalse,
     Missed,
     ReadResult,
     Rejection,
@@ -713,14 +714,18 @@ def test_a_store_of_schema_1_takes_new_batches_comparing_contents_as_before(tmp_
 
 
 def test_each_batch_states_the_stored_form_of_its_records(tmp_path: Path) -> None:
-    """A batch recorded now notes the stored form its records' content is written in."""
+    """A batch notes the stored form its records need: 1 without a figure decided per case, 2 with one."""
     path = tmp_path / "log.store"
     with Store.open(path, create=True) as store:
         store.ingest([SUBMITTED], recorded=d("2007-03-06"))
+        store.ingest(
+            [FoundFalse(id="f1", date="2007-03-07", item="J1", points="-60")], recorded=d("2007-03-07")
+        )
     db = sqlite3.connect(path)
     forms = [row[0] for row in db.execute("SELECT form FROM batches")]
     db.close()
-    assert [STORED_FORM_VERSION] == forms
+    assert [1, 2] == forms
+    assert 2 == STORED_FORM_VERSION
 
 
 def _newer_form_batch(path: Path) -> None:

@@ -36,6 +36,7 @@ import hashlib
 import json
 import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any, Final, Generic, TypeVar
 
 import attrs
@@ -99,10 +100,12 @@ MissedRow = tuple[dt.date, str, int, str, None, str, str | None, int]
 ReportedLateRow = MissedRow
 CATEGORY: Final = 5
 SUBJECT: Final = 6
-#: 差错 and 虚假、不实: ``note`` (or None).
-ErrorFoundRow = tuple[dt.date, str, int, str | None, str, str | None, None, int]
+#: 差错 and 虚假、不实: ``note`` (or None) and the ``points`` decided for the case (a Decimal, or
+#: None: the rule set's figure).
+ErrorFoundRow = tuple[dt.date, str, int, str | None, str, str | None, Decimal | None, int]
 FoundFalseRow = ErrorFoundRow
 NOTE: Final = 5
+CASE_POINTS: Final = 6
 #: 优秀信息: no slot of its own.
 SelectedExcellentRow = tuple[dt.date, str, int, str | None, str, None, None, int]
 #: 撤回: the id of the event it ``WITHDRAWS``.
@@ -158,7 +161,8 @@ def _iso(day: dt.date) -> str:
 
 def slot_text(value: Any) -> str:
     """A slot's value as its fingerprint writes it: absent (None) and false as nothing, true as
-    ``true``, a date as ``YYYY-MM-DD``, text as itself."""
+    ``true``, a date as ``YYYY-MM-DD``, text as itself, a figure as its plain text (``-60``; the
+    event keeps it in that form)."""
     if value.__class__ is str:
         return str(value)
     if value is None or value is False:
@@ -226,7 +230,19 @@ class Codec(Generic[R]):
         shape: its reader shape (:data:`Shape`).
     """
 
-    __slots__ = ("code", "dates", "flags", "kind", "layout", "phase", "row_type", "scored", "shape", "type")
+    __slots__ = (
+        "code",
+        "dates",
+        "figures",
+        "flags",
+        "kind",
+        "layout",
+        "phase",
+        "row_type",
+        "scored",
+        "shape",
+        "type",
+    )
 
     def __init__(
         self,
@@ -237,6 +253,7 @@ class Codec(Generic[R]):
         *,
         dates: tuple[str, ...] = (),
         flags: tuple[str, ...] = (),
+        figures: tuple[str, ...] = (),
     ) -> None:
         self.type = type_
         self.kind = type_.kind
@@ -247,10 +264,23 @@ class Codec(Generic[R]):
         #: The fields that hold a date, and those that hold a flag (False when absent from a record).
         self.dates = dates
         self.flags = flags
+        #: The fields that hold a figure (a Decimal): kept as text in the stored form, and never
+        #: plain for the JSON Lines reader, so that a record giving one takes the general path.
+        self.figures = figures
         self.scored = type_ is not Withdrawn
         unit, item, a, b = layout
         required = {f.name for f in attrs.fields(type_) if f.name != "origin" and f.default is attrs.NOTHING}
-        self.shape: Shape = (code, self.kind, frozenset(required | {"type"}), unit, item, a, a in _WORDS, b)
+        plain_b = None if b in figures else b
+        self.shape: Shape = (
+            code,
+            self.kind,
+            frozenset(required | {"type"}),
+            unit,
+            item,
+            a,
+            a in _WORDS,
+            plain_b,
+        )
 
     def __repr__(self) -> str:
         return f"<codec of {self.kind} records, kind {self.code}>"
@@ -286,11 +316,14 @@ class Codec(Generic[R]):
     def to_record(self, row: R) -> dict[str, Any]:
         """The row's event in the stored form (:data:`STORED_FORM_VERSION` 1): its record in the
         interchange form (events.md), as :func:`~.events.event_record` gives it — ``id``, ``type``,
-        ``date``, and the fields present, a flag only when true, dates as ``YYYY-MM-DD``."""
+        ``date``, and the fields present, a flag only when true, dates as ``YYYY-MM-DD``, a figure
+        as its exact text (``"-60"``; a record with one is of stored form 2, see :func:`stored_form`)."""
         record: dict[str, Any] = {"id": row[ID], "type": self.kind, "date": _iso(row[DATE])}
         for name, value in zip(self.layout, row[UNIT:POS], strict=True):
             if name is not None and value is not None and value is not False:
-                record[name] = _iso(value) if name in self.dates else value
+                record[name] = (
+                    _iso(value) if name in self.dates else str(value) if name in self.figures else value
+                )
         return record
 
     def from_record(self, record: Mapping[str, Any], pos: int) -> R:
@@ -304,6 +337,8 @@ class Codec(Generic[R]):
             value = None if name is None else record.get(name)
             if name in self.dates:
                 value = parse_date(str(value))
+            elif name in self.figures:
+                value = None if value is None else Decimal(value)
             elif name in self.flags:
                 value = bool(value)
             values.append(value)
@@ -322,8 +357,12 @@ CODECS: Final[tuple[Codec[Any], ...]] = (
     Codec[HigherAdoptedRow](HigherAdopted, 4, HigherAdoptedRow, ("unit", "item", "level", None)),
     Codec[MissedRow](Missed, 5, MissedRow, ("unit", None, "category", "subject")),
     Codec[ReportedLateRow](ReportedLate, 6, ReportedLateRow, ("unit", None, "category", "subject")),
-    Codec[ErrorFoundRow](ErrorFound, 7, ErrorFoundRow, ("unit", "item", "note", None)),
-    Codec[FoundFalseRow](FoundFalse, 8, FoundFalseRow, ("unit", "item", "note", None)),
+    Codec[ErrorFoundRow](
+        ErrorFound, 7, ErrorFoundRow, ("unit", "item", "note", "points"), figures=("points",)
+    ),
+    Codec[FoundFalseRow](
+        FoundFalse, 8, FoundFalseRow, ("unit", "item", "note", "points"), figures=("points",)
+    ),
     Codec[SelectedExcellentRow](SelectedExcellent, 9, SelectedExcellentRow, ("unit", "item", None, None)),
     # Not a scored event: the rule of corrections takes it out before any fold (corrections.py).
     Codec[WithdrawnRow](Withdrawn, 10, WithdrawnRow, (None, None, "event", None)),
@@ -366,8 +405,8 @@ def _check_codecs() -> None:
         HigherAdopted: {"level": LEVEL},
         Missed: {"category": CATEGORY, "subject": SUBJECT},
         ReportedLate: {"category": CATEGORY, "subject": SUBJECT},
-        ErrorFound: {"note": NOTE},
-        FoundFalse: {"note": NOTE},
+        ErrorFound: {"note": NOTE, "points": CASE_POINTS},
+        FoundFalse: {"note": NOTE, "points": CASE_POINTS},
         SelectedExcellent: {},
         Withdrawn: {"event": WITHDRAWS},
     }
@@ -394,10 +433,21 @@ def event_of(row: Row, origin: Origin | None) -> Event:
 # -- the stored form ----------------------------------------------------------------------------
 
 #: The version of the stored form: how a store writes each record's content. 1: the record in the
-#: interchange form (events.md) as JSON with sorted keys and no spaces (:func:`to_stored`). A store
-#: notes with each batch the form its records were written in, and refuses to read a form newer
-#: than this.
-STORED_FORM_VERSION: Final = 1
+#: interchange form (events.md) as JSON with sorted keys and no spaces (:func:`to_stored`). 2: the
+#: same, where a record may give ``points`` (a figure decided for the case, as text), which a
+#: library that reads form 1 only would ignore. A store notes with each batch the form its
+#: records were written in — 1 unless one of them gives ``points`` (:func:`stored_form`), so that
+#: a store without such a record stays readable by a library of form 1 — and refuses to read a
+#: form newer than this.
+STORED_FORM_VERSION: Final = 2
+
+
+def stored_form(content: str) -> int:
+    """The stored form a content (:func:`to_stored`) needs: 2 when it gives ``points``, else 1.
+
+    In the sorted-key JSON, ``"points":`` is a key: a quote inside a text is written ``\\"``.
+    """
+    return 2 if '"points":' in content else 1
 
 
 def to_record(row: Row) -> dict[str, Any]:

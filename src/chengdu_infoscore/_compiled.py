@@ -14,6 +14,7 @@ from typing import Any
 from ._codecs import (
     ADOPTED,
     ANSWERS,
+    CASE_POINTS,
     CATEGORY,
     COMMISSION,
     COMMISSIONED,
@@ -95,17 +96,18 @@ REASONS: dict[str, Callable[[Any, Row, Decimal, Any], str]] = {
     "higher_again": lambda e, row, p, d: f"item {row[ITEM]} adopted by {e.thing.label} again: counted once",
     "missed": lambda e, row, p, d: f"{e.thing.label} missed #{d} this year{_about(row[SUBJECT])}",
     "late": lambda e, row, p, d: f"{e.thing.label} reported late #{d} this year{_about(row[SUBJECT])}",
-    "error": lambda e, row, p, d: f"error in item {row[ITEM]}{_about(row[NOTE])}",
+    "error": lambda e, row, p, d: f"error in item {row[ITEM]}{d or ''}{_about(row[NOTE])}",
     "false_again": lambda e, row, p, d: (
         f"item {row[ITEM]} found false again: deducted once per item{_about(row[NOTE])}"
     ),
     "false_revoke": lambda e, row, p, d: (
         f"item {row[ITEM]} found false: its {format_points(-p)} points revoked"
     ),
-    "false": lambda e, row, p, d: f"item {row[ITEM]} found false{_about(row[NOTE])}",
+    "false": lambda e, row, p, d: f"item {row[ITEM]} found false{d or ''}{_about(row[NOTE])}",
     "excellent": lambda e, row, p, d: f"item {row[ITEM]} selected as excellent",
     "unanswered": lambda e, row, p, d: f"commission {row[COMMISSION]} due {row[DUE]} not answered",
     "pending": lambda e, row, p, d: f"commission {row[COMMISSION]} due {row[DUE]} pending: not answered yet",
+    "reached": lambda e, row, p, d: f"target of {d} reached (完成全年目标任务)",
     "plugin": lambda e, row, p, d: str(d),
 }
 
@@ -280,6 +282,8 @@ class CompiledVersion:
                 booking("error", rules.error.clause, "error"),
                 rules.error,
             )
+        #: The range of figures decided per case, by section, where the version gives one.
+        self.error_range = None if rules.error is None else rules.error.range
         f = rules.false_report
         #: Whether an item found false earns nothing more under this version.
         self.revokes = f is not None and f.revokes_points
@@ -288,9 +292,13 @@ class CompiledVersion:
             self.false_again = booking("false_again", f.clause)
             self.false_revoke = booking("false_revoke", f.clause)
             self.false = booking("false", f.clause, "false_report")
+        self.false_range = None if f is None else f.range
         if rules.excellent is not None:
             self.excellent = booking("excellent", rules.excellent.clause, "excellent")
             self.excellent_points = rules.excellent.points
+        #: The bonus for reaching the year's target, and its points; None: the version has none.
+        self.reached = None if rules.reached is None else booking("reached", rules.reached.clause)
+        self.reached_points = ZERO if rules.reached is None else rules.reached.points
         #: What makes each plug-in rule kind of the version: a fresh instance for every fold.
         self.makers: list[RuleKindMaker] = [
             rule_kind_maker(kind, dict(settings), rules) for kind, settings in rules.extensions
@@ -323,6 +331,39 @@ class CompiledVersion:
                 )
             entry = self._plugin[clause] = BookingKind(self.rules.id, "plugin", clause)
         return entry
+
+    def case_points(
+        self, row: Row, section: str, span: tuple[Decimal, Decimal] | None, fixed: str
+    ) -> Decimal | None:
+        """The figure an error or false report gives for its case, checked against the version:
+        ``None`` when the version fixes the figure and the event gives none.
+
+        Raises:
+            Rejected: the version gives a range and the event no figure, or one outside it; or the
+                version fixes the figure and the event gives one.
+        """
+        given = row[CASE_POINTS]
+        day, rid = row[DATE], self.rules.id
+        if span is None:
+            if given is None:
+                return None
+            raise Rejected(
+                f"points {format_points(given)}: the rule set {rid!r} in force on {day} fixes the figure"
+                f" of {section} ({fixed}); leave points out"
+            )
+        low, high = span
+        allowed = f"from {format_points(low)} to {format_points(high)}"
+        if given is None:
+            raise Rejected(
+                f"no points: the rule set {rid!r} in force on {day} decides the figure of {section}"
+                f" per case, {allowed}; give the figure decided in the event's points field"
+            )
+        if not low <= given <= high:
+            raise Rejected(
+                f"points {format_points(given)} is outside the range of the rule set {rid!r} in force on"
+                f" {day} for {section}: {allowed}"
+            )
+        return given  # type: ignore[no-any-return]
 
     def unknown(self, what: str, written: str) -> Rejected:
         """The rejection of an event naming a channel, level or category this version does not know."""

@@ -600,6 +600,7 @@ class Fold:
             commission.answer = row
         tally.submitted += 1
         v = self.v
+        reached = v.reached
         cap, note = v.caps[unit]
         month = day.month
         points = v.points
@@ -628,6 +629,8 @@ class Fold:
                 late = self.commission_rules(commission, due + DAY)
                 tally.book += (row, late.answered_late, late.late_points, due)
         self.items[item_id] = (tally, earned) if earned else tally
+        if reached is not None and tally.submitted == tally.unit.target and tally.unit.basis == "submitted":
+            self.reach(tally, row, reached)
 
     @handles(Adopted)
     def adopted(self, row: AdoptedRow) -> None:
@@ -641,10 +644,14 @@ class Fold:
         item.channels += (channel.key,)
         if channel.instruction_eligible:
             item.eligible = True
+        reached = None
         if channel.counts_toward_target and (v.counts_adoptions or not item.counted):
             item.counted = True
-            item.tally.adopted += 1
+            tally = item.tally
+            tally.adopted += 1
             entry = counted_entry
+            if tally.adopted == tally.unit.target and tally.unit.basis != "submitted":
+                reached = v.reached  # the count reaches the target now: the bonus, where there is one
         points = channel.award(picture)
         note = None
         best = item.best
@@ -659,6 +666,15 @@ class Fold:
                 )
             points = gain
         self.plus(item, row, entry, points, note)
+        if reached is not None:
+            self.reach(item.tally, row, reached)
+
+    def reach(self, tally: Tally, row: Row, entry: BookingKind) -> None:
+        """Book the version's bonus for reaching the year's target (完成全年目标任务): ``row`` is the
+        event that brought what counts toward the unit's target up to it."""
+        v, unit = self.v, tally.unit
+        what = "submitted" if unit.basis == "submitted" else "adopted"
+        self.book(tally, row, entry, v.reached_points, f"{unit.target} {what} items")
 
     def commission_rules(self, commission: CommissionState, day: dt.date | None = None) -> CompiledVersion:
         """The version whose [commission] scores an outcome: the one in force on ``day`` (else the
@@ -719,16 +735,26 @@ class Fold:
     @handles(ErrorFound)
     def error_found(self, row: ErrorFoundRow) -> None:
         item = self.item_of(row)
+        v = self.v
+        case = v.case_points(
+            row, "[error]", v.error_range, f"error.points = {_shown(v.error_schedule.points)}"
+        )
         tally = item.tally
         tally.errors += 1
         n = self.occurrence(tally, "error", "")
-        self.book(tally, row, self.v.error, self.v.error_schedule.nth(n))
+        if case is None:
+            self.book(tally, row, v.error, v.error_schedule.nth(n))
+        else:
+            self.book(tally, row, v.error, case, _decided(case, v.error_range))
 
     @handles(FoundFalse)
     def found_false(self, row: FoundFalseRow) -> None:
         item = self.item_of(row)
         v = self.v
         rule = v.false_rule
+        case = v.case_points(
+            row, "[false_report]", v.false_range, f"false_report.points = {format_points(rule.points)}"
+        )
         if item.false and rule.once_per_item:
             self.book(item.tally, row, v.false_again, ZERO)
             return
@@ -736,7 +762,10 @@ class Fold:
         if rule.revokes_points and not item.false and item.earned:
             self.book(item.tally, row, v.false_revoke, -item.earned)
         item.false = True
-        self.book(item.tally, row, v.false, rule.points)
+        if case is None:
+            self.book(item.tally, row, v.false, rule.points)
+        else:
+            self.book(item.tally, row, v.false, case, _decided(case, v.false_range))
 
     @handles(SelectedExcellent)
     def selected_excellent(self, row: SelectedExcellentRow) -> None:
@@ -802,6 +831,19 @@ def takes_context(method: Any) -> bool:
         return False
     positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
     return sum(p.kind in positional for p in parameters) >= 4
+
+
+def _shown(figures: tuple[Decimal, ...]) -> str:
+    """A schedule's figures as the rule file writes them: ``-2`` or ``[-2, -3]``."""
+    texts = [format_points(f) for f in figures]
+    return texts[0] if len(texts) == 1 else f"[{', '.join(texts)}]"
+
+
+def _decided(case: Decimal, span: Any) -> str:
+    """What the reason of a figure decided for the case adds: the figure and its range."""
+    low, high = span
+    within = f"within {format_points(low)} to {format_points(high)}"
+    return f" (figure decided for the case: {format_points(case)}, {within})"
 
 
 #: The handlers by kind number, checked now: one for every scored event type (see ``_codecs.Handlers``).

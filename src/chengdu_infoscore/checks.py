@@ -27,7 +27,7 @@ from ._data import read_text
 from ._time import parse_date
 from .engine import score
 from .exceptions import DataFileError, InfoscoreError
-from .quotas import load_quotas
+from .quotas import QuotaTable, load_quotas
 from .readers import read_events
 from .reports import UNIT_KEYS, unit_json
 from .results import format_points
@@ -102,7 +102,7 @@ def _repeated_keys(data: Any) -> list[str]:
 _KEYS = ("description", "year", "as_of", "units", "rejected", "others_zero")
 
 
-def _expected(case: Path) -> tuple[dict[str, Any], dt.date]:
+def _expected(case: Path, table: QuotaTable | None = None) -> tuple[dict[str, Any], dt.date]:
     """A case's expectations, checked, and its as-of date.
 
     Numbers are read exactly (a fraction as a Decimal); NaN, Infinity and absurdly long numbers
@@ -131,6 +131,10 @@ def _expected(case: Path) -> tuple[dict[str, Any], dt.date]:
     year, as_of, quotas = data.get("year"), None, None
     if type(year) is not int or not 1900 <= year <= 9999:
         problems.append(f"year: expected a year such as 2007, found {_kind(year)}")
+    elif table is not None:
+        quotas = table
+        if table.year != year:
+            problems.append(f"year: {year}, but the target table given (--targets) is for {table.year}")
     else:
         try:
             quotas = load_quotas(year)
@@ -249,15 +253,20 @@ def _shown(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
-def run_case(case: str | Path, rules: RuleSet | Timeline | None = None) -> CaseResult:
+def run_case(
+    case: str | Path, rules: RuleSet | Timeline | None = None, *, quotas: QuotaTable | None = None
+) -> CaseResult:
     """Score a case's events under ``rules`` (default: the year's) and compare with what it expects.
+
+    ``quotas``: the target table (``--targets``) instead of the year's own; its year must be the
+    case's.
 
     Raises:
         DataFileError: the case has no readable ``expected.json`` or no event log, or its
             ``expected.json`` is malformed (every problem, each with its key).
     """
     case = Path(case)
-    expected, as_of = _expected(case)
+    expected, as_of = _expected(case, quotas)
     logs = [p for p in (case / "events.jsonl", case / "events.csv") if p.is_file()]
     if not logs:
         raise DataFileError(str(case), ["no events.jsonl or events.csv"])
@@ -266,7 +275,7 @@ def run_case(case: str | Path, rules: RuleSet | Timeline | None = None) -> CaseR
             str(case), ["both events.jsonl and events.csv: a case has one events file; remove the other"]
         )
     read = read_events(logs)
-    results = score(read, rules=rules, year=expected["year"], as_of=as_of)
+    results = score(read, rules=rules, quotas=quotas, year=expected["year"], as_of=as_of)
     failures: list[str] = []
     malformed: list[str] = []
     by_name = {u.unit.name: u for u in results.units}

@@ -447,6 +447,7 @@ def _parser() -> argparse.ArgumentParser:
         help="the version to check (default: the cases' year's); give it again for versions that adjust"
         " one another",
     )
+    targets_option(k)
 
     d = commands.add_parser(
         "demo",
@@ -1103,9 +1104,10 @@ def run(argv: Sequence[str] | None = None) -> int:
         return _diff(args)
     if args.command == "check":
         rules = _timeline(args.rules) if args.rules else None
+        given = QuotaTable.from_file(args.targets) if args.targets is not None else None
         failed = 0
         for case in args.cases:
-            outcome = run_case(case, rules)
+            outcome = run_case(case, rules, quotas=given)
             failed += not outcome.passed
             _out(
                 f"{'PASS' if outcome.passed else 'FAIL'} {case}"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar, Final
 
 import attrs
@@ -101,6 +102,45 @@ def _text_field(name: str) -> Any:
 
 def _optional_field(name: str) -> Any:
     return attrs.field(default=None, converter=_strip_optional, validator=_optional_text(name))
+
+
+def _to_points(value: Any) -> Any:
+    """A figure decided for the case: a Decimal (an ``int``, or text such as ``"-60"``, as the
+    exact Decimal it writes), in its plain form (``-60.0`` is ``-60``); ``None`` when absent."""
+    if isinstance(value, str):
+        written = value.strip()
+        if not written:
+            return None
+        try:
+            value = Decimal(written)
+        except InvalidOperation:
+            shown = repr(written) if len(written) <= 40 else repr(written[:37] + "...")
+            raise EventFieldError("points", f"expected a figure such as -60, found {shown}") from None
+    elif type(value) is int:
+        value = Decimal(value)
+    if isinstance(value, Decimal) and value.is_finite() and abs(value.adjusted()) < 30:
+        # The plain form: no exponent, no trailing zeros, so that one figure has one fingerprint.
+        plain = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+        return Decimal(format(plain, "f"))
+    return value
+
+
+def _figure(_instance: Any, _attribute: Any, value: Any) -> None:
+    if value is None:
+        return
+    from .rules import figure_problem  # the rule sets' own test of a figure
+
+    problem = figure_problem(value)
+    if problem is not None:
+        if not isinstance(value, Decimal):
+            if isinstance(value, bool):
+                shown = "true" if value else "false"
+            elif isinstance(value, float):
+                shown = f"float {value!r} (a float is not exact: give a Decimal, an int or text)"
+            else:
+                shown = type(value).__name__
+            problem = f"expected a figure such as -60 (a number, or text), found {shown}"
+        raise EventFieldError("points", problem)
 
 
 @attrs.frozen(kw_only=True)
@@ -204,6 +244,8 @@ class ErrorFound(Event):
     item: str = _text_field("item")
     note: str | None = _optional_field("note")
     unit: str | None = _optional_field("unit")
+    #: The deduction decided for the case, where the rule set in force gives a range (扣50–100分).
+    points: Decimal | None = attrs.field(default=None, converter=_to_points, validator=_figure)
 
 
 @attrs.frozen(kw_only=True)
@@ -214,6 +256,8 @@ class FoundFalse(Event):
     item: str = _text_field("item")
     note: str | None = _optional_field("note")
     unit: str | None = _optional_field("unit")
+    #: The deduction decided for the case, where the rule set in force gives a range (扣50–100分).
+    points: Decimal | None = attrs.field(default=None, converter=_to_points, validator=_figure)
 
 
 @attrs.frozen(kw_only=True)
@@ -246,7 +290,8 @@ def event_record(event: Event) -> dict[str, object]:
     """One event as a record of the event-log form (events.md).
 
     Keys are ``id``, ``type`` and ``date`` first, then the event's own fields in their order;
-    absent fields are left out, ``picture`` appears only when true, and dates are ISO text.
+    absent fields are left out, ``picture`` appears only when true, dates are ISO text, and a
+    figure (``points``) is its exact text (``"-60"``).
 
     >>> event_record(Adopted(id="e2", date="2007-03-07", item="JJ-0001", channel="zwyw"))
     {'id': 'e2', 'type': 'adopted', 'date': '2007-03-07', 'item': 'JJ-0001', 'channel': 'zwyw'}
@@ -258,7 +303,11 @@ def event_record(event: Event) -> dict[str, object]:
         value = getattr(event, field.name)
         if value is None or value is False:
             continue
-        record[field.name] = value.isoformat() if isinstance(value, dt.date) else value
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        elif isinstance(value, Decimal):
+            value = str(value)
+        record[field.name] = value
     return record
 
 

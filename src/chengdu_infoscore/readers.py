@@ -72,6 +72,7 @@ FIELDS: Final[tuple[str, ...]] = (
     "category",
     "subject",
     "note",
+    "points",
     "event",
 )
 _ALL_FIELDS: Final[frozenset[str]] = frozenset(FIELDS)
@@ -227,6 +228,10 @@ def _parse_record(
     if "picture" in values:
         values["picture"] = _flag(values["picture"], text_only)
     for name, value in values.items():
+        if name == "points":  # a JSON number or text (events.md): the event checks the figure
+            if isinstance(value, _HugeNumber):
+                raise EventFieldError(name, "expected a number from -10000 to 10000, found a number")
+            continue
         if name != "picture" and not isinstance(value, str):
             raise EventFieldError(name, f"expected text, found {_describe(value)}")
     try:

@@ -66,6 +66,7 @@ from ._codecs import (
     Row,
     fingerprint,
     row_of,
+    stored_form,
 )
 from ._places import Places, quiet_collector
 from .events import Event, Origin, Withdrawn
@@ -530,7 +531,8 @@ class Store:
                 batch.rejected,
                 events,
                 batch.digest,
-                STORED_FORM_VERSION,
+                # The oldest form its records can be read in: 1, unless one gives points (form 2).
+                max((stored_form(got.content) for got in stored.values()), default=1),
             ),
         )
         db.executemany(

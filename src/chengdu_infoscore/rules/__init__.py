@@ -132,12 +132,40 @@ class Award:
     points: Decimal = attrs.field(converter=_decimal, validator=_check())
 
 
+def _check_range(instance: Any, attribute: Any, value: Any) -> None:
+    """A validator of a range decided per case: ``None``, or two figures, the lower first."""
+    if value is None:
+        return
+    if not (isinstance(value, tuple) and len(value) == 2):
+        raise TypeError(f"{type(instance).__name__}.{attribute.name}: expected (lowest, highest) or None")
+    for figure in value:
+        problem = figure_problem(figure)
+        if problem is not None:
+            raise ArgumentError(f"{type(instance).__name__}.{attribute.name}: {problem}")
+    if value[0] > value[1]:
+        raise ArgumentError(
+            f"{type(instance).__name__}.{attribute.name}: {value[0]} is above {value[1]};"
+            " give the lower figure first"
+        )
+
+
+def _range(value: Any) -> Any:
+    return value if value is None or not isinstance(value, tuple | list) else tuple(_decimals(value))
+
+
 @attrs.frozen
 class Schedule:
-    """Deductions by occurrence: the n-th event takes ``points[n-1]``; the last figure repeats."""
+    """Deductions by occurrence: the n-th event takes ``points[n-1]``; the last figure repeats.
+
+    ``range``: the figure is decided per case, from the first to the second (both included), and
+    given on each event (``points``); ``points`` is then not used.
+    """
 
     clause: str
     points: tuple[Decimal, ...] = attrs.field(converter=_decimals, validator=_check())
+    range: tuple[Decimal, Decimal] | None = attrs.field(
+        default=None, converter=_range, validator=_check_range
+    )
 
     def nth(self, n: int) -> Decimal:
         """The points of the ``n``-th occurrence (1-based)."""
@@ -308,12 +336,19 @@ class Disqualification:
 
 @attrs.frozen
 class FalseReportRule:
-    """The deduction for a false or untrue item (虚假、不实信息)."""
+    """The deduction for a false or untrue item (虚假、不实信息).
+
+    ``range``: the figure is decided per case, from the first to the second (both included), and
+    given on each event (``points``); ``points`` is then not used.
+    """
 
     clause: str
     points: Decimal = attrs.field(converter=_decimal, validator=_check())
     once_per_item: bool = attrs.field()
     revokes_points: bool = attrs.field()
+    range: tuple[Decimal, Decimal] | None = attrs.field(
+        default=None, converter=_range, validator=_check_range
+    )
 
 
 @attrs.frozen
@@ -372,6 +407,9 @@ class RuleSet:
     disqualifications: tuple[Disqualification, ...] = ()
     #: A floor under a unit's score (e.g. never below 0), with the clause its ledger line names.
     floor: Award | None = None
+    #: A bonus for reaching the year's target (完成全年目标任务加分): booked once, on the event that
+    #: brings what counts toward a unit's target up to it.
+    reached: Award | None = None
     #: Rule kinds added by plug-ins: ``(kind, settings)`` pairs, in the order written.
     extensions: tuple[tuple[str, tuple[tuple[str, object], ...]], ...] = ()
     #: Where the version comes from, e.g. ``shipped: ruleset-2007.toml`` or ``plugin: NAME``.
@@ -581,7 +619,33 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
         t.done()
         return a
 
-    def amounts(t: Table, key: str, sign: int, what: str) -> tuple[Decimal, ...]:
+    def per_case(t: Table, key: str, sign: int, what: str) -> tuple[Decimal, Decimal] | None:
+        """A range decided per case, ``{ from = -100, to = -50 }``, when ``key`` holds a table."""
+        raw = t.data.get(key)
+        if not isinstance(raw, dict):
+            return None
+        t.read.add(key)
+        r = Table(raw, t.key_path(key), problems)
+        ends = []
+        for end in ("from", "to"):
+            value = r.number(end, -POINTS_LIMIT, POINTS_LIMIT, POINTS_PLACES)
+            if value is not None:
+                signed(t, r.key_path(end), value, sign, what)
+            ends.append(value)
+        r.done()
+        low, high = ends
+        if low is None or high is None:
+            return (Decimal(0), Decimal(0))
+        if low > high:
+            problems.add(
+                r.key_path("to"),
+                f"{high} is below from = {low}; from is the lowest figure a case may be given,"
+                f" to the highest (扣50–100分 is from = -100, to = -50)",
+            )
+            return (high, low)  # refused above: in order, so that loading goes on to other problems
+        return (low, high)
+
+    def amounts(t: Table, key: str, sign: int, what: str, ranged: bool = False) -> tuple[Decimal, ...]:
         """A number, or a non-empty list of numbers taken by occurrence (the last repeats)."""
         t.read.add(key)
         raw = t.data.get(key)
@@ -596,7 +660,8 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
                 if isinstance(raw, str) and len(raw) < 40
                 else _found(raw)
             )
-            problems.add(path, f"expected a number or a non-empty list of numbers, found {found}")
+            either = " or a range { from = …, to = … }" if ranged else ""
+            problems.add(path, f"expected a number or a non-empty list of numbers{either}, found {found}")
             return (Decimal(0),)
         else:
             single = False
@@ -615,10 +680,14 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
         signed(t, path, Decimal(0), sign, what)  # the flag is a known key here, whatever the figures
         return tuple(values) or (Decimal(0),)
 
-    def schedule(t: Table | None, what: str) -> Schedule:
+    def schedule(t: Table | None, what: str, *, ranged: bool = False) -> Schedule:
         if t is None:
             return Schedule("?", (Decimal(0),))
-        result = Schedule(clause_of(t), amounts(t, "points", _MINUS, what))
+        span = per_case(t, "points", _MINUS, what) if ranged else None
+        if span is not None:
+            result = Schedule(clause_of(t), (Decimal(0),), span)
+        else:
+            result = Schedule(clause_of(t), amounts(t, "points", _MINUS, what, ranged))
         t.done()
         return result
 
@@ -631,9 +700,13 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
         return str(value)
 
     target_count = "items"
+    reached = None
     target = root.table("target", required=False)
     if target is not None:
         target_count = choice(target, "count", ("items", "adoptions"), "items")
+        reached_t = target.table("reached", required=False)
+        if reached_t is not None and reached_t.valid:
+            reached = award(reached_t, _PLUS, "reaching the target")
         target.done()
 
     combine = "sum"
@@ -760,15 +833,17 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
         t.done()
 
     error_t = root.table("error", required=False)
-    error = None if error_t is None else schedule(error_t, "an error")
+    error = None if error_t is None else schedule(error_t, "an error", ranged=True)
     false_report = None
     fr = root.table("false_report", required=False)
     if fr is not None:
+        span = per_case(fr, "points", _MINUS, "a false report")
         false_report = FalseReportRule(
             clause_of(fr),
-            points(fr, "points", _MINUS, "a false report") or Decimal(0),
+            Decimal(0) if span is not None else points(fr, "points", _MINUS, "a false report") or Decimal(0),
             bool(fr.get("once_per_item", bool, True, required=False)),
             bool(fr.get("revokes_points", bool, False, required=False)),
+            span,
         )
         fr.done()
     excellent_t = root.table("excellent", required=False)
@@ -877,6 +952,7 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
         default=bool(default),
         disqualifications=tuple(disqualifications),
         floor=floor,
+        reached=reached,
         extensions=tuple(extensions),
         origin=origin,
         digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),

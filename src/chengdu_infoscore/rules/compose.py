@@ -326,6 +326,8 @@ def _inherited(problem: str, stated: dict[str, Any], adjusted: str) -> str:
     path, sep, message = problem.partition(": ")
     if not sep or path.startswith("clauses") or _states(stated, path):
         return problem
+    if message.startswith("missing") and "." in path and _states(stated, path.rpartition(".")[0]):
+        return problem  # a key missing from a table this version wrote is missing from this file
     return f"{path}: {message} (from {adjusted!r}, which this version adjusts)"
 
 

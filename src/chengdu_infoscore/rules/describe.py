@@ -37,6 +37,10 @@ def _pts(value: object) -> str:
     return format_points(value) if not isinstance(value, str) else value  # type: ignore[arg-type]
 
 
+def _per_case(span: tuple[object, object]) -> str:
+    return f"decided per case, from {_pts(span[0])} to {_pts(span[1])}"
+
+
 def rule_lines(rules: RuleSet) -> tuple[RuleLine, ...]:
     """Every figure and setting of ``rules``, grouped by clause in the version's clause order."""
     lines: list[RuleLine] = []
@@ -102,17 +106,24 @@ def rule_lines(rules: RuleSet) -> tuple[RuleLine, ...]:
                 RuleLine(schedule.clause, f"{kind} {cat.key} {cat.label}", f"{figures} (the last repeats)")
             )
     if rules.error is not None:
-        figures = ", then ".join(_pts(p) for p in rules.error.points)
+        figures = (
+            _per_case(rules.error.range)
+            if rules.error.range is not None
+            else ", then ".join(_pts(p) for p in rules.error.points)
+        )
         lines.append(RuleLine(rules.error.clause, "error in an item", figures))
     fr = rules.false_report
     if fr is not None:
         how = "once per item" if fr.once_per_item else "each time"
         keeps = "the item's points revoked" if fr.revokes_points else "the item keeps its points"
-        lines.append(RuleLine(fr.clause, "false or untrue item", f"{_pts(fr.points)} {how}; {keeps}"))
+        deduction = _pts(fr.points) if fr.range is None else f"{_per_case(fr.range)},"
+        lines.append(RuleLine(fr.clause, "false or untrue item", f"{deduction} {how}; {keeps}"))
     if rules.excellent is not None:
         lines.append(RuleLine(rules.excellent.clause, "excellent item", _pts(rules.excellent.points)))
     if rules.floor is not None:
         lines.append(RuleLine(rules.floor.clause, "floor under the score", _pts(rules.floor.points)))
+    if rules.reached is not None:
+        lines.append(RuleLine(rules.reached.clause, "target reached", f"{_pts(rules.reached.points)} once"))
     target = "distinct items" if rules.target_count == "items" else "every adoption"
     lines.append(RuleLine("-", "target counts", target))
     lines.append(
