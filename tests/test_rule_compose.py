@@ -570,3 +570,53 @@ def test_an_empty_list_of_rules_says_it_names_no_version() -> None:
     with pytest.raises(ArgumentError) as caught:
         score([], rules=[])
     assert "rules is an empty list, which names no version" in str(caught.value)
+
+
+def test_one_clause_id_twice_in_a_partial_version_is_refused(tmp_path: Path) -> None:
+    """Two [[clauses]] with id A3.1.1 in a partial file: refused as the full form refuses it, not
+    the last one winning."""
+    body = '[[clauses]]\nid = "A3.1.1"\ntext = "a"\n\n[[clauses]]\nid = "A3.1.1"\ntext = "b"\n'
+    path = write(tmp_path, "twice.toml", partial("twice", "2007-07-01", "chengdu-2007", body))
+    with pytest.raises(DataFileError) as caught:
+        RuleSet.from_file(path)
+    assert ["clauses[1].id: clause 'A3.1.1' appears twice (also clauses[0])"] == list(caught.value.problems)
+
+
+def test_a_key_removed_twice_and_a_version_left_with_nothing_are_said_plainly(tmp_path: Path) -> None:
+    """remove = ["label", "label"] says the key is listed twice (not that 2007 lacks it); a partial
+    version that removes every section is told it scores nothing, not that 2007 does."""
+    twice = write(
+        tmp_path,
+        "twice.toml",
+        partial(
+            "twice",
+            "2007-07-01",
+            "chengdu-2007",
+            '[channels.cddt]\nremove = ["picture_points", "picture_points"]\n',
+        ),
+    )
+    sections = [
+        "channels",
+        "submission",
+        "commission",
+        "instruction",
+        "levels",
+        "categories",
+        "error",
+        "false_report",
+        "excellent",
+    ]
+    body = "".join(f"[{s}]\nremove = true\n\n" for s in sections)
+    nothing = write(tmp_path, "nothing.toml", partial("nothing", "2007-07-01", "chengdu-2007", body))
+    problems = []
+    for path in (twice, nothing):
+        with pytest.raises(DataFileError) as caught:
+            RuleSet.from_file(path)
+        problems.append(list(caught.value.problems))
+    assert [
+        ["channels.cddt.remove: 'picture_points' is listed twice"],
+        [
+            "the version scores nothing: give at least one of [channels], [submission], [commission],"
+            " [instruction], [levels], [categories], [error], [false_report], [excellent] or [[extensions]]"
+        ],
+    ] == problems

@@ -399,3 +399,22 @@ def test_the_file_examples_stay_word_for_word_in_the_docs() -> None:
             rf"<!-- the block below is docs/{re.escape(name)}.*?-->\n```toml\n(.*?)```", page, re.S
         )
         assert block is not None and text == block.group(1)
+
+
+def test_an_instruction_under_a_method_whose_channels_allow_none_says_why() -> None:
+    """[instruction] kept (adoption required) but [channels] left out: each instruction is rejected
+    with a message naming the rule set and the two keys, not an empty list of channels."""
+    version = RuleSet.from_toml(without(RULES_2007, "[channels"), "cut.toml")
+    events = [
+        Submitted(id="s", date="2007-03-01", unit="锦江区", item="J1"),
+        Instructed(id="i", date="2007-03-05", item="J1"),
+    ]
+    results = score(events, rules=version)
+    assert [
+        (
+            "i",
+            "rule set 'chengdu-2007' requires an adoption before an instruction"
+            " (instruction.requires_adoption), but none of its channels allows instructions"
+            " (instruction_eligible)",
+        )
+    ] == [(r.event, r.reason) for r in results.rejections]

@@ -695,6 +695,12 @@ class Fold:
         item = self.item_of(row)
         v = self.v
         if v.requires_adoption and not item.eligible:
+            if not v.eligible:
+                raise Rejected(
+                    f"rule set {v.rules.id!r} requires an adoption before an instruction"
+                    " (instruction.requires_adoption), but none of its channels allows instructions"
+                    " (instruction_eligible)"
+                )
             raise Rejected(f"item {shown(item_id)} has not been adopted by {v.eligible} on or before {day}")
         level, entry, again = v.leaders[leader_level or v.default_leader]
         if level.key in item.instructed:

@@ -324,8 +324,8 @@ def _ref_key(table: dict[str, Any]) -> str:
 def _inherited(problem: str, stated: dict[str, Any], adjusted: str) -> str:
     """A problem at a key the partial version did not state says where the key comes from."""
     path, sep, message = problem.partition(": ")
-    if not sep or path.startswith("clauses") or _states(stated, path):
-        return problem
+    if not sep or " " in path or path.startswith("clauses") or _states(stated, path):
+        return problem  # not at a key (the version as a whole), or at one this version states
     if message.startswith("missing") and "." in path and _states(stated, path.rpartition(".")[0]):
         return problem  # a key missing from a table this version wrote is missing from this file
     return f"{path}: {message} (from {adjusted!r}, which this version adjusts)"
@@ -391,8 +391,10 @@ def _merge(
                 f" {str(removing).lower() if isinstance(removing, bool) else describe(removing)}"
             )
         else:
-            for name in removing:
-                if name in over:
+            for n, name in enumerate(removing):
+                if name in removing[:n]:
+                    problems.append(f"{_at(path, 'remove')}: {name!r} is listed twice")
+                elif name in over:
                     problems.append(f"{_at(path, 'remove')}: {name!r} is both removed and given")
                 elif name not in result:
                     problems.append(f"{_at(path, 'remove')}: {adjusted!r} has no {_at(path, name)} to remove")
@@ -430,8 +432,12 @@ def _clauses(base: Any, over: list[Any], adjusted: str, problems: list[str]) -> 
     if not isinstance(base, list):
         return over
     result = [dict(c) if isinstance(c, dict) else c for c in base]
+    written: dict[str, int] = {}
     for i, clause in enumerate(over):
         cid = clause.get("id") if isinstance(clause, dict) else None
+        if isinstance(cid, str) and written.setdefault(cid, i) != i:  # as the full form refuses it
+            problems.append(f"clauses[{i}].id: clause {cid!r} appears twice (also clauses[{written[cid]}])")
+            continue
         at = next((n for n, c in enumerate(result) if isinstance(c, dict) and c.get("id") == cid), None)
         if cid is None or not isinstance(cid, str):
             result.append(clause)  # the reader says what is wrong with it
