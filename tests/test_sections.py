@@ -418,3 +418,14 @@ def test_an_instruction_under_a_method_whose_channels_allow_none_says_why() -> N
             " (instruction_eligible)",
         )
     ] == [(r.event, r.reason) for r in results.rejections]
+
+
+def test_versions_not_in_force_in_the_year_assessed_are_an_error() -> None:
+    """A 2023 version with year=2007: an ArgumentError saying so, not a year of rejected events."""
+    version = RuleSet.from_toml(COUNTY.replace("2007-01-01", "2023-01-01"), "c.toml")
+    with pytest.raises(ArgumentError) as caught:
+        score([], rules=version, year=2007)
+    assert (
+        "no rule-set version given is in force in 2007 (county-2007 from 2023-01-01): every event would"
+        " be rejected; assess the year the versions are for"
+    ) == str(caught.value)

@@ -207,6 +207,14 @@ def setup(
         timeline = timeline_of([rules])  # the versions it adjusts are in force before it
     else:
         timeline = Timeline.of(rules)
+    if timeline is not None and not _in_force_in(timeline, year):
+        spans = "; ".join(
+            f"{v.id} from {first}" + (f" to {last}" if last else "") for v, first, last in timeline.spans
+        )
+        raise ArgumentError(
+            f"no rule-set version given is in force in {year} ({spans}): every event would be rejected;"
+            " assess the year the versions are for"
+        )
     quotas = load_quotas(year) if quotas is None else quotas
     if quotas.year != year:
         raise ArgumentError(f"the target table is for {quotas.year}, not the assessment year {year}")
@@ -241,6 +249,12 @@ def _given_timeline(rules: object) -> Timeline:
         return timeline_of(given)
     need("rules", rules, (RuleSet, Timeline), _RULES)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _in_force_in(timeline: Timeline, year: int) -> bool:
+    """Whether some version of ``timeline`` is in force on some day of ``year``."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    return any(first <= end and (last is None or last >= start) for _, first, last in timeline.spans)
 
 
 def rules_year(versions: Iterable[RuleSet], how: str) -> int | None:
