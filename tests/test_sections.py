@@ -429,3 +429,18 @@ def test_versions_not_in_force_in_the_year_assessed_are_an_error() -> None:
         "no rule-set version given is in force in 2007 (county-2007 from 2023-01-01): every event would"
         " be rejected; assess the year the versions are for"
     ) == str(caught.value)
+
+
+def test_the_bulletins_count_submissions_whether_or_not_the_ledger_was_read_first() -> None:
+    """Without [submission]: reading a unit's ledger before the bulletin changes nothing in it (the
+    count-only bookings are kept when the lines are made)."""
+    version = RuleSet.from_toml(without(RULES_2007, "[submission"), "cut.toml")
+    events = [
+        Submitted(id=f"s{i}", date=dt.date(2007, 3, i), unit="锦江区", item=f"J{i}") for i in range(1, 6)
+    ]
+    results = score(events, rules=version, as_of=dt.date(2007, 3, 31))
+    untouched = periods(results).unit("锦江区").cumulative[2].submitted
+    lines = len(results.unit("锦江区").ledger)  # the lines are made now: none, nothing was booked
+    groups = monthly_bulletin(results, load_quotas(2007), 3).groups
+    bulletin = next(r.cumulative.submitted for g in groups for r in g.rows if r.unit.name == "锦江区")
+    assert (5, 0, 5) == (untouched, lines, bulletin)

@@ -14,7 +14,7 @@ from ._codecs import DATE, ID, ITEM, KIND, PHASE
 from ._compiled import SHIFTED, ZERO
 from ._fold import NO_CLOSING, Closing, Folded, Tally
 from .quotas import Unit
-from .results import Ledger, LedgerLine, UnitResult, format_points
+from .results import Entry, Ledger, LedgerLine, UnitResult, format_points
 from .rules import RuleSet, Timeline
 
 #: The phase of each kind number, and of a period hook's line (see _fold.PERIOD): after the day's events.
@@ -31,15 +31,18 @@ class UnitBook:
         self._size = size
         self._closing = closing
         self._tail = tail
+        self._unlined: tuple[Entry, ...] | None = None
 
     def _bookings(self) -> Iterator[Any]:
         return itertools.chain(itertools.islice(self._book, self._size), self._closing)
 
     def lines(self) -> tuple[LedgerLine, ...]:
         lines = []
+        unlined = []
         it = self._bookings()
         for row, entry, points, detail in zip(it, it, it, it, strict=True):
             if entry.clause is None:  # a count moved, no line (see _compiled.BookingKind)
+                unlined.append((row[DATE], points, entry.tally, entry.key(row), row[ID], row[ITEM]))
                 continue
             day = entry.day(row, detail)
             line = LedgerLine(
@@ -55,7 +58,16 @@ class UnitBook:
             )
             lines.append(((day, PHASES[row[KIND]], row[ID]), line))
         lines.sort(key=itemgetter(0))  # stable: an event's lines keep the order they were booked in
+        self._unlined = tuple(unlined)
         return tuple(line for _, line in lines) + self._tail
+
+    def unlined(self) -> tuple[Entry, ...]:
+        """The entries of the bookings that are no ledger line (counts moved under no clause), as
+        :meth:`lines` found them."""
+        if self._unlined is None:
+            self.lines()
+        assert self._unlined is not None
+        return self._unlined
 
     def entries(
         self, tally: str | None = None

@@ -7,6 +7,7 @@ sum of its ledger's points and of its breakdown by clause.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol, overload
@@ -115,6 +116,8 @@ class _Source(Protocol):
 
     def entries(self, tally: str | None = None) -> Iterator[Entry]: ...
 
+    def unlined(self) -> tuple[Entry, ...]: ...
+
 
 class Ledger(Sequence[LedgerLine]):
     """A unit's ledger: every booking, by date — a sequence of :class:`LedgerLine`.
@@ -123,11 +126,13 @@ class Ledger(Sequence[LedgerLine]):
     is first read; a ledger compares equal to any sequence of the same lines.
     """
 
-    __slots__ = ("_lines", "_source")
+    __slots__ = ("_lines", "_source", "_unlined")
 
     def __init__(self, lines: Iterable[LedgerLine] = ()) -> None:
         self._lines: tuple[LedgerLine, ...] | None = tuple(lines)
         self._source: _Source | None = None
+        #: The entries that are no line (a count moved under no clause), kept once the lines are made.
+        self._unlined: tuple[Entry, ...] = ()
 
     @classmethod
     def of(cls, source: _Source) -> Ledger:
@@ -142,6 +147,7 @@ class Ledger(Sequence[LedgerLine]):
         if self._lines is None:
             assert self._source is not None
             self._lines = self._source.lines()
+            self._unlined = self._source.unlined()
             self._source = None
         return self._lines
 
@@ -154,7 +160,8 @@ class Ledger(Sequence[LedgerLine]):
         if self._source is not None:
             return self._source.entries(tally)
         lines = self.lines if tally is None else [x for x in self.lines if x.tally == tally]
-        return ((x.date, x.points, x.tally, x.key, x.event, x.item) for x in lines)
+        unlined = self._unlined if tally is None else [e for e in self._unlined if e[2] == tally]
+        return itertools.chain(((x.date, x.points, x.tally, x.key, x.event, x.item) for x in lines), unlined)
 
     @overload
     def __getitem__(self, index: int) -> LedgerLine: ...
