@@ -404,7 +404,22 @@ def test_a_rejected_finding_counts_nothing() -> None:
             " not exact: give a Decimal, an int or text)",
         ),
         (True, "field 'points': expected a figure such as -60 (a number, or text), found true"),
-        ("nan", "field 'points': expected a finite number, found nan"),
+        ("nan", "field 'points': expected a figure such as -60, found 'nan'"),
+        ("-6_0", "field 'points': expected a figure such as -60, found '-6_0'"),
+        ("٣", "field 'points': expected a figure such as -60, found '٣'"),
+        (Decimal("nan"), "field 'points': expected a finite number, found nan"),
+        (
+            "-49.99999999999999999999999999999",
+            "field 'points': expected at most 4 decimal places, found -49.99999999… (31 digits)",
+        ),
+        (
+            Decimal("-50.000000000000000000000000000001"),
+            "field 'points': expected at most 4 decimal places, found -50.00000000… (32 digits)",
+        ),
+        (
+            "1e-99999999999999999999",
+            "field 'points': expected a figure from -10000 to 10000, found '1e-99999999999999999999'",
+        ),
         ("-0.00001", "field 'points': expected at most 4 decimal places, found -0.00001"),
         (Decimal("-10001"), "field 'points': expected a number from -10000 to 10000, found -10001"),
     ],
@@ -417,11 +432,15 @@ def test_a_figure_that_is_not_one_is_refused_in_python(points: Any, message: str
 
 
 def test_a_figure_has_one_plain_form() -> None:
-    """-60, "-60.0", -6E+1 and the int -60 are one figure, Decimal('-60'), with one fingerprint."""
-    forms = [Decimal("-60"), "-60.0", Decimal("-6E+1"), -60, " -60 "]
-    events = [FoundFalse(id="f", date="2007-08-01", item="x", points=p) for p in forms]
-    assert {"-60"} == {str(e.points) for e in events}
-    assert 1 == len({fingerprint(row_of(e, 0)) for e in events})
+    """-60, "-60.0", -6E+1 and the int -60 are one figure, Decimal('-60'), with one fingerprint; so
+    are 0, "-0", "0.00" and Decimal("-0.0"): 0 has no sign."""
+    for forms, plain in (
+        ([Decimal("-60"), "-60.0", Decimal("-6E+1"), -60, " -60 "], "-60"),
+        ([0, "-0", "0.00", Decimal("-0.0"), "-0E+3"], "0"),
+    ):
+        events = [FoundFalse(id="f", date="2007-08-01", item="x", points=p) for p in forms]
+        assert {plain} == {str(e.points) for e in events}
+        assert 1 == len({fingerprint(row_of(e, 0)) for e in events})
 
 
 def test_an_event_without_points_keeps_its_fingerprint() -> None:

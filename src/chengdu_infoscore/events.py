@@ -12,6 +12,7 @@ datetime.date(2007, 3, 5)
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar, Final
@@ -104,6 +105,16 @@ def _optional_field(name: str) -> Any:
     return attrs.field(default=None, converter=_strip_optional, validator=_optional_text(name))
 
 
+#: A figure written as text: a sign, ASCII digits with a point, and an exponent.
+_FIGURE_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def _figure_problem(value: Decimal) -> str | None:
+    from .rules import figure_problem  # the rule sets' own test of a figure
+
+    return figure_problem(value)
+
+
 def _to_points(value: Any) -> Any:
     """A figure decided for the case: a Decimal (an ``int``, or text such as ``"-60"``, as the
     exact Decimal it writes), in its plain form (``-60.0`` is ``-60``); ``None`` when absent."""
@@ -111,15 +122,24 @@ def _to_points(value: Any) -> Any:
         written = value.strip()
         if not written:
             return None
+        # ASCII digits only, as a rule file writes figures (Decimal itself would take "6_0", "٣").
+        shown = repr(written) if len(written) <= 40 else repr(written[:37] + "...")
+        if not _FIGURE_TEXT.fullmatch(written):
+            raise EventFieldError("points", f"expected a figure such as -60, found {shown}")
         try:
             value = Decimal(written)
-        except InvalidOperation:
-            shown = repr(written) if len(written) <= 40 else repr(written[:37] + "...")
-            raise EventFieldError("points", f"expected a figure such as -60, found {shown}") from None
+        except InvalidOperation:  # an exponent beyond what a Decimal holds
+            raise EventFieldError(
+                "points", f"expected a figure from -10000 to 10000, found {shown}"
+            ) from None
     elif type(value) is int:
         value = Decimal(value)
-    if isinstance(value, Decimal) and value.is_finite() and abs(value.adjusted()) < 30:
-        # The plain form: no exponent, no trailing zeros, so that one figure has one fingerprint.
+    if isinstance(value, Decimal) and _figure_problem(value) is None:
+        # The plain form: no exponent, no trailing zeros, 0 without a sign, so that one figure has
+        # one fingerprint. (Only a figure is put in it: any other value is left for the check to
+        # name, unrounded.)
+        if not value:
+            return Decimal(0)
         plain = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
         return Decimal(format(plain, "f"))
     return value
