@@ -617,6 +617,7 @@ def test_a_key_removed_twice_and_a_version_left_with_nothing_are_said_plainly(tm
         ["channels.cddt.remove: 'picture_points' is listed twice"],
         [
             "the version scores nothing: give at least one of [channels], [submission], [commission],"
-            " [instruction], [levels], [categories], [error], [false_report], [excellent] or [[extensions]]"
+            " [instruction], [levels], [categories], [error], [false_report], [excellent], [target] reached"
+            " or [[extensions]]"
         ],
     ] == problems

@@ -214,7 +214,8 @@ def test_a_version_that_scores_nothing_is_refused() -> None:
         RuleSet.from_toml(text, "empty.toml")
     assert [
         "the version scores nothing: give at least one of [channels], [submission], [commission],"
-        " [instruction], [levels], [categories], [error], [false_report], [excellent] or [[extensions]]"
+        " [instruction], [levels], [categories], [error], [false_report], [excellent], [target] reached"
+        " or [[extensions]]"
     ] == list(info.value.problems)
 
 

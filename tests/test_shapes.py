@@ -165,6 +165,8 @@ def test_the_bonus_counts_as_the_target_counts_items_or_adoptions(tmp_path: Path
         results = score(events, rules=RuleSet.from_file(extra), quotas=quotas, as_of=END_2008)
         found[count] = (_lines(results, "甲镇", "X4"), results.unit("甲镇").adopted)
     assert {"items": ([], 5), "adoptions": ([("2008-04-05", "w5", "5")], 10)} == found
+    reasons = [line.reason for line in results.unit("甲镇").ledger if line.clause == "X4"]
+    assert ["target of 10 adoptions reached (完成全年目标任务)"] == reasons  # not "10 adopted items"
 
 
 def test_a_unit_whose_target_counts_submissions_reaches_it_by_a_submission(tmp_path: Path) -> None:
@@ -614,3 +616,13 @@ def test_a_bad_figure_on_the_command_line_exits_2(tmp_path: Path, capsys: pytest
         f"{path}:2: event f1: points -120 is outside the range of the rule set 'example-doc-per-case-2007' in"
         " force on 2007-08-02 for [false_report]: from -100 to -50"
     ) in err
+
+
+def test_a_method_of_a_target_bonus_alone_loads() -> None:
+    """[target] reached is scoring something: a version with only it (and its clause) loads."""
+    text = (
+        '[ruleset]\nid = "bonus-only"\neffective = 2007-01-01\n\n'
+        '[[clauses]]\nid = "B1"\ntext = "完成目标加5分"\n\n'
+        '[target]\nreached = { clause = "B1", points = 5 }\n'
+    )
+    assert Decimal(5) == RuleSet.from_toml(text, "bonus-only.toml").reached.points  # type: ignore[union-attr]

@@ -673,8 +673,11 @@ class Fold:
         """Book the version's bonus for reaching the year's target (完成全年目标任务): ``row`` is the
         event that brought what counts toward the unit's target up to it."""
         v, unit = self.v, tally.unit
-        what = "submitted" if unit.basis == "submitted" else "adopted"
-        self.book(tally, row, entry, v.reached_points, f"{unit.target} {what} items")
+        if unit.basis == "submitted":
+            what = "submitted items"
+        else:
+            what = "adoptions" if v.counts_adoptions else "adopted items"
+        self.book(tally, row, entry, v.reached_points, f"{unit.target} {what}")
 
     def commission_rules(self, commission: CommissionState, day: dt.date | None = None) -> CompiledVersion:
         """The version whose [commission] scores an outcome: the one in force on ``day`` (else the

@@ -900,12 +900,12 @@ def _parse_ruleset(text: str, source: str, topics: tuple[TopicSection, ...] | No
     else:
         root.read.add("extensions")
     root.done()
-    if root.valid and not _SCORING_SECTIONS & root.data.keys():
+    if root.valid and not _SCORING_SECTIONS & root.data.keys() and reached is None:
         problems.add(
             "",
             "the version scores nothing: give at least one of [channels], [submission],"
             " [commission], [instruction], [levels], [categories], [error], [false_report],"
-            " [excellent] or [[extensions]]",
+            " [excellent], [target] reached or [[extensions]]",
         )
 
     names: dict[str, str] = {}
