@@ -132,6 +132,7 @@ def test_api_rejects_exactly_the_bad_records(name: str) -> None:
     assert (CASES[name]["counted"], CASES[name].get("withdrawn", 0)) == (results.counted, results.withdrawn)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", _params())
 def test_validate_prints_every_rejection_and_exits_2(name: str) -> None:
     """`validate FILE` exits 2, printing `FILE:LINE: event ID: reason` for exactly the bad records."""
@@ -160,6 +161,7 @@ def test_validate_prints_every_rejection_and_exits_2(name: str) -> None:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", _params())
 def test_score_keep_going_lists_rejections_in_json(name: str) -> None:
     """`score --keep-going --format json` exits 0 and its `rejections` are exactly the expected ones."""
@@ -219,6 +221,7 @@ def test_api_raises_a_file_error_naming_the_file(name: str) -> None:
     assert isinstance(caught.value, ValueError)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(FILE_CASES))
 @pytest.mark.parametrize(
     "command",
@@ -236,6 +239,7 @@ def test_a_file_error_exits_2_with_one_message(name: str, command: list[str]) ->
     assert [] == [w for w in _file_error_words(name) if w not in run.stderr]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "command",
     [

@@ -205,6 +205,7 @@ def _check(argv: list[str]) -> None:
     )
 
 
+@pytest.mark.slow  # many examples: the full tier's
 @settings(max_examples=300)
 @given(argv=command_lines(COMMANDS))
 def test_no_option_value_is_an_internal_error(argv: list[str]) -> None:

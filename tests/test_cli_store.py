@@ -366,6 +366,7 @@ def _bulletin(args: list[str]) -> subprocess.CompletedProcess[bytes]:
     return _run("bulletin", *args, "--keep-going")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("form", ["table", "json"])
 @pytest.mark.parametrize(
     ("which", "known_on"),

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -124,6 +125,7 @@ def test_csv_with_missing_and_extra_cells(rows: list[list[str]], header: list[st
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.binary(max_size=400), suffix=st.sampled_from([".jsonl", ".csv", ".txt"]))
 def test_the_command_line_exits_0_or_2_on_any_file(tmp_path: Path, data: bytes, suffix: str) -> None:

@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -134,6 +135,7 @@ def _records_in(lines: list[dict[str, Any] | str]) -> int:
     return sum(1 for x in lines if not isinstance(x, str) or x.strip())
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_every_record_ends_in_exactly_one_place(data: st.DataObject) -> None:

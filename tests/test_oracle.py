@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -272,6 +273,7 @@ def broken_logs(draw: Any, **options: Any) -> list[dict[str, Any]]:
 # --- The properties ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # many examples: the full tier's
 @settings(max_examples=200, deadline=None)
 @given(log=event_logs(), as_of=as_of_dates, data=st.data())
 def test_valid_logs_score_as_the_oracle_says(log: list[Event], as_of: str, data: st.DataObject) -> None:
@@ -279,6 +281,7 @@ def test_valid_logs_score_as_the_oracle_says(log: list[Event], as_of: str, data:
     assert_same(data.draw(shuffled([to_record(e) for e in log])), as_of)
 
 
+@pytest.mark.slow  # many examples: the full tier's
 @settings(max_examples=200, deadline=None)
 @given(log=event_logs(units=SMALL_TARGETS, max_items=60, max_units=2), as_of=as_of_dates, data=st.data())
 def test_small_targets_hit_the_cap_as_the_oracle_says(
@@ -288,6 +291,7 @@ def test_small_targets_hit_the_cap_as_the_oracle_says(
     assert_same(data.draw(shuffled([to_record(e) for e in log])), as_of)
 
 
+@pytest.mark.slow  # many examples: the full tier's
 @settings(max_examples=200, deadline=None)
 @given(records=broken_logs(), as_of=as_of_dates, data=st.data())
 def test_broken_logs_are_rejected_as_the_oracle_says(
@@ -297,6 +301,7 @@ def test_broken_logs_are_rejected_as_the_oracle_says(
     assert_same(data.draw(shuffled(records)), as_of)
 
 
+@pytest.mark.slow  # many examples: the full tier's
 @settings(max_examples=200, deadline=None)
 @given(records=broken_logs(units=SMALL_TARGETS, max_items=40, max_units=2), as_of=as_of_dates, data=st.data())
 def test_broken_small_logs_are_rejected_as_the_oracle_says(

@@ -443,6 +443,7 @@ BROKEN_LINES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "command",
     [

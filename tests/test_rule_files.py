@@ -420,6 +420,7 @@ BAD_FILES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(BAD_FILES))
 @pytest.mark.parametrize(
     "command",
@@ -481,6 +482,7 @@ CASES = Path(__file__).parent / "bad_data" / "cases"
 CASE_WORDS = tomllib.loads((CASES / "expected.toml").read_text(encoding="utf-8"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(CASE_WORDS))
 def test_a_malformed_golden_case_is_a_clear_error(name: str) -> None:
     """Each malformed expected.json: `check` exits 2 with a DataFileError naming expected.json and the
