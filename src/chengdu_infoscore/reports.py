@@ -3,7 +3,8 @@
 Computing is kept apart from formatting: these functions take frozen results and return text.
 Every renderer is deterministic: the same results give the same bytes.
 
-The JSON of :func:`results_json` is the stable contract that other systems read.
+The JSON of :func:`results_json` is the stable contract that other systems read; :func:`to_json`
+gives it as the text ``score --format json`` prints.
 """
 
 from __future__ import annotations
