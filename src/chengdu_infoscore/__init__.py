@@ -50,6 +50,7 @@ from .exceptions import (
     EventFieldError,
     EventFileError,
     InfoscoreError,
+    MissingExtraError,
     PluginError,
     StoreError,
     UnknownRuleSetError,
@@ -60,6 +61,7 @@ from .live import Scorer
 from .periods import Figures, PeriodResults, UnitPeriods, month_end, periods
 from .quotas import Group, QuotaTable, Unit, load_quotas
 from .readers import ReadResult, parse_csv, parse_jsonl, parse_record, read_events
+from .reports import to_json
 from .results import CommissionStatus, Ledger, LedgerLine, Rejection, Results, UnitResult, format_points
 from .rules import RuleSet, Timeline, load_rules, load_topics
 from .sample import sample_year, write_jsonl
@@ -100,6 +102,7 @@ __all__ = [
     "LedgerLine",
     "LineChange",
     "Missed",
+    "MissingExtraError",
     "MonthlyBulletin",
     "Origin",
     "PeriodResults",
@@ -143,6 +146,7 @@ __all__ = [
     "read_events",
     "sample_year",
     "score",
+    "to_json",
     "write_jsonl",
     "year_end_bulletin",
 ]

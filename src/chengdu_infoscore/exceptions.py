@@ -121,3 +121,22 @@ class StoreError(InfoscoreError, ValueError):
     batch recorded before the store's latest, a directory where it cannot be written. The message
     names the store's file, what was found and what to do. Whatever failed, the store is as it was.
     """
+
+
+class MissingExtraError(InfoscoreError, ImportError):
+    """An optional package that a feature needs is not installed; the message names the extra that
+    installs it (``pip install 'chengdu-infoscore[frames]'``).
+
+    Args:
+        extra: the extra of ``chengdu-infoscore`` that installs it.
+        package: the package's name.
+        purpose: what needs it, as the message says it (``a data frame``).
+    """
+
+    def __init__(self, extra: str, package: str, purpose: str) -> None:
+        self.extra = extra
+        self.package = package
+        super().__init__(
+            f"{purpose} needs {package}, which is not installed: pip install 'chengdu-infoscore[{extra}]'",
+            name=package,
+        )

@@ -3,7 +3,8 @@
 Computing is kept apart from formatting: these functions take frozen results and return text.
 Every renderer is deterministic: the same results give the same bytes.
 
-The JSON of :func:`results_json` is the stable contract that other systems read.
+The JSON of :func:`results_json` is the stable contract that other systems read; :func:`to_json`
+gives it as the text ``score --format json`` prints.
 """
 
 from __future__ import annotations
@@ -13,12 +14,16 @@ import io
 import json
 import unicodedata
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ._arguments import need
 from .provenance import Provenance
 from .quotas import QuotaTable
 from .results import Rejection, Results, UnitResult, format_points, percent
 from .store import IngestReport
+
+if TYPE_CHECKING:
+    from .bulletins import MonthlyBulletin, YearEndBulletin
 
 __all__ = [
     "display_width",
@@ -32,6 +37,7 @@ __all__ = [
     "results_csv",
     "results_json",
     "results_table",
+    "to_json",
     "to_json_text",
 ]
 
@@ -70,6 +76,33 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: S
 def to_json_text(data: Any) -> str:
     """JSON as the library writes it: UTF-8 text, Chinese unescaped, two-space indent."""
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def to_json(value: Results | MonthlyBulletin | YearEndBulletin) -> str:
+    """The JSON contract as text: for results, exactly what ``score --format json`` prints; for a
+    bulletin, what ``bulletin --format json`` prints (UTF-8 text, Chinese unescaped, two-space
+    indent, a final line break).
+
+    The values are those of :func:`results_json` (and of
+    :func:`~chengdu_infoscore.bulletins.render.bulletin_json`): points and rates as exact decimal
+    strings, dates as ``YYYY-MM-DD``.
+
+    Raises:
+        TypeError: ``value`` is neither results nor a bulletin
+            (:class:`~chengdu_infoscore.ArgumentTypeError`).
+    """
+    from .bulletins import MonthlyBulletin, YearEndBulletin  # bulletins are rendered with this module
+    from .bulletins.render import bulletin_json
+
+    if isinstance(value, Results):
+        return to_json_text(results_json(value))
+    need(
+        "value",
+        value,
+        (MonthlyBulletin, YearEndBulletin),
+        "the Results of score() or a bulletin of monthly_bulletin() or year_end_bulletin()",
+    )
+    return to_json_text(bulletin_json(value))
 
 
 def rejection_json(r: Rejection) -> dict[str, Any]:

@@ -413,3 +413,46 @@ class Results:
 
         need("other", other, Results, "the Results of score() or Scorer.results()")
         return diff_results(self, other)
+
+    def to_json(self) -> str:
+        """The JSON contract as text: exactly what ``score --format json`` prints for these results
+        (see :func:`~chengdu_infoscore.reports.to_json`)."""
+        from .reports import to_json  # the renderers are built on the results, not the other way
+
+        return to_json(self)
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One plain ``dict`` per unit, in the target table's order, with the figures of the JSON
+        contract as exact values (``Decimal`` points, ``int`` counts, ``datetime.date`` dates); see
+        :func:`~chengdu_infoscore.records.unit_records` for the keys."""
+        from .records import unit_records
+
+        return unit_records(self)
+
+    def ledger_records(self) -> list[dict[str, Any]]:
+        """One plain ``dict`` per ledger line of every unit: unit, date, event, clause, points,
+        reason…; see :func:`~chengdu_infoscore.records.ledger_records`."""
+        from .records import ledger_records
+
+        return ledger_records(self)
+
+    def to_frame(self) -> Any:
+        """:meth:`to_records` as a ``pandas.DataFrame`` (see :func:`~chengdu_infoscore.records.frame`).
+
+        Raises:
+            MissingExtraError: pandas is not installed (``pip install 'chengdu-infoscore[frames]'``),
+                an :class:`ImportError`.
+        """
+        from .records import UNIT_KEYS, frame
+
+        return frame(self.to_records(), [k for k in UNIT_KEYS if not k.endswith("…")])
+
+    def ledger_frame(self) -> Any:
+        """:meth:`ledger_records` as a ``pandas.DataFrame``, one row per ledger line.
+
+        Raises:
+            MissingExtraError: pandas is not installed (``pip install 'chengdu-infoscore[frames]'``).
+        """
+        from .records import LEDGER_KEYS, frame
+
+        return frame(self.ledger_records(), LEDGER_KEYS)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
@@ -132,6 +133,30 @@ class MonthlyBulletin:
     excellent: tuple[ExcellentItem, ...]
     provenance: Provenance | None = None
 
+    def to_records(self) -> list[dict[str, Any]]:
+        """One plain ``dict`` per unit, by group and rank, with its rank, the month's figures and
+        the year's so far, as exact values (keys: :func:`~chengdu_infoscore.records.bulletin_records`)."""
+        from ..records import bulletin_records  # records are built on the bulletins, not the other way
+
+        return bulletin_records(self)
+
+    def to_frame(self) -> Any:
+        """:meth:`to_records` as a ``pandas.DataFrame`` (see :func:`~chengdu_infoscore.records.frame`).
+
+        Raises:
+            MissingExtraError: pandas is not installed (``pip install 'chengdu-infoscore[frames]'``),
+                an :class:`ImportError`.
+        """
+        from ..records import BULLETIN_KEYS, frame
+
+        return frame(self.to_records(), BULLETIN_KEYS)
+
+    def to_json(self) -> str:
+        """The JSON contract as text: exactly what ``bulletin --format json`` prints."""
+        from ..reports import to_json
+
+        return to_json(self)
+
 
 @attrs.frozen
 class YearEndBulletin:
@@ -161,6 +186,30 @@ class YearEndBulletin:
     #: The whole city's points by clause, in the rule set's order.
     by_clause: tuple[tuple[str, Decimal], ...] = ()
     provenance: Provenance | None = None
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One plain ``dict`` per unit, by group and rank, with its rank and final figures as exact
+        values; see :func:`~chengdu_infoscore.records.bulletin_records` for the keys."""
+        from ..records import bulletin_records  # records are built on the bulletins, not the other way
+
+        return bulletin_records(self)
+
+    def to_frame(self) -> Any:
+        """:meth:`to_records` as a ``pandas.DataFrame`` (see :func:`~chengdu_infoscore.records.frame`).
+
+        Raises:
+            MissingExtraError: pandas is not installed (``pip install 'chengdu-infoscore[frames]'``),
+                an :class:`ImportError`.
+        """
+        from ..records import BULLETIN_KEYS, frame
+
+        return frame(self.to_records(), BULLETIN_KEYS)
+
+    def to_json(self) -> str:
+        """The JSON contract as text: exactly what ``bulletin --format json`` prints."""
+        from ..reports import to_json
+
+        return to_json(self)
 
 
 def _ranked(quotas: QuotaTable, table: PeriodResults, month: int) -> tuple[GroupTable, ...]:
