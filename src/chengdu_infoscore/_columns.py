@@ -28,7 +28,7 @@ ZH: dict[str, str] = {
     "shortfall": "差额",
     "score": "综合得分",
     "errors": "差错",
-    "false_reports": "虚假信息",
+    "false_reports": "虚假",
     "excellent": "优秀信息",
     "adoption_rate": "采用率",
     "points": "得分",
