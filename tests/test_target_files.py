@@ -83,7 +83,7 @@ def test_the_table_shows_no_target_in_chinese_and_english() -> None:
 
 def test_csv_says_none_and_no_target() -> None:
     """In CSV a unit without target has target "none", completion "no target", the rest empty."""
-    _, out, _ = run("score", *COMMON, "--as-of", "2008-12-31", "--format", "csv")
+    _, out, _ = run("score", *COMMON, "--as-of", "2008-12-31", "--format", "csv", "--keys")
     rows = {r["unit"]: r for r in csv.DictReader(io.StringIO(out.lstrip("\ufeff")))}
     archive = rows["县档案局"]
     assert ("none", "no target", "", "", "2") == (
@@ -141,7 +141,7 @@ def test_bulletin_json_csv_and_markdown_for_a_unit_without_target() -> None:
         archive["counted"],
     )
     assert ["甲镇", "乙镇", "县政务服务中心"] == [u["unit"] for u in data["not_completed"]]
-    _, out, _ = run("bulletin", *COMMON, "--year-end", "--format", "csv")
+    _, out, _ = run("bulletin", *COMMON, "--year-end", "--format", "csv", "--keys")
     row = next(r for r in csv.DictReader(io.StringIO(out.lstrip("\ufeff"))) if r["unit"] == "县档案局")
     assert ("none", "", "") == (row["target"], row["completed"], row["shortfall"])
     _, out, _ = run("bulletin", *COMMON, "--month", "2008-05", "--format", "markdown")

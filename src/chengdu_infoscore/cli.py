@@ -62,6 +62,7 @@ from .rules.compose import names_file, timeline_of, version_toml
 from .rules.describe import diff, rule_lines
 from .rules.registry import available_rule_sets, plugin_problems, rule_set
 from .sample import sample_year, write_jsonl
+from .spreadsheet import bulletin_xlsx, clause_totals, ledger_xlsx, results_xlsx, xlsx_extra
 from .store import Batch, Store
 
 __all__ = ["main"]
@@ -269,6 +270,21 @@ def _parser() -> argparse.ArgumentParser:
             help="the target table (任务数) from a TOML file (see docs/targets.md) instead of the year's own",
         )
 
+    def output_options(p: argparse.ArgumentParser, csv: bool) -> None:
+        p.add_argument(
+            "--out",
+            metavar="FILE",
+            help="write to FILE (whole or not at all) instead of standard output; needed by --format xlsx"
+            " (- : standard output, when it is not a terminal)",
+        )
+        if csv:
+            p.add_argument(
+                "--keys",
+                action="store_true",
+                help="with --format csv: the header row is the JSON contract's English keys, for scripts,"
+                " whatever --lang says",
+            )
+
     def events_command(
         name: str, help_: str, description: str, *, store: bool = True
     ) -> argparse.ArgumentParser:
@@ -317,11 +333,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     s.add_argument(
         "--format",
-        choices=("table", "json", "csv"),
+        choices=("table", "json", "csv", "xlsx"),
         default="table",
-        help="table (for people, the default), json (for systems) or csv (UTF-8 with BOM)",
+        help="table (for people, the default), json (for systems), csv (UTF-8 with BOM) or xlsx"
+        " (a workbook, with --out; needs the xlsx extra)",
     )
-    s.add_argument("--lang", choices=("zh", "en"), default="zh", help="headings of the table (default zh)")
+    s.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default="zh",
+        help="headings of the table, CSV or workbook (default zh)",
+    )
+    output_options(s, csv=True)
     s.add_argument(
         "--keep-going",
         action="store_true",
@@ -341,7 +364,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="the unit: its name, printed label or any alias (能源办, 成都市公安局)",
     )
-    e.add_argument("--format", choices=("table", "json"), default="table", help="table (default) or json")
+    e.add_argument(
+        "--format",
+        choices=("table", "json", "xlsx"),
+        default="table",
+        help="table (default), json or xlsx (a workbook, with --out; needs the xlsx extra)",
+    )
+    e.add_argument("--lang", choices=("zh", "en"), default="zh", help="headings of the workbook (default zh)")
+    output_options(e, csv=False)
     e.add_argument("--keep-going", action="store_true", help="explain even when some events are rejected")
 
     events_command(
@@ -369,11 +399,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     b.add_argument(
         "--format",
-        choices=("table", "markdown", "csv", "json"),
+        choices=("table", "markdown", "csv", "json", "xlsx"),
         default="table",
-        help="table (default), markdown, csv (UTF-8 with BOM) or json",
+        help="table (default), markdown, csv (UTF-8 with BOM), json or xlsx (a workbook, with --out;"
+        " needs the xlsx extra)",
     )
     b.add_argument("--lang", choices=("zh", "en"), default="zh", help="headings: zh (default) or en")
+    output_options(b, csv=True)
     b.add_argument("--keep-going", action="store_true", help="report even when some events are rejected")
 
     r = commands.add_parser(
@@ -1084,6 +1116,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # argparse: 0 after --help and --version, 2 for a bad option
         return exc.code if isinstance(exc.code, int) else OK if exc.code is None else PROBLEMS
+    if args.command in ("score", "explain", "bulletin"):
+        _check_output(args)
     if args.command in _SCORING:
         _report_plugin_problems()
     if args.command == "quotas":
@@ -1178,33 +1212,105 @@ def run(argv: Sequence[str] | None = None) -> int:
         _report_rejections(results)
         if not args.keep_going:
             return PROBLEMS
+    csv_lang = "en" if getattr(args, "keys", False) else args.lang
+    output: str | bytes
     if args.command == "bulletin":
         bulletin = _bulletin(results, quotas, None if args.month is None else args.month[1], args.top)
         if args.format == "json":
-            _out(to_json_text(bulletin_json(bulletin)))
+            output = to_json_text(bulletin_json(bulletin))
         elif args.format == "csv":
-            _out(bulletin_csv(bulletin))
+            output = bulletin_csv(bulletin, csv_lang)
         elif args.format == "markdown":
-            _out(bulletin_markdown(bulletin, args.lang))
+            output = bulletin_markdown(bulletin, args.lang)
+        elif args.format == "xlsx":
+            clauses = clause_totals(results) if args.month is not None else None
+            output = bulletin_xlsx(bulletin, args.lang, clauses)
         else:
-            _out(bulletin_table(bulletin, args.lang))
-        return OK
-    if args.command == "explain":
+            output = bulletin_table(bulletin, args.lang)
+    elif args.command == "explain":
         unit = quotas.unit(args.unit)
         result = results.unit(unit.name)
-        _out(
-            to_json_text(ledger_json(result, results))
-            if args.format == "json"
-            else ledger_table(result, results)
-        )
-        return OK
-    if args.format == "json":
-        _out(to_json_text(results_json(results)))
+        if args.format == "json":
+            output = to_json_text(ledger_json(result, results))
+        elif args.format == "xlsx":
+            output = ledger_xlsx(result, results, args.lang)
+        else:
+            output = ledger_table(result, results)
+    elif args.format == "json":
+        output = to_json_text(results_json(results))
     elif args.format == "csv":
-        _out(results_csv(results))
+        output = results_csv(results, csv_lang)
+    elif args.format == "xlsx":
+        output = results_xlsx(results, quotas, args.lang)
     else:
-        _out(results_table(results, quotas, args.lang))
+        output = results_table(results, quotas, args.lang)
+    _emit(args, output)
     return OK
+
+
+def _check_output(args: argparse.Namespace) -> None:
+    """Refuse, before anything is read, an output that cannot be written: a workbook without
+    ``--out`` or to a terminal, ``--keys`` without CSV, an empty ``--out``; and say at once when the
+    xlsx extra is missing."""
+    if args.out is not None and not args.out:
+        raise _Usage("--out needs a file name (or - for standard output)")
+    if getattr(args, "keys", False) and args.format != "csv":
+        raise _Usage(f"--keys names the columns of --format csv, not of --format {args.format}")
+    if args.format != "xlsx":
+        return
+    if args.out is None:
+        raise _Usage(
+            "--format xlsx writes a workbook, not text: give --out FILE (or --out - to a pipe or a file)"
+        )
+    if args.out == "-" and _terminal(sys.stdout):
+        raise _Usage(
+            "--format xlsx writes a workbook, not text: standard output is a terminal; give --out FILE"
+            " (or redirect standard output)"
+        )
+    xlsx_extra()
+
+
+def _terminal(stream: TextIO | None) -> bool:
+    try:
+        return stream is not None and stream.isatty()
+    except (OSError, ValueError):
+        return False
+
+
+def _emit(args: argparse.Namespace, output: str | bytes) -> None:
+    """The output to standard output, or with ``--out FILE`` to the file, whole or not at all."""
+    data = output.encode("utf-8") if isinstance(output, str) else output
+    if args.out is None or args.out == "-":
+        if isinstance(output, str):
+            _out(output)
+        else:
+            _out_bytes(output)
+        return
+    _write_file(args.out, data)
+    what = "workbook" if args.format == "xlsx" else f"{args.format} output"
+    _err(f"{args.command}: {what} written to {args.out}\n")
+
+
+def _out_bytes(data: bytes) -> None:
+    """Bytes (a workbook) to standard output, as :func:`_write` writes text."""
+    if "stdout" in _gone:
+        return
+    stream = sys.stdout
+    if stream is None:
+        raise _Lost("cannot write standard output: it is closed")
+    raw = getattr(stream, "buffer", None)
+    if raw is None:  # an embedding program's text stream: it cannot take a workbook
+        raise _Usage("standard output here takes text only: give --out FILE for a workbook")
+    try:
+        raw.write(data)
+        raw.flush()
+    except BrokenPipeError:
+        _gone.add("stdout")
+        _silence(stream)
+    except OSError as exc:
+        _gone.add("stdout")
+        _silence(stream)
+        raise _lost(exc) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

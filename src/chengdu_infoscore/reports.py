@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._arguments import need
+from ._columns import csv_headings
 from .provenance import Provenance
 from .quotas import QuotaTable
 from .results import Rejection, Results, UnitResult, format_points, percent
@@ -205,34 +206,37 @@ def provenance_json(provenance: Provenance | None) -> dict[str, Any] | None:
     return {"stamp": provenance.stamp, **provenance.as_json()}
 
 
-def results_csv(results: Results) -> str:
-    """One row a unit, with a column per clause and per missed/late category; UTF-8 with BOM."""
+def results_csv(results: Results, lang: str | None = None) -> str:
+    """One row a unit, with a column per clause and per missed/late category; UTF-8 with BOM.
+
+    The header row is the English keys (``lang`` ``None`` or ``"en"``), or Chinese headings
+    (``"zh"``); the rows are the same in both.
+    """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     first = results.units[0] if results.units else None
     clauses = [c for c, _ in first.breakdown] if first else []
     cats = [c for c, _ in first.missed] if first else []
-    writer.writerow(
-        [
-            "unit",
-            "label",
-            "group",
-            "basis",
-            "target",
-            "submitted",
-            "adopted",
-            "completion",
-            "completed",
-            "shortfall",
-            "score",
-            *clauses,
-            *(f"missed_{c}" for c in cats),
-            *(f"late_{c}" for c in cats),
-            "errors",
-            "false_reports",
-            "excellent",
-        ]
-    )
+    keys = [
+        "unit",
+        "label",
+        "group",
+        "basis",
+        "target",
+        "submitted",
+        "adopted",
+        "completion",
+        "completed",
+        "shortfall",
+        "score",
+        *clauses,
+        *(f"missed_{c}" for c in cats),
+        *(f"late_{c}" for c in cats),
+        "errors",
+        "false_reports",
+        "excellent",
+    ]
+    writer.writerow(csv_headings(keys, lang))
     for u in results.units:
         writer.writerow(
             [

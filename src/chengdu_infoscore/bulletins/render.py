@@ -12,6 +12,7 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
+from .._columns import csv_headings
 from ..periods import Figures
 from ..reports import BOM, provenance_json, render_table
 from ..results import format_points, percent
@@ -501,10 +502,11 @@ def bulletin_json(b: Bulletin) -> dict[str, Any]:
     }
 
 
-def bulletin_csv(b: Bulletin) -> str:
+def bulletin_csv(b: Bulletin, lang: str | None = None) -> str:
     """One row a unit (by group and rank) with the month's and cumulative figures; UTF-8 with BOM.
 
-    Column names are the English keys of the JSON contract, so that scripts can rely on them.
+    Column names are the English keys of the JSON contract, so that scripts can rely on them
+    (``lang`` ``None`` or ``"en"``), or Chinese headings (``"zh"``); the rows are the same in both.
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -522,7 +524,7 @@ def bulletin_csv(b: Bulletin) -> str:
         "false_reports",
         "excellent",
     ]
-    writer.writerow(head + [f"{p}_{f}" for p in parts for f in fields])
+    writer.writerow(csv_headings(head + [f"{p}_{f}" for p in parts for f in fields], lang))
     for g in b.groups:
         for r in g.rows:
             row: list[object] = [
