@@ -473,17 +473,36 @@ class _Parser(argparse.ArgumentParser):
     def parse_known_args(  # type: ignore[override]
         self, args: Any = None, namespace: Any = None
     ) -> tuple[argparse.Namespace, list[str]]:
-        """Parse as argparse does; what is left over is an error of this parser, which knows the
-        options it could have meant (argparse leaves it to the top parser)."""
-        namespace, extras = super().parse_known_args(args, namespace)
-        for arg in extras:
-            if arg[:1] == "-" and len(arg) > 1 and not self._negative_number_matcher.match(arg):
-                word = arg.split("=", 1)[0]
-                meant = _suggest(word, self._option_string_actions)
-                self.error(f"unrecognized option {word!r}" + (f"{_MEANT}{_either(meant)}?" if meant else ""))
+        """Parse as argparse does, but an option this parser does not know is its error, said before
+        any other (a mistyped ``--mnth`` is the cause of "--month is required"), with the options
+        it could have meant; what is left over is its error too (argparse leaves it to the top parser)."""
+        words = list(sys.argv[1:] if args is None else args)
+        commands = any(isinstance(a, argparse._SubParsersAction) for a in self._actions)
+        for word in words:
+            if word == "--" or (commands and word[:1] != "-"):  # the rest is positional, or a command's
+                break
+            if self._unknown(word):
+                self._unrecognized(word)
+        namespace, extras = super().parse_known_args(words, namespace)
+        for word in extras:
+            if self._unknown(word):
+                self._unrecognized(word)
         if extras:
             self.error(f"unrecognized arguments: {' '.join(extras)}")
         return namespace, extras
+
+    def _unknown(self, word: str) -> bool:
+        """Whether ``word`` is written as an option and is none of this parser's (``-5`` is a number)."""
+        if word[:1] != "-" or len(word) < 2 or self._negative_number_matcher.match(word):
+            return False
+        if word[1] != "-" and word[:2] in self._option_string_actions:  # -qh: short options together
+            return False
+        return word.split("=", 1)[0] not in self._option_string_actions
+
+    def _unrecognized(self, word: str) -> None:
+        option = word.split("=", 1)[0]
+        meant = _suggest(option, self._option_string_actions)
+        self.error(f"unrecognized option {option!r}" + (f"{_MEANT}{_either(meant)}?" if meant else ""))
 
     def error(self, message: str) -> Any:
         if _MEANT in message:  # a suggestion is the whole message: a usage would bury it
