@@ -218,7 +218,7 @@ def test_every_help_ends_in_examples() -> None:
 
 
 #: Example lines too slow for the test suite: parsed, not run.
-PARSED_ONLY = {"sample --out big.jsonl --events 1000000     # a large log: about 100 MB"}
+PARSED_ONLY = {"sample --out big.jsonl --events 1000000     # a large log: about 125 MB"}
 
 
 @pytest.fixture

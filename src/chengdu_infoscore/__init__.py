@@ -62,7 +62,7 @@ from .quotas import Group, QuotaTable, Unit, load_quotas
 from .readers import ReadResult, parse_csv, parse_jsonl, parse_record, read_events
 from .results import CommissionStatus, Ledger, LedgerLine, Rejection, Results, UnitResult, format_points
 from .rules import RuleSet, Timeline, load_rules, load_topics
-from .sample import sample_year, write_jsonl
+from .sample import sample_events, sample_year, write_jsonl
 from .store import Batch, IngestReport, Store
 
 try:
@@ -141,6 +141,7 @@ __all__ = [
     "parse_record",
     "periods",
     "read_events",
+    "sample_events",
     "sample_year",
     "score",
     "write_jsonl",

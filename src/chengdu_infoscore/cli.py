@@ -117,7 +117,7 @@ _EXAMPLES: dict[str, tuple[str, ...]] = {
     "sample": (
         "sample --out year.jsonl",
         "sample --out - --events 3 --seed 7",
-        "sample --out big.jsonl --events 1000000     # a large log: about 100 MB",
+        "sample --out big.jsonl --events 1000000     # a large log: about 125 MB",
     ),
     "ingest": (
         f"ingest year.store {_LOG} --recorded 2007-12-31",
