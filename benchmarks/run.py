@@ -3,8 +3,9 @@
     python benchmarks/run.py              # 100 000 and 1 000 000 events
     python benchmarks/run.py --sizes 100000
 
-For each size it writes a realistic log (copies of the sample year under distinct ids) as JSON
-Lines, then measures, each in a fresh process so that peak memory is its own:
+For each size it writes a realistic log as JSON Lines, as ``chengdu-infoscore sample --events N``
+writes it (the sample year and copies of it under distinct ids), then measures, each in a fresh
+process so that peak memory is its own:
 
 - baseline: read the file and ``json.loads`` every line, nothing more;
 - score: ``chengdu-infoscore score FILE --format json`` end to end (read, check, fold, render);
@@ -31,34 +32,19 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
-
-import attrs
 
 _TASKS = ("baseline", "score", "engine", "bulletins")
 YEAR_END = dt.date(2007, 12, 31)
 
 
 def write_log(path: Path, size: int) -> int:
-    """Write ``size`` events: copies of the sample year, each copy's ids, items and commissions prefixed."""
-    from chengdu_infoscore import sample_year, write_jsonl
+    """Write ``size`` events as ``chengdu-infoscore sample --events`` writes them: the sample year, then
+    copies of it with their ids, items and commissions prefixed."""
+    from chengdu_infoscore import write_jsonl
+    from chengdu_infoscore.sample import sample_events
 
-    written = 0
-    copy = 0
     with path.open("w", encoding="utf-8") as out:
-        while written < size:
-            prefix = f"c{copy}-"
-            events = []
-            for e in sample_year(seed=2007 + copy):
-                changes: dict[str, Any] = {"id": prefix + e.id}
-                for field in ("item", "commission"):
-                    if getattr(e, field, None) is not None:
-                        changes[field] = prefix + getattr(e, field)
-                events.append(attrs.evolve(e, **changes))
-            events = events[: size - written]
-            written += write_jsonl(events, out)
-            copy += 1
-    return written
+        return write_jsonl(sample_events(size), out)
 
 
 def run_task(task: str, path: str) -> None:

@@ -140,6 +140,10 @@ def _months() -> st.SearchStrategy[str]:
 
 
 VALUES = st.one_of(st.sampled_from(WORDS), _numbers(), _dates(), _months(), st.text(max_size=12))
+#: Values for sample --events: any value but a number of events too large to write at once.
+EVENTS = st.one_of(st.sampled_from(WORDS), st.integers(0, 300).map(str), st.text(max_size=12)).filter(
+    lambda w: not (w.isascii() and w.isdigit()) or not 300 < int(w) <= 100_000_000
+)
 
 Commands = dict[str, tuple[list[str], dict[str, st.SearchStrategy[str] | None]]]
 
@@ -233,6 +237,6 @@ def test_no_option_value_of_demo_or_sample_is_an_internal_error(out_dir: Path, d
             [],
             {"--month": VALUES, "--top": VALUES, "--format": VALUES, "--lang": VALUES, "--seed": VALUES},
         ),
-        "sample": (["--out", data.draw(out)], {"--seed": VALUES}),
+        "sample": (["--out", data.draw(out)], {"--seed": VALUES, "--events": EVENTS, "--quiet": None}),
     }  # fmt: skip
     _check(data.draw(command_lines(commands)))

@@ -64,7 +64,7 @@ from .readers import ReadResult, parse_csv, parse_jsonl, parse_record, read_even
 from .reports import to_json
 from .results import CommissionStatus, Ledger, LedgerLine, Rejection, Results, UnitResult, format_points
 from .rules import RuleSet, Timeline, load_rules, load_topics
-from .sample import sample_year, write_jsonl
+from .sample import sample_events, sample_year, write_jsonl
 from .store import Batch, IngestReport, Store
 
 try:
@@ -144,6 +144,7 @@ __all__ = [
     "parse_record",
     "periods",
     "read_events",
+    "sample_events",
     "sample_year",
     "score",
     "to_json",

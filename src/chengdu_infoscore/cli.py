@@ -16,15 +16,19 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import difflib
 import errno
 import io
+import itertools
 import os
 import re
+import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Sequence
-from typing import Any, TextIO
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, ClassVar, TextIO
 
 import attrs
 
@@ -41,8 +45,8 @@ from .diff import diff_json, diff_table
 from .engine import score
 from .exceptions import InfoscoreError
 from .periods import month_end
-from .quotas import QuotaTable, load_quotas
-from .readers import ReadResult, read_events
+from .quotas import QuotaTable, Unit, load_quotas
+from .readers import ReadResult, read_events, watching
 from .reports import (
     ingest_json,
     ledger_json,
@@ -61,7 +65,7 @@ from .rules import RuleSet, Timeline
 from .rules.compose import names_file, timeline_of, version_toml
 from .rules.describe import diff, rule_lines
 from .rules.registry import available_rule_sets, plugin_problems, rule_set
-from .sample import sample_year, write_jsonl
+from .sample import MOST_EVENTS, sample_events, sample_year, write_jsonl
 from .spreadsheet import bulletin_xlsx, clause_totals, ledger_xlsx, results_xlsx, xlsx_extra
 from .store import Batch, Store
 
@@ -71,6 +75,67 @@ OK, PROBLEMS, INTERNAL = 0, 2, 3
 _MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
 #: The year of the sample that `demo` and `sample` show.
 _SAMPLE_YEAR = 2007
+
+
+#: A rule-set version's TOML file that ships with the project, for the examples of --help.
+_MIDYEAR = "examples/plugin-midyear-2007/src/chengdu_infoscore_example_adjustment/example-2007-07.toml"
+_LOG = "examples/example-2007.jsonl"
+
+#: Each command's examples, the epilog of its --help: each line runs as written from the project's
+#: root (a line that reads a file another line writes comes after it).
+_EXAMPLES: dict[str, tuple[str, ...]] = {
+    "": (
+        "demo                                # both bulletins of the embedded sample year",
+        "sample --out year.jsonl             # its event log, to try the commands on",
+        "score year.jsonl --as-of 2007-12-31",
+        "explain year.jsonl --unit 锦江区",
+    ),
+    "score": (
+        f"score {_LOG}",
+        f"score {_LOG} --as-of 2007-12-31 --lang en",
+        f"score {_LOG} --format json",
+    ),
+    "explain": (
+        f"explain {_LOG} --unit 锦江区",
+        f"explain {_LOG} --unit 能源办 --format json     # by an alias",
+    ),
+    "validate": (f"validate {_LOG}", f"validate {_LOG} --as-of 2007-06-30"),
+    "bulletin": (
+        "sample --out year.jsonl             # the sample year, to try it on",
+        "bulletin year.jsonl --month 2007-06",
+        "bulletin year.jsonl --year-end --top 5 --format markdown --lang en",
+    ),
+    "rules": ("rules list", "rules show chengdu-2007", f"rules diff {_MIDYEAR}"),
+    "rules list": ("rules list",),
+    "rules show": ("rules show chengdu-2007", f"rules show {_MIDYEAR} --toml"),
+    "rules diff": (
+        f"rules diff {_MIDYEAR}            # over the version it adjusts",
+        f"rules diff chengdu-2007 {_MIDYEAR}",
+    ),
+    "compare": (f"compare {_LOG} --rules chengdu-2007 --rules {_MIDYEAR} --changed-only",),
+    "check": ("check tests/golden/ex1_cap_district_650 tests/golden/ex2_cap_small_target",),
+    "demo": ("demo", "demo --month 2007-11 --lang en --format markdown"),
+    "sample": (
+        "sample --out year.jsonl",
+        "sample --out - --events 3 --seed 7",
+        "sample --out big.jsonl --events 1000000     # a large log: about 125 MB",
+    ),
+    "ingest": (
+        f"ingest year.store {_LOG} --recorded 2007-12-31",
+        "score --store year.store --known-on 2007-12-31",
+    ),
+    "diff": (
+        f"ingest year.store {_LOG} --recorded 2007-12-31",
+        "diff --store year.store --from 2007-12-30 --as-of 2007-12-31",
+    ),
+    "quotas": ("quotas", "quotas --format csv --lang en"),
+}
+
+
+def _examples(command: str) -> str:
+    """The epilog of a command's --help: its examples, one a line."""
+    lines = _EXAMPLES[command]
+    return f"Example{'s' if len(lines) > 1 else ''}:\n" + "".join(f"  chengdu-infoscore {x}\n" for x in lines)
 
 
 class _Usage(Exception):
@@ -199,12 +264,163 @@ def _seed(text: str) -> int:
     return int(text)
 
 
+def _events(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and len(text) <= 4000) or int(text) > MOST_EVENTS:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number of events: expected a whole number from 0 to {MOST_EVENTS}"
+        )
+    return int(text)
+
+
 def _out(text: str) -> None:
+    if _progress is not None:
+        _progress.wipe()
     _write(sys.stdout, text)
 
 
 def _err(text: str) -> None:
+    if _progress is not None:
+        _progress.wipe()
     _write(sys.stderr, text, "stderr")
+
+
+# -- the progress line ------------------------------------------------------------------------------
+
+
+def _spaced(n: int) -> str:
+    """A count as the docs write it: ``1 000 000``."""
+    return f"{n:,}".replace(",", " ")
+
+
+class _Progress:
+    """How a long run goes, on one line of standard error rewritten in place: the lines read so far,
+    then the step under way.
+
+    Shown only to a terminal, and only once the input is large (more than :attr:`LINES` lines or
+    :attr:`BYTES` bytes read); rewritten at most every :attr:`EVERY` seconds, from the reader's
+    blocks (about a megabyte each), never once a record. It is wiped before anything else is
+    written to standard output or error, and when the run ends, so that no output is ever mixed
+    with it and what a pipe or a file receives is the same with or without it.
+    """
+
+    LINES: ClassVar[int] = 100_000
+    BYTES: ClassVar[int] = 20_000_000
+    EVERY: ClassVar[float] = 0.2
+
+    def __init__(self) -> None:
+        self.lines = 0  # lines read, of every file so far
+        self.before = 0  # bytes of the files finished
+        self.name: str | None = None
+        self.done = 0  # bytes of the file being read
+        self.large = False
+        self.drawn = False
+        self.last = 0.0
+
+    @classmethod
+    def start(cls, args: argparse.Namespace) -> _Progress | None:
+        """A progress line for the command, or ``None``: ``--quiet``, or standard error is no terminal."""
+        stream = sys.stderr
+        if getattr(args, "quiet", False) or stream is None or os.environ.get("TERM") == "dumb":
+            return None
+        try:
+            return cls() if stream.isatty() else None
+        except (OSError, ValueError):  # a closed or odd stream: no terminal to tell
+            return None
+
+    def read(self, name: str, done: int, size: int | None, lines: int) -> None:
+        """Told by the reader of each block read (see :func:`~.readers.watching`)."""
+        if name != self.name or done < self.done:  # the next file
+            self.before += self.done
+            self.name = name
+        self.done = done
+        self.lines += lines
+        if not self.large and (self.lines > self.LINES or self.before + done > self.BYTES):
+            self.large = True
+        if self.large and time.monotonic() - self.last >= self.EVERY:
+            of = "" if size is None else f" of {size / 1e6:.0f}"
+            self.say(f"reading {name}: {_spaced(self.lines)} lines, {done / 1e6:.0f}{of} MB")
+
+    def step(self, text: str, records: int) -> None:
+        """Say the step the run has come to, when the input is large."""
+        if records > self.LINES:
+            self.large = True
+        if self.large:
+            self.say(text)
+
+    def count(self, text: str, done: int, total: int) -> None:
+        """Say how far a step that counts (``done`` of ``total``) has come, when ``total`` is large."""
+        if total > self.LINES and time.monotonic() - self.last >= self.EVERY:
+            self.say(f"{text}: {_spaced(done)} of {_spaced(total)}")
+
+    def say(self, text: str) -> None:
+        width = max(shutil.get_terminal_size().columns - 1, 20)
+        shown, used = [], 0
+        for ch in text:  # cut to the terminal's width, a Chinese character taking two columns
+            used += 2 if ord(ch) > 0x2E7F else 1
+            if used > width:
+                break
+            shown.append(ch)
+        _write(sys.stderr, "\r" + "".join(shown) + "\x1b[K", "stderr")
+        self.drawn = True
+        self.last = time.monotonic()
+
+    def wipe(self) -> None:
+        if self.drawn:
+            self.drawn = False
+            _write(sys.stderr, "\r\x1b[K", "stderr")
+
+
+#: The progress line of the command under way, if it has one.
+_progress: _Progress | None = None
+
+
+@contextlib.contextmanager
+def _progress_line(args: argparse.Namespace) -> Iterator[None]:
+    """A progress line for the run of ``args`` while in the block (see :class:`_Progress`), wiped after."""
+    global _progress
+    _progress = _Progress.start(args)
+    try:
+        with watching(None if _progress is None else _progress.read):
+            yield
+    finally:
+        if _progress is not None:
+            _progress.wipe()
+        _progress = None
+
+
+def _step(text: str, records: int) -> None:
+    if _progress is not None:
+        _progress.step(text, records)
+
+
+# -- did you mean ---------------------------------------------------------------------------------
+
+#: What a message that suggests a spelling says; such a message is the one line of the error.
+_MEANT = ": did you mean "
+
+
+def _suggest(word: str, choices: Iterable[str]) -> tuple[str, ...]:
+    """What a mistyped ``word`` likely meant, up to three of ``choices``: the choice it spells with
+    ``_`` for ``-`` or in other capitals, else those it begins (an abbreviation, never taken
+    silently), else the closest (:func:`difflib.get_close_matches`)."""
+    known = list(dict.fromkeys(choices))
+    plain = word.replace("_", "-").lower()
+    same = [c for c in known if c.lower() == plain]
+    if same:
+        return tuple(same[:1])
+    begun = [c for c in known if plain.strip("-") and c.lower().startswith(plain)]
+    if begun:
+        return tuple(begun[:3])
+    close = difflib.get_close_matches(plain, known, n=3, cutoff=0.6)
+    # Only those about as close as the closest: '--fromat' means '--format', not also '--out'.
+    best = difflib.SequenceMatcher(None, plain, close[0]).ratio() if close else 0.0
+    return tuple(c for c in close if difflib.SequenceMatcher(None, plain, c).ratio() >= best - 0.2)
+
+
+def _either(choices: Sequence[str], *, quoted: bool = False) -> str:
+    """``'a'``, ``'a' or 'b'``, ``'a', 'b' or 'c'`` (``quoted``: the choices are quoted already)."""
+    shown = list(choices) if quoted else [repr(c) for c in choices]
+    return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} or {shown[-1]}"
 
 
 class _Once(argparse._StoreAction):
@@ -224,14 +440,79 @@ class _Once(argparse._StoreAction):
         setattr(namespace, self.dest, values)
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help, with an epilog of examples kept line for line (descriptions wrapped as ever)."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if text.startswith(("Example:", "Examples:")):
+            return "\n".join(indent + line if line else "" for line in text.splitlines())
+        return super()._fill_text(text, width, indent)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, writing its help, usage and errors as the commands write their output; an option
-    that takes one value takes it once."""
+    that takes one value takes it once; no option is abbreviated (``--as`` is not ``--as-of``); a
+    mistyped command, choice or option is told what was likely meant."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        kwargs.setdefault("formatter_class", _Formatter)
         super().__init__(*args, **kwargs)
         self.register("action", None, _Once)
         self.register("action", "store", _Once)
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        if action.choices is not None and value not in action.choices and isinstance(value, str):
+            meant = _suggest(value, action.choices)
+            if meant and isinstance(action, argparse._SubParsersAction):
+                what = action.metavar.lower() if isinstance(action.metavar, str) else "command"
+                raise argparse.ArgumentError(None, f"unknown {what} {value!r}{_MEANT}{_either(meant)}?")
+            if meant:
+                choices = ", ".join(map(repr, action.choices))
+                raise argparse.ArgumentError(
+                    action, f"invalid choice: {value!r}{_MEANT}{_either(meant)}? (choose from {choices})"
+                )
+        super()._check_value(action, value)
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Any = None, namespace: Any = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        """Parse as argparse does, but an option this parser does not know is its error, said before
+        any other (a mistyped ``--mnth`` is the cause of "--month is required"), with the options
+        it could have meant; what is left over is its error too (argparse leaves it to the top parser)."""
+        words = list(sys.argv[1:] if args is None else args)
+        commands = any(isinstance(a, argparse._SubParsersAction) for a in self._actions)
+        for word in words:
+            if word == "--" or (commands and word[:1] != "-"):  # the rest is positional, or a command's
+                break
+            if self._unknown(word):
+                self._unrecognized(word)
+        namespace, extras = super().parse_known_args(words, namespace)
+        for word in extras:
+            if self._unknown(word):
+                self._unrecognized(word)
+        if extras:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return namespace, extras
+
+    def _unknown(self, word: str) -> bool:
+        """Whether ``word`` is written as an option and is none of this parser's (``-5`` is a number)."""
+        if word[:1] != "-" or len(word) < 2 or self._negative_number_matcher.match(word):
+            return False
+        if word[1] != "-" and word[:2] in self._option_string_actions:  # -qh: short options together
+            return False
+        return word.split("=", 1)[0] not in self._option_string_actions
+
+    def _unrecognized(self, word: str) -> None:
+        option = word.split("=", 1)[0]
+        meant = _suggest(option, self._option_string_actions)
+        self.error(f"unrecognized option {option!r}" + (f"{_MEANT}{_either(meant)}?" if meant else ""))
+
+    def error(self, message: str) -> Any:
+        if _MEANT in message:  # a suggestion is the whole message: a usage would bury it
+            self._print_message(f"{self.prog}: error: {message}\n", sys.stderr)
+            self.exit(PROBLEMS)
+        super().error(message)
 
     def _print_message(self, message: str, file: Any = None) -> None:
         if message:
@@ -244,7 +525,8 @@ def _parser() -> argparse.ArgumentParser:
     top = _Parser(
         prog="chengdu-infoscore",
         description="Score government-information reporting work as 成办发〔2007〕30号 prescribes.",
-        epilog="Exit status: 0 on success, 2 when the input has problems (each printed to standard error).",
+        epilog=_examples("")
+        + "\nExit status: 0 on success, 2 when the input has problems (each printed to standard error).",
     )
     top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -261,6 +543,14 @@ def _parser() -> argparse.ArgumentParser:
             metavar="DATE",
             help="with --store: only what had been recorded on or before DATE (YYYY-MM-DD), with the"
             " revisions and withdrawals recorded by then (default: everything recorded)",
+        )
+
+    def quiet_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--quiet",
+            "-q",
+            action="store_true",
+            help="no progress line (one is shown on standard error, when it is a terminal, for a large log)",
         )
 
     def targets_option(p: argparse.ArgumentParser) -> None:
@@ -288,7 +578,8 @@ def _parser() -> argparse.ArgumentParser:
     def events_command(
         name: str, help_: str, description: str, *, store: bool = True
     ) -> argparse.ArgumentParser:
-        p = commands.add_parser(name, help=help_, description=description)
+        p = commands.add_parser(name, help=help_, description=description, epilog=_examples(name))
+        quiet_option(p)
         if store:
             p.add_argument(
                 "events",
@@ -412,6 +703,7 @@ def _parser() -> argparse.ArgumentParser:
         "rules",
         help="list, show and compare rule-set versions",
         description="Rule-set versions: the library's own and those of installed plug-ins.",
+        epilog=_examples("rules"),
     )
     rules_commands = r.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
     rules_commands.add_parser(
@@ -419,9 +711,13 @@ def _parser() -> argparse.ArgumentParser:
         help="every known version",
         description="List every rule-set version: id, effective dates, what it adjusts, where it comes from."
         " Plug-ins that failed to load are listed after, by name.",
+        epilog=_examples("rules list"),
     )
     show = rules_commands.add_parser(
-        "show", help="one version's clauses and figures", description="Show a version clause by clause."
+        "show",
+        help="one version's clauses and figures",
+        description="Show a version clause by clause.",
+        epilog=_examples("rules show"),
     )
     show.add_argument("version", metavar="ID|FILE", help="a version id or a version's TOML file")
     show.add_argument(
@@ -431,7 +727,10 @@ def _parser() -> argparse.ArgumentParser:
         " resolved)",
     )
     rdiff = rules_commands.add_parser(
-        "diff", help="what changed between two versions", description="What changed, clause by clause."
+        "diff",
+        help="what changed between two versions",
+        description="What changed, clause by clause.",
+        epilog=_examples("rules diff"),
     )
     rdiff.add_argument("a", metavar="A", help="the earlier version (id or TOML file)")
     rdiff.add_argument(
@@ -447,7 +746,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Score the same events under two rule-set versions (each with the versions it adjusts"
         " in force before it) and show every unit's score and rank in its group under both, and the"
         " change attributed to clauses.",
+        epilog=_examples("compare"),
     )
+    quiet_option(c)
     c.add_argument("events", nargs="*", metavar="EVENTS", help="event logs (.jsonl or .csv), or --store")
     store_options(c)
     c.add_argument(
@@ -470,6 +771,7 @@ def _parser() -> argparse.ArgumentParser:
         help="run golden cases against a rule set",
         description="Run golden cases (directories with events.jsonl and expected.json, see docs/rulesets.md)"
         " against a rule set, and list every figure that differs. Exit status 1 when a case fails.",
+        epilog=_examples("check"),
     )
     k.add_argument("cases", nargs="+", metavar="CASE", help="case directories")
     k.add_argument(
@@ -486,6 +788,7 @@ def _parser() -> argparse.ArgumentParser:
         help="bulletins of the embedded sample year",
         description="Print a monthly bulletin and the year-end bulletin of the sample 2007 year that"
         " ships with the library (a generated, realistic log of all 118 units; see `sample`).",
+        epilog=_examples("demo"),
     )
     d.add_argument(
         "--month",
@@ -507,10 +810,22 @@ def _parser() -> argparse.ArgumentParser:
         "sample",
         help="write the sample year's event log",
         description="Write the embedded sample 2007 year as a JSON Lines event log, to read and to try"
-        " the other commands on. The same seed always gives the same log.",
+        " the other commands on; with --events N, a log of N events of any size: the sample year and as"
+        " many copies of it as it takes, each drawn from its own seed, with distinct ids, items and"
+        " commissions. The same seed (and N) always gives the same log.",
+        epilog=_examples("sample"),
     )
     sm.add_argument("--out", required=True, metavar="FILE", help="the file to write; - for standard output")
     sm.add_argument("--seed", type=_seed, default=2007, help="the sample's seed (default 2007)")
+    sm.add_argument(
+        "--events",
+        type=_events,
+        metavar="N",
+        help=f"write N events (0 to {MOST_EVENTS}) instead of the sample year's own: the sample year,"
+        " cut after its first N events by date, or followed by copies of it (ids, items and commissions"
+        " prefixed c1-, c2-, …)",
+    )
+    quiet_option(sm)
 
     i = commands.add_parser(
         "ingest",
@@ -520,7 +835,9 @@ def _parser() -> argparse.ArgumentParser:
         " a repeat, new content for an id already known revises it, a withdrawn record withdraws the"
         " event it names. Prints what was added, repeated, revised, withdrawn and rejected; exits 2"
         " when a record was rejected (the rest is recorded).",
+        epilog=_examples("ingest"),
     )
+    quiet_option(i)
     i.add_argument("store", metavar="STORE", help="the store's file")
     i.add_argument(
         "events", nargs="+", metavar="EVENTS", help="event logs (.jsonl or .csv); - reads standard input"
@@ -544,6 +861,7 @@ def _parser() -> argparse.ArgumentParser:
         " moved, and the ledger lines added, removed or changed with their events and clauses; then"
         " the rejections that appeared or disappeared. Exit status 0 whether or not anything changed"
         " (1 when something did, with --exit-code).",
+        epilog=_examples("diff"),
     )
     df.add_argument("--store", required=True, metavar="STORE", help="the store (see `ingest`)")
     earlier = df.add_mutually_exclusive_group(required=True)
@@ -599,6 +917,7 @@ def _parser() -> argparse.ArgumentParser:
         "quotas",
         help="print the target table",
         description="Print the year's target table (任务数): every unit, its group and target.",
+        epilog=_examples("quotas"),
     )
     q.add_argument("--year", type=_year, default=2007, help="the year (default 2007)")
     targets_option(q)
@@ -684,6 +1003,7 @@ def _records(args: argparse.Namespace) -> ReadResult:
 
 def _ingest(args: argparse.Namespace) -> int:
     read = _read(args.events)  # a file that cannot be read stops here, before the store is touched
+    _step(f"recording {_spaced(len(read))} records in {args.store}…", len(read))
     with Store.open(args.store, create=True) as store:
         report = store.ingest(read, recorded=args.recorded)
     _err("".join(f"{r}\n" for r in report.rejections))
@@ -887,9 +1207,55 @@ def _score(args: argparse.Namespace) -> tuple[Results, QuotaTable]:
     year, as_of = _when(args)
     rules = _timeline(args.rules) if args.rules else None
     quotas = _targets(args, year)
+    if args.command == "explain":
+        _unit(quotas, args.unit)  # a name the table does not know stops the run before anything is read
     read = _records(args)
+    _step(f"scoring {_spaced(len(read))} records…", len(read))
     results = score(read, rules=rules, quotas=quotas, year=year, as_of=as_of)
     return results, quotas
+
+
+def _unit(quotas: QuotaTable, name: str) -> Unit:
+    """The unit ``--unit`` names: a name the table does not know is a usage error that says which
+    spellings of the table's units (names, printed labels, aliases) come closest."""
+    found = quotas.find(name)
+    if found is not None:
+        return found
+    spellings = {spelling: unit.name for unit in quotas.units for spelling in quotas.names(unit)}
+    meant = difflib.get_close_matches(name.strip(), spellings, n=3, cutoff=0.5)
+    shown = [repr(s) if spellings[s] == s else f"{s!r} ({spellings[s]})" for s in meant]
+    hint = f"{_MEANT}{_either(shown, quoted=True)}?" if shown else ""
+    raise _Usage(
+        f"argument --unit: unknown unit {name!r}{hint} (give a name, printed label or alias of the"
+        f" {quotas.year} target table: `chengdu-infoscore quotas` lists them)"
+    )
+
+
+#: Events written at a time by ``sample --events``: a few megabytes of text.
+_SAMPLE_CHUNK = 20_000
+
+
+def _sample_events(args: argparse.Namespace) -> int:
+    """``sample --events N``: a log of N events, the sample year and copies of it, written as it is made."""
+    events = sample_events(args.events, args.seed)
+    written = 0
+
+    def chunks() -> Iterator[str]:
+        nonlocal written
+        while chunk := list(itertools.islice(events, _SAMPLE_CHUNK)):
+            buffer = io.StringIO()
+            written += write_jsonl(chunk, buffer)
+            if _progress is not None:
+                _progress.count(f"writing {args.out}", written, args.events)
+            yield buffer.getvalue()
+
+    if args.out == "-":
+        for text in chunks():
+            _out(text)
+        return OK
+    _write_file(args.out, (text.encode("utf-8") for text in chunks()))
+    _err(f"{written} events of the sample {_SAMPLE_YEAR} year written to {args.out}\n")
+    return OK
 
 
 def _bulletin(
@@ -1063,8 +1429,8 @@ class _CannotWrite(Exception):
         super().__init__(f"cannot write {target!r}: {why}; {left}")
 
 
-def _write_file(target: str, data: bytes) -> None:
-    """Write ``data`` to ``target`` whole or not at all.
+def _write_file(target: str, data: bytes | Iterable[bytes]) -> None:
+    """Write ``data`` (bytes, or bytes in parts as they are made) to ``target`` whole or not at all.
 
     The data goes to a temporary file beside the target, which is renamed over it once every
     byte is on disk: a reader never sees half a file, and a failure (a full disk, a missing
@@ -1088,16 +1454,17 @@ def _write_file(target: str, data: bytes) -> None:
             umask = os.umask(0o022)
             os.umask(umask)
             mode, regular = 0o666 & ~umask, True
+        parts = [data] if isinstance(data, bytes) else data
         if not regular:
             with open(path, "wb") as out:
-                out.write(data)
+                out.writelines(parts)
             return
         fd, temp = tempfile.mkstemp(
             dir=os.path.dirname(path), prefix=f".{os.path.basename(path)}.", suffix=".part"
         )
         try:
             with os.fdopen(fd, "wb") as out:
-                out.write(data)
+                out.writelines(parts)
                 out.flush()
                 os.fsync(out.fileno())
             os.chmod(temp, mode)
@@ -1118,6 +1485,11 @@ def run(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else OK if exc.code is None else PROBLEMS
     if args.command in ("score", "explain", "bulletin"):
         _check_output(args)
+    with _progress_line(args):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command in _SCORING:
         _report_plugin_problems()
     if args.command == "quotas":
@@ -1157,6 +1529,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         timelines = [_timeline(spec) for spec in args.rules]
         quotas = _targets(args, year)
         read = _records(args)
+        _step(f"scoring {_spaced(len(read))} records twice…", len(read))
         a, b = (score(read, rules=t, quotas=quotas, year=year, as_of=as_of) for t in timelines)
         if a.rejections or b.rejections:
             _report_compared(a, b)
@@ -1171,6 +1544,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     if args.command == "sample":
         if not args.out:
             raise _Usage("--out needs a file name (or - for standard output)")
+        if args.events is not None:
+            return _sample_events(args)
         events = sample_year(args.seed)
         buffer = io.StringIO()
         count = write_jsonl(events, buffer)

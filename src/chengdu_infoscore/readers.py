@@ -20,6 +20,7 @@ log.jsonl:2: event e2: missing required field 'type'
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -27,6 +28,7 @@ import json
 import json.scanner
 import os
 import re
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -1386,11 +1388,46 @@ def _strerror(exc: OSError) -> str:
     return text[:1].lower() + text[1:]
 
 
+#: Told of each block of a file as it is read, when set (the command line's progress line): the
+#: file's name, its bytes read so far, its size (``None`` when unknown, as for standard input) and
+#: the lines of the block. Told once a block (about a megabyte), never once a record.
+Watcher = Callable[[str, int, int | None, int], None]
+_watcher: Watcher | None = None
+
+
+@contextlib.contextmanager
+def watching(watcher: Watcher | None) -> Iterator[None]:
+    """Tell ``watcher`` of every block read while in the block (``None``: tell no one)."""
+    global _watcher
+    saved, _watcher = _watcher, watcher
+    try:
+        yield
+    finally:
+        _watcher = saved
+
+
+def _watched(blocks: Iterator[bytes], stream: BinaryIO, name: str, watcher: Watcher) -> Iterator[bytes]:
+    try:
+        found = os.fstat(stream.fileno())
+        size: int | None = found.st_size if stat.S_ISREG(found.st_mode) else None
+    except (OSError, ValueError, io.UnsupportedOperation):
+        size = None
+    done = 0
+    for block in blocks:
+        done += len(block)
+        watcher(name, done, size, block.count(b"\n"))
+        yield block
+
+
 def _read_stream(stream: BinaryIO, name: str, sink: _Sink) -> None:
+    watcher = _watcher
     if name.lower().endswith(_JSONL_NAMES):
-        _read_jsonl(_blocks(stream), name, sink)  # a block at a time: a large log is never held whole
+        blocks = _blocks(stream)  # a block at a time: a large log is never held whole
+        _read_jsonl(blocks if watcher is None else _watched(blocks, stream, name, watcher), name, sink)
         return
     data = stream.read()
+    if watcher is not None:
+        watcher(name, len(data), len(data), data.count(b"\n"))
     kind = _kind_of(name, data)
     if kind == "jsonl":
         _read_jsonl(_blocks(io.BytesIO(data)), name, sink)

@@ -27,11 +27,12 @@ import datetime as dt
 import json
 import math
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Final, TextIO
 
 import attrs
 
+from ._arguments import need_int
 from .events import (
     Adopted,
     Commissioned,
@@ -46,10 +47,14 @@ from .events import (
     Submitted,
     event_record,
 )
+from .exceptions import ArgumentError
 from .quotas import QuotaTable, Unit, load_quotas
 from .rules import Category, Channel, Level, RuleSet, load_rules
 
-__all__ = ["event_record", "sample_year", "write_jsonl"]
+__all__ = ["event_record", "sample_events", "sample_year", "write_jsonl"]
+
+#: The most events :func:`sample_events` writes: a log of about 10 GB.
+MOST_EVENTS: Final = 100_000_000
 
 # -- the shape of a year ------------------------------------------------------------------------
 
@@ -156,6 +161,57 @@ def sample_year(
     quotas = load_quotas(2007) if quotas is None else quotas
     rules = load_rules(quotas.year) if rules is None else rules
     return _Sampler(random.Random(seed), quotas, rules).run()
+
+
+def sample_events(
+    events: int, seed: int = 2007, *, quotas: QuotaTable | None = None, rules: RuleSet | None = None
+) -> Iterator[Event]:
+    """A realistic, valid event log of any size: ``events`` events of the sample year, made as they
+    are needed (a large log is never held whole).
+
+    The log is the sample year of ``seed`` (:func:`sample_year`), then as many more copies of the
+    year as it takes, each drawn from its own seed and with its ids, items and commissions
+    prefixed ``c1-``, ``c2-``, … so that every id, item and commission is distinct; the last copy
+    is cut after its first events by date, which leaves it valid (a record never refers to one
+    dated after it). So a log of at most one year's events is the beginning of the sample year's
+    log, and the same ``events`` and ``seed`` always give the same log.
+
+    Args:
+        events: how many events, from 0 to :data:`MOST_EVENTS`.
+        seed: the seed of the first year; the other copies' seeds are drawn from it.
+        quotas: the target table (default: the one shipped for 2007), as for :func:`sample_year`.
+        rules: the rule set whose vocabulary the log uses, as for :func:`sample_year`.
+
+    Raises:
+        ArgumentError: ``events`` is below 0 or above :data:`MOST_EVENTS` (a ``ValueError``).
+    """
+    need_int("events", events, 0, MOST_EVENTS)
+    need_int("seed", seed)
+    return _copies(events, seed, quotas, rules)
+
+
+def _copies(events: int, seed: int, quotas: QuotaTable | None, rules: RuleSet | None) -> Iterator[Event]:
+    seeds = random.Random(seed)
+    left, copy = events, 0
+    while left > 0:
+        year = sample_year(seed if copy == 0 else seeds.getrandbits(64), quotas=quotas, rules=rules)
+        if not year:  # a table whose year holds no day of the rules: no copy would ever give one
+            raise ArgumentError(
+                f"the sample year of this table and rule set has no events: {events} asked for"
+            )
+        if copy == 0:
+            yield from year[:left]
+        else:
+            prefix = f"c{copy}-"
+            for e in year[:left]:
+                changes: dict[str, Any] = {"id": prefix + e.id}
+                for field in ("item", "commission"):
+                    value = getattr(e, field, None)
+                    if value is not None:
+                        changes[field] = prefix + value
+                yield attrs.evolve(e, **changes)
+        left -= min(left, len(year))
+        copy += 1
 
 
 @attrs.define
