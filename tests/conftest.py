@@ -26,7 +26,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--fast",
         action="store_true",
-        help="the fast tier: leave out the tests marked slow, and try 8 examples a property",
+        help=(
+            "the fast tier: leave out the command line's end-to-end files (tests/test_cli*.py) and the"
+            " tests marked slow, and try 8 examples a property"
+        ),
     )
 
 
@@ -43,9 +46,10 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if not config.getoption("--fast"):
         return
-    skip = pytest.mark.skip(reason="slow: left out of the fast tier (run without --fast)")
+    # Each test of the command line's own files starts a Python process: the full tier runs them.
+    skip = pytest.mark.skip(reason="left out of the fast tier (run without --fast)")
     for item in items:
-        if "slow" in item.keywords:
+        if "slow" in item.keywords or item.path.name.startswith("test_cli"):
             item.add_marker(skip)
 
 
