@@ -6,7 +6,7 @@ the ledger). Headings are Chinese by default (the bulletins' own words), English
 shown with: counts ``0``, points as many decimals as the exact figure has (``17.2`` → ``0.0``),
 rates and completion the four-place ratio of the JSON contract as a percentage (``0.4545`` →
 ``0.00%``, shown 45.45%). A figure a spreadsheet cannot hold exactly (more than 15 significant
-digits, or beyond a float's range) keeps its exact decimal text in a note on the cell (beyond
+digits, or beyond the range a cell's number holds) keeps its exact decimal text in a note on the cell (beyond
 range: the cell is that text). Header rows are frozen, columns are as wide as their text (a
 Chinese character counts two), and each group sheet has a bar chart of target completion by
 unit, the summary a chart of points by clause.
@@ -23,7 +23,6 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import io
-import math
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -146,6 +145,8 @@ Cell = str | int | Decimal | Rate | None
 
 #: Excel shows at most 15 significant digits and takes at most 30 decimals in a number format.
 _DIGITS, _PLACES = 15, 30
+#: The powers of ten a cell's number (a double) holds with its full 15 digits: 1E-307 to 9.99…E+307.
+_LOWEST, _HIGHEST = -307, 307
 #: The widest a column is made, in characters.
 _WIDEST = 60
 
@@ -155,19 +156,20 @@ def _places(value: Decimal) -> int:
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
+def _held(value: Decimal) -> Decimal | None:
+    """``value`` as a cell's number is written (plain: ``17.9``, ``100``), or ``None`` when it is
+    beyond what a cell holds as a number. The writer puts its text, to 16 significant digits, in
+    the file: the figure goes there from its Decimal, never through binary floating point."""
+    if value and not _LOWEST <= value.adjusted() <= _HIGHEST:
+        return None
+    return Decimal(format(value.normalize(), "f"))
+
+
 def _exact(value: Decimal) -> bool:
-    """Whether a float cell shows ``value`` exactly: 15 significant digits at most, in range."""
-    if value == 0:
-        return True
-    number = float(value)
+    """Whether a cell shows ``value`` exactly: 15 significant digits at most (a double holds those),
+    and no more decimals than a number format takes."""
     digits = len(value.normalize().as_tuple().digits)
-    return (
-        math.isfinite(number)
-        and number != 0
-        and digits <= _DIGITS
-        and _places(value) <= _PLACES
-        and Decimal(repr(number)) == value
-    )
+    return not value or (digits <= _DIGITS and _places(value) <= _PLACES)
 
 
 class _Sheet:
@@ -203,9 +205,9 @@ class _Sheet:
     def _number(
         self, row: int, col: int, value: Decimal, pattern: str, shown: str, exact: str, bold: bool
     ) -> None:
-        number = float(value)
+        number = _held(value)
         self._fit(col, shown)
-        if not math.isfinite(number):  # beyond what a cell holds as a number: the exact text
+        if number is None:  # beyond what a cell holds as a number: the exact text
             self.ws.write_string(row, col, exact, self.book.fmt(None, bold))
             self._fit(col, exact)
             return
