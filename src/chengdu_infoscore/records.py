@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .exceptions import MissingExtraError
+from .reports import UNIT_KEYS as JSON_UNIT_KEYS
 from .results import Results, UnitResult, ratio
 
 if TYPE_CHECKING:
@@ -39,31 +40,12 @@ __all__ = [
 
 Record = dict[str, Any]
 
-#: The keys of a unit's record, in order; ``…`` stands for the keys of each clause, category or
-#: outcome (see :func:`unit_records`).
-UNIT_KEYS = (
-    "unit",
-    "label",
-    "group",
-    "basis",
-    "target",
-    "submitted",
-    "adopted",
-    "counted",
-    "completion",
-    "completed",
-    "shortfall",
-    "score",
-    "breakdown.…",
-    "missed.…",
-    "late.…",
-    "errors",
-    "false_reports",
-    "excellent",
-    "commissions.…",
-    "disqualified",
-    "capped_on",
-)
+#: The JSON contract's objects that a record spreads into one key each (``breakdown.A3.1.1``).
+_SPREAD = frozenset({"breakdown", "missed", "late", "commissions"})
+
+#: The keys of a unit's record, in order: those of the JSON contract (:data:`.reports.UNIT_KEYS`),
+#: where ``…`` stands for the keys of each clause, category or outcome (see :func:`unit_records`).
+UNIT_KEYS = tuple(f"{key}.…" if key in _SPREAD else key for key in JSON_UNIT_KEYS)
 
 #: The keys of a ledger line's record, in order.
 LEDGER_KEYS = ("unit", "date", "event", "clause", "points", "reason", "rules", "item", "tally", "key")
