@@ -102,8 +102,39 @@ class ExcellentItem:
     event: str
 
 
+class _Outputs:
+    """What a bulletin gives besides its text: records, a data frame and the JSON contract."""
+
+    __slots__ = ()
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One plain ``dict`` per unit, by group and rank, with its rank and figures (a monthly
+        bulletin's: the month's and the year's so far) as exact values; see
+        :func:`~chengdu_infoscore.records.bulletin_records` for the keys."""
+        from ..records import bulletin_records  # records are built on the bulletins, not the other way
+
+        return bulletin_records(self)  # type: ignore[arg-type]
+
+    def to_frame(self) -> Any:
+        """:meth:`to_records` as a ``pandas.DataFrame`` (see :func:`~chengdu_infoscore.records.frame`).
+
+        Raises:
+            MissingExtraError: pandas is not installed (``pip install 'chengdu-infoscore[frames]'``),
+                an :class:`ImportError`.
+        """
+        from ..records import BULLETIN_KEYS, frame
+
+        return frame(self.to_records(), BULLETIN_KEYS)
+
+    def to_json(self) -> str:
+        """The JSON contract as text: exactly what ``bulletin --format json`` prints."""
+        from ..reports import to_json
+
+        return to_json(self)  # type: ignore[arg-type]
+
+
 @attrs.frozen
-class MonthlyBulletin:
+class MonthlyBulletin(_Outputs):
     """The monthly bulletin (月度通报): the month's and the year's figures of every unit.
 
     Attributes:
@@ -133,33 +164,9 @@ class MonthlyBulletin:
     excellent: tuple[ExcellentItem, ...]
     provenance: Provenance | None = None
 
-    def to_records(self) -> list[dict[str, Any]]:
-        """One plain ``dict`` per unit, by group and rank, with its rank, the month's figures and
-        the year's so far, as exact values (keys: :func:`~chengdu_infoscore.records.bulletin_records`)."""
-        from ..records import bulletin_records  # records are built on the bulletins, not the other way
-
-        return bulletin_records(self)
-
-    def to_frame(self) -> Any:
-        """:meth:`to_records` as a ``pandas.DataFrame`` (see :func:`~chengdu_infoscore.records.frame`).
-
-        Raises:
-            MissingExtraError: pandas is not installed (``pip install 'chengdu-infoscore[frames]'``),
-                an :class:`ImportError`.
-        """
-        from ..records import BULLETIN_KEYS, frame
-
-        return frame(self.to_records(), BULLETIN_KEYS)
-
-    def to_json(self) -> str:
-        """The JSON contract as text: exactly what ``bulletin --format json`` prints."""
-        from ..reports import to_json
-
-        return to_json(self)
-
 
 @attrs.frozen
-class YearEndBulletin:
+class YearEndBulletin(_Outputs):
     """The year-end bulletin (年度通报): final figures, completion, and candidates for commendation.
 
     Attributes:
@@ -186,30 +193,6 @@ class YearEndBulletin:
     #: The whole city's points by clause, in the rule set's order.
     by_clause: tuple[tuple[str, Decimal], ...] = ()
     provenance: Provenance | None = None
-
-    def to_records(self) -> list[dict[str, Any]]:
-        """One plain ``dict`` per unit, by group and rank, with its rank and final figures as exact
-        values; see :func:`~chengdu_infoscore.records.bulletin_records` for the keys."""
-        from ..records import bulletin_records  # records are built on the bulletins, not the other way
-
-        return bulletin_records(self)
-
-    def to_frame(self) -> Any:
-        """:meth:`to_records` as a ``pandas.DataFrame`` (see :func:`~chengdu_infoscore.records.frame`).
-
-        Raises:
-            MissingExtraError: pandas is not installed (``pip install 'chengdu-infoscore[frames]'``),
-                an :class:`ImportError`.
-        """
-        from ..records import BULLETIN_KEYS, frame
-
-        return frame(self.to_records(), BULLETIN_KEYS)
-
-    def to_json(self) -> str:
-        """The JSON contract as text: exactly what ``bulletin --format json`` prints."""
-        from ..reports import to_json
-
-        return to_json(self)
 
 
 def _ranked(quotas: QuotaTable, table: PeriodResults, month: int) -> tuple[GroupTable, ...]:
