@@ -39,7 +39,7 @@ def check_lang(lang: object) -> str:
     """``lang`` when it is a language there is a catalogue for; otherwise an :class:`ArgumentError`."""
     if lang not in LANGS:
         raise ArgumentError(f"lang: expected one of {', '.join(map(repr, LANGS))}, found {lang!r}")
-    return lang  # type: ignore[return-value]
+    return lang
 
 
 def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
