@@ -156,8 +156,11 @@ def test_diff_between_two_dates_as_json(history: Path) -> None:
             "provenance": _provenance_json(history, batch, "2007-06-30"),
         }
 
-    def line(date: str, points: str, reason: str) -> dict[str, str]:
-        return {"date": date, "points": points, "reason": reason}
+    def line(date: str, points: str, reason: str, code: str, params: dict[str, Any]) -> dict[str, Any]:
+        return {"date": date, "points": points, "reason": reason, "code": code, "params": params}
+
+    def adopted(channel: str) -> dict[str, Any]:
+        return {"item": "J1", "channel": channel, "note": ""}
 
     assert (0, "") == (status, err)
     assert {
@@ -185,7 +188,13 @@ def test_diff_between_two_dates_as_json(history: Path) -> None:
                         "clause": "A3.1.1",
                         "occurrence": 0,
                         "points_change": "-4",
-                        "before": line("2007-03-07", "4", "item J1 adopted by 政务信息"),
+                        "before": line(
+                            "2007-03-07",
+                            "4",
+                            "信息 J1 被《政务信息》采用",
+                            "reason.adopted",
+                            adopted("政务信息"),
+                        ),
                         "after": None,
                     },
                     {
@@ -195,7 +204,13 @@ def test_diff_between_two_dates_as_json(history: Path) -> None:
                         "occurrence": 0,
                         "points_change": "1",
                         "before": None,
-                        "after": line("2007-03-07", "1", "item J1 adopted by 成都动态"),
+                        "after": line(
+                            "2007-03-07",
+                            "1",
+                            "信息 J1 被《成都动态》采用",
+                            "reason.adopted",
+                            adopted("成都动态"),
+                        ),
                     },
                     {
                         "change": "removed",
@@ -203,7 +218,13 @@ def test_diff_between_two_dates_as_json(history: Path) -> None:
                         "clause": "A3.2.1",
                         "occurrence": 0,
                         "points_change": "2",
-                        "before": line("2007-03-08", "-2", "工作动态 missed #1 this year"),
+                        "before": line(
+                            "2007-03-08",
+                            "-2",
+                            "工作动态 本年第1次漏报",
+                            "reason.missed",
+                            {"category": "工作动态", "n": 1, "about": ""},
+                        ),
                         "after": None,
                     },
                 ],

@@ -377,19 +377,19 @@ TABLE_ZH = """\
 
 锦江区 · 3.1 → 0 (-3.1)
   变动  日期        事件  条款    分值  增减  说明
-  ----  ----------  ----  ------  ----  ----  -----------------------------
-  删除  2007-03-06  j1    A3.1.4   0.1  -0.1  submitted item JJ-1
-  删除  2007-03-08  j2    A3.1.1     2    -2  item JJ-1 adopted by 简明信息
-  删除  2007-03-09  j3    A3.1.3     1    -1  item JJ-1 adopted by 成都动态
+  ----  ----------  ----  ------  ----  ----  ----------------------------
+  删除  2007-03-06  j1    A3.1.4   0.1  -0.1  上报信息 JJ-1
+  删除  2007-03-08  j2    A3.1.1     2    -2  信息 JJ-1 被《简明信息》采用
+  删除  2007-03-09  j3    A3.1.3     1    -1  信息 JJ-1 被《成都动态》采用
 
 青羊区 · 4.1 → 4.1 (0)
   漏报 work_dynamic 0 → 2 · 差错 0 → 1
   变动  日期        事件  条款    分值  增减  说明
-  ----  ----------  ----  ------  ----  ----  ----------------------------
-  新增  2007-04-01  q3    A3.1.2     8    +8  item QY-1 adopted by 专刊
-  新增  2007-04-02  x     A3.2.1    -2    -2  error in item QY-1
-  新增  2007-04-03  m1    A3.2.1    -2    -2  工作动态 missed #1 this year
-  新增  2007-04-04  m2    A3.2.1    -4    -4  工作动态 missed #2 this year
+  ----  ----------  ----  ------  ----  ----  ------------------------
+  新增  2007-04-01  q3    A3.1.2     8    +8  信息 QY-1 被《专刊》采用
+  新增  2007-04-02  x     A3.2.1    -2    -2  信息 QY-1 出现差错
+  新增  2007-04-03  m1    A3.2.1    -2    -2  工作动态 本年第1次漏报
+  新增  2007-04-04  m2    A3.2.1    -4    -4  工作动态 本年第2次漏报
 
 得分未变、组内排名变动的单位(1个)
   单位    组内排名
@@ -458,9 +458,22 @@ def test_json_has_the_documented_keys_and_exact_decimal_strings() -> None:
         "clause": "A3.1.3",
         "occurrence": 0,
         "points_change": "-3",
-        "before": {"date": "2007-05-03", "points": "4", "reason": "item T adopted by 政务要闻"},
-        "after": {"date": "2007-05-03", "points": "1", "reason": "item T adopted by 成都动态"},
+        "before": {
+            "date": "2007-05-03",
+            "points": "4",
+            "reason": "信息 T 被《政务要闻》采用",
+            "code": "reason.adopted",
+            "params": {"channel": "政务要闻", "item": "T", "note": ""},
+        },
+        "after": {
+            "date": "2007-05-03",
+            "points": "1",
+            "reason": "信息 T 被《成都动态》采用",
+            "code": "reason.adopted",
+            "params": {"channel": "成都动态", "item": "T", "note": ""},
+        },
     } == unit["ledger"][0]
+    assert "item T adopted by 成都动态" == diff_json(d, "en")["units"][0]["ledger"][0]["after"]["reason"]
     assert {"appeared": [], "disappeared": []} == data["rejections"]
     assert ["as_of", "as_of_basis", "rules", "events", "provenance"] == list(data["before"])
     assert {"read": 2, "counted": 2, "repeats": 0, "after_as_of": 0, "withdrawn": 0, "rejected": 0} == data[

@@ -89,7 +89,10 @@ def cli(*args: str | Path) -> bytes:
 
 
 def _values(value: Any) -> list[Any]:
-    """Every scalar within a record's value (a tuple of reasons gives its reasons)."""
+    """Every scalar within a record's value (a tuple of reasons gives its reasons, a reason's
+    parameters their values)."""
+    if isinstance(value, dict):
+        value = tuple(value.values())
     return [v for item in value for v in _values(item)] if isinstance(value, tuple) else [value]
 
 
@@ -132,8 +135,9 @@ def test_a_units_record_of_a_small_log_is_worked_by_hand() -> None:
 
 
 def test_the_ledger_records_of_a_small_log_are_worked_by_hand() -> None:
-    """Six lines, all 青羊区's, by date, with the clause, points and reason of each booking."""
-    records = score(SMALL).ledger_records()
+    """Six lines, all 青羊区's, by date, with the clause, points and reason of each booking (in
+    English here; the Chinese reasons are the next test's)."""
+    records = score(SMALL).ledger_records(lang="en")
     assert [
         (dt.date(2007, 3, 1), "e1", "A3.1.4", Decimal("0.1"), "submitted item QY-1", "submitted", "1"),
         (dt.date(2007, 3, 2), "e2", "A3.1.1", Decimal("4"), "item QY-1 adopted by 政务信息", "adopted", None),
@@ -165,6 +169,37 @@ def test_the_ledger_records_of_a_small_log_are_worked_by_hand() -> None:
         {r["rules"] for r in records},
         list(records[0]),
     )
+
+
+def test_the_ledger_records_give_reasons_in_chinese_by_default_with_their_codes() -> None:
+    """The same six lines: the reason in Chinese, its code and parameters beside it, alike in both languages."""
+    records = score(SMALL).ledger_records()
+    assert [
+        ("上报信息 QY-1", "reason.submitted", {"item": "QY-1", "note": ""}),
+        (
+            "信息 QY-1 被《政务信息》采用",
+            "reason.adopted",
+            {"item": "QY-1", "channel": "政务信息", "note": ""},
+        ),
+        (
+            "信息 QY-1 被《政务要闻》采用(配图)",
+            "reason.adopted_picture",
+            {"item": "QY-1", "channel": "政务要闻", "note": ""},
+        ),
+        (
+            "信息 QY-1 被《成都动态》采用",
+            "reason.adopted",
+            {"item": "QY-1", "channel": "成都动态", "note": ""},
+        ),
+        (
+            "副市长批示信息 QY-1",
+            "reason.instructed_by",
+            {"leader": "副市长", "item": "QY-1", "level": "", "note": ""},
+        ),
+        ("工作动态 本年第1次漏报", "reason.missed", {"category": "工作动态", "n": 1, "about": ""}),
+    ] == [(r["reason"], r["code"], r["params"]) for r in records]
+    english = score(SMALL).ledger_records(lang="en")
+    assert [(r["code"], r["params"]) for r in records] == [(r["code"], r["params"]) for r in english]
 
 
 def test_a_monthly_bulletin_record_is_worked_by_hand() -> None:
@@ -339,7 +374,7 @@ def test_every_record_has_the_same_keys_and_exact_values_only(sample: Results) -
     }
     assert {
         "units": {"str", "int", "Decimal", "bool", "NoneType", "date"},
-        "ledger": {"str", "date", "Decimal", "NoneType"},
+        "ledger": {"str", "int", "date", "Decimal", "NoneType"},
         "monthly": {"str", "int", "Decimal", "bool", "NoneType"},
         "year_end": {"str", "int", "Decimal", "bool"},
     } == kinds

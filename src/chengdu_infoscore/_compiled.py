@@ -38,6 +38,7 @@ from ._codecs import (
     Row,
 )
 from .exceptions import ArgumentError, PluginError
+from .messages import Message
 from .quotas import QuotaTable
 from .results import format_points
 from .rules import RuleSet
@@ -68,48 +69,82 @@ def shown(text: str) -> str:
 # -- bookings ----------------------------------------------------------------------------------
 
 
-def _about(text: str | None) -> str:
-    return f": {text}" if text else ""
+def _about(text: str | None) -> Message | str:
+    """What a reason adds for the text an event gives (its subject or note): nothing without one."""
+    return Message.of("reason.part.about", text=text) if text else ""
 
 
-def _who(row: Row) -> str:
-    return f" by {row[LEADER]}" if row[LEADER] else ""
+def _picture(e: Any, row: Row) -> str:
+    return (
+        "reason.adopted_picture" if row[PICTURE] and e.thing.picture_points is not None else "reason.adopted"
+    )
 
 
-# How each kind of booking reads: (entry, row, points, detail) -> reason. The row is of the type
-# that the booking's kind books (codecs): a submission's for "on_time", a commission's for
-# "unanswered"…
-REASONS: dict[str, Callable[[Any, Row, Decimal, Any], str]] = {
-    "submitted": lambda e, row, p, d: f"submitted item {row[ITEM]}{d or ''}",
-    "on_time": lambda e, row, p, d: f"commission {row[ANSWERS]} answered on time (due {d})",
-    "answered_late": lambda e, row, p, d: f"commission {row[ANSWERS]} due {d} answered late, on {row[DATE]}",
-    "adopted": lambda e, row, p, d: (
-        f"item {row[ITEM]} adopted by {e.thing.label}"
-        f"{' with picture' if row[PICTURE] and e.thing.picture_points is not None else ''}{d or ''}"
+# How each kind of booking reads: (entry, row, points, detail) -> reason, a code of the catalogues
+# (``reason.*`` in messages/zh.toml and en.toml) and its parameters. The row is of the type that the
+# booking's kind books (codecs): a submission's for "on_time", a commission's for "unanswered"…
+# A part of a reason that only some lines carry (a note, the detail of a figure decided per case)
+# is a message too, or "" where the line has none.
+REASONS: dict[str, Callable[[Any, Row, Decimal, Any], Message]] = {
+    "submitted": lambda e, row, p, d: Message.of("reason.submitted", item=row[ITEM], note=d or ""),
+    "on_time": lambda e, row, p, d: Message.of("reason.on_time", commission=row[ANSWERS], due=str(d)),
+    "answered_late": lambda e, row, p, d: Message.of(
+        "reason.answered_late", commission=row[ANSWERS], due=str(d), date=str(row[DATE])
     ),
-    "instructed": lambda e, row, p, d: f"instruction{_who(row)}{e.note} on item {row[ITEM]}{d or ''}",
+    "adopted": lambda e, row, p, d: Message.of(
+        _picture(e, row), item=row[ITEM], channel=e.thing.label, note=d or ""
+    ),
+    "instructed": lambda e, row, p, d: (
+        Message.of("reason.instructed_by", leader=row[LEADER], item=row[ITEM], level=e.note, note=d or "")
+        if row[LEADER]
+        else Message.of("reason.instructed", item=row[ITEM], level=e.note, note=d or "")
+    ),
     "instructed_again": lambda e, row, p, d: (
-        f"instruction{_who(row)} on item {row[ITEM]}: already counted once for this item"
-        f"{f' at level {e.thing.label}' if row[LEADER_LEVEL] else ''}"
+        Message.of("reason.instructed_again_by", leader=row[LEADER], item=row[ITEM], at=_at(e, row))
+        if row[LEADER]
+        else Message.of("reason.instructed_again", item=row[ITEM], at=_at(e, row))
     ),
-    "higher": lambda e, row, p, d: f"item {row[ITEM]} adopted by {e.thing.label}{d or ''}",
-    "higher_again": lambda e, row, p, d: f"item {row[ITEM]} adopted by {e.thing.label} again: counted once",
-    "missed": lambda e, row, p, d: f"{e.thing.label} missed #{d} this year{_about(row[SUBJECT])}",
-    "late": lambda e, row, p, d: f"{e.thing.label} reported late #{d} this year{_about(row[SUBJECT])}",
-    "error": lambda e, row, p, d: f"error in item {row[ITEM]}{d or ''}{_about(row[NOTE])}",
-    "false_again": lambda e, row, p, d: (
-        f"item {row[ITEM]} found false again: deducted once per item{_about(row[NOTE])}"
+    "higher": lambda e, row, p, d: Message.of(
+        "reason.higher", item=row[ITEM], level=e.thing.label, note=d or ""
     ),
-    "false_revoke": lambda e, row, p, d: (
-        f"item {row[ITEM]} found false: its {format_points(-p)} points revoked"
+    "higher_again": lambda e, row, p, d: Message.of(
+        "reason.higher_again", item=row[ITEM], level=e.thing.label
     ),
-    "false": lambda e, row, p, d: f"item {row[ITEM]} found false{d or ''}{_about(row[NOTE])}",
-    "excellent": lambda e, row, p, d: f"item {row[ITEM]} selected as excellent",
-    "unanswered": lambda e, row, p, d: f"commission {row[COMMISSION]} due {row[DUE]} not answered",
-    "pending": lambda e, row, p, d: f"commission {row[COMMISSION]} due {row[DUE]} pending: not answered yet",
-    "reached": lambda e, row, p, d: f"target of {d} reached (完成全年目标任务)",
-    "plugin": lambda e, row, p, d: str(d),
+    "missed": lambda e, row, p, d: Message.of(
+        "reason.missed", category=e.thing.label, n=d, about=_about(row[SUBJECT])
+    ),
+    "late": lambda e, row, p, d: Message.of(
+        "reason.late", category=e.thing.label, n=d, about=_about(row[SUBJECT])
+    ),
+    "error": lambda e, row, p, d: Message.of(
+        "reason.error", item=row[ITEM], case=d or "", about=_about(row[NOTE])
+    ),
+    "false_again": lambda e, row, p, d: Message.of(
+        "reason.false_again", item=row[ITEM], about=_about(row[NOTE])
+    ),
+    "false_revoke": lambda e, row, p, d: Message.of(
+        "reason.false_revoke", item=row[ITEM], points=format_points(-p)
+    ),
+    "false": lambda e, row, p, d: Message.of(
+        "reason.false", item=row[ITEM], case=d or "", about=_about(row[NOTE])
+    ),
+    "excellent": lambda e, row, p, d: Message.of("reason.excellent", item=row[ITEM]),
+    "unanswered": lambda e, row, p, d: Message.of(
+        "reason.unanswered", commission=row[COMMISSION], due=str(row[DUE])
+    ),
+    "pending": lambda e, row, p, d: Message.of(
+        "reason.pending", commission=row[COMMISSION], due=str(row[DUE])
+    ),
+    # The fold gives the whole message of these: "reached" names what counts toward the target,
+    # a plug-in rule's reason is what it booked (see _fold.Fold.call_kind).
+    "reached": lambda e, row, p, d: d,
+    "plugin": lambda e, row, p, d: d,
 }
+
+
+def _at(e: Any, row: Row) -> Message | str:
+    """What a repeated instruction's reason adds for the leader level the event names."""
+    return Message.of("reason.part.at_level", level=e.thing.label) if row[LEADER_LEVEL] else ""
 
 
 # Bookings made on another day than their event's: the day after a commission was due.
@@ -124,7 +159,7 @@ class BookingKind:
 
     ``version`` is the id of the version that books it; ``thing`` is the channel, level or
     category it concerns, for its label; ``note`` is a fixed part of the reason decided with the
-    version.
+    version (a message, or "" for none).
     """
 
     __slots__ = ("clause", "code", "note", "tally", "thing", "version")
@@ -136,7 +171,7 @@ class BookingKind:
         clause: str | None,
         tally: str | None = None,
         thing: Any = None,
-        note: str = "",
+        note: Message | str = "",
     ):
         self.version = version
         self.code = code
@@ -145,7 +180,7 @@ class BookingKind:
         self.thing = thing
         self.note = note
 
-    def reason(self, row: Row, points: Decimal, detail: Any) -> str:
+    def reason(self, row: Row, points: Decimal, detail: Any) -> Message:
         return REASONS[self.code](self, row, points, detail)
 
     def day(self, row: Row, detail: Any) -> dt.date:
@@ -195,9 +230,9 @@ class CompiledVersion:
         self.submitted = booking("submitted", None if s is None else s.clause, "submitted")
         self.points = ZERO if s is None else s.points
         self.monthly = s is not None and s.cap_period == "month"
-        word = "monthly" if self.monthly else "yearly"
+        capped = "reason.note.cap_month" if self.monthly else "reason.note.cap_year"
         #: Each unit's cap, and the note a submission that meets it carries.
-        self.caps: dict[str, tuple[Decimal | None, str]] = {}
+        self.caps: dict[str, tuple[Decimal | None, Message | None]] = {}
         for u in quotas.units:
             try:
                 cap = None if s is None else s.cap_for(u.target, u.group)
@@ -207,7 +242,7 @@ class CompiledVersion:
                     f" multiple of its target, but the unit {u.name!r} of the {quotas.year} target table"
                     f" has no target; give its group a fixed cap (cap = {{ {u.group} = … }})"
                 ) from None
-            note = "" if cap is None else f" ({word} cap of {format_points(cap)} points reached)"
+            note = None if cap is None else Message.of(capped, cap=format_points(cap))
             self.caps[u.name] = (cap, note)
         if s is not None:
             groups = {g.key for g in quotas.groups}
@@ -252,7 +287,11 @@ class CompiledVersion:
             lv.key: (
                 lv,
                 BookingKind(
-                    rules.id, "instructed", lv.clause, thing=lv, note=f" ({lv.label})" if many else ""
+                    rules.id,
+                    "instructed",
+                    lv.clause,
+                    thing=lv,
+                    note=Message.of("reason.note.level", level=lv.label) if many else "",
                 ),
                 booking("instructed_again", lv.clause, thing=lv),
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from types import MethodType
 from typing import Any
@@ -52,6 +52,7 @@ from .events import (
 )
 from .exceptions import PluginError
 from .history import ItemHistory, Period, RuleContext, UnitHistory, UnitLog, _Call, make_events
+from .messages import Message
 from .quotas import Unit
 from .results import CommissionStatus, Rejection, format_points
 from .rules import figure_problem
@@ -393,7 +394,7 @@ class Fold:
         else:
             run = lambda book: instance.on_event(event, tally.unit, book)  # noqa: E731
         where = f" ({origin})" if origin is not None else ""
-        self.call_kind(make, self.v, call, run, tally, row, item, f"on event {row[ID]!r}{where}", "")
+        self.call_kind(make, self.v, call, run, tally, row, item, f"on event {row[ID]!r}{where}", None)
 
     def call_kind(
         self,
@@ -405,9 +406,12 @@ class Fold:
         row: Row,
         item: ItemState | None,
         where: str,
-        prefix: str,
+        period: Period | None,
     ) -> None:
         """Call one rule kind (``run`` calls it with ``book``), with a ``book`` that checks every booking.
+
+        The reason of a line booked by a hook (``period`` given) says the period and the rule kind
+        before what the rule kind gave.
 
         Whatever is wrong with a booking is recorded before ``book`` raises, so that it stops
         scoring even when the rule kind catches the error: a wrong argument of any type, or a
@@ -435,8 +439,7 @@ class Fold:
                 problem = figure_problem(points)
                 if problem is not None:
                     raise Misbooked(f"it booked points that are not a figure: {problem}")
-                if reason.__class__ is not str:
-                    raise Misbooked(f"it gave a reason that is not text: {type(reason).__name__}")
+                said = _said(reason)
                 entry = version.plugin(clause)
             except KeyboardInterrupt:
                 raise
@@ -450,7 +453,9 @@ class Fold:
                 if misbooked is exc:
                     raise
                 raise misbooked from exc
-            self.book(tally, row, entry, Decimal(points), prefix + reason, item)
+            if period is not None:
+                said = Message.of("reason.plugin_period", period=_period(period), kind=make.kind, text=said)
+            self.book(tally, row, entry, Decimal(points), said, item)
 
         outer, self.calling = self.calling, wrong
         try:
@@ -529,7 +534,7 @@ class Fold:
                 hook(period, unit, book, ctx)
 
         where = f"{method} at the end of {period}, for unit {unit.name}"
-        self.call_kind(make, version, call, run, tally, row, None, where, f"end of {period}, {make.kind}: ")
+        self.call_kind(make, version, call, run, tally, row, None, where, period)
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -611,12 +616,12 @@ class Fold:
                 if tally.capped_on is None:
                     tally.capped_on = day
             else:
-                note = ""
+                note = None
         # Both counts run on whatever this version's period, for a later version with the other one.
         if points:  # past the cap, nothing to add
             tally.year_points += points
             tally.month_points[month] += points
-        tally.book += (row, v.submitted, points, note or None)
+        tally.book += (row, v.submitted, points, note)
         earned = points
         if commission is not None:
             due = commission.row[DUE]
@@ -661,9 +666,7 @@ class Fold:
             # Only the best adoption of an item counts: book what it adds over the best so far.
             gain = points - best if points > best else ZERO
             if gain < points:
-                note = (
-                    f" (only the highest adoption counts: +{format_points(gain)} over {format_points(best)})"
-                )
+                note = Message.of("reason.note.highest", gain=format_points(gain), best=format_points(best))
             points = gain
         self.plus(item, row, entry, points, note)
         if reached is not None:
@@ -674,10 +677,10 @@ class Fold:
         event that brought what counts toward the unit's target up to it."""
         v, unit = self.v, tally.unit
         if unit.basis == "submitted":
-            what = "submitted items"
+            code = "reason.reached_submitted"
         else:
-            what = "adoptions" if v.counts_adoptions else "adopted items"
-        self.book(tally, row, entry, v.reached_points, f"{unit.target} {what}")
+            code = "reason.reached_adoptions" if v.counts_adoptions else "reason.reached_adopted"
+        self.book(tally, row, entry, v.reached_points, Message.of(code, target=unit.target))
 
     def commission_rules(self, commission: CommissionState, day: dt.date | None = None) -> CompiledVersion:
         """The version whose [commission] scores an outcome: the one in force on ``day`` (else the
@@ -687,9 +690,14 @@ class Fold:
             return v
         return self.run.version_at(commission.row[DATE]) or self.run.first
 
-    def plus(self, item: ItemState, row: Row, entry: BookingKind, points: Decimal, note: str | None) -> None:
+    def plus(
+        self, item: ItemState, row: Row, entry: BookingKind, points: Decimal, note: Message | None
+    ) -> None:
         if item.false and self.v.revokes:
-            points, note = ZERO, (note or "") + " (item found false: earns nothing)"
+            points, note = (
+                ZERO,
+                FOUND_FALSE if note is None else Message.of("reason.note.and", first=note, then=FOUND_FALSE),
+            )
         self.book(item.tally, row, entry, points, note, item)
 
     @handles(Instructed)
@@ -848,11 +856,50 @@ def _shown(figures: tuple[Decimal, ...]) -> str:
     return texts[0] if len(texts) == 1 else f"[{', '.join(texts)}]"
 
 
-def _decided(case: Decimal, span: Any) -> str:
+def _decided(case: Decimal, span: Any) -> Message:
     """What the reason of a figure decided for the case adds: the figure and its range."""
     low, high = span
-    within = f"within {format_points(low)} to {format_points(high)}"
-    return f" (figure decided for the case: {format_points(case)}, {within})"
+    return Message.of(
+        "reason.note.case", points=format_points(case), low=format_points(low), high=format_points(high)
+    )
+
+
+#: What the reason of an item's booking adds once the item is found false, under a version that
+#: takes its points back.
+FOUND_FALSE = Message.of("reason.note.found_false")
+
+
+def _said(reason: object) -> Message:
+    """A plug-in rule's reason as a message: text is shown as written in every language; a mapping
+    gives the text of each language (``{"zh": …, "en": …}``, both text).
+
+    Raises:
+        Misbooked: the reason is neither, or the mapping names other languages or a text that is not text.
+    """
+    if reason.__class__ is str:
+        return Message.of("reason.plugin", text=reason)
+    if not isinstance(reason, Mapping):
+        raise Misbooked(
+            "it gave a reason that is neither text nor a mapping of 'zh' and 'en' to text:"
+            f" {type(reason).__name__}"
+        )
+    languages = list(reason)
+    if len(languages) != 2 or set(languages) != {"zh", "en"}:
+        found = ", ".join(repr(key)[:40] for key in languages[:5]) or "none"
+        raise Misbooked(
+            f"it gave a reason mapping of the languages {found}; expected exactly 'zh' and 'en', each"
+            " with its text"
+        )
+    zh, en = reason["zh"], reason["en"]
+    for lang, said in (("zh", zh), ("en", en)):
+        if said.__class__ is not str:
+            raise Misbooked(f"it gave a reason whose {lang!r} text is not text: {type(said).__name__}")
+    return Message.of("reason.plugin_both", zh=zh, en=en)
+
+
+def _period(period: Period) -> Message:
+    """A period as a hook's line names it: ``2007年3月``, ``month 2007-03``."""
+    return Message.of(f"reason.period.{period.kind}", year=period.year, number=period.number)
 
 
 #: The handlers by kind number, checked now: one for every scored event type (see ``_codecs.Handlers``).

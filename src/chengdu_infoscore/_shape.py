@@ -13,6 +13,7 @@ from typing import Any
 from ._codecs import DATE, ID, ITEM, KIND, PHASE
 from ._compiled import SHIFTED, ZERO
 from ._fold import NO_CLOSING, Closing, Folded, Tally
+from .messages import Message
 from .quotas import Unit
 from .results import Entry, Ledger, LedgerLine, UnitResult, format_points
 from .rules import RuleSet, Timeline
@@ -134,8 +135,8 @@ class Shape:
         if rules.floor is not None and total < rules.floor.points:
             # The floor is a ledger line too, so that the total stays the sum of the ledger.
             lift = rules.floor.points - total
-            reason = (
-                f"score {format_points(total)} raised to the floor of {format_points(rules.floor.points)}"
+            reason = Message.of(
+                "reason.floor", score=format_points(total), floor=format_points(rules.floor.points)
             )
             tail = (LedgerLine(self.as_of, "-", rules.floor.clause, lift, reason, rules=rules.id),)
             by_clause[rules.floor.clause] = by_clause.get(rules.floor.clause, ZERO) + lift

@@ -661,7 +661,12 @@ def _parser() -> argparse.ArgumentParser:
         default="table",
         help="table (default), json or xlsx (a workbook, with --out; needs the xlsx extra)",
     )
-    e.add_argument("--lang", choices=("zh", "en"), default="zh", help="headings of the workbook (default zh)")
+    e.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default="zh",
+        help="the ledger's reasons and headings: zh (default) or en",
+    )
     output_options(e, csv=False)
     e.add_argument("--keep-going", action="store_true", help="explain even when some events are rejected")
 
@@ -1170,7 +1175,7 @@ def _diff(args: argparse.Namespace) -> int:
     d = before.diff(after)
     known_before = None if published is not None else args.known_from
     if args.format == "json":
-        data = diff_json(d)
+        data = diff_json(d, args.lang)
         data["before"] = _view_json(known_before, earlier, data["before"])
         data["after"] = _view_json(args.to, later, data["after"])
         text = to_json_text({"store": args.store, "published": _published_json(published), **data})
@@ -1606,11 +1611,11 @@ def _run(args: argparse.Namespace) -> int:
         unit = quotas.unit(args.unit)
         result = results.unit(unit.name)
         if args.format == "json":
-            output = to_json_text(ledger_json(result, results))
+            output = to_json_text(ledger_json(result, results, args.lang))
         elif args.format == "xlsx":
             output = ledger_xlsx(result, results, args.lang)
         else:
-            output = ledger_table(result, results)
+            output = ledger_table(result, results, args.lang)
     elif args.format == "json":
         output = to_json_text(results_json(results))
     elif args.format == "csv":

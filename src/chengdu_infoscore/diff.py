@@ -43,6 +43,7 @@ import attrs
 from ._arguments import describe, need
 from .compare import group_ranks
 from .exceptions import ArgumentError
+from .messages import check_lang
 from .provenance import Provenance
 from .quotas import Unit
 from .reports import provenance_json, rejection_json, render_table
@@ -273,7 +274,7 @@ def _keyed(result: UnitResult) -> dict[tuple[str, str, int], LedgerLine]:
 
 
 def _same(a: LedgerLine, b: LedgerLine) -> bool:
-    return (a.date, a.points, a.reason) == (b.date, b.points, b.reason)
+    return (a.date, a.points, a.message) == (b.date, b.points, b.message)
 
 
 def _ledger(before: UnitResult, after: UnitResult) -> tuple[LineChange, ...]:
@@ -428,17 +429,18 @@ def _side_json(s: DiffSide) -> dict[str, Any]:
     }
 
 
-def _line_json(line: LedgerLine | None) -> dict[str, str] | None:
+def _line_json(line: LedgerLine | None, lang: str) -> dict[str, Any] | None:
     if line is None:
         return None
     return {
         "date": line.date.isoformat(),
         "points": format_points(line.points),
-        "reason": line.reason,
+        "reason": line.text(lang),
+        **line.message.as_json(),
     }
 
 
-def _unit_json(u: UnitDiff) -> dict[str, Any]:
+def _unit_json(u: UnitDiff, lang: str) -> dict[str, Any]:
     return {
         "unit": u.unit.name,
         "label": u.unit.label,
@@ -466,27 +468,34 @@ def _unit_json(u: UnitDiff) -> dict[str, Any]:
                 "clause": c.clause,
                 "occurrence": c.occurrence,
                 "points_change": format_points(c.points_change),
-                "before": _line_json(c.before),
-                "after": _line_json(c.after),
+                "before": _line_json(c.before, lang),
+                "after": _line_json(c.after, lang),
             }
             for c in u.ledger
         ],
     }
 
 
-def diff_json(d: ResultsDiff) -> dict[str, Any]:
+def diff_json(d: ResultsDiff, lang: str = "zh") -> dict[str, Any]:
     """The diff as JSON values (``to_json_text`` of :mod:`~.reports` writes them).
 
     Keys never change with the language. Points are exact decimal strings without trailing
     zeros and completions four-place decimal strings, as in the results' JSON; dates are
     ``YYYY-MM-DD``; a line's ``before`` is ``null`` when it was added and ``after`` when removed.
+    A ledger line's ``reason`` is in ``lang`` (Chinese by default, or ``"en"``), its ``code`` and
+    ``params`` beside it.
+
+    Raises:
+        TypeError: ``d`` is not a :class:`ResultsDiff` (:class:`~chengdu_infoscore.ArgumentTypeError`).
+        ValueError: ``lang`` is neither ``zh`` nor ``en`` (:class:`~chengdu_infoscore.ArgumentError`).
     """
     need("d", d, ResultsDiff, "a ResultsDiff (Results.diff gives one)")
+    check_lang(lang)
     return {
         "year": d.year,
         "before": _side_json(d.before),
         "after": _side_json(d.after),
-        "units": [_unit_json(u) for u in d.units],
+        "units": [_unit_json(u, lang) for u in d.units],
         "unchanged": d.unchanged,
         "reranked": [
             {
@@ -620,7 +629,7 @@ def _side_text(label: str, s: DiffSide, w: dict[str, str]) -> str:
     return text + "\n"
 
 
-def _unit_block(u: UnitDiff, w: dict[str, str]) -> str:
+def _unit_block(u: UnitDiff, w: dict[str, str], lang: str) -> str:
     head = f"\n{u.unit.label} · {format_points(u.score_before)} → {format_points(u.score_after)}"
     parts = [f"{head} ({_signed(u.change)})\n"]
     if u.counts:
@@ -639,7 +648,7 @@ def _unit_block(u: UnitDiff, w: dict[str, str]) -> str:
             for what, line, change in sides:
                 assert line is not None
                 date, points = line.date.isoformat(), format_points(line.points)
-                rows.append([w[what], date, c.event, c.clause, points, change, line.reason])
+                rows.append([w[what], date, c.event, c.clause, points, change, line.text(lang)])
         head_row = [w[k] for k in ("what", "date", "event", "clause", "points", "change", "reason")]
         table = render_table(head_row, rows, [False, False, False, False, True, True, False])
         parts.append("".join(f"  {line}".rstrip() + "\n" for line in table.splitlines()))
@@ -691,7 +700,7 @@ def diff_table(d: ResultsDiff, lang: str = "zh") -> str:
             for u in d.units
         ]
         parts.append("\n" + render_table(head, rows, [False, *[True] * 8]))
-        parts += [_unit_block(u, w) for u in d.units]
+        parts += [_unit_block(u, w, lang) for u in d.units]
     if d.reranked:
         parts.append("\n" + w["reranked"].format(n=len(d.reranked)) + "\n")
         rows = [[r.unit.label, _moved(r.before, r.after)] for r in d.reranked]

@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .exceptions import MissingExtraError
+from .messages import check_lang
 from .reports import UNIT_KEYS as JSON_UNIT_KEYS
 from .results import Results, UnitResult, ratio
 
@@ -48,7 +49,20 @@ _SPREAD = frozenset({"breakdown", "missed", "late", "commissions"})
 UNIT_KEYS = tuple(f"{key}.…" if key in _SPREAD else key for key in JSON_UNIT_KEYS)
 
 #: The keys of a ledger line's record, in order.
-LEDGER_KEYS = ("unit", "date", "event", "clause", "points", "reason", "rules", "item", "tally", "key")
+LEDGER_KEYS = (
+    "unit",
+    "date",
+    "event",
+    "clause",
+    "points",
+    "reason",
+    "code",
+    "params",
+    "rules",
+    "item",
+    "tally",
+    "key",
+)
 
 #: The keys of a bulletin row's record before its figures, in order.
 BULLETIN_KEYS = (
@@ -143,15 +157,21 @@ def unit_records(results: Results) -> list[Record]:
     return [_unit_record(u, clauses, missed, late) for u in results.units]
 
 
-def ledger_records(results: Results) -> list[Record]:
+def ledger_records(results: Results, lang: str = "zh") -> list[Record]:
     """One record per ledger line: every unit's lines, units in the target table's order, each
     unit's lines in its ledger's order (by date).
 
     The keys are :data:`LEDGER_KEYS`: ``unit`` (its canonical name), the line's ``date`` (a
-    ``datetime.date``), ``event``, ``clause``, ``points`` (a ``Decimal``), ``reason``, ``rules``
-    (the version that booked it), ``item``, ``tally`` (the count it moved) and ``key`` (the
-    category or key-point section), the last four ``None`` where they do not apply.
+    ``datetime.date``), ``event``, ``clause``, ``points`` (a ``Decimal``), ``reason`` (in ``lang``:
+    Chinese by default, or ``"en"``), ``code`` and ``params`` (the reason's code in the catalogues
+    and its parameters, as the JSON gives them: the same in every language), ``rules`` (the
+    version that booked it), ``item``, ``tally`` (the count it moved) and ``key`` (the category or
+    key-point section), the last four ``None`` where they do not apply.
+
+    Raises:
+        ValueError: ``lang`` is neither ``zh`` nor ``en`` (:class:`~chengdu_infoscore.ArgumentError`).
     """
+    check_lang(lang)
     return [
         {
             "unit": u.unit.name,
@@ -159,7 +179,8 @@ def ledger_records(results: Results) -> list[Record]:
             "event": line.event,
             "clause": line.clause,
             "points": line.points,
-            "reason": line.reason,
+            "reason": line.text(lang),
+            **line.message.as_json(),
             "rules": line.rules,
             "item": line.item,
             "tally": line.tally,

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._arguments import need
 from ._columns import csv_headings
+from .messages import check_lang
 from .provenance import Provenance
 from .quotas import QuotaTable
 from .results import Rejection, Results, UnitResult, format_points, percent
@@ -328,8 +329,14 @@ def results_table(results: Results, quotas: QuotaTable, lang: str = "zh") -> str
     return "".join(parts)
 
 
-def ledger_table(result: UnitResult, results: Results) -> str:
-    """A unit's ledger, line by line, ending in its total."""
+def ledger_table(result: UnitResult, results: Results, lang: str = "zh") -> str:
+    """A unit's ledger, line by line, ending in its total; the reasons in ``lang`` (Chinese by
+    default, or ``"en"``).
+
+    Raises:
+        ValueError: ``lang`` is neither ``zh`` nor ``en`` (:class:`~chengdu_infoscore.ArgumentError`).
+    """
+    check_lang(lang)
     u = result.unit
     basis = "adopted" if u.basis == "adopted" else "submitted"
     lines = [
@@ -342,7 +349,7 @@ def ledger_table(result: UnitResult, results: Results) -> str:
         f"{results.year} as of {results.as_of}{results.as_of_note()} · rules {results.rules}\n\n",
     ]
     rows = [
-        [line.date.isoformat(), line.event, line.clause, format_points(line.points), line.reason]
+        [line.date.isoformat(), line.event, line.clause, format_points(line.points), line.text(lang)]
         for line in result.ledger
     ]
     rows.append(["", "", "total", format_points(result.score), ""])
@@ -354,9 +361,17 @@ def ledger_table(result: UnitResult, results: Results) -> str:
     return "".join(lines)
 
 
-def ledger_json(result: UnitResult, results: Results) -> dict[str, Any]:
+def ledger_json(result: UnitResult, results: Results, lang: str = "zh") -> dict[str, Any]:
     """A unit's figures, its whole ledger, and every event of the run that was rejected (with
-    ``--keep-going``, the events not counted are in the output as well as on standard error)."""
+    ``--keep-going``, the events not counted are in the output as well as on standard error).
+
+    Each ledger line's ``reason`` is in ``lang`` (Chinese by default, or ``"en"``), with its
+    ``code`` and ``params`` beside it: the same in every language.
+
+    Raises:
+        ValueError: ``lang`` is neither ``zh`` nor ``en`` (:class:`~chengdu_infoscore.ArgumentError`).
+    """
+    check_lang(lang)
     data = {
         "year": results.year,
         "as_of": results.as_of.isoformat(),
@@ -371,7 +386,8 @@ def ledger_json(result: UnitResult, results: Results) -> dict[str, Any]:
             "event": line.event,
             "clause": line.clause,
             "points": format_points(line.points),
-            "reason": line.reason,
+            "reason": line.text(lang),
+            **line.message.as_json(),
             "rules": line.rules,
         }
         for line in result.ledger

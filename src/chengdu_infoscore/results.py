@@ -17,6 +17,7 @@ import attrs
 from ._arguments import need
 from .events import Origin
 from .exceptions import UnknownUnitError
+from .messages import DEFAULT_LANG, Message, check_lang
 from .provenance import Provenance
 from .quotas import Group, QuotaTable, Unit
 
@@ -83,19 +84,30 @@ def format_points(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
+def _reason(value: Message | str) -> Message:
+    """A line's reason as given: a message, or a text shown as written in every language."""
+    return value if isinstance(value, Message) else Message.of("reason.plugin", text=value)
+
+
 @attrs.frozen
 class LedgerLine:
     """One booking of points: which event, on which date, under which clause, and why.
 
     Lines of zero points are kept (a submission past the cap, a repeated instruction, a
     pending commission) so that a reader sees why nothing was earned.
+
+    Why is :attr:`message`, a code of the catalogues and its parameters (``reason.submitted``,
+    ``item="JJ-001"``…): :meth:`text` puts it in Chinese (the default) or English; :attr:`reason`
+    is the English text, as before. A line made by hand may give a text as its reason, which is
+    shown as written in every language.
     """
 
     date: dt.date
     event: str
     clause: str
     points: Decimal
-    reason: str
+    #: Why the points were booked: a code of the catalogues (``reason.*``) and its parameters.
+    message: Message = attrs.field(converter=_reason)
     #: The item the event concerns, if any.
     item: str | None = None
     #: The count the event moved, on the first line it booked: ``submitted``, ``adopted`` (toward
@@ -105,6 +117,19 @@ class LedgerLine:
     key: str | None = None
     #: The id of the rule-set version that booked the line.
     rules: str | None = None
+
+    @property
+    def reason(self) -> str:
+        """Why the points were booked, in English (``text("en")``)."""
+        return self.message.text("en")
+
+    def text(self, lang: str = DEFAULT_LANG) -> str:
+        """Why the points were booked, in ``lang``: Chinese (``"zh"``, the default) or ``"en"``.
+
+        Raises:
+            ValueError: ``lang`` is neither (:class:`~chengdu_infoscore.ArgumentError`).
+        """
+        return self.message.text(check_lang(lang))
 
 
 #: What :meth:`Ledger.entries` gives for each line: date, points, tally, key, event id, item.
@@ -429,12 +454,13 @@ class Results:
 
         return unit_records(self)
 
-    def ledger_records(self) -> list[dict[str, Any]]:
+    def ledger_records(self, lang: str = DEFAULT_LANG) -> list[dict[str, Any]]:
         """One plain ``dict`` per ledger line of every unit: unit, date, event, clause, points,
-        reason…; see :func:`~chengdu_infoscore.records.ledger_records`."""
+        reason (in ``lang``: Chinese by default, or ``"en"``), its code and params…; see
+        :func:`~chengdu_infoscore.records.ledger_records`."""
         from .records import ledger_records
 
-        return ledger_records(self)
+        return ledger_records(self, lang)
 
     def to_frame(self) -> Any:
         """:meth:`to_records` as a ``pandas.DataFrame`` (see :func:`~chengdu_infoscore.records.frame`).
@@ -447,12 +473,13 @@ class Results:
 
         return frame(self.to_records(), [k for k in UNIT_KEYS if not k.endswith("…")])
 
-    def ledger_frame(self) -> Any:
-        """:meth:`ledger_records` as a ``pandas.DataFrame``, one row per ledger line.
+    def ledger_frame(self, lang: str = DEFAULT_LANG) -> Any:
+        """:meth:`ledger_records` as a ``pandas.DataFrame``, one row per ledger line, the reasons in
+        ``lang`` (Chinese by default, or ``"en"``).
 
         Raises:
             MissingExtraError: pandas is not installed (``pip install 'chengdu-infoscore[frames]'``).
         """
         from .records import LEDGER_KEYS, frame
 
-        return frame(self.ledger_records(), LEDGER_KEYS)
+        return frame(self.ledger_records(lang), LEDGER_KEYS)

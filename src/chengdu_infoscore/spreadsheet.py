@@ -527,7 +527,7 @@ def ledger_xlsx(result: UnitResult, results: Results, lang: str = "zh") -> bytes
     _provenance(summary, results.provenance)
     s = book.sheet(w["ledger"])
     rows: list[list[Cell]] = [
-        [line.date.isoformat(), line.event, line.clause, line.points, line.reason, line.rules]
+        [line.date.isoformat(), line.event, line.clause, line.points, line.text(lang), line.rules]
         for line in result.ledger
     ]
     rows.append([None, None, w["total"], result.score, None, None])

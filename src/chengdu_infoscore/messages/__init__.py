@@ -14,6 +14,9 @@ A catalogue is a TOML file whose keys are codes (``reason.submitted``, ``rejecte
 ``heading.unit``…) and whose values are texts with ``{name}`` places for the parameters
 (:meth:`str.format` syntax). Both catalogues hold the same codes, and a code's text names the same
 parameters in both; the tests check it. Chinese (``"zh"``) is the default everywhere.
+
+A parameter may itself be a :class:`Message`: a part of the text whose words vary (a note that
+only some lines carry), put in the same language as the text around it.
 """
 
 from __future__ import annotations
@@ -62,10 +65,12 @@ def catalogue(lang: str) -> Mapping[str, str]:
 def text(code: str, lang: str = DEFAULT_LANG, /, **params: object) -> str:
     """The text of ``code`` in ``lang``, its ``{name}`` places filled from ``params``.
 
-    A code that is not in the catalogue is a mistake in the library, not in any input: it raises
-    :class:`KeyError`.
+    A parameter that is a :class:`Message` is put in ``lang`` too. A code that is not in the
+    catalogue is a mistake in the library, not in any input: it raises :class:`KeyError`.
     """
-    return catalogue(lang)[code].format_map(params)
+    return catalogue(lang)[code].format_map(
+        {name: value.text(lang) if isinstance(value, Message) else value for name, value in params.items()}
+    )
 
 
 @attrs.frozen
@@ -73,7 +78,8 @@ class Message:
     """A code and its parameters: what the engine says, before it is put in any language.
 
     Parameters are kept as sorted ``(name, value)`` pairs so that a message is hashable and two
-    equal messages compare equal; values are texts or numbers already in the form they print in.
+    equal messages compare equal; values are texts or numbers already in the form they print in,
+    or messages (put in the language of the text around them).
     """
 
     code: str
@@ -90,4 +96,9 @@ class Message:
 
     def as_json(self) -> dict[str, Any]:
         """The code and parameters, as the JSON outputs carry them beside the text."""
-        return {"code": self.code, "params": dict(self.params)}
+        return {
+            "code": self.code,
+            "params": {
+                name: value.as_json() if isinstance(value, Message) else value for name, value in self.params
+            },
+        }
