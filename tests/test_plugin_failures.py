@@ -91,6 +91,25 @@ class Raises(_Kind):
     def on_event(self, event, unit, book):
         raise KeyError("topic")
 
+class ReasonNumber(_Kind):
+    def on_event(self, event, unit, book):
+        book("X9", Decimal(1), 17)
+
+class ReasonOneLanguage(_Kind):
+    def on_event(self, event, unit, book):
+        book("X9", Decimal(1), {"zh": "只有中文"})
+
+class ReasonOtherLanguage(_Kind):
+    def on_event(self, event, unit, book):
+        book("X9", Decimal(1), {"zh": "中文", "fr": "français"})
+
+class ReasonNotText(_Kind):
+    def on_event(self, event, unit, book):
+        try:
+            book("X9", Decimal(1), {"zh": "中文", "en": None})
+        except Exception:
+            pass
+
 class Swallows(_Kind):
     def on_event(self, event, unit, book):
         try:
@@ -195,6 +214,10 @@ KIND_NAMES = {
     "books-too-fine": "BooksTooFine",
     "books-undeclared-clause": "BooksUndeclaredClause",
     "raises": "Raises",
+    "reason-number": "ReasonNumber",
+    "reason-one-language": "ReasonOneLanguage",
+    "reason-other-language": "ReasonOtherLanguage",
+    "reason-not-text": "ReasonNotText",
     "swallows": "Swallows",
     "books-later": "BooksLater",
     "swallows-unhashable-clause": "SwallowsUnhashableClause",
@@ -250,6 +273,23 @@ ON_EVENT = [
         "it booked under the clause 'Z1', which rule set 'kinds-2007' does not declare",
     ),
     ("raises", "e1", "on_event raised KeyError: 'topic'"),
+    (
+        "reason-number",
+        "e1",
+        "it gave a reason that is neither text nor a mapping of 'zh' and 'en' to text: int",
+    ),
+    (
+        "reason-one-language",
+        "e1",
+        "it gave a reason mapping of the languages 'zh'; expected exactly 'zh' and 'en', each with its text",
+    ),
+    (
+        "reason-other-language",
+        "e1",
+        "it gave a reason mapping of the languages 'zh', 'fr'; expected exactly 'zh' and 'en', each with"
+        " its text",
+    ),
+    ("reason-not-text", "e1", "it gave a reason whose 'en' text is not text: NoneType"),
     ("exits", "e1", "on_event called sys.exit(0)"),
     ("raises-generator-exit", "e1", "on_event raised GeneratorExit"),
     ("swallows", "e1", "it booked points that are not a figure: expected a Decimal, found float 0.5"),
@@ -276,7 +316,8 @@ def test_a_rule_kind_that_books_wrongly_or_raises_names_plugin_kind_and_event(
     kinds_site: Path, two_events: Path, kind: str, event: str, words: str
 ) -> None:
     """A float, a bool, NaN, an infinity, text or a too-fine figure booked, an undeclared clause or
-    one that is not text, points whose check itself fails, an exception in on_event, a booking after
+    one that is not text, a reason that is neither text nor a mapping of "zh" and "en" to text, points
+    whose check itself fails, an exception in on_event, a booking after
     on_event returned — even when the rule kind catches the error book raised: a PluginError naming
     the rule kind, its plug-in and distribution, and the event with its file and line; never a
     float in a score, never a booking lost silently."""
@@ -321,7 +362,9 @@ def test_a_rule_kind_whose_factory_fails_stops_scoring_up_front(
     )
 
 
-@pytest.mark.parametrize("kind", ["books-float", "raises", "returns-none", "exits", "factory-exits"])
+@pytest.mark.parametrize(
+    "kind", ["books-float", "raises", "returns-none", "exits", "factory-exits", "reason-one-language"]
+)
 def test_the_command_line_reports_a_misbehaving_rule_kind_with_exit_2(
     kinds_site: Path, two_events: Path, tmp_path: Path, kind: str
 ) -> None:

@@ -172,7 +172,7 @@ def test_the_ledger_records_of_a_small_log_are_worked_by_hand() -> None:
 
 
 def test_the_ledger_records_give_reasons_in_chinese_by_default_with_their_codes() -> None:
-    """The same six lines: the reason in Chinese, its code and parameters beside it, alike in both languages."""
+    """The same six lines: the reason in Chinese, its code and parameters beside it, alike in both."""
     records = score(SMALL).ledger_records()
     assert [
         ("上报信息 QY-1", "reason.submitted", {"item": "QY-1", "note": ""}),

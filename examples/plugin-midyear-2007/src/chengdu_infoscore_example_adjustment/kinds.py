@@ -14,7 +14,8 @@ from typing import Any
 
 from chengdu_infoscore import Instructed, RuleSet
 
-Book = Callable[[str, Decimal, str], None]
+#: ``book(clause, points, reason)``: the reason is text, or its text in each language ({"zh": …, "en": …}).
+Book = Callable[[str, Decimal, str | Mapping[str, str]], None]
 
 
 def _setting(settings: Mapping[str, Any], known: set[str]) -> None:
@@ -65,9 +66,17 @@ class AdoptionMinimum:
             return
         adopted = sum(context.unit.adopted_in(month) for month in period.months)
         if adopted < minimum and self.short is not None:
-            book(self.clause, self.short, f"{adopted} adopted, short of the minimum of {minimum}")
+            reason = {
+                "zh": f"采用 {adopted} 条,未达最低数 {minimum} 条",
+                "en": f"{adopted} adopted, short of the minimum of {minimum}",
+            }
+            book(self.clause, self.short, reason)  # in both languages: explain --lang shows either
         elif adopted >= minimum and self.met is not None:
-            book(self.clause, self.met, f"{adopted} adopted, the minimum of {minimum} met")
+            reason = {
+                "zh": f"采用 {adopted} 条,达到最低数 {minimum} 条",
+                "en": f"{adopted} adopted, the minimum of {minimum} met",
+            }
+            book(self.clause, self.met, reason)
 
     def on_event(self, event: Any, unit: Any, book: Book) -> None:
         """Nothing for single events: the periods' ends decide."""
