@@ -123,7 +123,7 @@ def workbook(tmp: Path, *args: str | Path) -> dict[str, Sheet]:
     """The sheets of the workbook a command writes with --format xlsx --out."""
     target = tmp / "out.xlsx"
     status, out, err = run(*args, "--format", "xlsx", "--out", target)
-    assert (0, "", f"{args[0]}: workbook written to {target}\n") == (status, out, err.splitlines(True)[-1])
+    assert (0, "", f"{args[0]}:工作簿已写入 {target}\n") == (status, out, err.splitlines(True)[-1])
     return read_book(target.read_bytes())[0]
 
 
@@ -457,7 +457,13 @@ def test_csv_headings_follow_the_language() -> None:
     head_keys, *rows_keys = list(csv.reader(io.StringIO(keys.lstrip("\ufeff"))))
     assert ["单位", "任务表名称", "组别", "任务口径", "任务数", "上报", "采用", "完成率"] == head_zh[:8]
     assert ["漏报_work_dynamic", "漏报_important"] == [h for h in head_zh if h.startswith("漏报")]
-    assert (["unit", "label", "group", "basis", "target"], rows_zh, keys) == (head_keys[:5], rows_keys, en)
+    assert (["unit", "label", "group", "basis", "target"], keys) == (head_keys[:5], en)
+    # The figures are the same; the words in cells are Chinese under zh (the group's label, the basis).
+    assert (["锦江区", "锦江区", "各区(市)县政府", "采用"], ["锦江区", "锦江区", "district", "adopted"]) == (
+        rows_zh[0][:4],
+        rows_keys[0][:4],
+    )
+    assert [r[4:7] + r[9:] for r in rows_keys] == [r[4:7] + r[9:] for r in rows_zh]
 
 
 def test_bulletin_csv_headings() -> None:
@@ -484,7 +490,14 @@ def test_bulletin_csv_headings() -> None:
         "累计虚假",
     ) == (head_zh[:12], head_zh[-2])
     assert (["group", "rank", "unit"], "cumulative_false_reports") == (head_keys[:3], head_keys[-2])
-    assert zh.splitlines()[1:] == keys.splitlines()[1:]
+    rows_zh, rows_keys = zh.splitlines()[1:], keys.splitlines()[1:]
+    assert (["各区(市)县政府", "未完成"], ["district", "false"]) == (
+        rows_zh[0].split(",")[0:7:6],
+        rows_keys[0].split(",")[0:7:6],
+    )
+    assert [r.split(",")[1:6] + r.split(",")[7:] for r in rows_keys] == [
+        r.split(",")[1:6] + r.split(",")[7:] for r in rows_zh
+    ]
 
 
 def test_keys_is_for_csv_only() -> None:
@@ -503,7 +516,7 @@ def test_out_writes_any_format(tmp_path: Path) -> None:
     assert (
         0,
         "",
-        f"score: json output written to {target}\n",
+        f"score:json 输出已写入 {target}\n",
         run("score", EXAMPLE, "--format", "json")[1],
     ) == (
         status,
