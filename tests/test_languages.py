@@ -283,8 +283,11 @@ def test_every_command_takes_lang(
 def test_sample_ingest_and_diff_take_lang(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The lines sample, ingest and diff print for people follow --lang."""
     sample = str(tmp_path / "year.jsonl")
-    assert (0, "", "样本2007年的20938条事件已写入 ") == run(capsys, "sample", "--out", sample)[:2] + (
-        run(capsys, "sample", "--out", sample)[2][: len("样本2007年的20938条事件已写入 ")],
+    status, out, err = run(capsys, "sample", "--out", sample)
+    assert (0, "", "样本2007年的20938条事件已写入 ") == (
+        status,
+        out,
+        err[: len("样本2007年的20938条事件已写入 ")],
     )
     assert (
         "20938 events of the sample 2007 year written to "

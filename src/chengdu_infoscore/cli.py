@@ -937,7 +937,8 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument(
         "--keys",
         action="store_true",
-        help="with --format csv: the JSON contract's English keys and values, for scripts, whatever --lang says",
+        help="with --format csv: the JSON contract's English keys and values, for scripts, whatever"
+        " --lang says",
     )
     return top
 
@@ -1292,10 +1293,8 @@ def _rules_command(args: argparse.Namespace) -> int:
             ends = f"{v.end}" if v.end else "-"
             default = say("label.yes" if v.default else "label.no", args.lang)
             rows.append([v.id, str(v.effective), ends, v.base or "-", default, v.origin])
-        head = [
-            say(f"heading.{k}", args.lang) for k in ("id", "effective", "end", "adjusts", "default", "from")
-        ]
-        _out(render_table(head, rows, [False] * 6))
+        keys = ("id", "effective", "end", "adjusts", "default", "from")
+        _out(render_table([say(f"heading.{k}", args.lang) for k in keys], rows, [False] * 6))
         for problem in plugin_problems():
             _err(f"{problem}\n")
         return OK
@@ -1332,8 +1331,8 @@ def _rules_command(args: argparse.Namespace) -> int:
     rows = [[c.clause, c.what, c.before or none, c.after or none] for c in changes]
     _out(say("score.rules.changes", args.lang, a=a.id, b=b.id, n=len(changes)) + "\n")
     if rows:
-        head = [say("heading.clause", args.lang), say("heading.what", args.lang), a.id, b.id]
-        _out(render_table(head, rows, [False] * 4))
+        columns = [say("heading.clause", args.lang), say("heading.what", args.lang), a.id, b.id]
+        _out(render_table(columns, rows, [False] * 4))
     return OK
 
 
