@@ -123,7 +123,10 @@ def workbook(tmp: Path, *args: str | Path) -> dict[str, Sheet]:
     """The sheets of the workbook a command writes with --format xlsx --out."""
     target = tmp / "out.xlsx"
     status, out, err = run(*args, "--format", "xlsx", "--out", target)
-    assert (0, "", f"{args[0]}:工作簿已写入 {target}\n") == (status, out, err.splitlines(True)[-1])
+    said = (
+        f"{args[0]}: workbook written to {target}\n" if "en" in args else f"{args[0]}:工作簿已写入 {target}\n"
+    )
+    assert (0, "", said) == (status, out, err.splitlines(True)[-1])
     return read_book(target.read_bytes())[0]
 
 
@@ -424,9 +427,9 @@ def test_the_library_does_not_import_xlsxwriter() -> None:
 def test_a_figure_a_cell_cannot_hold_keeps_its_exact_text() -> None:
     """More than 15 significant digits: a numeric cell with a note of the exact figure; beyond a
     float's range: the exact text."""
-    from chengdu_infoscore.spreadsheet import _Book
+    from chengdu_infoscore.spreadsheet import _Book, _words
 
-    book = _Book("zh", __import__("datetime").date(2007, 1, 1), "t", None)
+    book = _Book(_words("zh", 2007), "zh", __import__("datetime").date(2007, 1, 1), "t", None)
     sheet = book.sheet("s")
     sheet.cell(0, 0, Decimal("0.12345678901234567"))
     sheet.cell(0, 1, Decimal("17.2"))
