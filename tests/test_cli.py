@@ -123,7 +123,7 @@ def test_csv_logs_in_every_encoding_score_like_jsonl(tmp_path: Path, encoding: s
 
 def test_explain_by_alias_ends_in_the_total() -> None:
     """explain --unit 能源办 prints 市经委's ledger, every line, and a total equal to its score."""
-    done = cli("explain", EXAMPLE, "--unit", "能源办")
+    done = cli("explain", EXAMPLE, "--unit", "能源办", "--lang", "en")
     text = done.stdout.decode("utf-8")
     assert 0 == done.returncode
     assert [line.split()[1] for line in text.splitlines() if line.startswith("2007-")] == [
@@ -175,7 +175,7 @@ def test_tables_align_chinese_by_display_width() -> None:
 
 def test_validate_ok_exits_0() -> None:
     """validate on a clean log says so and exits 0."""
-    done = cli("validate", EXAMPLE)
+    done = cli("validate", EXAMPLE, "--lang", "en")
     assert (0, b"30 event(s) read: 30 valid") == (done.returncode, done.stdout[:26])
 
 

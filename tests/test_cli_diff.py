@@ -77,7 +77,7 @@ def _provenance_line(store: Path, after: int, as_of: str) -> str:
     with Store.open(store) as opened:
         provenance = score(opened.read(after=after), as_of=dt.date.fromisoformat(as_of)).provenance
     assert provenance is not None
-    return provenance.line()
+    return provenance.line("en")
 
 
 def _provenance_json(store: Path, after: int, as_of: str) -> dict[str, Any] | None:
@@ -273,7 +273,7 @@ def test_equal_views_give_an_empty_diff_and_exit_0_or_with_exit_code_1_when_some
 def test_out_writes_the_diff_to_a_file(history: Path, tmp_path: Path) -> None:
     """--out FILE: the file holds what standard output would, and standard error says how much changed."""
     target = tmp_path / "changes.json"
-    args = ("diff", "--store", history, "--from", "2007-03-31", "--format", "json")
+    args = ("diff", "--store", history, "--from", "2007-03-31", "--format", "json", "--lang", "en")
     _, printed, _ = run_here(*args)
     status, out, err = run_here(*args, "--out", target)
     assert (0, "", f"what changed written to {target}: 2 unit(s) changed, 116 unchanged\n", printed) == (

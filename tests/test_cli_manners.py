@@ -250,7 +250,7 @@ def test_every_example_runs_as_written_from_the_projects_root(project: Path, wor
 def test_sample_events_zero_writes_an_empty_valid_log(tmp_path: Path) -> None:
     """--events 0: an empty file, which reads as a log of no events."""
     out = tmp_path / "none.jsonl"
-    status, _, err = run("sample", "--out", str(out), "--events", "0")
+    status, _, err = run("sample", "--out", str(out), "--events", "0", "--lang", "en")
     read = read_events([out])
     assert (0, b"", 0, (), "0 events of the sample 2007 year written to") == (
         status,
@@ -390,7 +390,7 @@ def test_a_large_log_shows_progress_on_a_terminal_and_the_output_is_the_same(lar
 
 def test_quiet_silences_the_progress_line_even_on_a_terminal(large: Path) -> None:
     """--quiet: nothing on the terminal, the same output."""
-    status, out, told = on_a_terminal("validate", str(large), "--quiet")
+    status, out, told = on_a_terminal("validate", str(large), "--quiet", "--lang", "en")
     assert (0, b"", b"120000 event(s) read: 120000 valid") == (
         status,
         told,

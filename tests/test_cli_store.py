@@ -56,13 +56,19 @@ def test_ingest_creates_the_store_and_says_what_the_batch_did(tmp_path: Path) ->
     """First batch: 2 added; second, of two files: a repeat, an addition, a revision, a withdrawal."""
     store = tmp_path / "log.store"
     first = _run(
-        "ingest", store, _lines(tmp_path / "d1.jsonl", SUBMITTED, MISSED), "--recorded", "2007-03-21"
+        "ingest",
+        store,
+        _lines(tmp_path / "d1.jsonl", SUBMITTED, MISSED),
+        "--recorded",
+        "2007-03-21",
+        "--lang",
+        "en",
     )
     late = MISSED.replace('"missed"', '"late"')
     withdrawal = '{"id": "w1", "type": "withdrawn", "date": "2007-04-02", "event": "e2"}'
     day2 = _lines(tmp_path / "d2.jsonl", SUBMITTED, ADOPTED)
     day3 = _lines(tmp_path / "d3.jsonl", late, withdrawal)
-    second = _run("ingest", store, day2, day3, "--recorded", "2007-04-02")
+    second = _run("ingest", store, day2, day3, "--recorded", "2007-04-02", "--lang", "en")
     with Store.open(store) as opened:
         digests = [b.digest[:12] for b in opened.batches()]
         in_force = [e.id for e in opened.read().events]

@@ -174,7 +174,7 @@ def run_here(*args: str) -> tuple[int, str]:
 def test_sample_out_writes_the_file_and_leaves_nothing_else(tmp_path: Path) -> None:
     """sample --out writes the whole log under its name, and no temporary file stays beside it."""
     target = tmp_path / "year.jsonl"
-    status, err = run_here("sample", "--out", str(target))
+    status, err = run_here("sample", "--out", str(target), "--lang", "en")
     assert (0, ["year.jsonl"], 20938) == (status, os.listdir(tmp_path), len(target.read_bytes().splitlines()))
     assert f"20938 events of the sample 2007 year written to {target}\n" == err
 

@@ -176,7 +176,7 @@ def test_the_command_line_accounts_for_withdrawn_records(tmp_path: Path, capsys:
     """`validate` and `score` say how many records were withdrawn; the JSON has the count."""
     path = tmp_path / "log.jsonl"
     path.write_bytes(_log(SUBMITTED, ADOPTED, MISSED, WITHDRAWAL))
-    assert 0 == main(["validate", str(path)])
+    assert 0 == main(["validate", str(path), "--lang", "en"])
     assert 0 == main(["score", str(path), "--format", "json"])
     out, _err = capsys.readouterr()
     first, _, rest = out.partition("\n")

@@ -122,8 +122,10 @@ def test_score_with_a_rules_file(tmp_path: Path, example: RuleSet) -> None:
 
 def test_check_runs_golden_cases() -> None:
     """check passes the project's own golden cases, by default and with --rules naming a version."""
-    passed = cli("check", *sorted((ROOT / "tests" / "golden").iterdir()))
-    named = cli("check", ROOT / "tests" / "golden" / "ex1_cap_district_650", "--rules", "chengdu-2007")
+    passed = cli("check", *sorted((ROOT / "tests" / "golden").iterdir()), "--lang", "en")
+    named = cli(
+        "check", ROOT / "tests" / "golden" / "ex1_cap_district_650", "--rules", "chengdu-2007", "--lang", "en"
+    )
     assert (0, True) == (passed.returncode, passed.stdout.decode("utf-8").endswith("14 passed, 0 failed\n"))
     assert (0, "1 passed, 0 failed") == (named.returncode, named.stdout.decode("utf-8").splitlines()[-1])
 
@@ -142,7 +144,7 @@ def test_check_reports_every_difference(tmp_path: Path) -> None:
         ),
         encoding="utf-8",
     )
-    done = cli("check", case)
+    done = cli("check", case, "--lang", "en")
     assert (1, "FAIL", '锦江区: score expected "0.2", got "0.1"') == (
         done.returncode,
         done.stdout.decode("utf-8")[:4],

@@ -218,7 +218,8 @@ def test_every_printed_rate_is_the_exact_ratio_of_its_counts(
             assert oracle_percent(*counted[cells[0]]) == cells[5]
     for name, (part, whole) in counted.items():
         unit = results.unit(name)
-        assert f"{part} so far ({oracle_percent(part, whole)})" in ledger_table(unit, results).splitlines()[0]
+        title = ledger_table(unit, results, "en").splitlines()[0]
+        assert f"{part} so far ({oracle_percent(part, whole)})" in title
         assert oracle_ratio(part, whole) == ledger_json(unit, results)["completion"]
     # bulletins: the month of the events (and the next, where the month has nothing) and year end
     for m in sorted({month, min(month + 1, 12)}):

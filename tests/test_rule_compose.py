@@ -368,7 +368,7 @@ def test_rules_diff_of_one_version_compares_it_with_what_it_adjusts(
     """rules diff zwxx5.toml: the one figure it changes, against chengdu-2007."""
     monkeypatch.chdir(tmp_path)
     write(tmp_path, "zwxx5.toml", ZWXX_5)
-    status = main(["rules", "diff", "zwxx5.toml"])
+    status = main(["rules", "diff", "zwxx5.toml", "--lang", "en"])
     lines = capsys.readouterr().out.splitlines()
     assert (0, "chengdu-2007 → reprice-zwxx: 1 change(s)", 4) == (status, lines[0], len(lines))
 

@@ -123,7 +123,10 @@ def workbook(tmp: Path, *args: str | Path) -> dict[str, Sheet]:
     """The sheets of the workbook a command writes with --format xlsx --out."""
     target = tmp / "out.xlsx"
     status, out, err = run(*args, "--format", "xlsx", "--out", target)
-    assert (0, "", f"{args[0]}: workbook written to {target}\n") == (status, out, err.splitlines(True)[-1])
+    said = (
+        f"{args[0]}: workbook written to {target}\n" if "en" in args else f"{args[0]}:工作簿已写入 {target}\n"
+    )
+    assert (0, "", said) == (status, out, err.splitlines(True)[-1])
     return read_book(target.read_bytes())[0]
 
 
@@ -424,9 +427,9 @@ def test_the_library_does_not_import_xlsxwriter() -> None:
 def test_a_figure_a_cell_cannot_hold_keeps_its_exact_text() -> None:
     """More than 15 significant digits: a numeric cell with a note of the exact figure; beyond a
     float's range: the exact text."""
-    from chengdu_infoscore.spreadsheet import _Book
+    from chengdu_infoscore.spreadsheet import _Book, _words
 
-    book = _Book("zh", __import__("datetime").date(2007, 1, 1), "t", None)
+    book = _Book(_words("zh", 2007), "zh", __import__("datetime").date(2007, 1, 1), "t", None)
     sheet = book.sheet("s")
     sheet.cell(0, 0, Decimal("0.12345678901234567"))
     sheet.cell(0, 1, Decimal("17.2"))
@@ -457,7 +460,13 @@ def test_csv_headings_follow_the_language() -> None:
     head_keys, *rows_keys = list(csv.reader(io.StringIO(keys.lstrip("\ufeff"))))
     assert ["单位", "任务表名称", "组别", "任务口径", "任务数", "上报", "采用", "完成率"] == head_zh[:8]
     assert ["漏报_work_dynamic", "漏报_important"] == [h for h in head_zh if h.startswith("漏报")]
-    assert (["unit", "label", "group", "basis", "target"], rows_zh, keys) == (head_keys[:5], rows_keys, en)
+    assert (["unit", "label", "group", "basis", "target"], keys) == (head_keys[:5], en)
+    # The figures are the same; the words in cells are Chinese under zh (the group's label, the basis).
+    assert (["锦江区", "锦江区", "各区(市)县政府", "采用"], ["锦江区", "锦江区", "district", "adopted"]) == (
+        rows_zh[0][:4],
+        rows_keys[0][:4],
+    )
+    assert [r[4:7] + r[9:] for r in rows_keys] == [r[4:7] + r[9:] for r in rows_zh]
 
 
 def test_bulletin_csv_headings() -> None:
@@ -484,7 +493,14 @@ def test_bulletin_csv_headings() -> None:
         "累计虚假",
     ) == (head_zh[:12], head_zh[-2])
     assert (["group", "rank", "unit"], "cumulative_false_reports") == (head_keys[:3], head_keys[-2])
-    assert zh.splitlines()[1:] == keys.splitlines()[1:]
+    rows_zh, rows_keys = zh.splitlines()[1:], keys.splitlines()[1:]
+    assert (["各区(市)县政府", "未完成"], ["district", "false"]) == (
+        rows_zh[0].split(",")[0:7:6],
+        rows_keys[0].split(",")[0:7:6],
+    )
+    assert [r.split(",")[1:6] + r.split(",")[7:] for r in rows_keys] == [
+        r.split(",")[1:6] + r.split(",")[7:] for r in rows_zh
+    ]
 
 
 def test_keys_is_for_csv_only() -> None:
@@ -503,7 +519,7 @@ def test_out_writes_any_format(tmp_path: Path) -> None:
     assert (
         0,
         "",
-        f"score: json output written to {target}\n",
+        f"score:json 输出已写入 {target}\n",
         run("score", EXAMPLE, "--format", "json")[1],
     ) == (
         status,

@@ -162,7 +162,7 @@ def test_compare_and_explain_take_targets() -> None:
         "compare", EVENTS, "--rules", RULES, "--rules", RULES, "--targets", TARGETS, "--keep-going"
     )
     assert (0, "B = example-county-2008") == (status, out.splitlines()[1])
-    status, out, _ = run("explain", *COMMON, "--unit", "县档案局")
+    status, out, _ = run("explain", *COMMON, "--unit", "县档案局", "--lang", "en")
     assert (0, "县档案局 — office, no target; 5 submitted items so far") == (status, out.splitlines()[0])
 
 

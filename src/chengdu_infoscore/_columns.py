@@ -10,34 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["csv_headings"]
+from .messages import catalogue, text, words
 
-#: Chinese heading of each CSV key.
-ZH: dict[str, str] = {
-    "unit": "单位",
-    "label": "任务表名称",
-    "group": "组别",
-    "basis": "任务口径",
-    "target": "任务数",
-    "rank": "排名",
-    "submitted": "上报",
-    "adopted": "采用",
-    "counted": "计入任务数",
-    "completion": "完成率",
-    "completed": "完成情况",
-    "shortfall": "差额",
-    "score": "综合得分",
-    "errors": "差错",
-    "false_reports": "虚假",
-    "excellent": "优秀信息",
-    "adoption_rate": "采用率",
-    "points": "得分",
-    "missed": "漏报",
-    "late": "迟报",
-}
+__all__ = ["csv_headings", "csv_value"]
+
+#: Chinese heading of each CSV key (the catalogue's ``heading.csv.*`` codes).
+ZH: dict[str, str] = words("heading.csv", "zh")
 #: Chinese prefix of a key ``PREFIX_KEY``: the month's figures, the year's so far, missed and late
-#: reports of a category (``missed_important`` → ``漏报_important``).
-ZH_PREFIX: dict[str, str] = {"month": "本月", "cumulative": "累计", "missed": "漏报", "late": "迟报"}
+#: reports of a category (``missed_important`` → ``漏报_important``); ``heading.csv_prefix.*``.
+ZH_PREFIX: dict[str, str] = words("heading.csv_prefix", "zh")
 
 
 def _zh(key: str) -> str:
@@ -61,3 +42,17 @@ def csv_headings(keys: Sequence[str], lang: str | None) -> list[str]:
     if lang != "zh":
         return list(keys)
     return [_zh(k) for k in keys]
+
+
+def csv_value(code: str, lang: str | None, machine: str) -> str:
+    """A CSV cell that holds a word (a basis, a group, ``true``…): under ``lang`` ``"zh"`` the
+    catalogue's Chinese text of ``code``; otherwise (``None``, ``"en"``: the keys for scripts) the
+    ``machine`` value, as the JSON contract has it. A code the catalogue lacks (a group key of a
+    target file of one's own) keeps the machine value.
+
+    >>> csv_value("value.basis.adopted", "zh", "adopted"), csv_value("value.basis.adopted", None, "adopted")
+    ('采用', 'adopted')
+    """
+    if lang != "zh" or code not in catalogue("zh"):
+        return machine
+    return text(code, "zh")

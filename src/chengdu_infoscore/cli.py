@@ -33,6 +33,7 @@ from typing import Any, ClassVar, TextIO
 import attrs
 
 from . import __version__
+from ._columns import csv_value
 from ._places import quiet_collector
 from ._published import Published, read_published
 from ._run import rules_year
@@ -44,6 +45,8 @@ from .compare import Comparison, compare, comparison_json
 from .diff import diff_json, diff_table
 from .engine import score
 from .exceptions import InfoscoreError
+from .messages import DEFAULT_LANG, LANGS, catalogue, words
+from .messages import text as say
 from .periods import month_end
 from .quotas import QuotaTable, Unit, load_quotas
 from .readers import ReadResult, read_events, watching
@@ -553,6 +556,14 @@ def _parser() -> argparse.ArgumentParser:
             help="no progress line (one is shown on standard error, when it is a terminal, for a large log)",
         )
 
+    def lang_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--lang",
+            choices=LANGS,
+            default=DEFAULT_LANG,
+            help="the language people read: zh (Chinese, the default) or en (English); JSON keeps its keys",
+        )
+
     def targets_option(p: argparse.ArgumentParser) -> None:
         p.add_argument(
             "--targets",
@@ -580,6 +591,7 @@ def _parser() -> argparse.ArgumentParser:
     ) -> argparse.ArgumentParser:
         p = commands.add_parser(name, help=help_, description=description, epilog=_examples(name))
         quiet_option(p)
+        lang_option(p)
         if store:
             p.add_argument(
                 "events",
@@ -629,12 +641,6 @@ def _parser() -> argparse.ArgumentParser:
         help="table (for people, the default), json (for systems), csv (UTF-8 with BOM) or xlsx"
         " (a workbook, with --out; needs the xlsx extra)",
     )
-    s.add_argument(
-        "--lang",
-        choices=("zh", "en"),
-        default="zh",
-        help="headings of the table, CSV or workbook (default zh)",
-    )
     output_options(s, csv=True)
     s.add_argument(
         "--keep-going",
@@ -660,12 +666,6 @@ def _parser() -> argparse.ArgumentParser:
         choices=("table", "json", "xlsx"),
         default="table",
         help="table (default), json or xlsx (a workbook, with --out; needs the xlsx extra)",
-    )
-    e.add_argument(
-        "--lang",
-        choices=("zh", "en"),
-        default="zh",
-        help="the ledger's reasons and headings: zh (default) or en",
     )
     output_options(e, csv=False)
     e.add_argument("--keep-going", action="store_true", help="explain even when some events are rejected")
@@ -700,7 +700,6 @@ def _parser() -> argparse.ArgumentParser:
         help="table (default), markdown, csv (UTF-8 with BOM), json or xlsx (a workbook, with --out;"
         " needs the xlsx extra)",
     )
-    b.add_argument("--lang", choices=("zh", "en"), default="zh", help="headings: zh (default) or en")
     output_options(b, csv=True)
     b.add_argument("--keep-going", action="store_true", help="report even when some events are rejected")
 
@@ -711,13 +710,14 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_examples("rules"),
     )
     rules_commands = r.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
-    rules_commands.add_parser(
+    listing = rules_commands.add_parser(
         "list",
         help="every known version",
         description="List every rule-set version: id, effective dates, what it adjusts, where it comes from."
         " Plug-ins that failed to load are listed after, by name.",
         epilog=_examples("rules list"),
     )
+    lang_option(listing)
     show = rules_commands.add_parser(
         "show",
         help="one version's clauses and figures",
@@ -725,6 +725,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_examples("rules show"),
     )
     show.add_argument("version", metavar="ID|FILE", help="a version id or a version's TOML file")
+    lang_option(show)
     show.add_argument(
         "--toml",
         action="store_true",
@@ -738,6 +739,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_examples("rules diff"),
     )
     rdiff.add_argument("a", metavar="A", help="the earlier version (id or TOML file)")
+    lang_option(rdiff)
     rdiff.add_argument(
         "b",
         metavar="B",
@@ -754,6 +756,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_examples("compare"),
     )
     quiet_option(c)
+    lang_option(c)
     c.add_argument("events", nargs="*", metavar="EVENTS", help="event logs (.jsonl or .csv), or --store")
     store_options(c)
     c.add_argument(
@@ -779,6 +782,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_examples("check"),
     )
     k.add_argument("cases", nargs="+", metavar="CASE", help="case directories")
+    lang_option(k)
     k.add_argument(
         "--rules",
         action="append",
@@ -808,7 +812,7 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument(
         "--format", choices=("table", "markdown"), default="table", help="table (default) or markdown"
     )
-    d.add_argument("--lang", choices=("zh", "en"), default="zh", help="headings: zh (default) or en")
+    lang_option(d)
     d.add_argument("--seed", type=_seed, default=2007, help="the sample's seed (default 2007)")
 
     sm = commands.add_parser(
@@ -831,6 +835,7 @@ def _parser() -> argparse.ArgumentParser:
         " prefixed c1-, c2-, …)",
     )
     quiet_option(sm)
+    lang_option(sm)
 
     i = commands.add_parser(
         "ingest",
@@ -843,6 +848,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_examples("ingest"),
     )
     quiet_option(i)
+    lang_option(i)
     i.add_argument("store", metavar="STORE", help="the store's file")
     i.add_argument(
         "events", nargs="+", metavar="EVENTS", help="event logs (.jsonl or .csv); - reads standard input"
@@ -908,7 +914,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     targets_option(df)
     df.add_argument("--format", choices=("table", "json"), default="table", help="table (default) or json")
-    df.add_argument("--lang", choices=("zh", "en"), default="zh", help="headings: zh (default) or en")
+    lang_option(df)
     df.add_argument(
         "--out", metavar="FILE", help="write to FILE (whole or not at all) instead of standard output"
     )
@@ -927,7 +933,13 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--year", type=_year, default=2007, help="the year (default 2007)")
     targets_option(q)
     q.add_argument("--format", choices=("table", "json", "csv"), default="table", help="table, json or csv")
-    q.add_argument("--lang", choices=("zh", "en"), default="zh", help="headings of the table (default zh)")
+    lang_option(q)
+    q.add_argument(
+        "--keys",
+        action="store_true",
+        help="with --format csv: the JSON contract's English keys and values, for scripts, whatever"
+        " --lang says",
+    )
     return top
 
 
@@ -1015,44 +1027,29 @@ def _ingest(args: argparse.Namespace) -> int:
     if args.format == "json":
         _out(to_json_text({"store": args.store, **ingest_json(report)}))
     else:
-        _out(
-            f"batch {report.seq} recorded on {report.recorded} in {args.store}: {report.received} record(s)"
-            f" received: {report.added} added, {report.repeated} repeated, {report.revised} revised,"
-            f" {report.withdrawn} withdrawn, {report.rejected} rejected; {report.events} event(s) in"
-            f" force (events digest {report.digest[:12]})\n"
+        ingested = say(
+            "score.ingested",
+            args.lang,
+            seq=report.seq,
+            recorded=report.recorded,
+            store=args.store,
+            received=report.received,
+            added=report.added,
+            repeated=report.repeated,
+            revised=report.revised,
+            withdrawn=report.withdrawn,
+            rejected=report.rejected,
+            events=report.events,
+            digest=report.digest[:12],
         )
+        _out(ingested + "\n")
     return PROBLEMS if report.rejections else OK
 
 
 # -- diff -----------------------------------------------------------------------------------------
 
-#: The lines that say which views of the store a diff compares, in each language.
-_VIEW_WORDS: dict[str, dict[str, str]] = {
-    "zh": {
-        "store": "记录库 {store}",
-        "before": "变动前",
-        "after": "变动后",
-        "known_on": "截至{day}已登记的记录",
-        "everything": "全部已登记的记录",
-        "published": "通报 {file}({title},事件摘要 {digest})所依据的记录",
-        "monthly": "{year}年{month}月月度通报",
-        "year_end": "{year}年度通报",
-        "batch": "第{seq}批之后({recorded}登记)",
-        "no_batch": "第1批之前(无记录)",
-    },
-    "en": {
-        "store": "store {store}",
-        "before": "before",
-        "after": "after",
-        "known_on": "as known on {day}",
-        "everything": "everything recorded",
-        "published": "the view of the bulletin {file} ({title}, events digest {digest})",
-        "monthly": "monthly {year}-{month:02d}",
-        "year_end": "year-end {year}",
-        "batch": "after batch {seq}, recorded {recorded}",
-        "no_batch": "before the first batch (no records)",
-    },
-}
+#: The lines that say which views of the store a diff compares, in each language (``diff.view.*``).
+_VIEW_WORDS: dict[str, dict[str, str]] = {lang: words("diff.view", lang) for lang in LANGS}
 
 
 def _last_batch(batches: Sequence[Batch], known_on: dt.date | None) -> Batch | None:
@@ -1191,7 +1188,8 @@ def _diff(args: argparse.Namespace) -> int:
         _out(text)
     else:
         _write_file(args.out, text.encode("utf-8"))
-        _err(f"what changed written to {args.out}: {len(d.units)} unit(s) changed, {d.unchanged} unchanged\n")
+        written = say("diff.written", args.lang, file=args.out, changed=len(d.units), unchanged=d.unchanged)
+        _err(written + "\n")
     return 1 if args.exit_code and not d.empty else OK
 
 
@@ -1259,7 +1257,7 @@ def _sample_events(args: argparse.Namespace) -> int:
             _out(text)
         return OK
     _write_file(args.out, (text.encode("utf-8") for text in chunks()))
-    _err(f"{written} events of the sample {_SAMPLE_YEAR} year written to {args.out}\n")
+    _err(say("score.sample_written", args.lang, count=written, year=_SAMPLE_YEAR, file=args.out) + "\n")
     return OK
 
 
@@ -1293,8 +1291,10 @@ def _rules_command(args: argparse.Namespace) -> int:
         rows = []
         for v in available_rule_sets():
             ends = f"{v.end}" if v.end else "-"
-            rows.append([v.id, str(v.effective), ends, v.base or "-", "yes" if v.default else "no", v.origin])
-        _out(render_table(["id", "effective", "end", "adjusts", "default", "from"], rows, [False] * 6))
+            default = say("label.yes" if v.default else "label.no", args.lang)
+            rows.append([v.id, str(v.effective), ends, v.base or "-", default, v.origin])
+        keys = ("id", "effective", "end", "adjusts", "default", "from")
+        _out(render_table([say(f"heading.{k}", args.lang) for k in keys], rows, [False] * 6))
         for problem in plugin_problems():
             _err(f"{problem}\n")
         return OK
@@ -1303,8 +1303,10 @@ def _rules_command(args: argparse.Namespace) -> int:
         if args.toml:
             _out(version_toml(v))
             return OK
-        head = f"{v.id} — {v.title}\n{v.source} · effective {v.effective}" + (f" to {v.end}" if v.end else "")
-        head += (f" · adjusts {v.base}" if v.base else "") + f" · {v.origin}\nsha256 {v.digest}\n"
+        head = f"{v.id} — {v.title}\n{v.source} · " + say("score.rules.effective", args.lang, day=v.effective)
+        head += say("score.rules.to", args.lang, day=v.end) if v.end else ""
+        head += say("score.rules.adjusts", args.lang, base=v.base) if v.base else ""
+        head += f" · {v.origin}\nsha256 {v.digest}\n"
         parts = [head]
         lines = rule_lines(v)
         for clause in v.clauses:
@@ -1312,7 +1314,7 @@ def _rules_command(args: argparse.Namespace) -> int:
             parts += [f"  - {x.what}: {x.value}\n" for x in lines if x.clause == clause.id]
         others = [x for x in lines if x.clause == "-"]
         if others:
-            parts.append("\nsettings\n")
+            parts.append("\n" + say("score.rules.settings", args.lang) + "\n")
             parts += [f"  - {x.what}: {x.value}\n" for x in others]
         _out("".join(parts))
         return OK
@@ -1325,14 +1327,16 @@ def _rules_command(args: argparse.Namespace) -> int:
     else:
         a, b = _version(args.a), _version(args.b)
     changes = diff(a, b)
-    rows = [[c.clause, c.what, c.before or "(none)", c.after or "(none)"] for c in changes]
-    _out(f"{a.id} → {b.id}: {len(changes)} change(s)\n")
+    none = say("label.none", args.lang)
+    rows = [[c.clause, c.what, c.before or none, c.after or none] for c in changes]
+    _out(say("score.rules.changes", args.lang, a=a.id, b=b.id, n=len(changes)) + "\n")
     if rows:
-        _out(render_table(["clause", "what", a.id, b.id], rows, [False] * 4))
+        columns = [say("heading.clause", args.lang), say("heading.what", args.lang), a.id, b.id]
+        _out(render_table(columns, rows, [False] * 4))
     return OK
 
 
-def _comparison_table(c: Comparison, changed_only: bool) -> str:
+def _comparison_table(c: Comparison, changed_only: bool, lang: str) -> str:
     rows = []
     for u in c.units:
         if changed_only and not u.change and u.rank_a == u.rank_b:
@@ -1341,7 +1345,7 @@ def _comparison_table(c: Comparison, changed_only: bool) -> str:
         rows.append(
             [
                 u.unit,
-                u.group,
+                csv_value(f"value.group.{u.group}", lang, u.group),
                 format_points(u.score_a),
                 format_points(u.score_b),
                 ("+" if u.change > 0 else "") + format_points(u.change),
@@ -1350,12 +1354,14 @@ def _comparison_table(c: Comparison, changed_only: bool) -> str:
                 clauses,
             ]
         )
-    note = {"latest_event": " (the latest event's date)", "year_end": " (31 December: there is no event)"}
-    head = f"A = {c.a}\nB = {c.b}\nas of {c.as_of}{note.get(c.as_of_basis, '')}\n\n"
+    note_code = f"score.compare.note.{c.as_of_basis}"
+    note = say(note_code, lang) if note_code in catalogue(lang) else ""
+    head = f"A = {c.a}\nB = {c.b}\n" + say("score.compare.as_of", lang, as_of=c.as_of, note=note) + "\n\n"
     right = [False, False, True, True, True, True, True, False]
-    table = render_table(["unit", "group", "A", "B", "change", "rank A", "rank B", "by clause"], rows, right)
+    keys = ("unit", "group", "a", "b", "change", "rank_a", "rank_b", "by_clause")
+    table = render_table([say(f"heading.{k}", lang) for k in keys], rows, right)
     runs = [(name, p) for name, p in (("A", c.provenance_a), ("B", c.provenance_b)) if p is not None]
-    return head + table + "".join(f"\n{name}: {p.line()}" for name, p in runs) + ("\n" if runs else "")
+    return head + table + "".join(f"\n{name}: {p.line(lang)}" for name, p in runs) + ("\n" if runs else "")
 
 
 # The commands that score: each says first which installed plug-ins failed to load.
@@ -1498,11 +1504,13 @@ def _run(args: argparse.Namespace) -> int:
     if args.command in _SCORING:
         _report_plugin_problems()
     if args.command == "quotas":
+        if args.keys and args.format != "csv":
+            raise _Usage(f"--keys names the columns of --format csv, not of --format {args.format}")
         table = _targets(args, args.year)
         if args.format == "json":
             _out(to_json_text(quotas_json(table)))
         elif args.format == "csv":
-            _out(quotas_csv(table))
+            _out(quotas_csv(table, None if args.keys else args.lang))
         else:
             _out(quotas_table(table, args.lang))
         return OK
@@ -1520,12 +1528,10 @@ def _run(args: argparse.Namespace) -> int:
         for case in args.cases:
             outcome = run_case(case, rules, quotas=given)
             failed += not outcome.passed
-            _out(
-                f"{'PASS' if outcome.passed else 'FAIL'} {case}"
-                + (f" — {outcome.description}\n" if outcome.description else "\n")
-            )
+            verdict = say("score.check.pass" if outcome.passed else "score.check.fail", args.lang)
+            _out(f"{verdict} {case}" + (f" — {outcome.description}\n" if outcome.description else "\n"))
             _out("".join(f"    {f}\n" for f in outcome.failures))
-        _out(f"{len(args.cases) - failed} passed, {failed} failed\n")
+        _out(say("score.check.summary", args.lang, passed=len(args.cases) - failed, failed=failed) + "\n")
         return 1 if failed else OK
     if args.command == "compare":
         if len(args.rules) != 2:
@@ -1544,7 +1550,7 @@ def _run(args: argparse.Namespace) -> int:
         if args.format == "json":
             _out(to_json_text(comparison_json(comparison)))
         else:
-            _out(_comparison_table(comparison, args.changed_only))
+            _out(_comparison_table(comparison, args.changed_only, args.lang))
         return OK
     if args.command == "sample":
         if not args.out:
@@ -1558,7 +1564,8 @@ def _run(args: argparse.Namespace) -> int:
             _out(buffer.getvalue())
         else:
             _write_file(args.out, buffer.getvalue().encode("utf-8"))
-            _err(f"{count} events of the sample {events[0].date.year} year written to {args.out}\n")
+            year = events[0].date.year
+            _err(say("score.sample_written", args.lang, count=count, year=year, file=args.out) + "\n")
         return OK
     if args.command == "demo":
         year, month = args.month
@@ -1581,11 +1588,20 @@ def _run(args: argparse.Namespace) -> int:
         if results.rejections:
             _report_rejections(results)
             return PROBLEMS
-        _out(
-            f"{results.read} event(s) read: {results.counted} valid, {results.repeats} repeat(s)"
-            f" counted once, {results.after_as_of} after {results.as_of}{_withdrawn(results)};"
-            " no problems.\n"
+        withdrawn = (
+            say("score.withdrawn", args.lang, withdrawn=results.withdrawn) if results.withdrawn else ""
         )
+        validated = say(
+            "score.validated",
+            args.lang,
+            read=results.read,
+            counted=results.counted,
+            repeats=results.repeats,
+            after_as_of=results.after_as_of,
+            as_of=results.as_of,
+            withdrawn=withdrawn,
+        )
+        _out(validated + "\n")
         return OK
 
     if results.rejections:
@@ -1667,8 +1683,12 @@ def _emit(args: argparse.Namespace, output: str | bytes) -> None:
             _out_bytes(output)
         return
     _write_file(args.out, data)
-    what = "workbook" if args.format == "xlsx" else f"{args.format} output"
-    _err(f"{args.command}: {what} written to {args.out}\n")
+    what = (
+        say("score.workbook", args.lang)
+        if args.format == "xlsx"
+        else say("score.output", args.lang, format=args.format)
+    )
+    _err(say("score.written", args.lang, command=args.command, what=what, file=args.out) + "\n")
 
 
 def _out_bytes(data: bytes) -> None:

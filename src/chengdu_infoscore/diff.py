@@ -43,7 +43,7 @@ import attrs
 from ._arguments import describe, need
 from .compare import group_ranks
 from .exceptions import ArgumentError
-from .messages import check_lang
+from .messages import LANGS, check_lang, words
 from .provenance import Provenance
 from .quotas import Unit
 from .reports import provenance_json, rejection_json, render_table
@@ -515,88 +515,8 @@ def diff_json(d: ResultsDiff, lang: str = "zh") -> dict[str, Any]:
 
 # -- for people ---------------------------------------------------------------------------------
 
-_WORDS: dict[str, dict[str, str]] = {
-    "zh": {
-        "title": "{year}年计分变动",
-        "before": "变动前",
-        "after": "变动后",
-        "side": "截至{as_of} · 规则 {rules} · 读入{read}条,计入{counted}条,重复{repeats}条,"
-        "截至日后{after_as_of}条,未计入{rejected}条",
-        "withdrawn": ",撤回{withdrawn}条",
-        "latest_event": "(截至日期为最新事件日期)",
-        "year_end": "(无事件,截至12月31日)",
-        "summary": "{changed}个单位有变动,{unchanged}个单位无变动",
-        "nothing": "无变动",
-        "unit": "单位",
-        "score_before": "原得分",
-        "score_after": "现得分",
-        "change": "增减",
-        "rank": "组内排名",
-        "submitted": "上报",
-        "adopted": "采用",
-        "counted": "计入任务",
-        "completion": "完成进度",
-        "no_target": "无任务数",
-        "missed": "漏报",
-        "late": "迟报",
-        "errors": "差错",
-        "false_reports": "虚假",
-        "excellent": "优秀信息",
-        "added": "新增",
-        "removed": "删除",
-        "was": "原为",
-        "now": "改为",
-        "what": "变动",
-        "date": "日期",
-        "event": "事件",
-        "clause": "条款",
-        "points": "分值",
-        "reason": "说明",
-        "reranked": "得分未变、组内排名变动的单位({n}个)",
-        "appeared": "新出现的未计入记录({n}条)",
-        "disappeared": "不再出现的未计入记录({n}条)",
-    },
-    "en": {
-        "title": "What changed in {year}",
-        "before": "before",
-        "after": "after",
-        "side": "as of {as_of} · rules {rules} · {read} events read, {counted} counted, {repeats} repeats,"
-        " {after_as_of} dated later, {rejected} rejected",
-        "withdrawn": ", {withdrawn} withdrawn",
-        "latest_event": " (as of the latest event's date)",
-        "year_end": " (31 December: there is no event)",
-        "summary": "{changed} unit(s) changed, {unchanged} unchanged",
-        "nothing": "nothing changed",
-        "unit": "unit",
-        "score_before": "score before",
-        "score_after": "score after",
-        "change": "change",
-        "rank": "rank in group",
-        "submitted": "submitted",
-        "adopted": "adopted",
-        "counted": "counted",
-        "completion": "completion",
-        "no_target": "no target",
-        "missed": "missed",
-        "late": "late",
-        "errors": "errors",
-        "false_reports": "false",
-        "excellent": "excellent",
-        "added": "added",
-        "removed": "removed",
-        "was": "was",
-        "now": "now",
-        "what": "what",
-        "date": "date",
-        "event": "event",
-        "clause": "clause",
-        "points": "points",
-        "reason": "reason",
-        "reranked": "Units whose results are the same but whose rank in their group moved ({n})",
-        "appeared": "Rejections that appeared ({n})",
-        "disappeared": "Rejections that disappeared ({n})",
-    },
-}
+#: The diff's words in each language, from the catalogues (``diff.*`` codes).
+_WORDS: dict[str, dict[str, str]] = {lang: words("diff", lang) for lang in LANGS}
 
 
 def _signed(value: Decimal) -> str:
@@ -610,7 +530,7 @@ def _moved(before: object, after: object) -> str:
     return f"{before} → {after}" if before != after else f"{before}"
 
 
-def _side_text(label: str, s: DiffSide, w: dict[str, str]) -> str:
+def _side_text(label: str, s: DiffSide, w: dict[str, str], lang: str) -> str:
     text = f"{label}: " + w["side"].format(
         as_of=s.as_of,
         rules=s.rules,
@@ -625,7 +545,7 @@ def _side_text(label: str, s: DiffSide, w: dict[str, str]) -> str:
     if s.as_of_basis != "given":
         text += w[s.as_of_basis]
     if s.provenance is not None:
-        text += f"\n  {s.provenance.line()}"
+        text += f"\n  {s.provenance.line(lang)}"
     return text + "\n"
 
 
@@ -672,8 +592,8 @@ def diff_table(d: ResultsDiff, lang: str = "zh") -> str:
     w = _WORDS[lang]
     parts = [
         w["title"].format(year=d.year) + "\n",
-        _side_text(w["before"], d.before, w),
-        _side_text(w["after"], d.after, w),
+        _side_text(w["before"], d.before, w, lang),
+        _side_text(w["after"], d.after, w, lang),
         "\n" + w["summary"].format(changed=len(d.units), unchanged=d.unchanged) + "\n",
     ]
     if d.empty:

@@ -20,6 +20,7 @@ import attrs
 
 from ._codecs import fingerprint, row_of
 from .events import Event
+from .messages import check_lang, text
 from .quotas import QuotaTable
 
 __all__ = [
@@ -93,15 +94,29 @@ class Provenance:
             "plugin_problems": list(self.plugin_problems),
         }
 
-    def line(self) -> str:
-        """One line for people, with shortened digests."""
+    def line(self, lang: str = "zh") -> str:
+        """One line for people, with shortened digests: in Chinese by default, English with
+        ``lang="en"``.
+
+        Raises:
+            ValueError: ``lang`` is neither ``zh`` nor ``en`` (:class:`~chengdu_infoscore.ArgumentError`).
+        """
         rules = ", ".join(f"{r.id} ({r.digest[:12]})" for r in self.rules)
-        return (
-            f"chengdu_infoscore {self.library} · rules {rules} · targets {self.targets_year}"
-            f" ({self.targets_digest[:12]}) · {self.events} events ({self.events_digest[:12]})"
-            f" · as of {self.as_of}"
-            + (f" · {len(self.plugin_problems)} plug-in problem(s)" if self.plugin_problems else "")
-            + f" · stamp {self.stamp[:16]}"
+        problems = (
+            text("provenance.problems", lang, n=len(self.plugin_problems)) if self.plugin_problems else ""
+        )
+        return text(
+            "provenance.line",
+            check_lang(lang),
+            library=self.library,
+            rules=rules,
+            year=self.targets_year,
+            targets=self.targets_digest[:12],
+            events=self.events,
+            digest=self.events_digest[:12],
+            as_of=self.as_of,
+            problems=problems,
+            stamp=self.stamp[:16],
         )
 
 

@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._arguments import need
-from ._columns import csv_headings
-from .messages import check_lang
+from ._columns import csv_headings, csv_value
+from .messages import LANGS, check_lang, text
 from .provenance import Provenance
 from .quotas import QuotaTable
 from .results import Rejection, Results, UnitResult, format_points, percent
@@ -210,9 +210,12 @@ def provenance_json(provenance: Provenance | None) -> dict[str, Any] | None:
 def results_csv(results: Results, lang: str | None = None) -> str:
     """One row a unit, with a column per clause and per missed/late category; UTF-8 with BOM.
 
-    The header row is the English keys (``lang`` ``None`` or ``"en"``), or Chinese headings
-    (``"zh"``); the rows are the same in both.
+    The header row and the words in cells are those of the JSON contract (``lang`` ``None`` or
+    ``"en"``: for scripts), or Chinese (``"zh"``): Chinese headings, and the group, the basis,
+    ``完成``/``未完成`` and ``无任务数`` in Chinese; the figures are the same in both.
     """
+    if lang is not None:
+        check_lang(lang)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     first = results.units[0] if results.units else None
@@ -243,13 +246,15 @@ def results_csv(results: Results, lang: str | None = None) -> str:
             [
                 u.unit.name,
                 u.unit.label,
-                u.unit.group,
-                u.unit.basis,
-                "none" if u.unit.target is None else u.unit.target,
+                csv_value(f"value.group.{u.unit.group}", lang, u.unit.group),
+                csv_value(f"value.basis.{u.unit.basis}", lang, u.unit.basis),
+                csv_value("value.target.none", lang, "none") if u.unit.target is None else u.unit.target,
                 u.submitted,
                 u.adopted,
-                NO_TARGET["en"] if u.completion is None else u.completion,
-                "" if u.completed is None else "true" if u.completed else "false",
+                csv_value("value.completion.none", lang, "no target")
+                if u.completion is None
+                else u.completion,
+                "" if u.completed is None else _completed(u.completed, lang),
                 "" if u.shortfall is None else u.shortfall,
                 format_points(u.score),
                 *(format_points(p) for _, p in u.breakdown),
@@ -263,23 +268,25 @@ def results_csv(results: Results, lang: str | None = None) -> str:
     return BOM + out.getvalue()
 
 
-_HEAD = {
-    "zh": ("单位", "目标", "口径", "上报", "采用", "完成率", "差额", "得分", "漏报", "迟报"),
-    "en": (
-        "unit",
-        "target",
-        "basis",
-        "submitted",
-        "adopted",
-        "completion",
-        "shortfall",
-        "score",
-        "missed",
-        "late",
-    ),
-}
+#: The columns of the results table (``heading.*`` codes).
+_HEAD = (
+    "unit",
+    "target",
+    "basis",
+    "submitted",
+    "adopted",
+    "completion",
+    "shortfall",
+    "score",
+    "missed",
+    "late",
+)
 #: What a unit without target shows where its target and completion would be.
-NO_TARGET = {"zh": "无任务数", "en": "no target"}
+NO_TARGET = {lang: text("label.no_target", lang) for lang in LANGS}
+
+
+def _completed(completed: bool, lang: str | None) -> str:
+    return csv_value(f"value.completed.{str(completed).lower()}", lang, str(completed).lower())
 
 
 def _target(target: int | None, lang: str) -> str:
@@ -290,16 +297,32 @@ def _completion(counted: int, target: int | None, lang: str) -> str:
     return NO_TARGET[lang] if target is None else percent(counted, target)
 
 
-_BASIS = {
-    "zh": {"adopted": "采用", "submitted": "上报"},
-    "en": {"adopted": "adopted", "submitted": "submitted"},
-}
+_BASIS = {lang: {b: text(f"value.basis.{b}", lang) for b in ("adopted", "submitted")} for lang in LANGS}
+
+
+def _header(results: Results, lang: str) -> str:
+    """The line that says the year, the as-of date (and how it was chosen) and the rules."""
+    note = results.as_of_note(lang)
+    return text("header.scores", lang, year=results.year, as_of=results.as_of, note=note, rules=results.rules)
+
+
+def _group(unit_group: str, lang: str) -> str:
+    """A unit's group in words: its Chinese label under ``zh`` (the key when the catalogue has
+    none), its key under ``en``."""
+    return csv_value(f"value.group.{unit_group}", "zh" if lang == "zh" else None, unit_group)
 
 
 def results_table(results: Results, quotas: QuotaTable, lang: str = "zh") -> str:
-    """Every unit's figures for people, grouped as the target table groups them."""
-    head = _HEAD[lang]
-    parts = [f"{results.year} as of {results.as_of}{results.as_of_note()} · rules {results.rules}\n"]
+    """Every unit's figures for people, grouped as the target table groups them.
+
+    Chinese by default (headings, the header and provenance lines, group labels, words in
+    cells), English with ``lang="en"``; the figures are the same in both.
+
+    Raises:
+        ValueError: ``lang`` is neither ``zh`` nor ``en`` (:class:`~chengdu_infoscore.ArgumentError`).
+    """
+    head = [text(f"heading.{k}", check_lang(lang)) for k in _HEAD]
+    parts = [_header(results, lang) + "\n"]
     for group in quotas.groups:
         rows = []
         for u in results.units:
@@ -319,45 +342,51 @@ def results_table(results: Results, quotas: QuotaTable, lang: str = "zh") -> str
                     str(sum(n for _, n in u.late)),
                 ]
             )
-        parts.append(f"\n{group.label} ({group.key})\n")
+        parts.append("\n" + text("header.group", lang, label=group.label, key=group.key) + "\n")
         parts.append(render_table(head, rows, [False, True, False, True, True, True, True, True, True, True]))
     if results.rejections:
-        parts.append(f"\n{len(results.rejections)} event(s) rejected and not counted:\n")
+        parts.append("\n" + text("score.rejected", lang, n=len(results.rejections)) + "\n")
         parts += [f"  {r}\n" for r in results.rejections]
     if results.provenance is not None:
-        parts.append(f"\n{results.provenance.line()}\n")
+        parts.append(f"\n{results.provenance.line(lang)}\n")
     return "".join(parts)
 
 
 def ledger_table(result: UnitResult, results: Results, lang: str = "zh") -> str:
-    """A unit's ledger, line by line, ending in its total; the reasons in ``lang`` (Chinese by
-    default, or ``"en"``).
+    """A unit's ledger, line by line, ending in its total.
+
+    Chinese by default (the title and header lines, headings, the reasons), English with ``lang="en"``.
 
     Raises:
         ValueError: ``lang`` is neither ``zh`` nor ``en`` (:class:`~chengdu_infoscore.ArgumentError`).
     """
     check_lang(lang)
     u = result.unit
-    basis = "adopted" if u.basis == "adopted" else "submitted"
-    lines = [
-        (
-            f"{u.label} — {u.group}, target {u.target} {basis} items; "
-            f"{result.counted} so far ({percent(result.counted, u.target)})\n"
-            if u.target is not None
-            else f"{u.label} — {u.group}, {NO_TARGET['en']}; {result.counted} {basis} items so far\n"
-        ),
-        f"{results.year} as of {results.as_of}{results.as_of_note()} · rules {results.rules}\n\n",
-    ]
+    basis, group = _BASIS[lang][u.basis], _group(u.group, lang)
+    if u.target is not None:
+        completion = percent(result.counted, u.target)
+        title = text(
+            "explain.title",
+            lang,
+            label=u.label,
+            group=group,
+            target=u.target,
+            basis=basis,
+            counted=result.counted,
+            completion=completion,
+        )
+    else:
+        title = text(
+            "explain.title_no_target", lang, label=u.label, group=group, basis=basis, counted=result.counted
+        )
+    lines = [title + "\n", _header(results, lang) + "\n\n"]
     rows = [
         [line.date.isoformat(), line.event, line.clause, format_points(line.points), line.text(lang)]
         for line in result.ledger
     ]
-    rows.append(["", "", "total", format_points(result.score), ""])
-    lines.append(
-        render_table(
-            ["date", "event", "clause", "points", "reason"], rows, [False, False, False, True, False]
-        )
-    )
+    rows.append(["", "", text("label.total", lang), format_points(result.score), ""])
+    head = [text(f"heading.{k}", lang) for k in ("date", "event", "clause", "points", "reason")]
+    lines.append(render_table(head, rows, [False, False, False, True, False]))
     return "".join(lines)
 
 
@@ -414,30 +443,40 @@ def quotas_json(table: QuotaTable) -> dict[str, Any]:
     }
 
 
-def quotas_csv(table: QuotaTable) -> str:
-    """The target table as CSV (UTF-8 with BOM); aliases joined by ``;``."""
+def quotas_csv(table: QuotaTable, lang: str | None = None) -> str:
+    """The target table as CSV (UTF-8 with BOM); aliases joined by ``;``.
+
+    The header row and the words in cells are the JSON contract's (``lang`` ``None`` or ``"en"``),
+    or Chinese (``"zh"``: Chinese headings, the group's label, the basis in words).
+    """
+    if lang is not None:
+        check_lang(lang)
+    labels = {g.key: g.label for g in table.groups}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["unit", "label", "group", "basis", "target", "aliases"])
+    writer.writerow(csv_headings(["unit", "label", "group", "basis", "target", "aliases"], lang))
     for u in table:
-        target = "none" if u.target is None else u.target
-        writer.writerow([u.name, u.label, u.group, u.basis, target, ";".join(u.aliases)])
+        target = csv_value("value.target.none", lang, "none") if u.target is None else u.target
+        group = labels.get(u.group, u.group) if lang == "zh" else u.group
+        basis = csv_value(f"value.basis.{u.basis}", lang, u.basis)
+        writer.writerow([u.name, u.label, group, basis, target, ";".join(u.aliases)])
     return BOM + out.getvalue()
 
 
 def quotas_table(table: QuotaTable, lang: str = "zh") -> str:
-    """The target table for people, by group, with each group's total."""
+    """The target table for people, by group, with each group's total.
+
+    Raises:
+        ValueError: ``lang`` is neither ``zh`` nor ``en`` (:class:`~chengdu_infoscore.ArgumentError`).
+    """
+    check_lang(lang)
     parts = [f"{table.year} · {table.source}\n"]
     for g in table.groups:
         units = [u for u in table if u.group == g.key]
         rows = [[u.label, _target(u.target, lang)] for u in units]
-        rows.append(["合计" if lang == "zh" else "total", str(sum(u.target or 0 for u in units))])
-        head = (
-            ["单位", f"任务数({_BASIS['zh'][g.basis]}数)"]
-            if lang == "zh"
-            else ["unit", f"target ({g.basis})"]
-        )
-        parts.append(f"\n{g.label} ({g.key}, {len(units)})\n")
+        rows.append([text("label.total", lang), str(sum(u.target or 0 for u in units))])
+        head = [text("heading.unit", lang), text("heading.target_basis", lang, basis=_BASIS[lang][g.basis])]
+        parts.append("\n" + text("header.quotas_group", lang, label=g.label, key=g.key, n=len(units)) + "\n")
         parts.append(render_table(head, rows, [False, True]))
     return "".join(parts)
 

@@ -17,7 +17,7 @@ import attrs
 from ._arguments import need
 from .events import Origin
 from .exceptions import UnknownUnitError
-from .messages import DEFAULT_LANG, Message, check_lang
+from .messages import DEFAULT_LANG, Message, catalogue, check_lang, text
 from .provenance import Provenance
 from .quotas import Group, QuotaTable, Unit
 
@@ -388,13 +388,11 @@ class Results:
     withdrawn: int = 0
     _memo: dict[Any, Any] = attrs.field(init=False, factory=dict, eq=False, repr=False)
 
-    def as_of_note(self) -> str:
-        """How the as-of date was chosen, for people: empty when it was given."""
-        return {
-            "given": "",
-            "latest_event": f" (the latest event's date; --as-of {self.year}-12-31 judges the whole year)",
-            "year_end": " (31 December: there is no event)",
-        }.get(self.as_of_basis, "")
+    def as_of_note(self, lang: str = "zh") -> str:
+        """How the as-of date was chosen, for people, in ``lang`` (Chinese by default): empty when
+        it was given."""
+        code = f"header.note.{self.as_of_basis}"
+        return text(code, lang, year=self.year) if code in catalogue(lang) else ""
 
     def _derived(self, key: Any, make: Callable[[], Any]) -> Any:
         """What ``make`` derives from these results, made once (results never change)."""

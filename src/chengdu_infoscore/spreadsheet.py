@@ -29,9 +29,12 @@ from typing import Any
 
 import attrs
 
+from ._columns import csv_value
 from .bulletins import BulletinRow, GroupTable, MonthlyBulletin, YearEndBulletin
-from .bulletins.render import _WORDS, _section_name
-from .exceptions import InfoscoreError, MissingExtraError
+from .bulletins.render import _section_name
+from .bulletins.render import _words as _bulletin_words
+from .exceptions import MissingExtraError
+from .messages import LANGS, words
 from .periods import Figures
 from .provenance import Provenance
 from .quotas import QuotaTable
@@ -55,80 +58,12 @@ def xlsx_extra() -> Any:
 
 # -- the words ------------------------------------------------------------------------------------
 
-_MORE: dict[str, dict[str, str]] = {
-    "zh": {
-        "summary": "汇总",
-        "ledger": "得分明细",
-        "rejections": "拒收记录",
-        "scores": "{year}年政务信息工作得分",
-        "explain": "{unit}得分明细",
-        "label": "任务表名称",
-        "group": "组别",
-        "basis": "任务口径",
-        "counted": "计入任务数",
-        "completion": "完成率",
-        "units": "单位数",
-        "events": "事件",
-        "read": "读入",
-        "counted_events": "计入",
-        "repeats": "重复(计一次)",
-        "after_as_of": "晚于截止日期",
-        "withdrawn": "撤回",
-        "rejected": "拒收",
-        "count": "数量",
-        "what": "项目",
-        "value": "内容",
-        "event": "事件",
-        "reason": "说明",
-        "rules_col": "规则",
-        "file": "文件",
-        "line": "行",
-        "chart_completion": "{group}任务完成率",
-        "chart_clauses": "各加减分项目得分",
-        "exact": "精确值:{text}",
-        "score": "综合得分",
-        "commended_rank": "名次",
-    },
-    "en": {
-        "summary": "Summary",
-        "ledger": "Ledger",
-        "rejections": "Rejected",
-        "scores": "Scores {year}",
-        "explain": "Ledger of {unit}",
-        "label": "label",
-        "group": "group",
-        "basis": "basis",
-        "counted": "counted",
-        "completion": "completion",
-        "units": "units",
-        "events": "events",
-        "read": "read",
-        "counted_events": "counted",
-        "repeats": "repeats (counted once)",
-        "after_as_of": "after the as-of date",
-        "withdrawn": "withdrawn",
-        "rejected": "rejected",
-        "count": "count",
-        "what": "what",
-        "value": "value",
-        "event": "event",
-        "reason": "reason",
-        "rules_col": "rules",
-        "file": "file",
-        "line": "line",
-        "chart_completion": "Target completion, {group}",
-        "chart_clauses": "Points by clause",
-        "exact": "exact figure: {text}",
-        "score": "score",
-        "commended_rank": "place",
-    },
-}
+#: The workbooks' own words in each language (``sheet.*`` codes), beside the bulletins'.
+_MORE: dict[str, dict[str, str]] = {lang: words("sheet", lang) for lang in LANGS}
 
 
-def _words(lang: str) -> dict[str, str]:
-    if lang not in _WORDS:
-        raise InfoscoreError(f"lang: expected 'zh' or 'en', found {lang!r}")
-    return {**_WORDS[lang], **_MORE[lang]}
+def _words(lang: str, year: int) -> dict[str, str]:
+    return {**_bulletin_words(lang, year), **_MORE[lang]}
 
 
 # -- cells ----------------------------------------------------------------------------------------
@@ -274,9 +209,11 @@ class _Sheet:
 
 
 class _Book:
-    def __init__(self, lang: str, created: dt.date, title: str, provenance: Provenance | None) -> None:
+    def __init__(
+        self, w: dict[str, str], lang: str, created: dt.date, title: str, provenance: Provenance | None
+    ) -> None:
         xlsxwriter = xlsx_extra()
-        self.w = _words(lang)
+        self.w, self.lang = w, lang
         self.out = io.BytesIO()
         self.wb = xlsxwriter.Workbook(self.out, {"in_memory": True})
         # The creation date is the figures' as-of date, never the clock: the same input, the same bytes.
@@ -285,7 +222,7 @@ class _Book:
             {
                 "title": title,
                 "created": when,
-                "comments": provenance.line() if provenance is not None else "",
+                "comments": provenance.line(lang) if provenance is not None else "",
             }
         )
         self.wb.set_calc_mode("auto")
@@ -342,7 +279,7 @@ def _total(pairs: Sequence[tuple[str, int]]) -> int:
 def _provenance(s: _Sheet, provenance: Provenance | None) -> None:
     if provenance is not None:
         s.title(s.book.w["provenance"])
-        s.line(provenance.line())
+        s.line(provenance.line(s.book.lang))
 
 
 def _by_clause(s: _Sheet, by_clause: Sequence[tuple[str, Decimal]], at_col: int = 4) -> None:
@@ -412,12 +349,12 @@ def results_xlsx(results: Results, quotas: QuotaTable, lang: str = "zh") -> byte
     Raises:
         MissingExtraError: XlsxWriter is not installed.
     """
-    w = _words(lang)
+    w = _words(lang, results.year)
     title = w["scores"].format(year=results.year)
-    book = _Book(lang, results.as_of, title, results.provenance)
+    book = _Book(w, lang, results.as_of, title, results.provenance)
     summary = book.sheet(w["summary"])
     summary.title(title)
-    summary.line(_as_of(w, results.as_of, results.rules) + results.as_of_note())
+    summary.line(_as_of(w, results.as_of, results.rules) + results.as_of_note(lang))
     summary.ws.freeze_panes(1, 0)
     summary.row += 1
     _events(summary, results)
@@ -495,19 +432,19 @@ def ledger_xlsx(result: UnitResult, results: Results, lang: str = "zh") -> bytes
     Raises:
         MissingExtraError: XlsxWriter is not installed.
     """
-    w = _words(lang)
+    w = _words(lang, results.year)
     u = result.unit
     title = w["explain"].format(unit=u.label)
-    book = _Book(lang, results.as_of, title, results.provenance)
+    book = _Book(w, lang, results.as_of, title, results.provenance)
     summary = book.sheet(w["summary"])
     summary.title(title)
-    summary.line(_as_of(w, results.as_of, results.rules) + results.as_of_note())
+    summary.line(_as_of(w, results.as_of, results.rules) + results.as_of_note(lang))
     summary.ws.freeze_panes(1, 0)
     summary.row += 1
     figures: list[tuple[str, Cell]] = [
         (w["unit"], u.name),
         (w["label"], u.label),
-        (w["group"], u.group),
+        (w["group"], csv_value(f"value.group.{u.group}", lang, u.group)),
         (w["basis"], w[f"basis_{u.basis}"]),
         (w["target"], w["no_target"] if u.target is None else u.target),
         (w["y_sub"], result.submitted),
@@ -566,14 +503,14 @@ def bulletin_xlsx(
     Raises:
         MissingExtraError: XlsxWriter is not installed.
     """
-    w = _words(lang)
+    w = _words(lang, b.year)
     monthly = isinstance(b, MonthlyBulletin)
     if isinstance(b, MonthlyBulletin):
         title = w["monthly"].format(year=b.year, month=b.month)
     else:
         title = w["year_end"].format(year=b.year)
         by_clause = b.by_clause
-    book = _Book(lang, b.as_of, title, b.provenance)
+    book = _Book(w, lang, b.as_of, title, b.provenance)
     summary = book.sheet(w["summary"])
     summary.title(title)
     summary.line(_as_of(w, b.as_of, b.rules))

@@ -12,145 +12,20 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
-from .._columns import csv_headings
+from .._columns import csv_headings, csv_value
+from ..messages import LANGS, check_lang, text, words
 from ..periods import Figures
 from ..reports import BOM, provenance_json, render_table
 from ..results import format_points, percent
+from ..rules import load_topics
 from . import BulletinRow, CommissionNotice, GroupTable, MonthlyBulletin, YearEndBulletin
 
 __all__ = ["bulletin_csv", "bulletin_json", "bulletin_markdown", "bulletin_table"]
 
 Bulletin = MonthlyBulletin | YearEndBulletin
 
-_WORDS: dict[str, dict[str, str]] = {
-    "zh": {
-        "monthly": "{year}年{month}月全市政务信息报送情况通报",
-        "year_end": "{year}年度全市政务信息工作通报",
-        "as_of": "截至{as_of} · 规则 {rules}",
-        "rank": "排名",
-        "unit": "单位",
-        "target": "任务数",
-        "m_sub": "本月上报",
-        "m_adopt": "本月采用",
-        "m_rate": "本月采用率",
-        "m_points": "本月得分",
-        "sub": "累计上报",
-        "adopt": "累计采用",
-        "rate": "累计采用率",
-        "points": "累计得分",
-        "y_sub": "上报",
-        "y_adopt": "采用",
-        "y_rate": "采用率",
-        "y_points": "综合得分",
-        "completion": "完成进度",
-        "m_missed": "本月漏报",
-        "m_late": "本月迟报",
-        "missed": "累计漏报",
-        "late": "累计迟报",
-        "errors": "差错",
-        "false": "虚假",
-        "excellent_n": "优秀信息",
-        "done": "完成情况",
-        "yes": "完成",
-        "no": "未完成",
-        "shortfall": "差额",
-        "total": "合计",
-        "city": "全市合计",
-        "zero_submission": "本月零报送单位",
-        "zero_adoption": "本月零采用单位",
-        "pending": "待报约稿(未到期)",
-        "overdue": "逾期未报约稿",
-        "excellent": "本月优秀信息",
-        "sections": "按报送要点分类的上报条数",
-        "section": "要点",
-        "month": "本月",
-        "year": "累计",
-        "none": "无",
-        "no_topic": "未标注",
-        "completed": "完成全年目标任务的单位",
-        "no_target": "无任务数",
-        "not_completed": "未完成全年目标任务的单位",
-        "commended": "拟表彰先进单位(各组综合得分前{top}名)",
-        "commission": "约稿",
-        "disqualified": "取消评先资格的单位",
-        "capped": "上报信息加分达到上限的单位",
-        "since": "自",
-        "by_clause": "全市各加减分项目得分",
-        "clause": "条款",
-        "points_only": "得分",
-        "provenance": "数据来源",
-        "issued": "下达",
-        "due": "截止",
-        "date": "日期",
-        "item": "信息",
-        "basis_adopted": "采用数",
-        "basis_submitted": "上报数",
-    },
-    "en": {
-        "monthly": "Government information bulletin, {year}-{month:02d}",
-        "year_end": "Government information work, year-end bulletin {year}",
-        "as_of": "as of {as_of} · rules {rules}",
-        "rank": "rank",
-        "unit": "unit",
-        "target": "target",
-        "m_sub": "month submitted",
-        "m_adopt": "month adopted",
-        "m_rate": "month rate",
-        "m_points": "month points",
-        "sub": "submitted",
-        "adopt": "adopted",
-        "rate": "rate",
-        "points": "points",
-        "y_sub": "submitted",
-        "y_adopt": "adopted",
-        "y_rate": "rate",
-        "y_points": "score",
-        "completion": "completion",
-        "m_missed": "month missed",
-        "m_late": "month late",
-        "missed": "missed",
-        "late": "late",
-        "errors": "errors",
-        "false": "false",
-        "excellent_n": "excellent",
-        "done": "target",
-        "yes": "completed",
-        "no": "not completed",
-        "shortfall": "shortfall",
-        "total": "total",
-        "city": "whole city",
-        "zero_submission": "Units with no submission this month",
-        "zero_adoption": "Units with no adoption this month",
-        "pending": "Commissions pending (not yet due)",
-        "overdue": "Commissions overdue without an answer",
-        "excellent": "Excellent items of the month",
-        "sections": "Submitted items by key-point section",
-        "section": "section",
-        "month": "month",
-        "year": "year so far",
-        "none": "none",
-        "no_topic": "no topic",
-        "completed": "Units that completed their target",
-        "no_target": "no target",
-        "not_completed": "Units that did not complete their target",
-        "commended": "Proposed for commendation (top {top} of each group by score)",
-        "commission": "commission",
-        "disqualified": "Units barred from commendation",
-        "capped": "Units whose submission points reached the cap",
-        "since": "from",
-        "by_clause": "The whole city's points by clause",
-        "clause": "clause",
-        "points_only": "points",
-        "provenance": "Provenance",
-        "issued": "issued",
-        "due": "due",
-        "date": "date",
-        "item": "item",
-        "basis_adopted": "adopted items",
-        "basis_submitted": "submitted items",
-    },
-}
-_NUMERALS = {"1": "一", "2": "二", "3": "三", "4": "四", "5": "五"}
+#: The bulletins' words in each language, from the catalogues (``bulletin.*`` codes).
+_WORDS: dict[str, dict[str, str]] = {lang: words("bulletin", lang) for lang in LANGS}
 
 
 def _rate(f: Figures) -> str:
@@ -302,7 +177,35 @@ def _target(r: BulletinRow, w: dict[str, str]) -> str:
 
 
 def _section_name(key: str, w: dict[str, str]) -> str:
-    return w["no_topic"] if key == "none" else f"{_NUMERALS.get(key, key)} ({key})"
+    """A key-point section's title (``一、抓好有效调控…``), as :func:`_words` gives it for the
+    bulletin's year; a section the topics data does not name reads ``要点N`` (``key-point section N``)."""
+    if key == "none":
+        return w["no_topic"]
+    return w.get(f"section.{key}") or w["section_bare"].format(key=key)
+
+
+def _section_titles(year: int, lang: str) -> dict[str, str]:
+    """The titles of the year's key-point sections (附件2 一 … 五) from the topics data shipped for
+    the year (``topics-YEAR.toml``): Chinese, or the section's English title (its Chinese title
+    where the data gives none). None when no topics data ships for the year."""
+    try:
+        sections = load_topics(f"topics-{year}.toml")
+    except FileNotFoundError:
+        return {}
+    return {
+        f"section.{s.number}": text(
+            "bulletin.section_title",
+            lang,
+            numeral=s.numeral if lang == "zh" else str(s.number),
+            title=s.title if lang == "zh" else s.title_en or s.title,
+        )
+        for s in sections
+    }
+
+
+def _words(lang: str, year: int) -> dict[str, str]:
+    """The bulletin's words in ``lang``, with the titles of the year's key-point sections."""
+    return {**_WORDS[check_lang(lang)], **_section_titles(year, lang)}
 
 
 def _notice(n: CommissionNotice, w: dict[str, str]) -> str:
@@ -391,10 +294,10 @@ def _year_end_doc(b: YearEndBulletin, w: dict[str, str]) -> _Doc:
 
 
 def _doc(b: Bulletin, lang: str) -> _Doc:
-    w = _WORDS[lang]
+    w = _words(lang, b.year)
     doc = _monthly_doc(b, w) if isinstance(b, MonthlyBulletin) else _year_end_doc(b, w)
     if b.provenance is not None:
-        doc.items(w["provenance"], [b.provenance.line()], w["none"])
+        doc.items(w["provenance"], [b.provenance.line(lang)], w["none"])
     return doc
 
 
@@ -502,12 +405,20 @@ def bulletin_json(b: Bulletin) -> dict[str, Any]:
     }
 
 
+def _completed(completed: bool, lang: str | None) -> str:
+    return csv_value(f"value.completed.{str(completed).lower()}", lang, str(completed).lower())
+
+
 def bulletin_csv(b: Bulletin, lang: str | None = None) -> str:
     """One row a unit (by group and rank) with the month's and cumulative figures; UTF-8 with BOM.
 
-    Column names are the English keys of the JSON contract, so that scripts can rely on them
-    (``lang`` ``None`` or ``"en"``), or Chinese headings (``"zh"``); the rows are the same in both.
+    Column names and the words in cells are those of the JSON contract, so that scripts can rely
+    on them (``lang`` ``None`` or ``"en"``), or Chinese (``"zh"``): Chinese headings, the group's
+    label, ``完成``/``未完成`` for ``true``/``false``, ``无任务数`` for a unit without target; the
+    figures are the same in both.
     """
+    if lang is not None:
+        check_lang(lang)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     monthly = isinstance(b, MonthlyBulletin)
@@ -528,13 +439,13 @@ def bulletin_csv(b: Bulletin, lang: str | None = None) -> str:
     for g in b.groups:
         for r in g.rows:
             row: list[object] = [
-                g.group.key,
+                g.group.label if lang == "zh" else g.group.key,
                 r.rank,
                 r.unit.name,
                 r.unit.label,
-                "none" if r.unit.target is None else r.unit.target,
+                csv_value("value.target.none", lang, "none") if r.unit.target is None else r.unit.target,
                 r.counted,
-                "" if r.completed is None else "true" if r.completed else "false",
+                "" if r.completed is None else _completed(r.completed, lang),
                 "" if r.shortfall is None else r.shortfall,
             ]
             for figures in [r.month, r.cumulative] if monthly else [r.cumulative]:

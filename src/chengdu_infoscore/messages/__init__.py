@@ -31,7 +31,7 @@ import attrs
 
 from ..exceptions import ArgumentError
 
-__all__ = ["DEFAULT_LANG", "LANGS", "Message", "catalogue", "check_lang", "text"]
+__all__ = ["DEFAULT_LANG", "LANGS", "Message", "catalogue", "check_lang", "text", "words"]
 
 #: The languages there is a catalogue for; the first is the default.
 LANGS: Final = ("zh", "en")
@@ -71,6 +71,16 @@ def text(code: str, lang: str = DEFAULT_LANG, /, **params: object) -> str:
     return catalogue(lang)[code].format_map(
         {name: value.text(lang) if isinstance(value, Message) else value for name, value in params.items()}
     )
+
+
+def words(namespace: str, lang: str = DEFAULT_LANG, /) -> dict[str, str]:
+    """The texts of the codes under ``namespace`` in ``lang``, by the rest of their code, their
+    ``{name}`` places left unfilled: ``words("bulletin", "zh")["rank"]`` is the text of
+    ``bulletin.rank``. For renderers that look up many words of one namespace (a new dict each
+    call: the caller may keep or change it).
+    """
+    prefix = namespace + "."
+    return {code[len(prefix) :]: value for code, value in catalogue(lang).items() if code.startswith(prefix)}
 
 
 @attrs.frozen

@@ -369,6 +369,9 @@ class TopicSection:
     numeral: str
     title: str
     topics: tuple[Topic, ...]
+    #: The title in English, for bulletins in English (empty: the data gives none, and the
+    #: Chinese title is shown).
+    title_en: str = ""
 
 
 @attrs.frozen
@@ -1038,6 +1041,7 @@ def parse_topics(text: str, source: str) -> tuple[TopicSection, ...]:
     sections: list[TopicSection] = []
     for s in root.tables("sections"):
         number, numeral, title = s.whole("number", 1, 999), s.get("numeral", str), s.get("title", str)
+        title_en = s.get("title_en", str, "", required=False)
         topics: list[Topic] = []
         for t in s.tables("topics"):
             tn, text_ = t.whole("number", 1, 999), t.get("text", str)
@@ -1047,7 +1051,7 @@ def parse_topics(text: str, source: str) -> tuple[TopicSection, ...]:
                 topics.append(Topic(f"{number}.{tn}", number, tn, text_))
         s.done()
         if number is not None and numeral is not None and title is not None:
-            sections.append(TopicSection(number, numeral, title, tuple(topics)))
+            sections.append(TopicSection(number, numeral, title, tuple(topics), title_en or ""))
     root.done()
     problems.raise_if_any()
     return tuple(sections)
