@@ -396,7 +396,7 @@ def test_every_units_figures_on_the_year_end_page_are_those_of_the_json(sample: 
     by_clause = page.table("The whole city's points by clause")
     assert [[k, v] for k, v in data["by_clause"].items()] == by_clause.rows
     assert 3 + 1 == len(page.svgs)
-    assert "Points by clause" == page.svgs[3].label
+    assert "The whole city's points by clause" == page.svgs[3].label
 
 
 def test_the_page_follows_the_language() -> None:
