@@ -78,7 +78,7 @@ MISTYPED = [
     (
         ["score", EXAMPLE, "--format", "jsn"],
         "chengdu-infoscore score: error: argument --format: invalid choice: 'jsn': did you mean 'json'?"
-        " (choose from 'table', 'json', 'csv', 'xlsx')",
+        " (choose from 'table', 'json', 'csv', 'xlsx', 'html')",
     ),
     (
         ["explain", EXAMPLE, "--unit", "锦江"],

@@ -47,6 +47,7 @@ from .engine import score
 from .exceptions import InfoscoreError
 from .messages import DEFAULT_LANG, LANGS, catalogue, words
 from .messages import text as say
+from .page import bulletin_html, results_html
 from .periods import month_end
 from .quotas import QuotaTable, Unit, load_quotas
 from .readers import ReadResult, read_events, watching
@@ -636,10 +637,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     s.add_argument(
         "--format",
-        choices=("table", "json", "csv", "xlsx"),
+        choices=("table", "json", "csv", "xlsx", "html"),
         default="table",
-        help="table (for people, the default), json (for systems), csv (UTF-8 with BOM) or xlsx"
-        " (a workbook, with --out; needs the xlsx extra)",
+        help="table (for people, the default), json (for systems), csv (UTF-8 with BOM), xlsx"
+        " (a workbook, with --out; needs the xlsx extra) or html (a printable page with charts)",
     )
     output_options(s, csv=True)
     s.add_argument(
@@ -695,10 +696,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     b.add_argument(
         "--format",
-        choices=("table", "markdown", "csv", "json", "xlsx"),
+        choices=("table", "markdown", "csv", "json", "xlsx", "html"),
         default="table",
-        help="table (default), markdown, csv (UTF-8 with BOM), json or xlsx (a workbook, with --out;"
-        " needs the xlsx extra)",
+        help="table (default), markdown, csv (UTF-8 with BOM), json, xlsx (a workbook, with --out;"
+        " needs the xlsx extra) or html (a printable page with charts)",
     )
     output_options(b, csv=True)
     b.add_argument("--keep-going", action="store_true", help="report even when some events are rejected")
@@ -1621,6 +1622,9 @@ def _run(args: argparse.Namespace) -> int:
         elif args.format == "xlsx":
             clauses = clause_totals(results) if args.month is not None else None
             output = bulletin_xlsx(bulletin, args.lang, clauses)
+        elif args.format == "html":
+            clauses = clause_totals(results) if args.month is not None else None
+            output = bulletin_html(bulletin, args.lang, clauses)
         else:
             output = bulletin_table(bulletin, args.lang)
     elif args.command == "explain":
@@ -1638,6 +1642,8 @@ def _run(args: argparse.Namespace) -> int:
         output = results_csv(results, csv_lang)
     elif args.format == "xlsx":
         output = results_xlsx(results, quotas, args.lang)
+    elif args.format == "html":
+        output = results_html(results, quotas, args.lang)
     else:
         output = results_table(results, quotas, args.lang)
     _emit(args, output)

@@ -1,0 +1,488 @@
+"""Pages (``--format html``): results and bulletins as one self-contained, printable HTML page.
+
+A page is a single UTF-8 document with its style inline and nothing to fetch: no script, no
+external font, image or style sheet, no link to follow for its content. It opens with its title
+and the as-of line, then bar charts drawn as inline SVG — target completion by unit, one chart
+per unit group (bars on a scale where the target is 100 %, a line marking the target; a unit
+without target is shown as such, never as 0 %), and points by clause around a zero axis — and
+then the tables: for ``score`` the rows and figures of the table output, for a bulletin those of
+the bulletin's table (the same function makes both), and the provenance line last.
+
+Texts are Chinese by default, English with ``lang="en"``; headings are the tables' and the
+bulletins' own, the page's other texts come from the catalogue (``page.*`` codes). Every text
+that comes from the input — unit names and labels, event and item ids, reasons, a plug-in's
+texts — is escaped: a unit called ``<script>`` is shown as text. Figures are printed as every
+other output prints them (exact decimals; a completion is the exact ratio rounded once, half up);
+only the bars' geometry is computed from the ratios, as decimals, and written as plain decimal
+text. A page is deterministic: the same input gives the same bytes.
+
+>>> from chengdu_infoscore import load_quotas, score
+>>> page = results_html(score([]), load_quotas(2007))
+>>> page.startswith("<!DOCTYPE html>"), page.count("<svg"), "<script" in page
+(True, 4, False)
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from html import escape
+
+from .bulletins import MonthlyBulletin, YearEndBulletin
+from .bulletins.render import _doc
+from .messages import check_lang, text
+from .quotas import QuotaTable
+from .reports import _BASIS, _HEAD, _completion, _target, display_width
+from .results import Results, format_points, percent, ratio
+
+__all__ = ["bulletin_html", "results_html"]
+
+Bulletin = MonthlyBulletin | YearEndBulletin
+
+# -- the style --------------------------------------------------------------------------------------
+
+#: Fonts that the office's machines have (Chinese first); nothing is fetched.
+_FONTS = (
+    '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "SimHei",'
+    ' "WenQuanYi Micro Hei", sans-serif'
+)
+#: The bars' colours (the browser test looks for them in the screenshot).
+DONE, SHORT, TARGET = "#2f7d4f", "#2b6cb0", "#c05621"
+POSITIVE, NEGATIVE = "#2b6cb0", "#c53030"
+_STYLE = f"""
+:root {{ color-scheme: light; }}
+* {{ box-sizing: border-box; }}
+html {{ background: #ffffff; }}
+body {{ margin: 24px auto; max-width: 1160px; padding: 0 16px; color: #1a202c; background: #ffffff;
+  font-family: {_FONTS}; font-size: 14px; line-height: 1.5; }}
+h1 {{ font-size: 22px; margin: 0 0 4px; }}
+h2 {{ font-size: 17px; margin: 28px 0 8px; border-bottom: 2px solid #cbd5e0; padding-bottom: 2px; }}
+h3 {{ font-size: 15px; margin: 18px 0 6px; }}
+p.note {{ margin: 0 0 8px; color: #4a5568; }}
+figure.chart {{ margin: 12px 0 20px; }}
+figure.chart figcaption {{ font-weight: bold; margin-bottom: 4px; }}
+svg {{ display: block; max-width: 100%; height: auto; font-family: {_FONTS}; }}
+svg text {{ font-size: 12px; fill: #1a202c; }}
+svg text.value {{ fill: #2d3748; paint-order: stroke; stroke: #ffffff; stroke-width: 3px;
+  stroke-linejoin: round; }}
+svg text.none {{ fill: #718096; font-style: italic; }}
+svg text.axis {{ font-size: 11px; fill: #4a5568; }}
+.legend {{ display: flex; flex-wrap: wrap; gap: 4px 18px; font-size: 12px; color: #4a5568;
+  margin: 2px 0 6px; }}
+.legend span::before {{ content: ""; display: inline-block; width: 12px; height: 12px; margin-right: 5px;
+  vertical-align: -1px; background: var(--swatch); }}
+.legend span.line::before {{ height: 0; border-top: 2px dashed var(--swatch); background: none;
+  vertical-align: 3px; }}
+table {{ border-collapse: collapse; margin: 4px 0 12px; font-size: 13px; }}
+th, td {{ border: 1px solid #cbd5e0; padding: 3px 7px; vertical-align: top; }}
+th {{ background: #edf2f7; font-weight: bold; text-align: center; white-space: nowrap; }}
+td.num {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }}
+tbody tr:nth-child(even) td {{ background: #f7fafc; }}
+tr.total td {{ font-weight: bold; background: #edf2f7; }}
+ul {{ margin: 4px 0 12px; padding-left: 22px; }}
+ul.names {{ column-width: 11em; column-gap: 16px; }}
+p.provenance, ul.provenance {{ font-size: 12px; color: #4a5568; word-break: break-all; }}
+* {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
+@page {{ size: A4; margin: 12mm; }}
+@media print {{
+  body {{ margin: 0; max-width: none; padding: 0; font-size: 9pt; }}
+  h1 {{ font-size: 15pt; }}
+  h2 {{ font-size: 11pt; margin-top: 14pt; }}
+  h2, h3, figcaption {{ break-after: avoid; page-break-after: avoid; }}
+  figure.chart {{ break-inside: avoid; page-break-inside: avoid; }}
+  svg {{ width: auto; height: auto; max-width: 100%; max-height: 255mm; }}
+  table {{ font-size: 7.5pt; }}
+  th, td {{ padding: 1px 3px; }}
+  th {{ white-space: normal; }}
+  thead {{ display: table-header-group; }}
+  tr, li {{ break-inside: avoid; page-break-inside: avoid; }}
+}}
+"""
+
+
+def _e(value: object) -> str:
+    """Any text for the page, escaped (quotes too: it may stand in an attribute)."""
+    return escape(str(value), quote=True)
+
+
+# -- numbers for the charts -------------------------------------------------------------------------
+
+#: The bars' geometry is computed in this context whatever the caller's decimal context is.
+_GEOMETRY = decimal.Context(prec=28, rounding=decimal.ROUND_HALF_EVEN)
+_TENTH = Decimal("0.1")
+
+
+def _n(value: Decimal | int) -> str:
+    """A coordinate as plain decimal text, to a tenth of a unit (``12.5``, ``300``)."""
+    q = Decimal(value).quantize(_TENTH, rounding=decimal.ROUND_HALF_UP, context=_GEOMETRY)
+    return format_points(q)
+
+
+def _label_width(labels: Iterable[str]) -> int:
+    """Room for the longest label at 12 px (a Chinese character is 12 px, other characters less)."""
+    return max((display_width(label) * 13 // 2 for label in labels), default=0) + 10
+
+
+#: The charts' width, its rows' height and the bars' height, in the SVG's units (CSS pixels).
+_WIDTH, _ROW, _BAR = 760, 20, 13
+_TOP, _BOTTOM = 26, 8
+
+
+def _svg(width: int, height: int, label: str, body: list[str]) -> str:
+    return (
+        f'<svg role="img" aria-label="{_e(label)}" width="{width}" height="{height}"'
+        f' viewBox="0 0 {width} {height}">\n<title>{_e(label)}</title>\n' + "\n".join(body) + "\n</svg>"
+    )
+
+
+def _text(x: Decimal | int, y: Decimal | int, content: str, anchor: str = "start", cls: str = "") -> str:
+    klass = f' class="{cls}"' if cls else ""
+    return f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}"{klass}>{_e(content)}</text>'
+
+
+def _scale_top(ratios: Iterable[Decimal]) -> Decimal:
+    """The completion axis: from 0 to 100 %, or further in quarters when a unit went beyond its
+    target (to 200 % at most; a bar beyond is drawn to the end, its figure printed beside it)."""
+    highest = max(ratios, default=Decimal(0))
+    top = Decimal(1)
+    while top < highest and top < 2:
+        top += Decimal("0.25")
+    return top
+
+
+def completion_chart(title: str, units: Sequence[tuple[str, int, int | None]], lang: str) -> str:
+    """A bar chart of target completion: one bar per ``(label, counted, target)``, in order."""
+    with decimal.localcontext(_GEOMETRY):
+        return _completion_chart(title, units, lang)
+
+
+def _completion_chart(title: str, units: Sequence[tuple[str, int, int | None]], lang: str) -> str:
+    left = max(_label_width(label for label, _, _ in units), 60)
+    x0, x1 = Decimal(left), Decimal(_WIDTH - 70)
+    span = x1 - x0
+    top = _scale_top(ratio(counted, target) for _, counted, target in units if target is not None)
+    height = _TOP + _ROW * len(units) + _BOTTOM
+    bottom = _TOP + _ROW * len(units)
+    grid: list[str] = []
+    bars: list[str] = []
+    labels: list[str] = []
+    tick = Decimal(0)
+    while tick <= top:  # the grid, every 25 %
+        x = x0 + span * tick / top
+        grid.append(f'<line x1="{_n(x)}" y1="{_TOP - 4}" x2="{_n(x)}" y2="{bottom}" stroke="#e2e8f0"/>')
+        grid.append(_text(x, _TOP - 8, f"{format_points(tick * 100)}%", "middle", "axis"))
+        tick += Decimal("0.25")
+    for i, (label, counted, target) in enumerate(units):
+        y = _TOP + _ROW * i
+        middle = y + _ROW // 2 + 4
+        labels.append(_text(left - 6, middle, label, "end"))
+        if target is None:
+            labels.append(_text(x0 + 4, middle, text("page.no_target", lang), cls="none"))
+            continue
+        width = span * min(ratio(counted, target), top) / top
+        colour = DONE if counted >= target else SHORT
+        shown = percent(counted, target)
+        bars.append(
+            f'<rect x="{_n(x0)}" y="{y + (_ROW - _BAR) // 2}" width="{_n(width)}" height="{_BAR}"'
+            f' fill="{colour}"><title>{_e(label)} {_e(shown)}</title></rect>'
+        )
+        labels.append(_text(x0 + width + 4, middle, shown, cls="value"))
+    target_x = x0 + span / top
+    lines = [
+        f'<line x1="{_n(target_x)}" y1="{_TOP - 4}" x2="{_n(target_x)}" y2="{bottom}" stroke="{TARGET}"'
+        ' stroke-width="2" stroke-dasharray="5 3"/>',
+        f'<line x1="{_n(x0)}" y1="{_TOP - 4}" x2="{_n(x0)}" y2="{bottom}" stroke="#4a5568"/>',
+    ]
+    return _svg(_WIDTH, height, title, grid + bars + lines + labels)
+
+
+def clause_chart(title: str, clauses: Sequence[tuple[str, Decimal]]) -> str:
+    """A bar chart of points by clause: a bar per clause, points granted to the right of the zero
+    axis, points taken to its left."""
+    with decimal.localcontext(_GEOMETRY):
+        return _clause_chart(title, clauses)
+
+
+def _clause_chart(title: str, clauses: Sequence[tuple[str, Decimal]]) -> str:
+    left = max(_label_width(clause for clause, _ in clauses), 60)
+    pad = Decimal(64)  # room for a figure beside the longest bar on either side
+    x0, x1 = Decimal(left) + pad, Decimal(_WIDTH) - pad
+    low = min((p for _, p in clauses), default=Decimal(0))
+    high = max((p for _, p in clauses), default=Decimal(0))
+    low, high = min(low, Decimal(0)), max(high, Decimal(0))
+    extent = high - low
+    scale = (x1 - x0) / extent if extent else Decimal(0)
+    zero = x0 - low * scale
+    height = _TOP + _ROW * len(clauses) + _BOTTOM
+    bottom = _TOP + _ROW * len(clauses)
+    body: list[str] = []
+    for i, (clause, points) in enumerate(clauses):
+        y = _TOP + _ROW * i
+        middle = y + _ROW // 2 + 4
+        body.append(_text(left - 6, middle, clause, "end"))
+        width = abs(points) * scale
+        shown = format_points(points)
+        if points:
+            start = zero if points > 0 else zero - width
+            colour = POSITIVE if points > 0 else NEGATIVE
+            bar_y = y + (_ROW - _BAR) // 2
+            body.append(
+                f'<rect x="{_n(start)}" y="{bar_y}" width="{_n(width)}" height="{_BAR}" fill="{colour}">'
+                f"<title>{_e(clause)} {_e(shown)}</title></rect>"
+            )
+        if points < 0:
+            body.append(_text(zero - width - 4, middle, shown, "end", "value"))
+        else:
+            body.append(_text(zero + width + 4, middle, shown, cls="value"))
+    body.append(_text(zero, _TOP - 8, "0", "middle", "axis"))
+    body.append(f'<line x1="{_n(zero)}" y1="{_TOP - 4}" x2="{_n(zero)}" y2="{bottom}" stroke="#4a5568"/>')
+    return _svg(_WIDTH, height, title, body)
+
+
+# -- the page ---------------------------------------------------------------------------------------
+
+
+_LINE = ' class="line"'
+
+
+class _Page:
+    def __init__(self, lang: str, title: str) -> None:
+        self.lang = check_lang(lang)
+        self.title = title
+        self.parts: list[str] = []
+
+    def add(self, html: str) -> None:
+        self.parts.append(html)
+
+    def heading(self, level: int, content: str, anchor: str = "") -> None:
+        at = f' id="{anchor}"' if anchor else ""
+        self.add(f"<h{level}{at}>{_e(content)}</h{level}>")
+
+    def note(self, content: str) -> None:
+        self.add(f'<p class="note">{_e(content)}</p>')
+
+    def figure(self, caption: str, svg: str, legend: Sequence[tuple[str, str, bool]]) -> None:
+        keys = "".join(
+            f'<span{_LINE if line else ""} style="--swatch: {colour}">{_e(name)}</span>'
+            for name, colour, line in legend
+        )
+        self.add(
+            f'<figure class="chart">\n<figcaption>{_e(caption)}</figcaption>\n'
+            f'<div class="legend">{keys}</div>\n{svg}\n</figure>'
+        )
+
+    def table(
+        self,
+        heading: str | None,
+        headers: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        right: Sequence[bool],
+        totals: int = 0,
+    ) -> None:
+        """A table; its last ``totals`` rows are totals."""
+        if heading is not None:
+            self.heading(3, heading)
+        out = ["<table>", "<thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in headers) + "</tr></thead>"]
+        out.append("<tbody>")
+        for n, row in enumerate(rows):
+            total = n >= len(rows) - totals
+            cells = "".join(
+                f'<td class="num">{_e(c)}</td>' if r else f"<td>{_e(c)}</td>"
+                for c, r in zip(row, right, strict=True)
+            )
+            out.append(f'<tr class="total">{cells}</tr>' if total else f"<tr>{cells}</tr>")
+        out.append("</tbody>\n</table>")
+        self.add("\n".join(out))
+
+    def items(self, heading: str, lines: Sequence[str], cls: str = "") -> None:
+        self.heading(3, heading)
+        klass = f' class="{cls}"' if cls else ""
+        self.add(f"<ul{klass}>\n" + "\n".join(f"<li>{_e(line)}</li>" for line in lines) + "\n</ul>")
+
+    def html(self) -> str:
+        lang = "zh-CN" if self.lang == "zh" else "en"
+        return (
+            f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{_e(self.title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
+            + "\n".join(self.parts)
+            + "\n</body>\n</html>\n"
+        )
+
+
+def _completion_legend(lang: str) -> list[tuple[str, str, bool]]:
+    return [
+        (text("page.legend_done", lang), DONE, False),
+        (text("page.legend_short", lang), SHORT, False),
+        (text("page.target_line", lang) + " 100%", TARGET, True),
+    ]
+
+
+def _clause_legend(lang: str) -> list[tuple[str, str, bool]]:
+    return [
+        (text("page.legend_positive", lang), POSITIVE, False),
+        (text("page.legend_negative", lang), NEGATIVE, False),
+    ]
+
+
+def _clauses(page: _Page, caption: str, clauses: Sequence[tuple[str, Decimal]]) -> None:
+    page.figure(caption, clause_chart(caption, clauses), _clause_legend(page.lang))
+
+
+def _as_of_note(results: Results, lang: str) -> str:
+    if results.as_of_basis == "latest_event":
+        return text("page.as_of_latest_event", lang, year=results.year)
+    if results.as_of_basis == "year_end":
+        return text("page.as_of_year_end", lang)
+    return ""
+
+
+def _clause_totals(results: Results) -> list[tuple[str, Decimal]]:
+    totals: dict[str, Decimal] = {}
+    for u in results.units:
+        for clause, points in u.breakdown:
+            totals[clause] = totals.get(clause, Decimal(0)) + points
+    return list(totals.items())
+
+
+def results_html(results: Results, quotas: QuotaTable, lang: str = "zh") -> str:
+    """Every unit's figures as a page: a chart of target completion per group of the target table,
+    a chart of the whole city's points by clause, then per group the table of ``score``'s table
+    output (单位, 目标, 口径, 上报, 采用, 完成率, 差额, 得分, 漏报, 迟报), the records read, the records
+    rejected (with ``--keep-going``) and the provenance line.
+
+    Raises:
+        ArgumentError: ``lang`` is neither ``"zh"`` nor ``"en"`` (a :class:`ValueError`).
+    """
+    lang = check_lang(lang)
+    title = text("page.score_title", lang, year=results.year)
+    page = _Page(lang, title)
+    page.heading(1, title)
+    page.note(text("page.as_of", lang, as_of=results.as_of, rules=results.rules) + _as_of_note(results, lang))
+    members = {g.key: [u for u in results.units if u.unit.group == g.key] for g in quotas.groups}
+    page.heading(2, text("page.charts", lang), "charts")
+    for g in quotas.groups:
+        caption = text("page.chart_completion", lang, group=g.label)
+        units = [(u.unit.label, u.counted, u.unit.target) for u in members[g.key]]
+        page.figure(caption, completion_chart(caption, units, lang), _completion_legend(lang))
+    _clauses(page, text("page.chart_clauses", lang), _clause_totals(results))
+    page.heading(2, text("page.tables", lang), "tables")
+    right = [False, True, False, True, True, True, True, True, True, True]
+    for g in quotas.groups:
+        rows = [
+            [
+                u.unit.label,
+                _target(u.unit.target, lang),
+                _BASIS[lang][u.unit.basis],
+                str(u.submitted),
+                str(u.adopted),
+                _completion(u.counted, u.unit.target, lang),
+                "-" if u.shortfall is None else str(u.shortfall),
+                format_points(u.score),
+                str(sum(n for _, n in u.missed)),
+                str(sum(n for _, n in u.late)),
+            ]
+            for u in members[g.key]
+        ]
+        page.table(text("page.group", lang, label=g.label, key=g.key), _HEAD[lang], rows, right)
+    counts = [
+        ("read", results.read),
+        ("counted", results.counted),
+        ("repeats", results.repeats),
+        ("after_as_of", results.after_as_of),
+        ("withdrawn", results.withdrawn),
+        ("rejected", len(results.rejections)),
+    ]
+    page.table(
+        text("page.records", lang),
+        [text("page.what", lang), text("page.count", lang)],
+        [[text(f"page.{key}", lang), str(n)] for key, n in counts],
+        [False, True],
+    )
+    if results.rejections:
+        rows = [
+            [
+                "" if r.origin is None else r.origin.file,
+                "" if r.origin is None else str(r.origin.line),
+                r.event or "",
+                r.reason,
+            ]
+            for r in results.rejections
+        ]
+        page.table(
+            text("page.rejections", lang, count=len(results.rejections)),
+            [text(f"page.{key}", lang) for key in ("file", "line", "event", "reason")],
+            rows,
+            [False, True, False, False],
+        )
+    if results.provenance is not None:
+        page.heading(3, text("page.provenance", lang))
+        page.add(f'<p class="provenance">{_e(results.provenance.line())}</p>')
+    return page.html()
+
+
+def bulletin_html(
+    bulletin: Bulletin, lang: str = "zh", by_clause: Sequence[tuple[str, Decimal]] | None = None
+) -> str:
+    """A bulletin as a page: a chart of target completion (to the bulletin's date) per group, a
+    chart of the whole city's points by clause, then the bulletin's tables and lists, with the same
+    rows and figures as ``bulletin``'s table output.
+
+    A year-end bulletin has its points by clause; for a monthly bulletin give ``by_clause``, the
+    city's points by clause up to the month's end (``clause_totals`` of
+    :mod:`~chengdu_infoscore.spreadsheet` of the results the bulletin was made from); without it a
+    monthly page has no clause chart.
+
+    Raises:
+        ArgumentError: ``lang`` is neither ``"zh"`` nor ``"en"`` (a :class:`ValueError`).
+    """
+    lang = check_lang(lang)
+    doc = _doc(bulletin, lang)
+    title = str(doc.blocks[0][1])
+    page = _Page(lang, title)
+    if isinstance(bulletin, YearEndBulletin):
+        by_clause = bulletin.by_clause
+        clause_caption = text("page.chart_clauses", lang)
+    else:
+        clause_caption = text("page.chart_clauses_as_of", lang, as_of=bulletin.as_of)
+    charted = False
+    for kind, value in doc.blocks:
+        if kind == "title":
+            page.heading(1, value)
+        elif kind == "note":
+            page.note(value)
+        if kind in ("title", "note"):
+            continue
+        if not charted:  # the charts after the title and the as-of line, before the first table
+            charted = True
+            _bulletin_charts(page, bulletin, by_clause, clause_caption)
+            page.heading(2, text("page.tables", lang), "tables")
+        if kind == "table":
+            heading, headers, rows, right = value
+            totals = 1 if rows and rows[-1][0] == "" and rows[-1][1] in _TOTALS[lang] else 0
+            page.table(heading, headers, rows, right, totals)
+        else:
+            heading, lines = value
+            cls = "provenance" if heading == text("page.provenance", lang) else ""
+            if all(display_width(line) <= 24 for line in lines):  # unit names: in columns
+                cls = "names"
+            page.items(heading, lines, cls)
+    return page.html()
+
+
+#: The labels of a bulletin's total rows (as its table writes them).
+_TOTALS = {"zh": ("合计", "全市合计"), "en": ("total", "whole city")}
+
+
+def _bulletin_charts(
+    page: _Page, b: Bulletin, by_clause: Sequence[tuple[str, Decimal]] | None, clause_caption: str
+) -> None:
+    lang = page.lang
+    page.heading(2, text("page.charts", lang), "charts")
+    for g in b.groups:
+        caption = text("page.chart_completion", lang, group=g.group.label)
+        units = [(r.unit.label, r.counted, r.unit.target) for r in g.rows]
+        page.figure(caption, completion_chart(caption, units, lang), _completion_legend(lang))
+    if by_clause is not None:
+        _clauses(page, clause_caption, list(by_clause))
