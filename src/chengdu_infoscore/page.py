@@ -385,7 +385,8 @@ def results_html(results: Results, quotas: QuotaTable, lang: str = "zh") -> str:
             ]
             for u in members[g.key]
         ]
-        page.table(text("page.group", lang, label=g.label, key=g.key), _HEAD[lang], rows, right)
+        head = [text(f"heading.{k}", lang) for k in _HEAD]
+        page.table(text("header.group", lang, label=g.label, key=g.key), head, rows, right)
     counts = [
         ("read", results.read),
         ("counted", results.counted),
@@ -418,7 +419,7 @@ def results_html(results: Results, quotas: QuotaTable, lang: str = "zh") -> str:
         )
     if results.provenance is not None:
         page.heading(3, text("page.provenance", lang))
-        page.add(f'<p class="provenance">{_e(results.provenance.line())}</p>')
+        page.add(f'<p class="provenance">{_e(results.provenance.line(lang))}</p>')
     return page.html()
 
 
