@@ -62,9 +62,12 @@ def catalogue(lang: str) -> Mapping[str, str]:
 def text(code: str, lang: str = DEFAULT_LANG, /, **params: object) -> str:
     """The text of ``code`` in ``lang``, its ``{name}`` places filled from ``params``.
 
-    A code that is not in the catalogue is a mistake in the library, not in any input: it raises
-    :class:`KeyError`.
+    A parameter that is itself a :class:`Message` (what a field was found to hold, a record's
+    type…) is put in the same language. A code that is not in the catalogue is a mistake in the
+    library, not in any input: it raises :class:`KeyError`.
     """
+    if any(value.__class__ is Message for value in params.values()):
+        params = {k: v.text(lang) if v.__class__ is Message else v for k, v in params.items()}
     return catalogue(lang)[code].format_map(params)
 
 
@@ -89,5 +92,9 @@ class Message:
         return text(self.code, lang, **dict(self.params))
 
     def as_json(self) -> dict[str, Any]:
-        """The code and parameters, as the JSON outputs carry them beside the text."""
-        return {"code": self.code, "params": dict(self.params)}
+        """The code and parameters, as the JSON outputs carry them beside the text (a parameter that
+        is a message, as its own code and parameters)."""
+        return {
+            "code": self.code,
+            "params": {k: v.as_json() if isinstance(v, Message) else v for k, v in self.params},
+        }
