@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, ClassVar, TextIO
+from typing import Any, ClassVar, Final, TextIO
 
 import attrs
 
@@ -44,6 +44,7 @@ from .compare import Comparison, compare, comparison_json
 from .diff import diff_json, diff_table
 from .engine import score
 from .exceptions import InfoscoreError
+from .messages import DEFAULT_LANG, text
 from .periods import month_end
 from .quotas import QuotaTable, Unit, load_quotas
 from .readers import ReadResult, read_events, watching
@@ -665,12 +666,15 @@ def _parser() -> argparse.ArgumentParser:
     output_options(e, csv=False)
     e.add_argument("--keep-going", action="store_true", help="explain even when some events are rejected")
 
-    events_command(
+    v = events_command(
         "validate",
         "check event logs without scoring",
         "Check event logs against the form, the target table and the rule set, and list every"
         " problem. Prints a one-line summary and exits 0 when there is none.",
         store=False,
+    )
+    v.add_argument(
+        "--lang", choices=("zh", "en"), default="zh", help="rejections and summaries: zh (default) or en"
     )
 
     b = events_command(
@@ -765,6 +769,9 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--format", choices=("table", "json"), default="table", help="table (default) or json")
     c.add_argument("--changed-only", action="store_true", help="list only units whose score or rank changed")
     c.add_argument("--keep-going", action="store_true", help="compare even when some events are rejected")
+    c.add_argument(
+        "--lang", choices=("zh", "en"), default="zh", help="rejections and summaries: zh (default) or en"
+    )
 
     k = commands.add_parser(
         "check",
@@ -850,6 +857,9 @@ def _parser() -> argparse.ArgumentParser:
         help="the day the batch is recorded (YYYY-MM-DD): not before the store's latest batch",
     )
     i.add_argument("--format", choices=("table", "json"), default="table", help="table (default) or json")
+    i.add_argument(
+        "--lang", choices=("zh", "en"), default="zh", help="rejections and summaries: zh (default) or en"
+    )
 
     df = commands.add_parser(
         "diff",
@@ -1006,16 +1016,16 @@ def _ingest(args: argparse.Namespace) -> int:
     _step(f"recording {_spaced(len(read))} records in {args.store}…", len(read))
     with Store.open(args.store, create=True) as store:
         report = store.ingest(read, recorded=args.recorded)
-    _err("".join(f"{r}\n" for r in report.rejections))
+    lang = _lang(args)
+    _err("".join(f"{r.line(lang)}\n" for r in report.rejections))
     if args.format == "json":
-        _out(to_json_text({"store": args.store, **ingest_json(report)}))
+        _out(to_json_text({"store": args.store, **ingest_json(report, lang)}))
     else:
-        _out(
-            f"batch {report.seq} recorded on {report.recorded} in {args.store}: {report.received} record(s)"
-            f" received: {report.added} added, {report.repeated} repeated, {report.revised} revised,"
-            f" {report.withdrawn} withdrawn, {report.rejected} rejected; {report.events} event(s) in"
-            f" force (events digest {report.digest[:12]})\n"
+        counts = attrs.asdict(
+            report, recurse=False, filter=lambda a, _: a.name not in ("sources", "rejections")
         )
+        counts.update(store=args.store, digest=report.digest[:12])
+        _out(text("ingest.report", lang, **counts) + "\n")
     return PROBLEMS if report.rejections else OK
 
 
@@ -1170,7 +1180,7 @@ def _diff(args: argparse.Namespace) -> int:
     d = before.diff(after)
     known_before = None if published is not None else args.known_from
     if args.format == "json":
-        data = diff_json(d)
+        data = diff_json(d, _lang(args))
         data["before"] = _view_json(known_before, earlier, data["before"])
         data["after"] = _view_json(args.to, later, data["after"])
         text = to_json_text({"store": args.store, "published": _published_json(published), **data})
@@ -1361,26 +1371,41 @@ def _report_plugin_problems() -> None:
     _err("".join(f"chengdu-infoscore: warning: {problem}\n" for problem in plugin_problems()))
 
 
-def _accounts(results: Results) -> str:
+def _lang(args: argparse.Namespace) -> str:
+    """The language of what a command prints for people (``--lang``, Chinese by default)."""
+    return getattr(args, "lang", DEFAULT_LANG) or DEFAULT_LANG
+
+
+def _accounts(results: Results, lang: str) -> str:
     """Where every record read went: read = counted + repeats + after the as-of date + withdrawn +
     rejected (withdrawn is said only when there are withdrawals)."""
-    return (
-        f"{results.read} record(s) read: {results.counted} counted, {results.repeats} repeat(s) counted"
-        f" once, {results.after_as_of} after {results.as_of}{_withdrawn(results)},"
-        f" {len(results.rejections)} rejected"
+    return text(
+        "summary.accounts",
+        lang,
+        read=results.read,
+        counted=results.counted,
+        repeats=results.repeats,
+        after=results.after_as_of,
+        as_of=results.as_of,
+        withdrawn=_withdrawn(results, lang),
+        rejected=len(results.rejections),
     )
 
 
-def _withdrawn(results: Results) -> str:
-    return f", {results.withdrawn} withdrawn" if results.withdrawn else ""
+def _withdrawn(results: Results, lang: str) -> str:
+    return text("summary.withdrawn", lang, withdrawn=results.withdrawn) if results.withdrawn else ""
 
 
-def _report_rejections(results: Results) -> None:
-    _err("".join(f"{r}\n" for r in results.rejections))
-    _err(f"{_accounts(results)}.\n")
+def _report_rejections(results: Results, lang: str) -> None:
+    _err("".join(f"{r.line(lang)}\n" for r in results.rejections))
+    _err(f"{_accounts(results, lang)}{_STOP[lang]}\n")
 
 
-def _report_compared(a: Results, b: Results) -> None:
+#: The full stop after a summary line, in each language.
+_STOP: Final = {"zh": "。", "en": "."}
+
+
+def _report_compared(a: Results, b: Results, lang: str) -> None:
     """The rejections of both runs of ``compare``, each once: one made by one run says which, and
     "only" when the other run did not reject that record at all (rather than for another reason)."""
     in_a, in_b = set(a.rejections), set(b.rejections)
@@ -1388,17 +1413,18 @@ def _report_compared(a: Results, b: Results) -> None:
     lines = []
     for r in sorted(in_a | in_b, key=_rejection_key):
         if r in in_a and r in in_b:
-            lines.append(f"{r}\n")
+            lines.append(f"{r.line(lang)}\n")
             continue
         run = "A = " + a.rules if r in in_a else "B = " + b.rules
         other = records_b if r in in_a else records_a
-        only = "" if (r.origin, r.event) in other else " only"
-        lines.append(f"{r} (under {run}{only})\n")
+        under = "summary.under" if (r.origin, r.event) in other else "summary.under_only"
+        lines.append(text(under, lang, line=r.line(lang), run=run) + "\n")
     _err("".join(lines))
     if in_a == in_b:
-        _err(f"{_accounts(a)}.\n")
+        _err(f"{_accounts(a, lang)}{_STOP[lang]}\n")
     else:
-        _err(f"under A = {a.rules}, {_accounts(a)}; under B = {b.rules}, {_accounts(b)}.\n")
+        accounts = {"accounts_a": _accounts(a, lang), "accounts_b": _accounts(b, lang)}
+        _err(text("summary.compared", lang, a=a.rules, b=b.rules, **accounts) + "\n")
 
 
 def _rejection_key(r: Rejection) -> tuple[int, str, int, str, str]:
@@ -1532,7 +1558,7 @@ def _run(args: argparse.Namespace) -> int:
         _step(f"scoring {_spaced(len(read))} records twice…", len(read))
         a, b = (score(read, rules=t, quotas=quotas, year=year, as_of=as_of) for t in timelines)
         if a.rejections or b.rejections:
-            _report_compared(a, b)
+            _report_compared(a, b, _lang(args))
             if not args.keep_going:
                 return PROBLEMS
         comparison = compare(a, b, quotas)
@@ -1573,18 +1599,17 @@ def _run(args: argparse.Namespace) -> int:
 
     results, quotas = _score(args)
     if args.command == "validate":
+        lang = _lang(args)
         if results.rejections:
-            _report_rejections(results)
+            _report_rejections(results, lang)
             return PROBLEMS
-        _out(
-            f"{results.read} event(s) read: {results.counted} valid, {results.repeats} repeat(s)"
-            f" counted once, {results.after_as_of} after {results.as_of}{_withdrawn(results)};"
-            " no problems.\n"
-        )
+        counts = {"read": results.read, "valid": results.counted, "repeats": results.repeats}
+        after = {"after": results.after_as_of, "as_of": results.as_of}
+        _out(text("summary.valid", lang, **counts, **after, withdrawn=_withdrawn(results, lang)) + "\n")
         return OK
 
     if results.rejections:
-        _report_rejections(results)
+        _report_rejections(results, _lang(args))
         if not args.keep_going:
             return PROBLEMS
     csv_lang = "en" if getattr(args, "keys", False) else args.lang
@@ -1606,13 +1631,13 @@ def _run(args: argparse.Namespace) -> int:
         unit = quotas.unit(args.unit)
         result = results.unit(unit.name)
         if args.format == "json":
-            output = to_json_text(ledger_json(result, results))
+            output = to_json_text(ledger_json(result, results, _lang(args)))
         elif args.format == "xlsx":
             output = ledger_xlsx(result, results, args.lang)
         else:
             output = ledger_table(result, results)
     elif args.format == "json":
-        output = to_json_text(results_json(results))
+        output = to_json_text(results_json(results, _lang(args)))
     elif args.format == "csv":
         output = results_csv(results, csv_lang)
     elif args.format == "xlsx":

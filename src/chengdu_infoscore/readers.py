@@ -649,17 +649,17 @@ def _read_line(raw: bytes, origin: Origin, pos: int, sink: _Sink) -> None:
             sink.neither += 1
         eid = _id_before_error(raw.decode("utf-8", "replace"))
         said = Message.of("rejected.not_utf8", byte=exc.start + 1)
-        sink.reject(Rejection(origin, eid, said, record=raw))  # the bytes as read: no text is
+        sink.reject(Rejection(origin, eid, said, record=_unbroken_bytes(raw)))  # no text: the bytes read
     except EventFieldError as exc:
-        sink.reject(Rejection(origin, _record_id(record), exc.message, record=text))
+        sink.reject(Rejection(origin, _record_id(record), exc.message, record=_unbroken(text)))
     except _Bad as exc:
-        sink.reject(Rejection(origin, _id_before_error(text), exc.message, record=text))
+        sink.reject(Rejection(origin, _id_before_error(text), exc.message, record=_unbroken(text)))
     except RecursionError:
         said = Message.of("rejected.json_too_deep")
-        sink.reject(Rejection(origin, _id_before_error(text), said, record=text))
+        sink.reject(Rejection(origin, _id_before_error(text), said, record=_unbroken(text)))
     except ValueError as exc:  # json.JSONDecodeError
         eid = _id_before_error(text, getattr(exc, "pos", None))
-        sink.reject(Rejection(origin, eid, _malformed(exc), record=text))
+        sink.reject(Rejection(origin, eid, _malformed(exc), record=_unbroken(text)))
 
 
 #: What Python's JSON reader says, by its words (json.decoder): in the catalogues as ``rejected.json.*``.
@@ -996,7 +996,12 @@ class _CsvText:
         if not any(n in self.undecodable for n in span):
             return _unbroken("".join(self.lines[first : last + 1]))
         read = b"".join(self.undecodable.get(n) or self.lines[n].encode(self.encoding) for n in span)
-        return read[:-2] if read.endswith(b"\r\n") else read[:-1] if read.endswith((b"\n", b"\r")) else read
+        return _unbroken_bytes(read)
+
+
+def _unbroken_bytes(line: bytes) -> bytes:
+    """A line without its break (CRLF, LF or CR)."""
+    return line[:-2] if line.endswith(b"\r\n") else line[:-1] if line.endswith((b"\n", b"\r")) else line
 
 
 def _unbroken(line: str) -> str:
@@ -1271,18 +1276,16 @@ def _looks_like_an_event(cells: list[str]) -> bool:
     return any(cell.strip() in RECORD_TYPES or _DATE_LIKE.match(cell) for cell in cells)
 
 
-def _broken_reasons(broken: _Broken, first: int, last: int, delimiter: str) -> tuple[Message, Message]:
-    """What to say of a broken record: at its first line, and at every other line it took."""
+def _broken_reasons(broken: _Broken, first: int, last: int, delimiter: str) -> tuple[Message, Message | None]:
+    """What to say of a broken record: at its first line, and at every other line it took (``None``
+    when it took one line)."""
     opened = broken.opened + 1
-    where = (
-        Message.of("rejected.csv.here")
-        if broken.opened == first
-        else Message.of("rejected.csv.on_line", line=opened)
-    )
+    where = _HERE if broken.opened == first else Message.of("rejected.csv.on_line", line=opened)
     span = Message.of("rejected.csv.span", first=first + 1, last=last + 1) if last > first else _NOTHING
     if broken.closed is None:
         head = Message.of("rejected.csv_unclosed", where=where, span=span)
-        return head, Message.of("rejected.csv_unclosed_rest", line=opened)
+        rest = Message.of("rejected.csv_unclosed_rest", line=opened) if last > first else None
+        return head, rest
     closed = (
         _NOTHING
         if broken.closed == broken.opened
@@ -1290,9 +1293,11 @@ def _broken_reasons(broken: _Broken, first: int, last: int, delimiter: str) -> t
     )
     how = {"closed": closed, "after": repr(broken.after), "delimiter": repr(delimiter)}
     head = Message.of("rejected.csv_bad_close", where=where, span=span, **how)
-    return head, Message.of("rejected.csv_bad_close_rest", line=opened, **how)
+    rest = Message.of("rejected.csv_bad_close_rest", line=opened, **how) if last > first else None
+    return head, rest
 
 
+_HERE: Final = Message.of("rejected.csv.here")
 _NOTHING: Final = Message.of("rejected.found.literal", value="")
 
 
@@ -1313,7 +1318,7 @@ def _reject_broken(
         if index > first and not body.replace(delimiter, "").strip():
             continue
         eid = _line_id(body, delimiter, id_column)
-        said = rest if index > first else head
+        said = rest if index > first and rest is not None else head
         sink.reject(Rejection(Origin(name, index + 1), eid, said, record=text.record(index, index)))
 
 

@@ -277,6 +277,7 @@ class _Book:
     def __init__(self, lang: str, created: dt.date, title: str, provenance: Provenance | None) -> None:
         xlsxwriter = xlsx_extra()
         self.w = _words(lang)
+        self.lang = lang
         self.out = io.BytesIO()
         self.wb = xlsxwriter.Workbook(self.out, {"in_memory": True})
         # The creation date is the figures' as-of date, never the clock: the same input, the same bytes.
@@ -368,7 +369,7 @@ def _rejections(book: _Book, results: Results) -> None:
     w = book.w
     s = book.sheet(w["rejections"])
     rows = [
-        [r.origin.file if r.origin else None, r.origin.line if r.origin else None, r.event, r.reason]
+        [r.origin.file if r.origin else None, r.origin.line if r.origin else None, r.event, r.text(book.lang)]
         for r in results.rejections
     ]
     s.table([w["file"], w["line"], w["event"], w["reason"]], rows)
