@@ -104,7 +104,9 @@ def _copy(eid: str, subject: str) -> str:
             id="huge_number",
         ),
         pytest.param(
-            ['{"id": "h2", "type": "error", "date": "2007-03-20", "item": "x", "points": "1e999999999999999999999"}'],
+            [
+                '{"id": "h2", "type": "error", "date": "2007-03-20", "item": "x", "points": "1e999999999999999999999"}'
+            ],
             "rejected.points_too_big",
             "field 'points': expected a figure from -10000 to 10000, found '1e999999999999999999999'",
             "字段 'points':应为 -10000 至 10000 之间的分值,实为 '1e999999999999999999999'",
@@ -330,3 +332,32 @@ def test_every_language_has_a_catalogue_with_the_rejection_codes() -> None:
     """Both catalogues hold the codes rejections use (the same set)."""
     zh, en = ({c for c in catalogue(lang) if c.startswith("rejected.")} for lang in LANGS)
     assert zh == en
+
+
+def test_the_docs_list_every_rejection_code() -> None:
+    """docs/events.md ("Rejection codes") has a row for every code a rejection's reason can have."""
+    page = (SRC.parents[1] / "docs" / "events.md").read_text(encoding="utf-8")
+    parts = ("rejected.found.", "rejected.csv.", "rejected.json.", "rejected.record.")
+    shown = {"rejected.line", "rejected.no_id", "rejected.long_id"}
+    codes = {c for c in catalogue("en") if c.startswith("rejected.") and not c.startswith(parts)} - shown
+    assert [] == sorted(c for c in codes if f"| `{c}` |" not in page)
+
+
+def test_a_rejected_csv_record_counts_by_its_text_or_its_bytes() -> None:
+    """A CSV record rejected counts by its text (lines joined, without the final break); one with
+    bytes not valid in its encoding by the bytes read, so two such records differ in the digest."""
+    from chengdu_infoscore import parse_csv
+
+    head = b"id,type,date,unit,category,subject\n"
+    good = "g1,missed,2007-03-20,锦江区,work_dynamic,x\n".encode()
+    short = parse_csv(head + good + b"c1,missed\r\n", "log.csv")
+    assert short._prints == parse_csv(head + good, "log.csv")._prints + rejection_fingerprint("c1,missed")
+    a, b = (
+        parse_csv(head + good + b"c2,missed,2007-03-20,\xff" + x + b",work_dynamic,x\n", "log.csv")
+        for x in (b"1", b"2")
+    )
+    assert ["rejected.csv_encoding"] * 2 == [r.code for r in (*a.rejections, *b.rejections)]
+    assert (b"c2,missed,2007-03-20,\xff1,work_dynamic,x", False) == (
+        a.rejections[0].record,
+        a._prints == b._prints,
+    )
