@@ -352,7 +352,7 @@ def _all_expected() -> dict[tuple[str, int, str], list[str]]:
 def test_score_reports_the_rejections_of_every_file() -> None:
     """`score` on all the bad files at once exits 2 and prints every expected rejection of every file."""
     paths = [_path(name) for name in ALL]
-    run = _run("score", *paths)
+    run = _run("score", "--lang", "en", *paths)
     assert (2, "") == (run.returncode, run.stdout)
     assert "Traceback" not in run.stderr
     found = _stderr_rejections(run.stderr, paths)
@@ -364,7 +364,7 @@ def test_score_reports_the_rejections_of_every_file() -> None:
 def test_score_keep_going_on_every_file_counts_every_valid_event() -> None:
     """`score --keep-going --format json` on all the bad files lists every rejection and counts the rest."""
     paths = [_path(name) for name in ALL]
-    run = _run("score", "--keep-going", "--format", "json", *paths)
+    run = _run("score", "--keep-going", "--format", "json", "--lang", "en", *paths)
     assert 0 == run.returncode, run.stderr
     output = json.loads(run.stdout)
     found = _json_rejections(output["rejections"])
@@ -396,7 +396,7 @@ def test_api_reads_every_file_at_once_like_one_by_one() -> None:
 def test_every_output_survives_the_bad_files(command: list[str]) -> None:
     """Every output format, given all the bad files with --keep-going, exits 0 and lists the rejections."""
     paths = [_path(name) for name in ALL]
-    run = _run(*command, *paths)
+    run = _run(*command, "--lang", "en", *paths)
     assert (0, False) == (run.returncode, "Traceback" in run.stderr), run.stderr
     assert set(_all_expected()) == set(_stderr_rejections(run.stderr, paths))
 

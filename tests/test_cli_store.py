@@ -62,14 +62,14 @@ def test_ingest_creates_the_store_and_says_what_the_batch_did(tmp_path: Path) ->
     withdrawal = '{"id": "w1", "type": "withdrawn", "date": "2007-04-02", "event": "e2"}'
     day2 = _lines(tmp_path / "d2.jsonl", SUBMITTED, ADOPTED)
     day3 = _lines(tmp_path / "d3.jsonl", late, withdrawal)
-    second = _run("ingest", store, day2, day3, "--recorded", "2007-04-02")
+    second = _run("ingest", store, day2, day3, "--recorded", "2007-04-02", "--lang", "en")
     with Store.open(store) as opened:
         digests = [b.digest[:12] for b in opened.batches()]
         in_force = [e.id for e in opened.read().events]
     assert (0, b"", 0, b"") == (first.returncode, first.stderr, second.returncode, second.stderr)
     assert (
-        f"batch 1 recorded on 2007-03-21 in {store}: 2 record(s) received: 2 added, 0 repeated, 0 revised,"
-        f" 0 withdrawn, 0 rejected; 2 event(s) in force (events digest {digests[0]})\n"
+        f"第 1 批于 2007-03-21 记入 {store}:收到记录 2 条:新增 2 条,重复 0 条,修订 0 条,撤回 0 条,拒收 0 条;"
+        f"有效事件 2 条(事件摘要 {digests[0]})\n"
     ) == first.stdout.decode()
     assert (
         f"batch 2 recorded on 2007-04-02 in {store}: 4 record(s) received: 1 added, 1 repeated, 1 revised,"
@@ -83,7 +83,7 @@ def test_ingest_rejects_two_contents_for_one_id_in_a_batch_and_exits_2(tmp_path:
     store = tmp_path / "log.store"
     a = _lines(tmp_path / "a.jsonl", SUBMITTED, ADOPTED)
     b = _lines(tmp_path / "b.jsonl", ADOPTED.replace("zwxx", "cddt"), MISSED)
-    run = _run("ingest", store, a, b, "--recorded", "2007-03-21", "--format", "json")
+    run = _run("ingest", store, a, b, "--recorded", "2007-03-21", "--format", "json", "--lang", "en")
     report = json.loads(run.stdout)
     where = f"at {a}:2, {b}:1"
     assert (

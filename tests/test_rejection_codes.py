@@ -78,6 +78,10 @@ def _read(*lines: str) -> chengdu_infoscore.Results:
     return score(read)
 
 
+def _points(points: str) -> str:
+    return '{"id": "h2", "type": "error", "date": "2007-03-20", "item": "x", "points": ' + points + "}"
+
+
 def _copy(eid: str, subject: str) -> str:
     return json.dumps(
         {
@@ -95,18 +99,14 @@ def _copy(eid: str, subject: str) -> str:
     ("lines", "code", "en", "zh"),
     [
         pytest.param(
-            [
-                '{"id": "h1", "type": "error", "date": "2007-03-20", "item": "x", "points": 1e99999999999999999999}'
-            ],
+            [_points("1e99999999999999999999")],
             "rejected.huge_number",
             "field 'points': expected a number from -10000 to 10000, found a number",
             "字段 'points':应为 -10000 至 10000 之间的数,实为一个超出此范围的数",
             id="huge_number",
         ),
         pytest.param(
-            [
-                '{"id": "h2", "type": "error", "date": "2007-03-20", "item": "x", "points": "1e999999999999999999999"}'
-            ],
+            [_points('"1e999999999999999999999"')],
             "rejected.points_too_big",
             "field 'points': expected a figure from -10000 to 10000, found '1e999999999999999999999'",
             "字段 'points':应为 -10000 至 10000 之间的分值,实为 '1e999999999999999999999'",
@@ -115,21 +115,21 @@ def _copy(eid: str, subject: str) -> str:
         pytest.param(
             [_copy("d", f"copy {n}") for n in range(4)],
             "rejected.id_used_twice_one_more",
-            "the id 'd' is used by different records (at log.jsonl:2, log.jsonl:3, log.jsonl:4 and 1 more place)",
+            "the id 'd' is used by different records (at log.jsonl:2, log.jsonl:3, log.jsonl:4"
+            " and 1 more place)",
             "编号 'd' 被内容不同的多条记录使用(位于 log.jsonl:2, log.jsonl:3, log.jsonl:4 以及另外 1 处)",
             id="id_used_twice_one_more",
         ),
         pytest.param(
             [_copy("d", f"copy {n}") for n in range(5)],
             "rejected.id_used_twice_more",
-            "the id 'd' is used by different records (at log.jsonl:2, log.jsonl:3, log.jsonl:4 and 2 more places)",
+            "the id 'd' is used by different records (at log.jsonl:2, log.jsonl:3, log.jsonl:4"
+            " and 2 more places)",
             "编号 'd' 被内容不同的多条记录使用(位于 log.jsonl:2, log.jsonl:3, log.jsonl:4 以及另外 2 处)",
             id="id_used_twice_more",
         ),
         pytest.param(
-            [
-                '{"id": "y1", "type": "missed", "date": "2008-01-02", "unit": "锦江区", "category": "work_dynamic"}'
-            ],
+            [GOOD.replace("g1", "y1").replace("2007-03-20", "2008-01-02")],
             "rejected.outside_year",
             "dated 2008-01-02, outside the assessment year 2007",
             "日期为 2008-01-02,不在考核年度 2007 之内",
@@ -338,7 +338,7 @@ def test_the_docs_list_every_rejection_code() -> None:
     """docs/events.md ("Rejection codes") has a row for every code a rejection's reason can have."""
     page = (SRC.parents[1] / "docs" / "events.md").read_text(encoding="utf-8")
     parts = ("rejected.found.", "rejected.csv.", "rejected.json.", "rejected.record.")
-    shown = {"rejected.line", "rejected.no_id", "rejected.long_id"}
+    shown = {"rejected.line", "rejected.no_id", "rejected.long_id", "rejected.long_value"}
     codes = {c for c in catalogue("en") if c.startswith("rejected.") and not c.startswith(parts)} - shown
     assert [] == sorted(c for c in codes if f"| `{c}` |" not in page)
 

@@ -72,9 +72,14 @@ class Misbooked(PluginError):
     """Raised by a plug-in rule's ``book``: what was wrong with the booking (the engine adds where)."""
 
 
-def shown(text: str) -> str:
-    """A name as a rejection quotes it: in quotes, and cut short when it is very long."""
-    return repr(text) if len(text) <= 80 else f"{text[:60]!r}… ({len(text)} characters)"
+def shown(text: str) -> str | Message:
+    """A name as a rejection quotes it: in quotes, and cut short when it is very long (with its
+    length, said in the rejection's language)."""
+    return (
+        repr(text)
+        if len(text) <= 80
+        else Message.of("rejected.long_value", start=repr(text[:60]), length=len(text))
+    )
 
 
 # -- bookings ----------------------------------------------------------------------------------
