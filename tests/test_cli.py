@@ -176,7 +176,7 @@ def test_tables_align_chinese_by_display_width() -> None:
 def test_validate_ok_exits_0() -> None:
     """validate on a clean log says so and exits 0."""
     done = cli("validate", EXAMPLE)
-    assert (0, "读取事件 30 条:有效 30 条") == (done.returncode, done.stdout.decode("utf-8")[:16])
+    assert (0, "读取事件 30 条:有效 30 条") == (done.returncode, done.stdout.decode("utf-8")[:17])
     done = cli("validate", EXAMPLE, "--lang", "en")
     assert (0, b"30 event(s) read: 30 valid") == (done.returncode, done.stdout[:26])
 
