@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -1279,6 +1280,8 @@ def _looks_like_an_event(cells: list[str]) -> bool:
 def _broken_reasons(broken: _Broken, first: int, last: int, delimiter: str) -> tuple[Message, Message | None]:
     """What to say of a broken record: at its first line, and at every other line it took (``None``
     when it took one line)."""
+    if last == first and broken.closed in (None, broken.opened):  # the usual one: one line, said alike
+        return _one_line_reason(broken.closed is None, broken.after, delimiter), None
     opened = broken.opened + 1
     where = _HERE if broken.opened == first else Message.of("rejected.csv.on_line", line=opened)
     span = Message.of("rejected.csv.span", first=first + 1, last=last + 1) if last > first else _NOTHING
@@ -1295,6 +1298,15 @@ def _broken_reasons(broken: _Broken, first: int, last: int, delimiter: str) -> t
     head = Message.of("rejected.csv_bad_close", where=where, span=span, **how)
     rest = Message.of("rejected.csv_bad_close_rest", line=opened, **how) if last > first else None
     return head, rest
+
+
+@functools.lru_cache(maxsize=256)
+def _one_line_reason(unclosed: bool, after: str, delimiter: str) -> Message:
+    """What to say of a broken record of one line, whose quote opens and closes (if ever) on it."""
+    if unclosed:
+        return Message.of("rejected.csv_unclosed", where=_HERE, span=_NOTHING)
+    how = {"closed": _NOTHING, "after": repr(after), "delimiter": repr(delimiter)}
+    return Message.of("rejected.csv_bad_close", where=_HERE, span=_NOTHING, **how)
 
 
 _HERE: Final = Message.of("rejected.csv.here")
