@@ -59,6 +59,11 @@ def _expected(name: str) -> dict[Key, list[str]]:
     return {(r["line"], r["event"]): r["words"] for r in CASES[name]["rejections"]}
 
 
+def _expected_codes(name: str) -> dict[Key, str]:
+    """The code (``rejected.*``) of each expected rejection that names one."""
+    return {(r["line"], r["event"]): r["code"] for r in CASES[name]["rejections"] if "code" in r}
+
+
 def _missing_words(expected: Mapping[Any, list[str]], reasons: Mapping[Any, str]) -> dict[Any, list[str]]:
     """Every expected rejection whose reason lacks some of its words, with the words it lacks."""
     missing = {}
@@ -130,6 +135,26 @@ def test_api_rejects_exactly_the_bad_records(name: str) -> None:
     assert {(path.name, *key) for key in expected} == set(reasons)
     assert {} == _missing_words(expected, _by_file(reasons, path.name))
     assert (CASES[name]["counted"], CASES[name].get("withdrawn", 0)) == (results.counted, results.withdrawn)
+    codes = {(r.origin.line, r.event or NO_ID): r.code for r in results.rejections if r.origin is not None}
+    assert _expected_codes(name) == {key: codes[key] for key in _expected_codes(name)}
+
+
+@pytest.mark.parametrize("name", _params())
+def test_every_rejection_reads_in_chinese_and_in_english(name: str) -> None:
+    """Each rejection of each bad file has its own text in both languages: English as `.reason`,
+    Chinese (with Chinese words in it) by default, and the line printed in either."""
+    read = chengdu_infoscore.read_events([_path(name)])
+    results = chengdu_infoscore.score(read.events, rejected=read.rejections)
+    for r in results.rejections:
+        zh, en = r.text(), r.text("en")
+        assert (en, True, True) == (r.reason, zh != en, re.search("[\u4e00-\u9fff]", zh) is not None), r
+        assert (
+            f"{r.where}: event {r.event or NO_ID}: {en}",
+            f"{r.where}:事件 {r.event or '(无编号)'}:{zh}",
+        ) == (
+            r.line("en"),
+            r.line("zh"),
+        )
 
 
 @pytest.mark.slow
@@ -137,7 +162,7 @@ def test_api_rejects_exactly_the_bad_records(name: str) -> None:
 def test_validate_prints_every_rejection_and_exits_2(name: str) -> None:
     """`validate FILE` exits 2, printing `FILE:LINE: event ID: reason` for exactly the bad records."""
     path = _path(name)
-    run = _run("validate", path)
+    run = _run("validate", "--lang", "en", path)
     expected = _expected(name)
     found = _by_file(_stderr_rejections(run.stderr, [path]), path.name)
     assert (2, "") == (run.returncode, run.stdout)
@@ -166,7 +191,7 @@ def test_validate_prints_every_rejection_and_exits_2(name: str) -> None:
 def test_score_keep_going_lists_rejections_in_json(name: str) -> None:
     """`score --keep-going --format json` exits 0 and its `rejections` are exactly the expected ones."""
     path = _path(name)
-    run = _run("score", "--keep-going", "--format", "json", path)
+    run = _run("score", "--keep-going", "--format", "json", "--lang", "en", path)
     assert 0 == run.returncode, run.stderr
     assert "Traceback" not in run.stderr
     output = json.loads(run.stdout)
@@ -175,6 +200,9 @@ def test_score_keep_going_lists_rejections_in_json(name: str) -> None:
     assert {str(path)} == {r["file"] for r in output["rejections"]}
     assert set(expected) == set(found)
     assert {} == _missing_words(expected, found)
+    codes = {(r["line"], r["event"] or NO_ID): r["code"] for r in output["rejections"]}
+    assert _expected_codes(name) == {key: codes[key] for key in _expected_codes(name)}
+    assert [] == [r for r in output["rejections"] if not isinstance(r["params"], dict)]
     assert (CASES[name]["counted"], CASES[name].get("withdrawn", 0), len(expected)) == (
         output["events"]["counted"],
         output["events"]["withdrawn"],
@@ -324,7 +352,7 @@ def _all_expected() -> dict[tuple[str, int, str], list[str]]:
 def test_score_reports_the_rejections_of_every_file() -> None:
     """`score` on all the bad files at once exits 2 and prints every expected rejection of every file."""
     paths = [_path(name) for name in ALL]
-    run = _run("score", *paths)
+    run = _run("score", "--lang", "en", *paths)
     assert (2, "") == (run.returncode, run.stdout)
     assert "Traceback" not in run.stderr
     found = _stderr_rejections(run.stderr, paths)
@@ -336,7 +364,7 @@ def test_score_reports_the_rejections_of_every_file() -> None:
 def test_score_keep_going_on_every_file_counts_every_valid_event() -> None:
     """`score --keep-going --format json` on all the bad files lists every rejection and counts the rest."""
     paths = [_path(name) for name in ALL]
-    run = _run("score", "--keep-going", "--format", "json", *paths)
+    run = _run("score", "--keep-going", "--format", "json", "--lang", "en", *paths)
     assert 0 == run.returncode, run.stderr
     output = json.loads(run.stdout)
     found = _json_rejections(output["rejections"])
@@ -368,7 +396,7 @@ def test_api_reads_every_file_at_once_like_one_by_one() -> None:
 def test_every_output_survives_the_bad_files(command: list[str]) -> None:
     """Every output format, given all the bad files with --keep-going, exits 0 and lists the rejections."""
     paths = [_path(name) for name in ALL]
-    run = _run(*command, *paths)
+    run = _run(*command, *([] if "--lang" in command else ["--lang", "en"]), *paths)
     assert (0, False) == (run.returncode, "Traceback" in run.stderr), run.stderr
     assert set(_all_expected()) == set(_stderr_rejections(run.stderr, paths))
 

@@ -175,6 +175,8 @@ def test_tables_align_chinese_by_display_width() -> None:
 
 def test_validate_ok_exits_0() -> None:
     """validate on a clean log says so and exits 0."""
+    done = cli("validate", EXAMPLE)
+    assert (0, "读入30条:有效30条") == (done.returncode, done.stdout.decode("utf-8")[:11])
     done = cli("validate", EXAMPLE, "--lang", "en")
     assert (0, b"30 event(s) read: 30 valid") == (done.returncode, done.stdout[:26])
 
@@ -251,7 +253,9 @@ def test_compare_keep_going_tells_each_rejection_once(tmp_path: Path) -> None:
     log = tmp_path / "k.jsonl"
     log.write_text(KEEP_GOING_LOG, encoding="utf-8")
     adjustment = ROOT / "docs" / "example-adjustment.toml"
-    done = cli("compare", log, "--rules", "chengdu-2007", "--rules", adjustment, "--keep-going")
+    done = cli(
+        "compare", log, "--rules", "chengdu-2007", "--rules", adjustment, "--keep-going", "--lang", "en"
+    )
     expected = [
         f"{log}:2: event k2: unknown channel 'nochannel'; rule set chengdu-2007 knows: {CHANNELS}"
         " (under A = chengdu-2007)",
@@ -265,6 +269,24 @@ def test_compare_keep_going_tells_each_rejection_once(tmp_path: Path) -> None:
     assert (0, expected) == (done.returncode, done.stderr.decode("utf-8").splitlines())
 
 
+def test_compare_tells_each_rejection_once_in_chinese_by_default(tmp_path: Path) -> None:
+    """compare --keep-going without --lang: the same lines and summary, in Chinese."""
+    log = tmp_path / "k.jsonl"
+    log.write_text(KEEP_GOING_LOG, encoding="utf-8")
+    adjustment = ROOT / "docs" / "example-adjustment.toml"
+    done = cli("compare", log, "--rules", "chengdu-2007", "--rules", adjustment, "--keep-going")
+    accounts = "读入3条:计入1条,重复0条(计一次),晚于2007-10-03的0条,拒收2条"
+    expected = [
+        f"{log}:2:事件 k2:未知的采用渠道 'nochannel';规则 chengdu-2007 中的渠道为:{CHANNELS}"
+        "(按 A = chengdu-2007)",
+        f"{log}:2:事件 k2:未知的采用渠道 'nochannel';规则 example-doc-2007-10 中的渠道为:{CHANNELS},"
+        " wechat, weibo(按 B = chengdu-2007+example-doc-2007-10)",
+        f"{log}:3:事件 k3:字段 'date':'2007-13-01' 不是日历上存在的日期",
+        f"按 A = chengdu-2007:{accounts};按 B = chengdu-2007+example-doc-2007-10:{accounts}。",
+    ]
+    assert (0, expected) == (done.returncode, done.stderr.decode("utf-8").splitlines())
+
+
 def test_compare_says_only_of_a_record_one_version_alone_rejects(tmp_path: Path) -> None:
     """A 微信 adoption: unknown under 2007, scored under the adjustment — told under A, "only"."""
     log = tmp_path / "w.jsonl"
@@ -274,7 +296,9 @@ def test_compare_says_only_of_a_record_one_version_alone_rejects(tmp_path: Path)
         encoding="utf-8",
     )
     adjustment = ROOT / "docs" / "example-adjustment.toml"
-    done = cli("compare", log, "--rules", "chengdu-2007", "--rules", adjustment, "--keep-going")
+    done = cli(
+        "compare", log, "--rules", "chengdu-2007", "--rules", adjustment, "--keep-going", "--lang", "en"
+    )
     assert (
         f"{log}:2: event w2: unknown channel 'wechat'; rule set chengdu-2007 knows: {CHANNELS}"
         " (under A = chengdu-2007 only)"
@@ -285,7 +309,7 @@ def test_compare_tells_rejections_common_to_both_versions_once(tmp_path: Path) -
     """compare with the same version twice: every rejection once, and exit 2 without --keep-going."""
     log = tmp_path / "k.jsonl"
     log.write_text(KEEP_GOING_LOG, encoding="utf-8")
-    done = cli("compare", log, "--rules", "chengdu-2007", "--rules", "chengdu-2007")
+    done = cli("compare", log, "--rules", "chengdu-2007", "--rules", "chengdu-2007", "--lang", "en")
     expected = [
         f"{log}:2: event k2: unknown channel 'nochannel'; rule set chengdu-2007 knows: {CHANNELS}",
         f"{log}:3: event k3: field 'date': '2007-13-01' is not a real calendar date",
@@ -341,11 +365,11 @@ def test_every_command_tells_each_rejection_once_on_standard_error(tmp_path: Pat
     log.write_text(KEEP_GOING_LOG, encoding="utf-8")
     done = cli(args[0], log, *args[1:])
     lines = done.stderr.decode("utf-8").splitlines()
-    summary = "3 record(s) read: 1 counted, 0 repeat(s) counted once, 0 after {}, 2 rejected."
+    summary = "读入3条:计入1条,重复0条(计一次),晚于{}的0条,拒收2条。"
     # A month's bulletin is as of its end, the year's as of 31 December; the rest as of the latest event.
     as_of = "2007-10-31" if "--month" in args else "2007-12-31" if "--year-end" in args else "2007-10-03"
     assert ([1, 1], summary.format(as_of)) == (
-        [sum(line.startswith(f"{log}:{n}: ") for line in lines) for n in (2, 3)],
+        [sum(line.startswith(f"{log}:{n}:事件 ") for line in lines) for n in (2, 3)],
         lines[-1],
     )
 
@@ -379,7 +403,7 @@ def test_the_summary_accounts_for_every_record(tmp_path: Path) -> None:
         + "\n",
         encoding="utf-8",
     )
-    done = cli("validate", log, "--as-of", "2007-10-31")
+    done = cli("validate", log, "--as-of", "2007-10-31", "--lang", "en")
     assert (
         "5 record(s) read: 1 counted, 1 repeat(s) counted once, 1 after 2007-10-31, 2 rejected."
         == (done.stderr.decode("utf-8").splitlines()[-1])

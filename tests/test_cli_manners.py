@@ -413,6 +413,6 @@ def test_the_progress_line_is_wiped_before_rejections_are_told(tmp_path: Path) -
     lines += [record.format(f"p{n}", "2007-03-01", f"P{n}") for n in range(110_000)]
     bad.write_text(Path(EXAMPLE).read_text(encoding="utf-8") + "".join(lines), encoding="utf-8")
     status, out_bytes, told = on_a_terminal("score", str(bad))
-    rejection = str(bad).encode() + b":31: event zz:"
+    rejection = f"{bad}:31:事件 zz:".encode()
     at = told.index(rejection)
     assert (2, b"", b"\r\x1b[K") == (status, out_bytes, told[at - 4 : at])

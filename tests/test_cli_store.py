@@ -61,8 +61,6 @@ def test_ingest_creates_the_store_and_says_what_the_batch_did(tmp_path: Path) ->
         _lines(tmp_path / "d1.jsonl", SUBMITTED, MISSED),
         "--recorded",
         "2007-03-21",
-        "--lang",
-        "en",
     )
     late = MISSED.replace('"missed"', '"late"')
     withdrawal = '{"id": "w1", "type": "withdrawn", "date": "2007-04-02", "event": "e2"}'
@@ -74,8 +72,8 @@ def test_ingest_creates_the_store_and_says_what_the_batch_did(tmp_path: Path) ->
         in_force = [e.id for e in opened.read().events]
     assert (0, b"", 0, b"") == (first.returncode, first.stderr, second.returncode, second.stderr)
     assert (
-        f"batch 1 recorded on 2007-03-21 in {store}: 2 record(s) received: 2 added, 0 repeated, 0 revised,"
-        f" 0 withdrawn, 0 rejected; 2 event(s) in force (events digest {digests[0]})\n"
+        f"第1批于2007-03-21登记到 {store}:收到记录2条:新增2条,重复0条,修订0条,撤回0条,拒收0条;"
+        f"现行事件2条(事件摘要 {digests[0]})\n"
     ) == first.stdout.decode()
     assert (
         f"batch 2 recorded on 2007-04-02 in {store}: 4 record(s) received: 1 added, 1 repeated, 1 revised,"
@@ -89,7 +87,7 @@ def test_ingest_rejects_two_contents_for_one_id_in_a_batch_and_exits_2(tmp_path:
     store = tmp_path / "log.store"
     a = _lines(tmp_path / "a.jsonl", SUBMITTED, ADOPTED)
     b = _lines(tmp_path / "b.jsonl", ADOPTED.replace("zwxx", "cddt"), MISSED)
-    run = _run("ingest", store, a, b, "--recorded", "2007-03-21", "--format", "json")
+    run = _run("ingest", store, a, b, "--recorded", "2007-03-21", "--format", "json", "--lang", "en")
     report = json.loads(run.stdout)
     where = f"at {a}:2, {b}:1"
     assert (

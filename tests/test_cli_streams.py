@@ -52,7 +52,7 @@ def first_line_then_close(
 def test_bad_log_exits_2_when_the_reader_of_its_messages_stops_early(bad_log: Path) -> None:
     """`score bad.jsonl 2>&1 | head -1`: the reader saw one rejection and left; the status is still 2."""
     status, line = first_line_then_close(["score", str(bad_log)], merge=True)
-    head = f"{bad_log}:1: event e0: unknown unit '市不存在局'".encode()
+    head = f"{bad_log}:1:事件 e0:未知单位 '市不存在局'".encode()
     assert (2, head) == (status, line[: len(head)])
 
 
@@ -63,7 +63,7 @@ def test_bad_log_exits_2_when_the_reader_of_its_output_stops_early(bad_log: Path
     args = ["score", str(bad_log), "--keep-going", "--format", "json"]
     status, line = first_line_then_close(args, merge=False, stderr_file=err)
     lines = err.read_bytes().decode("utf-8").splitlines()
-    summary = "5000 record(s) read: 0 counted, 0 repeat(s) counted once, 0 after 2007-03-01, 5000 rejected."
+    summary = "读入5000条:计入0条,重复0条(计一次),晚于2007-03-01的0条,拒收5000条。"
     assert (0, b"{\n", 5001, summary) == (status, line, len(lines), lines[-1])
 
 

@@ -397,7 +397,7 @@ TABLE_ZH = """\
   金牛区     3 → 2
 
 不再出现的未计入记录(1条)
-  day1.jsonl:3: event r1: line is not JSON
+  day1.jsonl:3:事件 r1:line is not JSON
 """
 
 
@@ -503,16 +503,17 @@ def test_json_round_trips_and_names_both_provenances() -> None:
     """json.loads of the written JSON gives the same values; each side carries its provenance stamp."""
     bad = Adopted(id="bad", date="2007-04-01", item="NONE", channel="zwxx")
     before, after = score(LOG), score([*CORRECTED, bad])
-    data = diff_json(before.diff(after))
+    data = diff_json(before.diff(after), "en")
     assert data == json.loads(to_json_text(data))
     assert before.provenance is not None and after.provenance is not None
     assert (before.provenance.stamp, after.provenance.stamp) == (
         data["before"]["provenance"]["stamp"],
         data["after"]["provenance"]["stamp"],
     )
-    assert [{"file": None, "line": None, "event": "bad", "reason": bad_reason()}] == data["rejections"][
-        "appeared"
-    ]
+    said = {"code": "rejected.item_not_submitted", "params": {"item": "'NONE'", "day": "2007-04-01"}}
+    assert [{"file": None, "line": None, "event": "bad", "reason": bad_reason(), **said}] == data[
+        "rejections"
+    ]["appeared"]
     assert [
         {"unit": "锦江区", "label": "锦江区", "group": "district", "rank": {"before": 2, "after": 1}}
     ] == data["reranked"]

@@ -249,7 +249,7 @@ def test_the_bonus_for_reaching_the_target_says_what_counted() -> None:
     [line] = [x for x in score(log, rules=rules, as_of=END).unit("市人防办").ledger if x.clause == "A3.3.1"]
     assert (
         "a5",
-        "完成全年目标任务:采用信息 5 条",
+        "完成全年目标任务:采用信息5条",
         "target of 5 adopted items reached (完成全年目标任务)",
     ) == (
         line.event,
@@ -264,12 +264,12 @@ def test_the_bonus_for_reaching_the_target_says_what_counted() -> None:
 EVERY_CODE: list[tuple[Message, str, str]] = [
     (
         Message.of("reason.reached_submitted", target=1500),
-        "完成全年目标任务:上报信息 1500 条",
+        "完成全年目标任务:上报信息1500条",
         "target of 1500 submitted items reached (完成全年目标任务)",
     ),
     (
         Message.of("reason.reached_adoptions", target=10),
-        "完成全年目标任务:信息采用 10 次",
+        "完成全年目标任务:信息采用10次",
         "target of 10 adoptions reached (完成全年目标任务)",
     ),
     (

@@ -609,7 +609,7 @@ def test_a_bad_figure_on_the_command_line_exits_2(tmp_path: Path, capsys: pytest
         '{"id":"f1","type":"false_report","date":"2007-08-02","item":"J1","points":-120}\n',
         encoding="utf-8",
     )
-    status = main(["score", str(path), "--rules", PER_CASE, "--as-of", "2007-12-31"])
+    status = main(["score", str(path), "--rules", PER_CASE, "--as-of", "2007-12-31", "--lang", "en"])
     err = capsys.readouterr().err
     assert 2 == status
     assert (

@@ -23,7 +23,6 @@ from chengdu_infoscore import (
     FoundFalse,
     Missed,
     ReadResult,
-    Rejection,
     ReportedLate,
     Store,
     StoreError,
@@ -178,15 +177,9 @@ def test_ingest_accounts_for_every_record_of_a_batch(tmp_path: Path) -> None:
         report.rejected,
     )
     assert [
-        Rejection(
-            None, "w2", "withdraws event 'e404', which was not received: no readable event has that id"
-        ),
-        Rejection(
-            None,
-            "w3",
-            "withdraws 'w1', which is a withdrawal, not an event: a withdrawal cannot be withdrawn",
-        ),
-    ] == sorted(report.rejections, key=lambda r: r.event or "")
+        (None, "w2", "withdraws event 'e404', which was not received: no readable event has that id"),
+        (None, "w3", "withdraws 'w1', which is a withdrawal, not an event: a withdrawal cannot be withdrawn"),
+    ] == [(r.origin, r.event, r.reason) for r in sorted(report.rejections, key=lambda r: r.event or "")]
 
 
 def test_a_conflict_or_an_unreadable_copy_in_a_batch_stores_nothing_of_that_id(tmp_path: Path) -> None:

@@ -46,7 +46,7 @@ def row(text: str, unit: str) -> list[str]:
 def test_score_json_gives_the_hand_worked_2008_figures() -> None:
     """甲镇: 5 × 0.5 capped at 0.2 × 10 = 2, adoptions 3 + 1: 6; 乙镇 (by its alias): 0.5 + 3; 县档案局,
     no target and an office's fixed cap of 2: 2; 县政务服务中心: 0.5, 1 of 30 submitted."""
-    status, out, _ = run("score", *COMMON, "--as-of", "2008-12-31", "--format", "json")
+    status, out, _ = run("score", *COMMON, "--as-of", "2008-12-31", "--format", "json", "--lang", "en")
     data = json.loads(out)
     figures = {
         u["unit"]: (u["target"], u["counted"], u["completion"], u["completed"], u["shortfall"], u["score"])

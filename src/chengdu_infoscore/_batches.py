@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from ._codecs import CODECS, ID, KIND, POS, WITHDRAWN, WITHDRAWS, Row, fingerprint, to_stored
 from .corrections import names_a_withdrawal, names_no_event, used_twice
 from .events import Origin
+from .messages import Message
 from .readers import ReadResult
 from .results import Rejection
 
@@ -113,7 +114,7 @@ def settle(read: ReadResult, *, contents: bool = True) -> tuple[dict[str, Receiv
         content = to_stored(first) if contents else None
         # Text of events built in Python: JSON Lines refuse it when read.
         if keepable(content) != content if content is not None else _lone_surrogate(first):
-            reason = "a field holds a lone surrogate (\\ud800–\\udfff), which is not a character"
+            reason = Message.of("rejected.lone_surrogate")
             rejections += [Rejection(places.origin(row[POS]), eid, reason) for row in rows]
             continue
         received[eid] = Received(first, [row[POS] for row in rows], content)
@@ -160,7 +161,7 @@ def classify(
     return done
 
 
-def refusal(got: Received, received: Mapping[str, Received], held: Mapping[str, Held]) -> str | None:
+def refusal(got: Received, received: Mapping[str, Received], held: Mapping[str, Held]) -> Message | None:
     """Why a withdrawal is refused: it names no id holding an event (as known after the batch), or
     an id that holds a withdrawal; ``None`` for any other record."""
     if got.target is None:

@@ -16,6 +16,7 @@ from ._codecs import (
     ANSWERS,
     CASE_POINTS,
     CATEGORY,
+    CODECS,
     COMMISSION,
     COMMISSIONED,
     DATE,
@@ -54,16 +55,31 @@ BY_ID = itemgetter(ID)
 
 
 class Rejected(Exception):
-    """Raised inside a handler: the event is not counted, for this reason."""
+    """Raised inside a handler: the event is not counted, for this reason (its ``message``; the
+    exception's text is the English of it)."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.text("en"))
+        self.message = message
+
+
+def rejected(code: str, /, **params: object) -> Rejected:
+    """The rejection ``code`` with its parameters."""
+    return Rejected(Message.of(code, **params))
 
 
 class Misbooked(PluginError):
     """Raised by a plug-in rule's ``book``: what was wrong with the booking (the engine adds where)."""
 
 
-def shown(text: str) -> str:
-    """A name as a rejection quotes it: in quotes, and cut short when it is very long."""
-    return repr(text) if len(text) <= 80 else f"{text[:60]!r}… ({len(text)} characters)"
+def shown(text: str) -> str | Message:
+    """A name as a rejection quotes it: in quotes, and cut short when it is very long (with its
+    length, said in the rejection's language)."""
+    return (
+        repr(text)
+        if len(text) <= 80
+        else Message.of("rejected.long_value", start=repr(text[:60]), length=len(text))
+    )
 
 
 # -- bookings ----------------------------------------------------------------------------------
@@ -207,19 +223,19 @@ class CompiledVersion:
     def __init__(self, rules: RuleSet, quotas: QuotaTable) -> None:
         self.rules = rules
         booking = partial(BookingKind, rules.id)  # every kind of booking of this version
-        #: Why an event of a type this version does not score is rejected, by kind number.
+        #: Why an event of a type this version does not score is rejected (its code), by kind number.
         self.unscored: dict[int, str] = {
-            kind: f"the rule set {rules.id!r} in force on {{}} does not score {what} (no {section} section)"
-            for kind, what, section, present in (
-                (COMMISSIONED, "commissions", "[commission]", rules.commission is not None),
-                (ADOPTED, "adoptions", "[channels]", bool(rules.channels)),
-                (INSTRUCTED, "instructions", "[instruction]", rules.instruction is not None),
-                (HIGHER_ADOPTED, "adoptions by higher offices", "[levels]", bool(rules.levels)),
-                (MISSED, "missed reports", "[categories]", bool(rules.categories)),
-                (LATE, "late reports", "[categories]", bool(rules.categories)),
-                (ERROR_FOUND, "errors", "[error]", rules.error is not None),
-                (FOUND_FALSE, "false reports", "[false_report]", rules.false_report is not None),
-                (SELECTED_EXCELLENT, "excellent items", "[excellent]", rules.excellent is not None),
+            kind: f"rejected.unscored.{CODECS[kind].kind}"
+            for kind, present in (
+                (COMMISSIONED, rules.commission is not None),
+                (ADOPTED, bool(rules.channels)),
+                (INSTRUCTED, rules.instruction is not None),
+                (HIGHER_ADOPTED, bool(rules.levels)),
+                (MISSED, bool(rules.categories)),
+                (LATE, bool(rules.categories)),
+                (ERROR_FOUND, rules.error is not None),
+                (FOUND_FALSE, rules.false_report is not None),
+                (SELECTED_EXCELLENT, rules.excellent is not None),
             )
             if not present
         }
@@ -386,21 +402,28 @@ class CompiledVersion:
         if span is None:
             if given is None:
                 return None
-            raise Rejected(
-                f"points {format_points(given)}: the rule set {rid!r} in force on {day} fixes the figure"
-                f" of {section} ({fixed}); leave points out"
+            raise rejected(
+                "rejected.points_fixed",
+                points=format_points(given),
+                rules=repr(rid),
+                day=str(day),
+                section=section,
+                fixed=fixed,
             )
         low, high = span
-        allowed = f"from {format_points(low)} to {format_points(high)}"
+        allowed = {"low": format_points(low), "high": format_points(high)}
         if given is None:
-            raise Rejected(
-                f"no points: the rule set {rid!r} in force on {day} decides the figure of {section}"
-                f" per case, {allowed}; give the figure decided in the event's points field"
+            raise rejected(
+                "rejected.points_missing", rules=repr(rid), day=str(day), section=section, **allowed
             )
         if not low <= given <= high:
-            raise Rejected(
-                f"points {format_points(given)} is outside the range of the rule set {rid!r} in force on"
-                f" {day} for {section}: {allowed}"
+            raise rejected(
+                "rejected.points_outside",
+                points=format_points(given),
+                rules=repr(rid),
+                day=str(day),
+                section=section,
+                **allowed,
             )
         return given  # type: ignore[no-any-return]
 
@@ -413,4 +436,5 @@ class CompiledVersion:
             "leader level": () if self.rules.instruction is None else self.rules.instruction.levels,
         }[what]
         known = ", ".join(v.key for v in values)
-        return Rejected(f"unknown {what} {shown(written)}; rule set {self.rules.id} knows: {known}")
+        code = "rejected.unknown_" + what.replace(" ", "_")
+        return rejected(code, value=shown(written), rules=self.rules.id, known=known)

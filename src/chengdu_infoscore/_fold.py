@@ -35,7 +35,7 @@ from ._codecs import (
     SubmittedRow,
     event_of,
 )
-from ._compiled import BY_ID, DAY, ZERO, BookingKind, CompiledVersion, Misbooked, Rejected, shown
+from ._compiled import BY_ID, DAY, ZERO, BookingKind, CompiledVersion, Misbooked, Rejected, rejected, shown
 from ._run import Run
 from .events import (
     Adopted,
@@ -564,10 +564,11 @@ class Fold:
     def item_of(self, row: Row) -> ItemState:
         item = self.item(row[ITEM])
         if item is None:
-            raise Rejected(f"item {shown(row[ITEM])} has not been submitted on or before {row[DATE]}")
+            raise rejected("rejected.item_not_submitted", item=shown(row[ITEM]), day=str(row[DATE]))
         unit = row[UNIT]
         if unit is not None and unit != item.tally.unit.name:
-            raise Rejected(f"item {shown(row[ITEM])} was submitted by {item.tally.unit.name}, not {unit}")
+            by = item.tally.unit.name
+            raise rejected("rejected.item_other_unit", item=shown(row[ITEM]), by=by, unit=unit)
         return item
 
     @staticmethod
@@ -582,26 +583,28 @@ class Fold:
     def commissioned(self, row: CommissionedRow) -> None:
         _, _, _, unit, _, cid, _, _ = row
         if cid in self.commissions:
-            raise Rejected(f"commission {shown(cid)} was already issued")
+            raise rejected("rejected.commission_issued_twice", commission=shown(cid))
         self.commissions[cid] = CommissionState(row, self.tallies[unit])
 
     @handles(Submitted)
     def submitted(self, row: SubmittedRow) -> None:
         day, _, _, unit, item_id, _, cid, _ = row
         if item_id in self.items:
-            raise Rejected(f"item {shown(item_id)} was already submitted")
+            raise rejected("rejected.item_submitted_twice", item=shown(item_id))
         tally = self.tallies[unit]
         commission = None
         if cid is not None:
             commission = self.commissions.get(cid)
             if commission is None:
-                raise Rejected(f"commission {shown(cid)} is unknown on {day}")
+                raise rejected("rejected.commission_unknown", commission=shown(cid), day=str(day))
             if commission.tally is not tally:
                 issued = commission.tally.unit.name
-                raise Rejected(f"commission {shown(cid)} was issued to {issued}, not {unit}")
+                raise rejected(
+                    "rejected.commission_other_unit", commission=shown(cid), issued=issued, unit=unit
+                )
             if commission.answer is not None:
                 answer = commission.answer[ID]
-                raise Rejected(f"commission {shown(cid)} was already answered by event {answer}")
+                raise rejected("rejected.commission_answered", commission=shown(cid), answer=answer)
             commission.answer = row
         tally.submitted += 1
         v = self.v
@@ -644,8 +647,9 @@ class Fold:
         v = self.v
         channel, counted_entry, entry = v.channels[channel_key]
         if channel.key in item.channels:
-            by = f"{channel.key} ({channel.label})"
-            raise Rejected(f"item {shown(item_id)} was already adopted by {by}")
+            raise rejected(
+                "rejected.adopted_twice", item=shown(item_id), channel=channel.key, label=channel.label
+            )
         item.channels += (channel.key,)
         if channel.instruction_eligible:
             item.eligible = True
@@ -707,12 +711,10 @@ class Fold:
         v = self.v
         if v.requires_adoption and not item.eligible:
             if not v.eligible:
-                raise Rejected(
-                    f"rule set {v.rules.id!r} requires an adoption before an instruction"
-                    " (instruction.requires_adoption), but none of its channels allows instructions"
-                    " (instruction_eligible)"
-                )
-            raise Rejected(f"item {shown(item_id)} has not been adopted by {v.eligible} on or before {day}")
+                raise rejected("rejected.no_eligible_channel", rules=repr(v.rules.id))
+            raise rejected(
+                "rejected.not_adopted_before", item=shown(item_id), channels=v.eligible, day=str(day)
+            )
         level, entry, again = v.leaders[leader_level or v.default_leader]
         if level.key in item.instructed:
             self.book(item.tally, row, again, ZERO)
@@ -965,7 +967,7 @@ class Folded:
                         row = resolve(row)  # the same event, its names in canonical form
                         handlers[row[KIND]](row)
                     except Rejected as exc:
-                        rejected(Rejection(origin(row[POS]), row[ID], str(exc)))
+                        rejected(Rejection(origin(row[POS]), row[ID], exc.message))
                         continue
                     if extended:  # a version has rule kinds: they may read the history
                         fold.record(row)

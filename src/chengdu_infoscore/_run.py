@@ -29,11 +29,12 @@ from ._codecs import (
     Row,
     row_of,
 )
-from ._compiled import MODULUS, CompiledVersion, Rejected, shown
+from ._compiled import MODULUS, CompiledVersion, Rejected, rejected, shown
 from ._places import Places
 from .events import EVENT_TYPES, Event
 from .exceptions import ArgumentError, ArgumentTypeError
 from .history import period_ends
+from .messages import Message
 from .provenance import Provenance, RuleStamp, library_version, quotas_digest
 from .quotas import QuotaTable, load_quotas
 from .results import Rejection
@@ -50,7 +51,7 @@ class Refused:
 
     __slots__ = ("reason", "row")
 
-    def __init__(self, row: Row, reason: str) -> None:
+    def __init__(self, row: Row, reason: Message) -> None:
         self.row = row
         self.reason = reason
 
@@ -68,7 +69,7 @@ class Run:
         self.first = self.versions[timeline.versions[0].id]
         self.units = {u.name: u for u in quotas.units}
         self._at: dict[dt.date, CompiledVersion | None] = {}
-        self._days: dict[dt.date, CompiledVersion | str] = {}
+        self._days: dict[dt.date, CompiledVersion | Message] = {}
         self._unit_names: dict[str, str] = {}
         self.extended = any(v.makers for v in self.versions.values())
         #: Whether a rule kind has period hooks, and the year's period ends (see history.period_ends).
@@ -82,23 +83,22 @@ class Run:
         version = self._at[day] = None if rules is None else self.versions[rules.id]
         return version
 
-    def _day(self, day: dt.date) -> CompiledVersion | str:
+    def _day(self, day: dt.date) -> CompiledVersion | Message:
         """The version an event of ``day`` is scored by, or why none is."""
-        version: CompiledVersion | str | None
+        version: CompiledVersion | Message | None
         if day.year != self.year:
-            version = f"dated {day}, outside the assessment year {self.year}"
+            version = Message.of("rejected.outside_year", day=str(day), year=self.year)
         else:
             version = self.version_at(day)
             if version is None:
-                version = f"dated {day}, when no rule-set version of {self.timeline.id} is in force"
+                version = Message.of("rejected.no_version", day=str(day), timeline=self.timeline.id)
         self._days[day] = version
         return version
 
     def _unit(self, written: str) -> str:
         found = self.quotas.find(written)
         if found is None:
-            table = f"the {self.quotas.year} target table"
-            raise Rejected(f"unknown unit {shown(written)}: not a name, label or alias of {table}")
+            raise rejected("rejected.unknown_unit", unit=shown(written), year=self.quotas.year)
         self._unit_names[written] = found.name
         return found.name
 
@@ -107,7 +107,7 @@ class Run:
         try:
             return self.resolve(row)
         except Rejected as exc:
-            return Refused(row, str(exc))
+            return Refused(row, exc.message)
 
     def resolve(self, row: Row) -> Row:
         """The row with every name in canonical form: its unit, and the channel, level, category or
@@ -118,18 +118,17 @@ class Run:
         """
         day = row[DATE]
         version = self._days.get(day) or self._day(day)
-        if isinstance(version, str):
+        if isinstance(version, Message):
             raise Rejected(version)
         kind = row[KIND]
         if version.unscored and kind in version.unscored:
-            raise Rejected(version.unscored[kind].format(day))
+            raise rejected(version.unscored[kind], rules=repr(version.rules.id), day=str(day))
         written = row[UNIT]
         unit = written if written is None else self._unit_names.get(written) or self._unit(written)
         if kind == SUBMITTED:
             topic = row[TOPIC]
             if topic is not None and topic not in version.topics:
-                form = "expected SECTION.NUMBER of the key points, e.g. 2.14"
-                raise Rejected(f"unknown topic {shown(topic)}: {form}")
+                raise rejected("rejected.unknown_topic", topic=shown(topic))
         elif kind == ADOPTED:
             channel = row[CHANNEL]
             key = version.channel_keys.get(channel) or _raise(version.unknown("channel", channel))

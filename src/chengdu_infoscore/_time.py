@@ -10,6 +10,7 @@ from typing import Final
 from dateutil import parser, tz
 
 from .exceptions import EventFieldError
+from .messages import Message
 
 # The system's zone data when it has it; otherwise UTC+8, which is what Asia/Shanghai has been
 # without interruption since China last observed summer time in 1991.
@@ -48,12 +49,12 @@ def to_local_date(value: object, field: str = "date") -> dt.date:
     """
     if isinstance(value, dt.datetime):
         if value.tzinfo is None or value.utcoffset() is None:
-            raise EventFieldError(field, f"the datetime {value.isoformat()} has no UTC offset")
+            raise EventFieldError(field, _says("rejected.naive_datetime", field, value=value.isoformat()))
         return _local(value, field)
     if isinstance(value, dt.date):
         return value
     if not isinstance(value, str):
-        raise EventFieldError(field, f"expected a date text YYYY-MM-DD, found {_kind(value)}")
+        raise EventFieldError(field, _says("rejected.date_type", field, found=_kind(value)))
     return _text_date(value, field)
 
 
@@ -64,20 +65,18 @@ def _text_date(value: str, field: str) -> dt.date:
     if _DATE.fullmatch(text):
         try:
             return parse_date(text)
-        except ValueError as exc:
-            raise EventFieldError(field, str(exc)) from None
+        except ValueError:  # the form is right (above): the day is not in the calendar
+            raise EventFieldError(
+                field, _says("rejected.not_a_calendar_date", field, value=repr(text))
+            ) from None
     if not _DATETIME.fullmatch(text):
-        raise EventFieldError(
-            field, f"{value!r} is not a date (YYYY-MM-DD) or an ISO 8601 datetime with a UTC offset"
-        )
+        raise EventFieldError(field, _says("rejected.not_a_date", field, value=repr(value)))
     try:
         moment = parser.isoparse(text)
     except (ValueError, OverflowError):
-        raise EventFieldError(
-            field, f"{value!r} is not a date (YYYY-MM-DD) or an ISO 8601 datetime with a UTC offset"
-        ) from None
+        raise EventFieldError(field, _says("rejected.not_a_date", field, value=repr(value))) from None
     if moment.tzinfo is None:
-        raise EventFieldError(field, f"the datetime {value!r} has no UTC offset (add e.g. +08:00)")
+        raise EventFieldError(field, _says("rejected.datetime_no_offset", field, value=repr(value)))
     return _local(moment, field)
 
 
@@ -85,15 +84,22 @@ def _local(moment: dt.datetime, field: str) -> dt.date:
     try:
         local: dt.date = moment.astimezone(LOCAL_ZONE).date()
     except (OverflowError, ValueError):
-        raise EventFieldError(field, f"{moment.isoformat()} is out of the range of dates") from None
+        raise EventFieldError(
+            field, _says("rejected.date_out_of_range", field, value=moment.isoformat())
+        ) from None
     return local
 
 
-def _kind(value: object) -> str:
+def _says(code: str, field: str, **params: object) -> Message:
+    """The message ``code`` about ``field`` (named as messages quote it)."""
+    return Message.of(code, field=repr(field), **params)
+
+
+def _kind(value: object) -> Message:
     if value is None:
-        return "null"
+        return Message.of("rejected.found.literal", value="null")
     if isinstance(value, bool):
-        return "a boolean"
+        return Message.of("rejected.found.boolean")
     if isinstance(value, int | float):
-        return f"the number {value!r}"
-    return f"a {type(value).__name__}"
+        return Message.of("rejected.found.number", value=repr(value))
+    return Message.of("rejected.found.type", type=type(value).__name__)

@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, ClassVar, TextIO
+from typing import Any, ClassVar, Final, TextIO
 
 import attrs
 
@@ -1024,9 +1024,10 @@ def _ingest(args: argparse.Namespace) -> int:
     _step(f"recording {_spaced(len(read))} records in {args.store}…", len(read))
     with Store.open(args.store, create=True) as store:
         report = store.ingest(read, recorded=args.recorded)
-    _err("".join(f"{r}\n" for r in report.rejections))
+    lang = args.lang
+    _err("".join(f"{r.line(lang)}\n" for r in report.rejections))
     if args.format == "json":
-        _out(to_json_text({"store": args.store, **ingest_json(report)}))
+        _out(to_json_text({"store": args.store, **ingest_json(report, lang)}))
     else:
         ingested = say(
             "score.ingested",
@@ -1373,26 +1374,36 @@ def _report_plugin_problems() -> None:
     _err("".join(f"chengdu-infoscore: warning: {problem}\n" for problem in plugin_problems()))
 
 
-def _accounts(results: Results) -> str:
+def _accounts(results: Results, lang: str) -> str:
     """Where every record read went: read = counted + repeats + after the as-of date + withdrawn +
     rejected (withdrawn is said only when there are withdrawals)."""
-    return (
-        f"{results.read} record(s) read: {results.counted} counted, {results.repeats} repeat(s) counted"
-        f" once, {results.after_as_of} after {results.as_of}{_withdrawn(results)},"
-        f" {len(results.rejections)} rejected"
+    return say(
+        "summary.accounts",
+        lang,
+        read=results.read,
+        counted=results.counted,
+        repeats=results.repeats,
+        after=results.after_as_of,
+        as_of=results.as_of,
+        withdrawn=_withdrawn(results, lang),
+        rejected=len(results.rejections),
     )
 
 
-def _withdrawn(results: Results) -> str:
-    return f", {results.withdrawn} withdrawn" if results.withdrawn else ""
+def _withdrawn(results: Results, lang: str) -> str:
+    return say("summary.withdrawn", lang, withdrawn=results.withdrawn) if results.withdrawn else ""
 
 
-def _report_rejections(results: Results) -> None:
-    _err("".join(f"{r}\n" for r in results.rejections))
-    _err(f"{_accounts(results)}.\n")
+def _report_rejections(results: Results, lang: str) -> None:
+    _err("".join(f"{r.line(lang)}\n" for r in results.rejections))
+    _err(f"{_accounts(results, lang)}{_STOP[lang]}\n")
 
 
-def _report_compared(a: Results, b: Results) -> None:
+#: The full stop after a summary line, in each language.
+_STOP: Final = {"zh": "。", "en": "."}
+
+
+def _report_compared(a: Results, b: Results, lang: str) -> None:
     """The rejections of both runs of ``compare``, each once: one made by one run says which, and
     "only" when the other run did not reject that record at all (rather than for another reason)."""
     in_a, in_b = set(a.rejections), set(b.rejections)
@@ -1400,17 +1411,18 @@ def _report_compared(a: Results, b: Results) -> None:
     lines = []
     for r in sorted(in_a | in_b, key=_rejection_key):
         if r in in_a and r in in_b:
-            lines.append(f"{r}\n")
+            lines.append(f"{r.line(lang)}\n")
             continue
         run = "A = " + a.rules if r in in_a else "B = " + b.rules
         other = records_b if r in in_a else records_a
-        only = "" if (r.origin, r.event) in other else " only"
-        lines.append(f"{r} (under {run}{only})\n")
+        under = "summary.under" if (r.origin, r.event) in other else "summary.under_only"
+        lines.append(say(under, lang, line=r.line(lang), run=run) + "\n")
     _err("".join(lines))
     if in_a == in_b:
-        _err(f"{_accounts(a)}.\n")
+        _err(f"{_accounts(a, lang)}{_STOP[lang]}\n")
     else:
-        _err(f"under A = {a.rules}, {_accounts(a)}; under B = {b.rules}, {_accounts(b)}.\n")
+        accounts = {"accounts_a": _accounts(a, lang), "accounts_b": _accounts(b, lang)}
+        _err(say("summary.compared", lang, a=a.rules, b=b.rules, **accounts) + "\n")
 
 
 def _rejection_key(r: Rejection) -> tuple[int, str, int, str, str]:
@@ -1544,7 +1556,7 @@ def _run(args: argparse.Namespace) -> int:
         _step(f"scoring {_spaced(len(read))} records twice…", len(read))
         a, b = (score(read, rules=t, quotas=quotas, year=year, as_of=as_of) for t in timelines)
         if a.rejections or b.rejections:
-            _report_compared(a, b)
+            _report_compared(a, b, args.lang)
             if not args.keep_going:
                 return PROBLEMS
         comparison = compare(a, b, quotas)
@@ -1586,8 +1598,9 @@ def _run(args: argparse.Namespace) -> int:
 
     results, quotas = _score(args)
     if args.command == "validate":
+        lang = args.lang
         if results.rejections:
-            _report_rejections(results)
+            _report_rejections(results, lang)
             return PROBLEMS
         withdrawn = (
             say("score.withdrawn", args.lang, withdrawn=results.withdrawn) if results.withdrawn else ""
@@ -1606,7 +1619,7 @@ def _run(args: argparse.Namespace) -> int:
         return OK
 
     if results.rejections:
-        _report_rejections(results)
+        _report_rejections(results, args.lang)
         if not args.keep_going:
             return PROBLEMS
     csv_lang = "en" if getattr(args, "keys", False) else args.lang
@@ -1637,7 +1650,7 @@ def _run(args: argparse.Namespace) -> int:
         else:
             output = ledger_table(result, results, args.lang)
     elif args.format == "json":
-        output = to_json_text(results_json(results))
+        output = to_json_text(results_json(results, args.lang))
     elif args.format == "csv":
         output = results_csv(results, csv_lang)
     elif args.format == "xlsx":

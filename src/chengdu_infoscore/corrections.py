@@ -29,6 +29,7 @@ from ._codecs import ID, KIND, POS, WITHDRAWN, WITHDRAWS, Row
 from ._compiled import shown
 from ._places import Places
 from .events import Origin
+from .messages import Message
 from .results import Rejection
 
 __all__ = ["in_force"]
@@ -38,24 +39,26 @@ _KIND = itemgetter(KIND)
 _PLACES_SHOWN = 3
 
 
-def names_no_event(target: str) -> str:
+def names_no_event(target: str) -> Message:
     """Why a withdrawal of an id that no readable event has is rejected."""
-    return f"withdraws event {shown(target)}, which was not received: no readable event has that id"
+    return Message.of("rejected.withdraws_unknown", event=shown(target))
 
 
-def names_a_withdrawal(target: str) -> str:
+def names_a_withdrawal(target: str) -> Message:
     """Why a withdrawal of a withdrawal is rejected."""
-    return f"withdraws {shown(target)}, which is a withdrawal, not an event: a withdrawal cannot be withdrawn"
+    return Message.of("rejected.withdraws_withdrawal", event=shown(target))
 
 
-def used_twice(eid: str, origins: Iterable[Origin | None]) -> str:
+def used_twice(eid: str, origins: Iterable[Origin | None]) -> Message:
     """Why every record of an id used by different records is rejected: the places it occurs."""
     unique = sorted(set(origins), key=lambda o: (0, "", 0) if o is None else (1, o.file, o.line))
     where = ", ".join("<api>" if o is None else str(o) for o in unique[:_PLACES_SHOWN])
     more = len(unique) - _PLACES_SHOWN
-    if more > 0:
-        where += f" and {more} more place{'s' if more > 1 else ''}"
-    return f"the id {shown(eid)} is used by different records (at {where})"
+    if more > 1:
+        return Message.of("rejected.id_used_twice_more", id=shown(eid), places=where, more=more)
+    if more == 1:
+        return Message.of("rejected.id_used_twice_one_more", id=shown(eid), places=where)
+    return Message.of("rejected.id_used_twice", id=shown(eid), places=where)
 
 
 def in_force(

@@ -43,7 +43,7 @@ import attrs
 from ._arguments import describe, need
 from .compare import group_ranks
 from .exceptions import ArgumentError
-from .messages import LANGS, check_lang, words
+from .messages import DEFAULT_LANG, LANGS, check_lang, words
 from .provenance import Provenance
 from .quotas import Unit
 from .reports import provenance_json, rejection_json, render_table
@@ -476,7 +476,7 @@ def _unit_json(u: UnitDiff, lang: str) -> dict[str, Any]:
     }
 
 
-def diff_json(d: ResultsDiff, lang: str = "zh") -> dict[str, Any]:
+def diff_json(d: ResultsDiff, lang: str = DEFAULT_LANG) -> dict[str, Any]:
     """The diff as JSON values (``to_json_text`` of :mod:`~.reports` writes them).
 
     Keys never change with the language. Points are exact decimal strings without trailing
@@ -507,8 +507,8 @@ def diff_json(d: ResultsDiff, lang: str = "zh") -> dict[str, Any]:
             for r in d.reranked
         ],
         "rejections": {
-            "appeared": [rejection_json(r) for r in d.rejections_appeared],
-            "disappeared": [rejection_json(r) for r in d.rejections_disappeared],
+            "appeared": [rejection_json(r, lang) for r in d.rejections_appeared],
+            "disappeared": [rejection_json(r, lang) for r in d.rejections_disappeared],
         },
     }
 
@@ -629,5 +629,5 @@ def diff_table(d: ResultsDiff, lang: str = "zh") -> str:
     for key, found in (("appeared", d.rejections_appeared), ("disappeared", d.rejections_disappeared)):
         if found:
             parts.append("\n" + w[key].format(n=len(found)) + "\n")
-            parts += [f"  {r}\n" for r in found]
+            parts += [f"  {r.line(lang)}\n" for r in found]
     return "".join(parts)

@@ -36,7 +36,7 @@ from ._select import select, unreadable_ids
 from ._shape import Shape
 from .corrections import in_force
 from .events import Event
-from .provenance import rejection_fingerprint
+from .provenance import rejected_print
 from .quotas import QuotaTable
 from .readers import ReadResult
 from .results import Rejection, Results
@@ -116,7 +116,7 @@ def score(
             prints = sum(map(fingerprint, rows))
             reader = []
         more_rejected = rejections_of(rejected)
-        prints += sum(rejection_fingerprint(r.reason) for r in more_rejected)
+        prints += sum(map(rejected_print, more_rejected))
         reader += more_rejected
         read = len(rows) + len(reader)
         rows, reader, withdrawn = in_force(rows, places, reader)  # withdrawals leave, with what they withdraw

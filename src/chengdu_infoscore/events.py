@@ -21,6 +21,7 @@ import attrs
 
 from ._time import to_local_date
 from .exceptions import EventFieldError
+from .messages import Message
 
 __all__ = [
     "EVENT_TYPES",
@@ -56,9 +57,10 @@ class Origin:
 def _text(field: str) -> Callable[[Any, Any, Any], None]:
     def check(_instance: Any, _attribute: Any, value: Any) -> None:
         if not isinstance(value, str):
-            raise EventFieldError(field, f"expected text, found {type(value).__name__}")
+            found = Message.of("rejected.found.literal", value=type(value).__name__)
+            raise EventFieldError(field, Message.of("rejected.expected_text", field=repr(field), found=found))
         if not value.strip():
-            raise EventFieldError(field, "must not be empty")
+            raise EventFieldError(field, Message.of("rejected.empty", field=repr(field)))
 
     return check
 
@@ -75,7 +77,8 @@ def _optional_text(field: str) -> Callable[[Any, Any, Any], None]:
 
 def _flag(_instance: Any, _attribute: Any, value: Any) -> None:
     if not isinstance(value, bool):
-        raise EventFieldError("picture", f"expected true or false, found {value!r}")
+        found = Message.of("rejected.found.literal", value=repr(value))
+        raise EventFieldError("picture", _points_says("rejected.expected_boolean", "picture", found=found))
 
 
 def _to_date(value: Any) -> dt.date:
@@ -125,13 +128,11 @@ def _to_points(value: Any) -> Any:
         # ASCII digits only, as a rule file writes figures (Decimal itself would take "6_0", "٣").
         shown = repr(written) if len(written) <= 40 else repr(written[:37] + "...")
         if not _FIGURE_TEXT.fullmatch(written):
-            raise EventFieldError("points", f"expected a figure such as -60, found {shown}")
+            raise EventFieldError("points", _points_says("rejected.points_not_a_figure", found=shown))
         try:
             value = Decimal(written)
         except InvalidOperation:  # an exponent beyond what a Decimal holds
-            raise EventFieldError(
-                "points", f"expected a figure from -10000 to 10000, found {shown}"
-            ) from None
+            raise EventFieldError("points", _points_says("rejected.points_too_big", found=shown)) from None
     elif type(value) is int:
         value = Decimal(value)
     if isinstance(value, Decimal) and _figure_problem(value) is None:
@@ -148,19 +149,47 @@ def _to_points(value: Any) -> Any:
 def _figure(_instance: Any, _attribute: Any, value: Any) -> None:
     if value is None:
         return
-    from .rules import figure_problem  # the rule sets' own test of a figure
+    from .rules import POINTS_LIMIT, POINTS_PLACES, figure_problem  # the rule sets' own test
 
-    problem = figure_problem(value)
-    if problem is not None:
-        if not isinstance(value, Decimal):
-            if isinstance(value, bool):
-                shown = "true" if value else "false"
-            elif isinstance(value, float):
-                shown = f"float {value!r} (a float is not exact: give a Decimal, an int or text)"
-            else:
-                shown = type(value).__name__
-            problem = f"expected a figure such as -60 (a number, or text), found {shown}"
-        raise EventFieldError("points", problem)
+    if figure_problem(value) is None:
+        return
+    found: Message
+    if not isinstance(value, Decimal):
+        if isinstance(value, bool):
+            found = Message.of("rejected.found.literal", value="true" if value else "false")
+        elif isinstance(value, float):
+            found = Message.of("rejected.found.float", value=repr(value))
+        else:
+            found = Message.of("rejected.found.literal", value=type(value).__name__)
+        raise EventFieldError("points", _points_says("rejected.points_type", found=found))
+    # A Decimal: the problem figure_problem found, in its order.
+    found = _magnitude(value)
+    if not value.is_finite():
+        raise EventFieldError("points", _points_says("rejected.points_not_finite", found=found))
+    if not -POINTS_LIMIT <= value <= POINTS_LIMIT:
+        low, high = str(-POINTS_LIMIT), str(POINTS_LIMIT)
+        raise EventFieldError(
+            "points", _points_says("rejected.points_range", low=low, high=high, found=found)
+        )
+    raise EventFieldError("points", _points_says("rejected.points_places", places=POINTS_PLACES, found=found))
+
+
+def _points_says(code: str, field: str = "points", **params: object) -> Message:
+    return Message.of(code, field=repr(field), **params)
+
+
+def _magnitude(value: Decimal) -> Message:
+    """A figure as a message shows it: itself when short, else its size (as ``_data.magnitude``)."""
+    if not value.is_finite():
+        shown = "nan" if value.is_nan() else "-inf" if value < 0 else "inf"
+        return Message.of("rejected.found.literal", value=shown)
+    text = str(value)
+    if len(text) <= 24:
+        return Message.of("rejected.found.literal", value=text)
+    digits = len(value.as_tuple().digits)
+    if value == value.to_integral_value():
+        return Message.of("rejected.found.digits", digits=value.adjusted() + 1)
+    return Message.of("rejected.found.long_decimal", start=text[:12], digits=digits)
 
 
 @attrs.frozen(kw_only=True)

@@ -9,6 +9,10 @@ was expected.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .messages import Message
 
 
 class InfoscoreError(Exception):
@@ -20,15 +24,26 @@ class EventFieldError(InfoscoreError, ValueError):
 
     Args:
         field: the field's name, as in the event-log form.
-        message: what was found and what was expected.
+        message: what was found and what was expected: a
+            :class:`~chengdu_infoscore.messages.Message` (code ``rejected.*``), or a text, which
+            is kept as written in every language (``missing``: the field is missing, and the
+            text says more).
+
+    The exception's text (``str()``) and :attr:`reason` are English; :attr:`message` gives
+    other languages (``exc.message.text("zh")``).
     """
 
-    def __init__(self, field: str, message: str, *, missing: bool = False) -> None:
+    def __init__(self, field: str, message: Message | str, *, missing: bool = False) -> None:
         self.field = field
-        #: The message without the class name, as rejections print it.
-        self.reason = (
-            f"missing required field {field!r}{message}" if missing else f"field {field!r}: {message}"
-        )
+        if isinstance(message, str):
+            from .messages import Message  # the catalogues' module needs this one first
+
+            given = f"missing required field {field!r}{message}" if missing else f"field {field!r}: {message}"
+            message = Message.of("rejected.text", text=given)
+        #: Why, as a code and its parameters.
+        self.message = message
+        #: The message without the class name, in English, as rejections print it.
+        self.reason = message.text("en")
         super().__init__(self.reason)
 
 

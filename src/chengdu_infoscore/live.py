@@ -249,7 +249,7 @@ class _Cluster:
             try:
                 handlers[row[KIND]](row)
             except Rejected as exc:
-                rejected.append(Rejection(origin(row[POS]), row[ID], str(exc)))
+                rejected.append(Rejection(origin(row[POS]), row[ID], exc.message))
                 self.rejections_moved = True
                 continue
             if extended:  # a version has rule kinds: they may read the history

@@ -14,7 +14,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -31,6 +31,7 @@ __all__ = [
     "events_digest",
     "library_version",
     "quotas_digest",
+    "rejected_print",
     "rejection_fingerprint",
 ]
 
@@ -131,11 +132,30 @@ def event_fingerprint(event: Event) -> int:
     return fingerprint(row_of(event, 0))
 
 
-def rejection_fingerprint(reason: str) -> int:
-    """A 256-bit number for a record rejected while reading, by its reason."""
-    return int.from_bytes(
-        hashlib.sha256(("rejected\x1f" + reason).encode("utf-8", "backslashreplace")).digest(), "big"
-    )
+#: What starts the fingerprinted bytes of a record the reader rejected, and of a rejection built in
+#: Python with nothing read: no event's fingerprint text starts so (it starts with a type word).
+_READ: Final = b"rejected\x1f"
+_GIVEN: Final = b"rejection\x1f"
+
+
+def rejection_fingerprint(record: str | bytes) -> int:
+    """A 256-bit number for a record rejected while reading, by what was read: the line (JSON
+    Lines) or the record (CSV), as text (UTF-8) or as the bytes read when they are not text.
+
+    Never by the reason: a reason reworded, or put in another language, leaves the digest alone.
+    """
+    data = record if isinstance(record, bytes) else record.encode("utf-8", "surrogatepass")
+    return int.from_bytes(hashlib.sha256(_READ + data).digest(), "big")
+
+
+def rejected_print(rejection: Any) -> int:
+    """The fingerprint of a :class:`~.results.Rejection` in the events digest: of its
+    :attr:`~.results.Rejection.record` (what was read); for a rejection built in Python with
+    nothing read, of its code and parameters (never its wording)."""
+    if rejection.record is not None:
+        return rejection_fingerprint(rejection.record)
+    said = json.dumps(rejection.message.as_json(), sort_keys=True, ensure_ascii=False, default=str)
+    return int.from_bytes(hashlib.sha256(_GIVEN + said.encode("utf-8", "surrogatepass")).digest(), "big")
 
 
 def combine(fingerprints: Iterable[int]) -> int:
@@ -143,15 +163,17 @@ def combine(fingerprints: Iterable[int]) -> int:
     return sum(fingerprints) % _MODULUS
 
 
-def events_digest(events: Iterable[Event], rejected_reasons: Iterable[str] = ()) -> tuple[str, int]:
+def events_digest(events: Iterable[Event], rejected_records: Iterable[str | bytes] = ()) -> tuple[str, int]:
     """A digest of the events as written, independent of their order, and how many there were.
 
-    Records that were rejected while reading count by their reason, so that a log with a broken
-    line does not digest like the same log without it. The digest is the sum of the records'
-    SHA-256 fingerprints modulo 2²⁵⁶, so it can also be kept up to date one record at a time.
+    Records that were rejected while reading count by what was read (``rejected_records``: each
+    line or record as text, or bytes; see :func:`rejection_fingerprint`), so that a log with a
+    broken line does not digest like the same log without it, whatever the reason is worded as.
+    The digest is the sum of the records' SHA-256 fingerprints modulo 2²⁵⁶, so it can also be
+    kept up to date one record at a time.
     """
     prints = [event_fingerprint(e) for e in events]
-    prints += [rejection_fingerprint(r) for r in rejected_reasons]
+    prints += [rejection_fingerprint(r) for r in rejected_records]
     return f"{combine(prints):064x}", len(prints)
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -45,7 +46,8 @@ from ._places import Places, quiet_collector
 from ._time import parse_date
 from .events import RECORD_TYPES, Event, Origin
 from .exceptions import ArgumentError, ArgumentTypeError, EventFieldError, EventFileError
-from .provenance import rejection_fingerprint
+from .messages import Message
+from .provenance import rejected_print
 from .results import Rejection
 
 __all__ = ["FIELDS", "ReadResult", "parse_csv", "parse_jsonl", "parse_record", "read_events"]
@@ -97,7 +99,7 @@ class ReadResult:
         places = Places()
         rows = [row_of(e, places.add_origin(e.origin)) for e in events]
         rejected = tuple(rejections)
-        prints = sum(map(fingerprint, rows)) + sum(rejection_fingerprint(r.reason) for r in rejected)
+        prints = sum(map(fingerprint, rows)) + sum(map(rejected_print, rejected))
         self._set(rows, places, rejected, prints)
 
     def _set(self, rows: list[Row], places: Places, rejections: tuple[Rejection, ...], prints: int) -> None:
@@ -146,7 +148,11 @@ class ReadResult:
 
 
 class _Bad(Exception):
-    """A record cannot become an event, for this reason."""
+    """A record cannot become an event, for this reason (a :class:`Message`)."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.text("en"))
+        self.message = message
 
 
 class _FileProblem(Exception):
@@ -207,35 +213,37 @@ def _parse_record(
     }
     kind = present.get("type")
     if kind is None:
-        raise EventFieldError("type", "", missing=True)
+        raise EventFieldError("type", Message.of("rejected.missing_field", field="'type'"))
     if not isinstance(kind, str) or kind.strip() not in RECORD_TYPES:
         known = ", ".join(RECORD_TYPES)
-        shown = repr(kind) if isinstance(kind, str) else _describe(kind)
-        raise EventFieldError("type", f"unknown type {shown}; expected one of: {known}")
+        shown = Message.of(_LITERAL, value=repr(kind)) if isinstance(kind, str) else _describe(kind)
+        raise EventFieldError("type", Message.of("rejected.unknown_type", found=shown, known=known))
     kind = kind.strip()
     fields = _FIELDS_BY_TYPE[kind]
     for name in present:
         if name == "type":
             continue
         if name not in fields:
-            if name in _ALL_FIELDS:
-                raise EventFieldError(
-                    name, f"does not belong to {_a(kind)}, whose fields are: {', '.join(fields)}"
-                )
-            raise EventFieldError(name, f"unknown field; the fields of {_a(kind)} are: {', '.join(fields)}")
+            code = "rejected.field_not_of_type" if name in _ALL_FIELDS else "rejected.unknown_field"
+            raise EventFieldError(
+                name, Message.of(code, field=repr(name), record=_a(kind), fields=", ".join(fields))
+            )
     for name in _REQUIRED_BY_TYPE[kind]:
         if name not in present:
-            raise EventFieldError(name, f" for {_a(kind)}", missing=True)
+            raise EventFieldError(
+                name, Message.of("rejected.missing_field_for", field=repr(name), record=_a(kind))
+            )
     values = {k: v for k, v in present.items() if k != "type"}
     if "picture" in values:
         values["picture"] = _flag(values["picture"], text_only)
     for name, value in values.items():
         if name == "points":  # a JSON number or text (events.md): the event checks the figure
             if isinstance(value, _HugeNumber):
-                raise EventFieldError(name, "expected a number from -10000 to 10000, found a number")
+                raise EventFieldError(name, Message.of("rejected.huge_number", field=repr(name)))
             continue
         if name != "picture" and not isinstance(value, str):
-            raise EventFieldError(name, f"expected text, found {_describe(value)}")
+            found = _describe(value)
+            raise EventFieldError(name, Message.of("rejected.expected_text", field=repr(name), found=found))
     try:
         return RECORD_TYPES[kind](**values, origin=origin)
     except EventFieldError:
@@ -244,10 +252,9 @@ def _parse_record(
         raise EventFieldError("?", str(exc)) from None
 
 
-def _a(kind: str) -> str:
+def _a(kind: str) -> Message:
     """A record of the type, as messages name it: ``an adopted event``, ``a withdrawn record``."""
-    what = "record" if kind == "withdrawn" else "event"
-    return f"an {kind} {what}" if kind[0] in "aeiou" else f"a {kind} {what}"
+    return Message.of(f"rejected.record.{kind}")
 
 
 def _flag(value: Any, text_only: bool) -> bool:
@@ -259,25 +266,32 @@ def _flag(value: Any, text_only: bool) -> bool:
             return True
         if word in _FALSE:
             return False
-    raise EventFieldError("picture", f"expected true or false, found {_describe(value)}")
+    found = _describe(value)
+    raise EventFieldError("picture", Message.of("rejected.expected_boolean", field="'picture'", found=found))
 
 
-def _describe(value: Any) -> str:
+_LITERAL: Final = "rejected.found.literal"
+
+
+def _describe(value: Any) -> Message:
+    """What a JSON value is, as a rejection says it found it."""
     if value is None:
-        return "null"
+        return Message.of(_LITERAL, value="null")
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return Message.of(_LITERAL, value="true" if value else "false")
     if isinstance(value, _HugeNumber):
-        return "a number"
+        return Message.of("rejected.found.big_number")
     if isinstance(value, int | Decimal | float):
-        return f"the number {value}" if len(str(value)) < 30 else "a number"
+        if len(str(value)) < 30:
+            return Message.of("rejected.found.number", value=str(value))
+        return Message.of("rejected.found.big_number")
     if isinstance(value, str):
-        return repr(value) if len(value) < 40 else repr(value[:37] + "...")
+        return Message.of(_LITERAL, value=repr(value) if len(value) < 40 else repr(value[:37] + "..."))
     if isinstance(value, list):
-        return "a list"
+        return Message.of("rejected.found.list")
     if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
+        return Message.of("rejected.found.object")
+    return Message.of(_LITERAL, value=type(value).__name__)
 
 
 def _record_id(record: Mapping[str, Any]) -> str | None:
@@ -290,7 +304,7 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     if len(record) != len(pairs):
         seen: set[str] = set()
         repeated = next(key for key, _ in pairs if key in seen or seen.add(key))  # type: ignore[func-returns-value]
-        raise _Bad(f"field {repeated!r} appears twice")
+        raise _Bad(Message.of("rejected.field_twice", field=repr(repeated)))
     return record
 
 
@@ -312,8 +326,9 @@ class _Sink:
         self.prints += fingerprint(row)
 
     def reject(self, rejection: Rejection) -> None:
+        """A record not read as an event: it counts in the digest by what was read (its record)."""
         self.rejections.append(rejection)
-        self.prints += rejection_fingerprint(rejection.reason)
+        self.prints += rejected_print(rejection)
 
     def result(self) -> ReadResult:
         return ReadResult._of(self.rows, self.places, tuple(self.rejections), self.prints)
@@ -624,7 +639,7 @@ def _read_line(raw: bytes, origin: Origin, pos: int, sink: _Sink) -> None:
             return
         record = _DECODE(text)
         if not isinstance(record, dict):
-            raise _Bad(f"expected a JSON object, found {_describe(record)}")
+            raise _Bad(Message.of("rejected.not_an_object", found=_describe(record)))
         if b"\\u" in raw:
             _refuse_surrogates(record)
         sink.event(_parse_record(record, origin), pos)
@@ -634,16 +649,42 @@ def _read_line(raw: bytes, origin: Origin, pos: int, sink: _Sink) -> None:
         else:
             sink.neither += 1
         eid = _id_before_error(raw.decode("utf-8", "replace"))
-        sink.reject(Rejection(origin, eid, f"not valid UTF-8 (byte {exc.start + 1} of the line)"))
+        said = Message.of("rejected.not_utf8", byte=exc.start + 1)
+        sink.reject(Rejection(origin, eid, said, record=_unbroken_bytes(raw)))  # no text: the bytes read
     except EventFieldError as exc:
-        sink.reject(Rejection(origin, _record_id(record), exc.reason))
+        sink.reject(Rejection(origin, _record_id(record), exc.message, record=_unbroken(text)))
     except _Bad as exc:
-        sink.reject(Rejection(origin, _id_before_error(text), str(exc)))
+        sink.reject(Rejection(origin, _id_before_error(text), exc.message, record=_unbroken(text)))
     except RecursionError:
-        sink.reject(Rejection(origin, _id_before_error(text), "malformed JSON: nested too deeply"))
+        said = Message.of("rejected.json_too_deep")
+        sink.reject(Rejection(origin, _id_before_error(text), said, record=_unbroken(text)))
     except ValueError as exc:  # json.JSONDecodeError
         eid = _id_before_error(text, getattr(exc, "pos", None))
-        sink.reject(Rejection(origin, eid, f"malformed JSON: {exc}"))
+        sink.reject(Rejection(origin, eid, _malformed(exc), record=_unbroken(text)))
+
+
+#: What Python's JSON reader says, by its words (json.decoder): in the catalogues as ``rejected.json.*``.
+_JSON_PROBLEMS: Final = {
+    "Expecting value": "expecting_value",
+    "Expecting ',' delimiter": "expecting_comma",
+    "Expecting ':' delimiter": "expecting_colon",
+    "Expecting property name enclosed in double quotes": "expecting_name",
+    "Extra data": "extra_data",
+    "Unterminated string starting at": "unterminated_string",
+    "Invalid control character at": "invalid_control",
+    "Invalid \\escape": "invalid_escape",
+}
+
+
+def _malformed(exc: ValueError) -> Message:
+    """Why a line is malformed JSON: what the JSON reader says, and where."""
+    if not isinstance(exc, json.JSONDecodeError):  # pragma: no cover - the decoder raises only that
+        return Message.of("rejected.text", text=f"malformed JSON: {exc}")
+    known = _JSON_PROBLEMS.get(exc.msg)
+    problem = Message.of(f"rejected.json.{known}") if known else Message.of(_LITERAL, value=exc.msg)
+    return Message.of(
+        "rejected.malformed_json", problem=problem, lineno=exc.lineno, colno=exc.colno, pos=exc.pos
+    )
 
 
 def parse_jsonl(data: bytes, name: str) -> ReadResult:
@@ -685,9 +726,7 @@ def _refuse_surrogates(record: dict[str, Any]) -> None:
     """JSON may escape a lone surrogate (``\\ud800``), which is no character: refuse the record."""
     for key, value in record.items():
         if isinstance(value, str) and any("\ud800" <= ch <= "\udfff" for ch in value):
-            raise EventFieldError(
-                key, "contains a lone surrogate escape (\\ud800–\\udfff), which is not a character"
-            )
+            raise EventFieldError(key, Message.of("rejected.lone_surrogate_escape", field=repr(key)))
 
 
 _SPACE: Final = re.compile(r"[ \t\n\r]*")
@@ -939,15 +978,36 @@ _LINE_BREAKS: Final = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 class _CsvText:
     """A CSV file as text: its lines, each with its break, and what is known of their encoding.
 
-    ``undecodable`` holds the lines not valid in the file's encoding (``encoding``), which are
-    kept with replacement characters (never quotes or delimiters) so that only their records
-    are rejected; ``utf8`` the lines of a GB18030 file that are UTF-8 text instead.
+    ``undecodable`` holds the lines not valid in the file's encoding (``encoding``), with their
+    bytes; they are kept in ``lines`` with replacement characters (never quotes or delimiters) so
+    that only their records are rejected; ``utf8`` the lines of a GB18030 file that are UTF-8
+    text instead.
     """
 
     lines: list[str]
     encoding: str
-    undecodable: frozenset[int] = frozenset()
+    undecodable: Mapping[int, bytes] = attrs.field(factory=dict)
     utf8: frozenset[int] = frozenset()
+
+    def record(self, first: int, last: int) -> str | bytes:
+        """What was read of the record on lines ``first`` to ``last`` (0-based), without its final
+        line break: its text; the bytes read when one of its lines is not valid in the encoding.
+        (A rejected record counts in the events digest by it.)"""
+        span = range(first, last + 1)
+        if not any(n in self.undecodable for n in span):
+            return _unbroken("".join(self.lines[first : last + 1]))
+        read = b"".join(self.undecodable.get(n) or self.lines[n].encode(self.encoding) for n in span)
+        return _unbroken_bytes(read)
+
+
+def _unbroken_bytes(line: bytes) -> bytes:
+    """A line without its break (CRLF, LF or CR)."""
+    return line[:-2] if line.endswith(b"\r\n") else line[:-1] if line.endswith((b"\n", b"\r")) else line
+
+
+def _unbroken(line: str) -> str:
+    """A line without its break (CRLF, LF or CR)."""
+    return line[:-2] if line.endswith("\r\n") else line[:-1] if line.endswith(("\n", "\r")) else line
 
 
 def _csv_text(data: bytes) -> _CsvText:
@@ -991,7 +1051,7 @@ def _csv_text(data: bytes) -> _CsvText:
             )
     gb18030 = not bom and len(as_gb18030) > len(as_utf8)
     known, encoding = (as_gb18030, "gb18030") if gb18030 else (as_utf8, "utf-8")
-    undecodable: set[int] = set()
+    undecodable: dict[int, bytes] = {}
     texts = []
     for index, line in enumerate(lines):
         text = known.get(index)
@@ -999,12 +1059,12 @@ def _csv_text(data: bytes) -> _CsvText:
             try:
                 text = line.decode(encoding)
             except UnicodeDecodeError:
-                undecodable.add(index)
+                undecodable[index] = line
                 text = line.decode(encoding, "replace")
         texts.append(text)
     if not gb18030:
-        return _CsvText(texts, "UTF-8", frozenset(undecodable))
-    return _CsvText(texts, "GB18030", frozenset(undecodable), frozenset(as_utf8))
+        return _CsvText(texts, "UTF-8", undecodable)
+    return _CsvText(texts, "GB18030", undecodable, frozenset(as_utf8))
 
 
 # The rest of a quoted cell on one line: up to a quote that is not doubled, or the line's end.
@@ -1120,7 +1180,7 @@ def _read_csv(data: bytes, name: str, sink: _Sink, delimiter: str) -> None:
     width = len(header)
     for first, last, cells in records:
         if isinstance(cells, _Broken):
-            _reject_broken(cells, first, last, lines, name, sink, delimiter, id_column)
+            _reject_broken(cells, first, last, text, name, sink, delimiter, id_column)
             continue
         if _blank(cells):
             continue
@@ -1128,27 +1188,26 @@ def _read_csv(data: bytes, name: str, sink: _Sink, delimiter: str) -> None:
         record = dict(zip(header, cells, strict=False))
         eid = _record_id(record)
         if undecodable and any(n in undecodable for n in range(first, last + 1)):
-            sink.reject(Rejection(origin, eid, f"the row is not valid {encoding}, the file's encoding"))
+            said = Message.of("rejected.csv_encoding", encoding=encoding)
+            sink.reject(Rejection(origin, eid, said, record=text.record(first, last)))
         elif utf8 and any(n in utf8 for n in range(first, last + 1)):
-            sink.reject(Rejection(origin, eid, _UTF8_IN_GB18030))
+            said = Message.of("rejected.csv_utf8_in_gb18030")
+            sink.reject(Rejection(origin, eid, said, record=text.record(first, last)))
         elif len(cells) != width:
-            reason = f"the row has {len(cells)} cells but the header has {width} columns"
-            sink.reject(Rejection(origin, eid, reason))
+            said = Message.of("rejected.csv_cells", cells=len(cells), columns=width)
+            sink.reject(Rejection(origin, eid, said, record=text.record(first, last)))
         else:
             try:
                 sink.event(_parse_record(record, origin, text_only=True), base + first + 1)
             except EventFieldError as exc:
-                sink.reject(Rejection(origin, eid, exc.reason))
+                sink.reject(Rejection(origin, eid, exc.message, record=text.record(first, last)))
     sink.places.end_file(len(lines))
 
 
 # A row of a GB18030 file whose bytes are valid UTF-8 (and not plain ASCII): UTF-8 text, nearly
 # always, which GB18030 would read as other characters without a complaint. It cannot be told
-# for certain, so it is rejected rather than misread (events.md, "Encodings of CSV").
-_UTF8_IN_GB18030: Final = (
-    "the row looks like UTF-8 in a GB18030 file: its bytes are valid UTF-8, and read as GB18030 they"
-    " would be other characters; save the whole file in one encoding"
-)
+# for certain, so it is rejected rather than misread (events.md, "Encodings of CSV"):
+# rejected.csv_utf8_in_gb18030.
 
 
 def _csv_header(records: Iterator[_Record], text: _CsvText, delimiter: str) -> list[str]:
@@ -1162,7 +1221,9 @@ def _csv_header(records: Iterator[_Record], text: _CsvText, delimiter: str) -> l
             continue
         where = f"the header row (line {first + 1})"
         if isinstance(cells, _Broken):
-            reason = _broken_reasons(cells, first, first, delimiter)[0].removeprefix("malformed CSV: ")
+            reason = (
+                _broken_reasons(cells, first, first, delimiter)[0].text("en").removeprefix("malformed CSV: ")
+            )
             raise _FileProblem(f"{where} is malformed CSV: {reason}")
         span = range(first, last + 1)
         if any(n in text.undecodable for n in span):
@@ -1216,28 +1277,47 @@ def _looks_like_an_event(cells: list[str]) -> bool:
     return any(cell.strip() in RECORD_TYPES or _DATE_LIKE.match(cell) for cell in cells)
 
 
-def _broken_reasons(broken: _Broken, first: int, last: int, delimiter: str) -> tuple[str, str]:
-    """What to say of a broken record: at its first line, and at every other line it took."""
-    where = "here" if broken.opened == first else f"on line {broken.opened + 1}"
-    span = f"; lines {first + 1}–{last + 1} are rejected, none is read as a row" if last > first else ""
+def _broken_reasons(broken: _Broken, first: int, last: int, delimiter: str) -> tuple[Message, Message | None]:
+    """What to say of a broken record: at its first line, and at every other line it took (``None``
+    when it took one line)."""
+    if last == first and broken.closed in (None, broken.opened):  # the usual one: one line, said alike
+        return _one_line_reason(broken.closed is None, broken.after, delimiter), None
+    opened = broken.opened + 1
+    where = _HERE if broken.opened == first else Message.of("rejected.csv.on_line", line=opened)
+    span = Message.of("rejected.csv.span", first=first + 1, last=last + 1) if last > first else _NOTHING
     if broken.closed is None:
-        head = f"malformed CSV: a quote opens a cell {where} and is never closed{span}"
-        rest = f"inside the cell whose quote on line {broken.opened + 1} is never closed"
-        return head, f"malformed CSV: {rest}; not read as a row"
-    closed = "" if broken.closed == broken.opened else f" on line {broken.closed + 1}"
-    how = (
-        f"closed{closed} by a quote followed by {broken.after!r}, not by {delimiter!r} or the end of the line"
+        head = Message.of("rejected.csv_unclosed", where=where, span=span)
+        rest = Message.of("rejected.csv_unclosed_rest", line=opened) if last > first else None
+        return head, rest
+    closed = (
+        _NOTHING
+        if broken.closed == broken.opened
+        else Message.of("rejected.csv.closed_on_line", line=broken.closed + 1)
     )
-    head = f"malformed CSV: a quoted cell opens {where} and is {how}{span}"
-    rest = f"inside the quoted cell opened on line {broken.opened + 1} and {how}"
-    return head, f"malformed CSV: {rest}; not read as a row"
+    how = {"closed": closed, "after": repr(broken.after), "delimiter": repr(delimiter)}
+    head = Message.of("rejected.csv_bad_close", where=where, span=span, **how)
+    rest = Message.of("rejected.csv_bad_close_rest", line=opened, **how) if last > first else None
+    return head, rest
+
+
+@functools.lru_cache(maxsize=256)
+def _one_line_reason(unclosed: bool, after: str, delimiter: str) -> Message:
+    """What to say of a broken record of one line, whose quote opens and closes (if ever) on it."""
+    if unclosed:
+        return Message.of("rejected.csv_unclosed", where=_HERE, span=_NOTHING)
+    how = {"closed": _NOTHING, "after": repr(after), "delimiter": repr(delimiter)}
+    return Message.of("rejected.csv_bad_close", where=_HERE, span=_NOTHING, **how)
+
+
+_HERE: Final = Message.of("rejected.csv.here")
+_NOTHING: Final = Message.of("rejected.found.literal", value="")
 
 
 def _reject_broken(
     broken: _Broken,
     first: int,
     last: int,
-    lines: list[str],
+    text: _CsvText,
     name: str,
     sink: _Sink,
     delimiter: str,
@@ -1246,14 +1326,12 @@ def _reject_broken(
     """Reject every line a broken record took, each by its line, with the id its line shows, if any."""
     head, rest = _broken_reasons(broken, first, last, delimiter)
     for index in range(first, last + 1):
-        body = lines[index].rstrip("\r\n")
+        body = text.lines[index].rstrip("\r\n")
         if index > first and not body.replace(delimiter, "").strip():
             continue
-        sink.reject(
-            Rejection(
-                Origin(name, index + 1), _line_id(body, delimiter, id_column), rest if index > first else head
-            )
-        )
+        eid = _line_id(body, delimiter, id_column)
+        said = rest if index > first and rest is not None else head
+        sink.reject(Rejection(Origin(name, index + 1), eid, said, record=text.record(index, index)))
 
 
 def _line_id(body: str, delimiter: str, id_column: int) -> str | None:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._arguments import need
 from ._columns import csv_headings, csv_value
-from .messages import LANGS, check_lang, text
+from .messages import DEFAULT_LANG, LANGS, check_lang, text
 from .provenance import Provenance
 from .quotas import QuotaTable
 from .results import Rejection, Results, UnitResult, format_points, percent
@@ -107,12 +107,15 @@ def to_json(value: Results | MonthlyBulletin | YearEndBulletin) -> str:
     return to_json_text(bulletin_json(value))
 
 
-def rejection_json(r: Rejection) -> dict[str, Any]:
+def rejection_json(r: Rejection, lang: str = DEFAULT_LANG) -> dict[str, Any]:
+    """A rejection as JSON: where, which event, why in ``lang``, and why as a code with its
+    parameters (the same in every language)."""
     return {
         "file": r.origin.file if r.origin else None,
         "line": r.origin.line if r.origin else None,
         "event": r.event,
-        "reason": r.reason,
+        "reason": r.text(lang),
+        **r.message.as_json(),
     }
 
 
@@ -179,8 +182,9 @@ def unit_json(u: UnitResult) -> dict[str, Any]:
     }
 
 
-def results_json(results: Results) -> dict[str, Any]:
-    """The ``score --format json`` contract: year, as-of date, every unit, every rejection."""
+def results_json(results: Results, lang: str = DEFAULT_LANG) -> dict[str, Any]:
+    """The ``score --format json`` contract: year, as-of date, every unit, every rejection (its
+    reason in ``lang``)."""
     return {
         "year": results.year,
         "as_of": results.as_of.isoformat(),
@@ -195,7 +199,7 @@ def results_json(results: Results) -> dict[str, Any]:
             "rejected": len(results.rejections),
         },
         "units": [unit_json(u) for u in results.units],
-        "rejections": [rejection_json(r) for r in results.rejections],
+        "rejections": [rejection_json(r, lang) for r in results.rejections],
         "provenance": provenance_json(results.provenance),
     }
 
@@ -346,7 +350,7 @@ def results_table(results: Results, quotas: QuotaTable, lang: str = "zh") -> str
         parts.append(render_table(head, rows, [False, True, False, True, True, True, True, True, True, True]))
     if results.rejections:
         parts.append("\n" + text("score.rejected", lang, n=len(results.rejections)) + "\n")
-        parts += [f"  {r}\n" for r in results.rejections]
+        parts += [f"  {r.line(lang)}\n" for r in results.rejections]
     if results.provenance is not None:
         parts.append(f"\n{results.provenance.line(lang)}\n")
     return "".join(parts)
@@ -390,7 +394,7 @@ def ledger_table(result: UnitResult, results: Results, lang: str = "zh") -> str:
     return "".join(lines)
 
 
-def ledger_json(result: UnitResult, results: Results, lang: str = "zh") -> dict[str, Any]:
+def ledger_json(result: UnitResult, results: Results, lang: str = DEFAULT_LANG) -> dict[str, Any]:
     """A unit's figures, its whole ledger, and every event of the run that was rejected (with
     ``--keep-going``, the events not counted are in the output as well as on standard error).
 
@@ -421,7 +425,7 @@ def ledger_json(result: UnitResult, results: Results, lang: str = "zh") -> dict[
         }
         for line in result.ledger
     ]
-    data["rejections"] = [rejection_json(r) for r in results.rejections]
+    data["rejections"] = [rejection_json(r, lang) for r in results.rejections]
     return data
 
 
@@ -481,7 +485,7 @@ def quotas_table(table: QuotaTable, lang: str = "zh") -> str:
     return "".join(parts)
 
 
-def ingest_json(report: IngestReport) -> dict[str, Any]:
+def ingest_json(report: IngestReport, lang: str = DEFAULT_LANG) -> dict[str, Any]:
     """The ``ingest --format json`` contract: the batch recorded, its counts, and every rejection."""
     return {
         "batch": report.seq,
@@ -495,5 +499,5 @@ def ingest_json(report: IngestReport) -> dict[str, Any]:
         "rejected": report.rejected,
         "events": report.events,
         "digest": report.digest,
-        "rejections": [rejection_json(r) for r in report.rejections],
+        "rejections": [rejection_json(r, lang) for r in report.rejections],
     }

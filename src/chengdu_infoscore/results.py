@@ -16,7 +16,7 @@ import attrs
 
 from ._arguments import need
 from .events import Origin
-from .exceptions import UnknownUnitError
+from .exceptions import ArgumentTypeError, UnknownUnitError
 from .messages import DEFAULT_LANG, Message, catalogue, check_lang, text
 from .provenance import Provenance
 from .quotas import Group, QuotaTable, Unit
@@ -221,26 +221,68 @@ def _ledger(value: Any) -> Ledger:
     return value if isinstance(value, Ledger) else Ledger(value)
 
 
+def _message(reason: Message | str) -> Message:
+    """A rejection's reason: a message, or a text given in Python (kept as written in every language)."""
+    if isinstance(reason, Message):
+        return reason
+    if not isinstance(reason, str):
+        raise ArgumentTypeError(f"Rejection: reason must be a Message or text, not {type(reason).__name__}")
+    return Message.of("rejected.text", text=reason)
+
+
 @attrs.frozen
 class Rejection:
-    """An input event that was not counted, where it was read, and why."""
+    """An input event that was not counted, where it was read, and why.
+
+    Attributes:
+        origin: where it was read (``None`` for an event built in Python).
+        event: its id, when it could be read.
+        message: why, as a code (``rejected.*``) and its parameters: :meth:`text` puts it in a
+            language; a reason given as text is kept as written (code ``rejected.text``).
+        record: what was read, for a record a reader rejected: the line (JSON Lines) or the
+            record (CSV) as text, or as bytes when it is not valid in the file's encoding. It
+            stands for the record in the events digest (never the reason, which may be worded or
+            translated otherwise); it takes no part in comparing rejections.
+    """
 
     origin: Origin | None
     event: str | None
-    reason: str
+    message: Message = attrs.field(converter=_message)
+    record: str | bytes | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+
+    @property
+    def reason(self) -> str:
+        """Why, in English (as before rejections had codes): :meth:`text` gives other languages."""
+        return self.message.text("en")
+
+    @property
+    def code(self) -> str:
+        """The code of why (``rejected.unknown_unit``…), the same in every language."""
+        return self.message.code
+
+    def text(self, lang: str = DEFAULT_LANG) -> str:
+        """Why, in ``lang`` (Chinese by default)."""
+        return self.message.text(lang)
 
     @property
     def where(self) -> str:
         """``FILE:LINE``, or ``<api>`` for an event built in Python."""
         return str(self.origin) if self.origin is not None else "<api>"
 
+    def line(self, lang: str = DEFAULT_LANG) -> str:
+        """The one line the command line prints: ``FILE:LINE: event ID: reason``, in ``lang``."""
+        if self.event is None:
+            event = text("rejected.no_id", lang)
+        else:
+            event = self.event
+            if not event.isprintable():  # a line break in an id must not break the one-line form
+                event = repr(event)
+            if len(event) > 80:  # the whole id is in the JSON form; a message line stays readable
+                event = text("rejected.long_id", lang, start=event[:60], length=len(self.event))
+        return text("rejected.line", lang, where=self.where, event=event, reason=self.message)
+
     def __str__(self) -> str:
-        event = "(no id)" if self.event is None else self.event
-        if not event.isprintable():  # a line break in an id must not break the one-line form
-            event = repr(event)
-        if len(event) > 80:  # the whole id is in the JSON form; a message line stays readable
-            event = f"{event[:60]}… ({len(self.event or '')} characters)"
-        return f"{self.where}: event {event}: {self.reason}"
+        return self.line("en")
 
 
 @attrs.frozen

@@ -305,7 +305,7 @@ def _rejections(book: _Book, results: Results) -> None:
     w = book.w
     s = book.sheet(w["rejections"])
     rows = [
-        [r.origin.file if r.origin else None, r.origin.line if r.origin else None, r.event, r.reason]
+        [r.origin.file if r.origin else None, r.origin.line if r.origin else None, r.event, r.text(book.lang)]
         for r in results.rejections
     ]
     s.table([w["file"], w["line"], w["event"], w["reason"]], rows)

@@ -13,7 +13,9 @@ message is rendered, by looking the code up in the catalogue of the language ask
 A catalogue is a TOML file whose keys are codes (``reason.submitted``, ``rejected.unknown_unit``,
 ``heading.unit``…) and whose values are texts with ``{name}`` places for the parameters
 (:meth:`str.format` syntax). Both catalogues hold the same codes, and a code's text names the same
-parameters in both; the tests check it. Chinese (``"zh"``) is the default everywhere.
+parameters in both; the tests check it. A text that shows none of a parameter the other language shows
+names it with an empty form, ``{name:.0}`` (the Chinese group line names a group by its label
+only, the English adds its key: ``{label}{key:.0}`` beside ``{label} ({key})``). Chinese (``"zh"``) is the default everywhere.
 
 A parameter may itself be a :class:`Message`: a part of the text whose words vary (a note that
 only some lines carry), put in the same language as the text around it.
@@ -65,12 +67,13 @@ def catalogue(lang: str) -> Mapping[str, str]:
 def text(code: str, lang: str = DEFAULT_LANG, /, **params: object) -> str:
     """The text of ``code`` in ``lang``, its ``{name}`` places filled from ``params``.
 
-    A parameter that is a :class:`Message` is put in ``lang`` too. A code that is not in the
-    catalogue is a mistake in the library, not in any input: it raises :class:`KeyError`.
+    A parameter that is itself a :class:`Message` (what a field was found to hold, a record's
+    type…) is put in the same language. A code that is not in the catalogue is a mistake in the
+    library, not in any input: it raises :class:`KeyError`.
     """
-    return catalogue(lang)[code].format_map(
-        {name: value.text(lang) if isinstance(value, Message) else value for name, value in params.items()}
-    )
+    if any(value.__class__ is Message for value in params.values()):
+        params = {k: v.text(lang) if v.__class__ is Message else v for k, v in params.items()}
+    return catalogue(lang)[code].format_map(params)
 
 
 def words(namespace: str, lang: str = DEFAULT_LANG, /) -> dict[str, str]:
@@ -105,10 +108,9 @@ class Message:
         return text(self.code, lang, **dict(self.params))
 
     def as_json(self) -> dict[str, Any]:
-        """The code and parameters, as the JSON outputs carry them beside the text."""
+        """The code and parameters, as the JSON outputs carry them beside the text (a parameter that
+        is a message, as its own code and parameters)."""
         return {
             "code": self.code,
-            "params": {
-                name: value.as_json() if isinstance(value, Message) else value for name, value in self.params
-            },
+            "params": {k: v.as_json() if isinstance(v, Message) else v for k, v in self.params},
         }
