@@ -13,9 +13,10 @@ message is rendered, by looking the code up in the catalogue of the language ask
 A catalogue is a TOML file whose keys are codes (``reason.submitted``, ``rejected.unknown_unit``,
 ``heading.unit``…) and whose values are texts with ``{name}`` places for the parameters
 (:meth:`str.format` syntax). Both catalogues hold the same codes, and a code's text names the same
-parameters in both; the tests check it. A text that shows none of a parameter the other language shows
-names it with an empty form, ``{name:.0}`` (the Chinese group line names a group by its label
-only, the English adds its key: ``{label}{key:.0}`` beside ``{label} ({key})``). Chinese (``"zh"``) is the default everywhere.
+parameters in both; the tests check it. A text that shows none of a parameter the other language
+shows names it with an empty form, ``{name:.0}`` (the Chinese group line names a group by its
+label only, the English adds its key: ``{label}{key:.0}`` beside ``{label} ({key})``). Chinese
+(``"zh"``) is the default everywhere.
 
 A parameter may itself be a :class:`Message`: a part of the text whose words vary (a note that
 only some lines carry), put in the same language as the text around it.
