@@ -208,7 +208,7 @@ def test_the_score_page_has_a_bar_per_unit_and_one_per_clause() -> None:
 
 
 def _log() -> list[Any]:
-    """Two units' submissions and adoptions: 青羊区 5 adopted of a target of 120, 市统计局 none."""
+    """Two units' submissions and adoptions: 青羊区5 adopted of a target of 120, 市统计局 none."""
     events: list[Any] = []
     for n in range(5):
         events.append(Submitted(id=f"s{n}", date=f"2007-03-{n + 1:02d}", unit="青羊区", item=f"QY-{n}"))
@@ -273,7 +273,7 @@ def test_a_unit_without_target_is_shown_as_such_not_as_zero() -> None:
     ]
     for lang, words in (("zh", "无任务数"), ("en", "no target")):
         page = Page(run("score", *county, "--lang", lang))
-        chart = page.svgs[1]  # 县级部门: 县档案局 without target, 县政务服务中心 1 of 30
+        chart = page.svgs[1]  # 县级部门: 县档案局 without target, 县政务服务中心1 of 30
         assert 1 == len(chart.rects)
         assert ["县档案局", words, "县政务服务中心", "3.3%"] == chart.texts[-4:]
         row = next(r for t in page.tables for r in t.rows if r[0] == "县档案局")
@@ -446,3 +446,21 @@ def test_html_goes_to_a_file_with_out(tmp_path: Path) -> None:
     printed = run("score", EXAMPLE, "--format", "html")
     run("score", EXAMPLE, "--format", "html", "--out", str(target))
     assert printed == target.read_text(encoding="utf-8")
+
+
+def test_a_rejected_records_reason_is_in_the_pages_language(tmp_path: Path) -> None:
+    """With --keep-going, the rejections table says why in Chinese by default, in English on request."""
+    log = tmp_path / "log.jsonl"
+    log.write_text(
+        '{"id": "a1", "type": "adopted", "date": "2007-05-01", "item": "NOPE", "channel": "zwxx"}\n',
+        encoding="utf-8",
+    )
+    reasons = {}
+    for lang in ("zh", "en"):
+        page = Page(run("score", str(log), "--keep-going", "--format", "html", "--lang", lang))
+        [row] = page.table("拒收记录" if lang == "zh" else "Rejected").rows
+        reasons[lang] = row[3]
+    assert {
+        "zh": "信息 'NOPE' 在 2007-05-01 或之前没有上报",
+        "en": "item 'NOPE' has not been submitted on or before 2007-05-01",
+    } == reasons

@@ -407,7 +407,7 @@ def results_html(results: Results, quotas: QuotaTable, lang: str = "zh") -> str:
                 "" if r.origin is None else r.origin.file,
                 "" if r.origin is None else str(r.origin.line),
                 r.event or "",
-                r.reason,
+                r.text(lang),
             ]
             for r in results.rejections
         ]
