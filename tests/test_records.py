@@ -6,6 +6,7 @@ without pandas, and to_json() equal byte for byte to what the command line print
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import subprocess
 import sys
@@ -39,7 +40,7 @@ from chengdu_infoscore import (
 )
 from chengdu_infoscore.bulletins.render import bulletin_json
 from chengdu_infoscore.records import LEDGER_KEYS
-from chengdu_infoscore.reports import format_points, results_json
+from chengdu_infoscore.reports import format_points, ledger_json, results_json, to_json_text
 from chengdu_infoscore.results import ratio
 from chengdu_infoscore.testing import event_logs
 
@@ -256,7 +257,8 @@ def test_a_unit_without_target_has_none_in_its_record_and_na_in_its_frame() -> N
 
 
 def _as_json(record: dict[str, Any]) -> dict[str, Any]:
-    """A unit's record written as the JSON contract writes its unit (commissions as counts)."""
+    """A unit's record written as the JSON contract writes its unit (commissions as counts); a
+    figure is its Decimal's own text, so that 599.0 where the JSON has 599 is a difference."""
 
     def part(prefix: str) -> dict[str, Any]:
         return {k[len(prefix) + 1 :]: v for k, v in record.items() if k.startswith(prefix + ".")}
@@ -264,8 +266,9 @@ def _as_json(record: dict[str, Any]) -> dict[str, Any]:
     return {
         **{k: v for k, v in record.items() if "." not in k},
         "completion": None if record["completion"] is None else str(record["completion"]),
-        "score": format_points(record["score"]),
-        "breakdown": {c: format_points(p) for c, p in part("breakdown").items()},
+        # str(), not format_points(): a record holds the JSON's very figure (599, not 599.0).
+        "score": str(record["score"]),
+        "breakdown": {c: str(p) for c, p in part("breakdown").items()},
         "missed": part("missed"),
         "late": part("late"),
         "commissions": {k: n for k, n in part("commissions").items() if n},
@@ -282,6 +285,16 @@ def test_the_records_of_the_sample_year_give_the_figures_of_its_json(sample: Res
         for u in results_json(sample)["units"]
     ]
     assert expected == [_as_json(r) for r in sample.to_records()]
+
+
+def test_ledger_record_points_are_the_jsons_text(sample: Results) -> None:
+    """Each ledger record's points, as str(), is the text explain's JSON prints for the line."""
+    expected = [
+        line["points"]
+        for u in sample.units
+        for line in json.loads(to_json_text(ledger_json(u, sample)))["ledger"]
+    ]
+    assert expected == [str(r["points"]) for r in sample.ledger_records()]
 
 
 def test_the_ledger_records_of_the_sample_year_are_its_ledgers(sample: Results) -> None:
@@ -310,7 +323,7 @@ def _bulletin_row_as_json(record: dict[str, Any], spans: list[str]) -> dict[str,
                 for k in ("submitted", "adopted", "errors", "false_reports", "excellent")
             },
             "adoption_rate": None if rate is None else str(rate),
-            "points": format_points(record[f"{span}.points"]),
+            "points": str(record[f"{span}.points"]),
             "missed": part("missed"),
             "late": part("late"),
             "sections": part("sections"),
