@@ -416,3 +416,122 @@ def test_the_progress_line_is_wiped_before_rejections_are_told(tmp_path: Path) -
     rejection = str(bad).encode() + b":31: event zz:"
     at = told.index(rejection)
     assert (2, b"", b"\r\x1b[K") == (status, out_bytes, told[at - 4 : at])
+
+
+# -- the output file, the pipe, the values -----------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_sample_to_a_closed_pipe_stops_at_once() -> None:
+    """sample --events 3000000 --out - | head -c 100: it ends once the reader is gone, not after
+    making three million events (which takes minutes): well within 20 seconds, exit 0."""
+    done = subprocess.Popen(
+        [sys.executable, "-m", "chengdu_infoscore", "sample", "--out", "-", "--events", "3000000"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.stdout is not None and done.stderr is not None
+    head = done.stdout.read(100)
+    done.stdout.close()
+    try:
+        status = done.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        done.kill()
+        status = done.wait()
+    assert (100, 0, b"") == (len(head), status, done.stderr.read())
+
+
+def test_sample_in_process_stops_writing_once_standard_output_is_gone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The writing loop of sample --events stops at the first broken pipe: one chunk is offered to
+    standard output, no more, and the run exits 0."""
+    import chengdu_infoscore.cli as cli
+
+    offered: list[str] = []
+
+    def gone(text: str) -> None:
+        offered.append(text)
+        cli._gone.add("stdout")
+
+    monkeypatch.setattr(cli, "_out", gone)
+    monkeypatch.setattr(cli, "_SAMPLE_CHUNK", 100)
+    assert (0, 1) == (main(["sample", "--out", "-", "--events", "1000"]), len(offered))
+
+
+@pytest.mark.parametrize("command", [["score"], ["explain", "--unit", "锦江区"], ["bulletin", "--year-end"]])
+@pytest.mark.parametrize("form", ["json", "csv", "xlsx"])
+def test_out_naming_an_input_is_refused_and_the_input_kept(tmp_path: Path, command: list[str], form: str) -> None:
+    """--out the very log read (through another path, too): exit 2 before anything is read, the log
+    as it was."""
+    log = tmp_path / "year.jsonl"
+    log.write_bytes(Path(EXAMPLE).read_bytes())
+    (tmp_path / "link.jsonl").symlink_to(log)
+    extra = ["--format", form] if command[0] != "explain" or form != "csv" else []
+    status, out, err = run(*command, str(log), *extra, "--out", str(tmp_path / "link.jsonl"))
+    assert (2, "", Path(EXAMPLE).read_bytes()) == (status, out, log.read_bytes())
+    assert f"is {str(log)!r}, which this command reads" in err
+
+
+def test_out_naming_the_store_or_the_target_table_is_refused(tmp_path: Path) -> None:
+    """--out the store scored, or the --targets file: exit 2, the file as it was."""
+    store = tmp_path / "s.store"
+    assert 0 == run("ingest", str(store), EXAMPLE, "--recorded", "2007-12-31")[0]
+    before = store.read_bytes()
+    targets = tmp_path / "t.toml"
+    table = (ROOT / "src" / "chengdu_infoscore" / "quotas" / "quotas-2007.toml").read_bytes()
+    targets.write_bytes(table)
+    assert [2, 2, before, table] == [
+        run("score", "--store", str(store), "--out", str(store))[0],
+        run("score", EXAMPLE, "--targets", str(targets), "--format", "csv", "--out", str(targets))[0],
+        store.read_bytes(),
+        targets.read_bytes(),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("where", "why"),
+    [("adir", "it is a directory; it is left as it was"), ("missing/o.xlsx", "does not exist; nothing was written")],
+)
+def test_an_out_that_cannot_be_written_is_told_before_scoring(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str, why: str
+) -> None:
+    """--out a directory, or in a directory that does not exist: exit 2 before the events are read."""
+    import chengdu_infoscore.cli as cli
+
+    (tmp_path / "adir").mkdir()
+    read: list[object] = []
+    monkeypatch.setattr(cli, "_records", lambda args: read.append(args))
+    for command in (["score", EXAMPLE, "--format", "xlsx"], ["bulletin", EXAMPLE, "--year-end"]):
+        status, out, err = run(*command, "--out", str(tmp_path / where))
+        assert (2, "", [], True) == (status, out, read, err.rstrip().endswith(why)), err
+
+
+def test_a_value_with_a_space_is_a_value_as_argparse_takes_it() -> None:
+    """--unit "-a b": argparse takes a word with a space for a value; the pre-scan does too, so the
+    unit is unknown (a usage error about the unit), not an unrecognized option."""
+    status, _, err = run("explain", EXAMPLE, "--unit", "-a b")
+    assert (2, "chengdu-infoscore: error: argument --unit: unknown unit '-a b'") == (
+        status,
+        err.splitlines()[0][: len("chengdu-infoscore: error: argument --unit: unknown unit '-a b'")],
+    )
+
+
+def test_an_error_making_the_data_is_not_called_a_file_that_cannot_be_written(tmp_path: Path) -> None:
+    """_write_file: an ArgumentError raised while the parts are made is that error, not "cannot
+    write FILE"; the target is left as it was."""
+    from chengdu_infoscore.cli import _write_file
+
+    target = tmp_path / "o.jsonl"
+    target.write_bytes(b"before")
+
+    def parts() -> Iterator[bytes]:
+        yield b"one"
+        raise ArgumentError("events: a bad number")
+
+    with pytest.raises(ArgumentError) as caught:
+        _write_file(str(target), parts())
+    assert ("events: a bad number", b"before", ["o.jsonl"]) == (
+        str(caught.value),
+        target.read_bytes(),
+        sorted(p.name for p in tmp_path.iterdir()),
+    )
