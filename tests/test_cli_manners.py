@@ -442,7 +442,9 @@ def test_sample_to_a_closed_pipe_stops_at_once() -> None:
     assert (100, 0, b"") == (len(head), status, done.stderr.read())
 
 
-def test_sample_in_process_stops_writing_once_standard_output_is_gone(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sample_in_process_stops_writing_once_standard_output_is_gone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """The writing loop of sample --events stops at the first broken pipe: one chunk is offered to
     standard output, no more, and the run exits 0."""
     import chengdu_infoscore.cli as cli
@@ -460,7 +462,9 @@ def test_sample_in_process_stops_writing_once_standard_output_is_gone(monkeypatc
 
 @pytest.mark.parametrize("command", [["score"], ["explain", "--unit", "锦江区"], ["bulletin", "--year-end"]])
 @pytest.mark.parametrize("form", ["json", "csv", "xlsx"])
-def test_out_naming_an_input_is_refused_and_the_input_kept(tmp_path: Path, command: list[str], form: str) -> None:
+def test_out_naming_an_input_is_refused_and_the_input_kept(
+    tmp_path: Path, command: list[str], form: str
+) -> None:
     """--out the very log read (through another path, too): exit 2 before anything is read, the log
     as it was."""
     log = tmp_path / "year.jsonl"
@@ -490,7 +494,10 @@ def test_out_naming_the_store_or_the_target_table_is_refused(tmp_path: Path) -> 
 
 @pytest.mark.parametrize(
     ("where", "why"),
-    [("adir", "it is a directory; it is left as it was"), ("missing/o.xlsx", "does not exist; nothing was written")],
+    [
+        ("adir", "it is a directory; it is left as it was"),
+        ("missing/o.xlsx", "does not exist; nothing was written"),
+    ],
 )
 def test_an_out_that_cannot_be_written_is_told_before_scoring(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str, why: str

@@ -40,7 +40,7 @@ from chengdu_infoscore import (
 )
 from chengdu_infoscore.bulletins.render import bulletin_json
 from chengdu_infoscore.records import LEDGER_KEYS
-from chengdu_infoscore.reports import format_points, ledger_json, results_json, to_json_text
+from chengdu_infoscore.reports import ledger_json, results_json, to_json_text
 from chengdu_infoscore.results import ratio
 from chengdu_infoscore.testing import event_logs
 

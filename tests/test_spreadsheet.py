@@ -76,7 +76,9 @@ def read_book(data: bytes) -> tuple[dict[str, Sheet], list[str]]:
     z = zipfile.ZipFile(io.BytesIO(data))
     strings = [
         "".join(t.text or "" for t in si.iter(f"{{{M}}}t"))
-        for si in (ET.fromstring(z.read("xl/sharedStrings.xml")) if "xl/sharedStrings.xml" in z.namelist() else [])
+        for si in (
+            ET.fromstring(z.read("xl/sharedStrings.xml")) if "xl/sharedStrings.xml" in z.namelist() else []
+        )
     ]
     styles = ET.fromstring(z.read("xl/styles.xml"))
     codes = {n.get("numFmtId"): n.get("formatCode") for n in styles.iter(f"{{{M}}}numFmt")}
@@ -552,7 +554,9 @@ TABLE_2007 = Path(__file__).parent.parent / "src" / "chengdu_infoscore" / "quota
         ("\U0001f600" * 20, (), "\U0001f600" * 15),  # 31 UTF-16 units at most
     ],
 )
-def test_sheet_names_are_cleaned_after_they_are_cut(wanted: str, taken: tuple[str, ...], expected: str) -> None:
+def test_sheet_names_are_cleaned_after_they_are_cut(
+    wanted: str, taken: tuple[str, ...], expected: str
+) -> None:
     """A sheet name is what Excel takes: cleaned after the cut to 31, not History, unique."""
     from chengdu_infoscore.spreadsheet import sheet_name
 
@@ -568,7 +572,9 @@ def test_sheet_names_are_cleaned_after_they_are_cut(wanted: str, taken: tuple[st
         ("汇总", "汇总 (2)"),
     ],
 )
-def test_a_group_label_excel_refuses_gives_a_well_formed_workbook(tmp_path: Path, label: str, sheet: str) -> None:
+def test_a_group_label_excel_refuses_gives_a_well_formed_workbook(
+    tmp_path: Path, label: str, sheet: str
+) -> None:
     """A target table's group label ending in a quote at the cut, holding a control character, or
     named like a reserved or taken sheet: exit 0, every part of the workbook is well-formed XML."""
     targets = tmp_path / "t.toml"
@@ -612,7 +618,17 @@ def test_a_unit_without_target_has_no_bar(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     book = tmp_path / "o.xlsx"
-    common = ["--targets", targets, "--rules", RULES_2008, "--keep-going", "--as-of", "2008-12-31", "--format", "xlsx"]
+    common = [
+        "--targets",
+        targets,
+        "--rules",
+        RULES_2008,
+        "--keep-going",
+        "--as-of",
+        "2008-12-31",
+        "--format",
+        "xlsx",
+    ]
     assert 0 == run("score", EVENTS_2008, *common, "--out", book)[0]
     # 县档案局 (row 2), 县政务服务中心 (3), 县气象局 (4), 县统计局 (5): rows 3 and 5 are charted.
     assert [
@@ -652,7 +668,10 @@ def test_a_text_longer_than_a_cell_is_kept_whole(tmp_path: Path) -> None:
     log = tmp_path / "l.jsonl"
     log.write_text(
         EXAMPLE.read_text(encoding="utf-8")
-        + '{"id": "%s", "type": "submitted", "date": "2007-03-05", "unit": "锦江区", "item": "Q1"}\n' % long_id,
+        + json.dumps(
+            {"id": long_id, "type": "submitted", "date": "2007-03-05", "unit": "锦江区", "item": "Q1"}
+        )
+        + "\n",
         encoding="utf-8",
     )
     book = tmp_path / "e.xlsx"
@@ -664,7 +683,10 @@ def test_a_text_longer_than_a_cell_is_kept_whole(tmp_path: Path) -> None:
     assert ["长文本"] == list(sheets)[2:]
     assert (1, 32767, "…") == (len(ledger), len(ledger[0]["事件"]), ledger[0]["事件"][-1])
     assert long_id == "".join(p["文字"] for p in parts)
-    assert (["得分明细!B2", "得分明细!B2"], ["1", "2"]) == ([p["单元格"] for p in parts], [p["段"] for p in parts])
+    assert (["得分明细!B2", "得分明细!B2"], ["1", "2"]) == (
+        [p["单元格"] for p in parts],
+        [p["段"] for p in parts],
+    )
     assert "全文共40000字,超过单元格上限(32767字),见工作表“长文本”第2至3行" in notes
 
 

@@ -245,8 +245,12 @@ def test_a_name_in_full_width_parentheses_names_its_unit() -> None:
     from chengdu_infoscore import Submitted, load_quotas
 
     table = load_quotas(2007)
-    results = score([Submitted(id="e1", date="2007-03-01", unit="市经委（含能源办）", item="X")], quotas=table)
-    status, out, _ = run("explain", str(ROOT / "examples" / "example-2007.jsonl"), "--unit", "市经委（含能源办）")
+    results = score(
+        [Submitted(id="e1", date="2007-03-01", unit="市经委（含能源办）", item="X")], quotas=table
+    )
+    status, out, _ = run(
+        "explain", str(ROOT / "examples" / "example-2007.jsonl"), "--unit", "市经委（含能源办）"
+    )
     assert ("市经委", "市经委", (), 1, 0) == (
         table.unit("市经委（含能源办）").name,
         table.unit(" 市经委（含能源办） ").name,

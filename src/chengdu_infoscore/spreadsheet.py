@@ -193,7 +193,9 @@ class _Sheet:
         for col, width in sorted(self.widths.items()):
             self.ws.set_column(col, col, min(_WIDEST, width + 2))
 
-    def chart(self, kind: str, title: str, categories: int, values: int, rows: Sequence[int], at: str) -> None:
+    def chart(
+        self, kind: str, title: str, categories: int, values: int, rows: Sequence[int], at: str
+    ) -> None:
         """A native chart of one column against the labels of another, for the rows ``rows`` (a
         unit without a target is left out: it has no bar, not a bar of 0%)."""
         if not rows:
@@ -497,9 +499,9 @@ def results_xlsx(results: Results, quotas: QuotaTable, lang: str = "zh") -> byte
     for g in quotas.groups:
         s = book.sheet(g.label)
         members = [u for u in results.units if u.unit.group == g.key]
-        first, _ = s.table(headers, [_unit_row(u, w) for u in members])
+        top, _ = s.table(headers, [_unit_row(u, w) for u in members])
         s.ws.freeze_panes(1, 1)
-        charted = [first + i for i, u in enumerate(members) if u.unit.target is not None]
+        charted = [top + i for i, u in enumerate(members) if u.unit.target is not None]
         s.chart("bar", w["chart_completion"].format(group=g.label), 0, 6, charted, _at(0, len(headers) + 1))
     _rejections(book, results.rejections)
     return book.bytes()
