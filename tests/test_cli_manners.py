@@ -109,6 +109,7 @@ def typos(option: str) -> Iterator[str]:
             yield option[:i] + option[i + 1] + option[i] + option[i + 2 :]
 
 
+@pytest.mark.slow
 def test_every_option_mistyped_by_one_letter_is_named() -> None:
     """Every long option of every command, with a letter left out or two swapped (and not then the
     beginning of another option, which names that one): exit 2, and the line names the option."""
@@ -150,6 +151,7 @@ def test_a_word_like_nothing_keeps_the_usage_and_lists_the_choices() -> None:
     )
 
 
+@pytest.mark.slow
 def test_a_mistyped_word_is_never_a_traceback_in_a_real_process() -> None:
     """As a user runs it: exit 2, the one line, no traceback."""
     done = subprocess.run(
@@ -230,6 +232,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("words", [words for words, _ in parsers()])
 def test_every_example_runs_as_written_from_the_projects_root(project: Path, words: str) -> None:
     """Each example of a --help, run in order from the project's root, exits 0 (a line too slow
@@ -261,6 +264,7 @@ def test_sample_events_zero_writes_an_empty_valid_log(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_sample_events_within_a_year_is_the_beginning_of_the_sample_year() -> None:
     """--events 3 --seed 7: the sample year of seed 7, cut after its first three events."""
     _, year, _ = run("sample", "--out", "-", "--seed", "7")
@@ -271,6 +275,7 @@ def test_sample_events_within_a_year_is_the_beginning_of_the_sample_year() -> No
     ]
 
 
+@pytest.mark.slow
 def test_sample_events_beyond_a_year_continues_with_a_distinct_copy() -> None:
     """A year and 50 events: the whole year, then 50 events of a copy whose ids, items and
     commissions are prefixed c1-; every id, item and commission distinct, and the log valid."""
@@ -293,6 +298,7 @@ def test_sample_events_beyond_a_year_continues_with_a_distinct_copy() -> None:
     )
 
 
+@pytest.mark.slow
 def test_sample_events_is_the_same_for_the_same_seed_and_other_for_another() -> None:
     """Two copies' worth: the same N and seed give the same log; another seed another log."""
     n = YEAR + 200
@@ -300,6 +306,7 @@ def test_sample_events_is_the_same_for_the_same_seed_and_other_for_another() -> 
     assert (True, False, False) == (a == b, a == c, a[YEAR:] == c[YEAR:])
 
 
+@pytest.mark.slow
 @settings(max_examples=10)
 @given(n=st.integers(0, 400), seed=st.integers(-(10**6), 10**6))
 def test_sample_events_of_less_than_a_year_begin_the_year_of_their_seed(n: int, seed: int) -> None:
@@ -369,6 +376,7 @@ def large(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_a_large_log_shows_progress_on_a_terminal_and_the_output_is_the_same(large: Path) -> None:
     """Scoring 120 000 events with standard error on a terminal: the line that is rewritten in place
     says the lines read and then the step, and is wiped at the end; standard output is byte for
@@ -388,6 +396,7 @@ def test_a_large_log_shows_progress_on_a_terminal_and_the_output_is_the_same(lar
     assert 120_000 == json.loads(tty_out)["events"]["read"]
 
 
+@pytest.mark.slow
 def test_quiet_silences_the_progress_line_even_on_a_terminal(large: Path) -> None:
     """--quiet: nothing on the terminal, the same output."""
     status, out, told = on_a_terminal("validate", str(large), "--quiet", "--lang", "en")
@@ -398,12 +407,14 @@ def test_quiet_silences_the_progress_line_even_on_a_terminal(large: Path) -> Non
     )
 
 
+@pytest.mark.slow
 def test_a_small_log_shows_no_progress_on_a_terminal() -> None:
     """The example log, scored with standard error on a terminal: nothing is said there."""
     status, out, told = on_a_terminal("score", EXAMPLE, "--format", "json")
     assert (0, b"", b"17.2") == (status, told, json.loads(out)["units"][0]["score"].encode())
 
 
+@pytest.mark.slow
 def test_the_progress_line_is_wiped_before_rejections_are_told(tmp_path: Path) -> None:
     """A large log with a bad record: the rejection starts on a clean line (the progress line was
     wiped before it), and the exit status is 2."""
@@ -460,6 +471,7 @@ def test_sample_in_process_stops_writing_once_standard_output_is_gone(
     assert (0, 1) == (main(["sample", "--out", "-", "--events", "1000"]), len(offered))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", [["score"], ["explain", "--unit", "锦江区"], ["bulletin", "--year-end"]])
 @pytest.mark.parametrize("form", ["json", "csv", "xlsx"])
 def test_out_naming_an_input_is_refused_and_the_input_kept(

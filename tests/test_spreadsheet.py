@@ -152,6 +152,7 @@ def year(tmp_path_factory: pytest.TempPathFactory) -> Path:
 # -- score -------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_score_workbook_has_a_summary_and_a_sheet_per_group(tmp_path: Path) -> None:
     """score --format xlsx: 汇总 then one sheet per group, Chinese headings, frozen header row."""
     sheets = workbook(tmp_path, "score", EXAMPLE)
@@ -188,6 +189,7 @@ def test_score_workbook_in_english(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_score_workbook_figures_equal_the_json(tmp_path: Path, year: Path) -> None:
     """Every figure of every unit of the sample year is a numeric cell equal to the JSON's figure."""
     status, out, _ = run("score", year, "--as-of", "2007-12-31", "--format", "json")
@@ -215,6 +217,7 @@ def test_score_workbook_figures_equal_the_json(tmp_path: Path, year: Path) -> No
     assert (0, 118) == (status, seen)
 
 
+@pytest.mark.slow
 def test_number_formats_show_the_displayed_precision(tmp_path: Path) -> None:
     """Counts are 0, points as many decimals as they have (17.2 → 0.0), completion 0.00%."""
     sheets = workbook(tmp_path, "score", EXAMPLE)
@@ -249,6 +252,7 @@ def test_score_workbook_charts(tmp_path: Path) -> None:
     assert "汇总!$B$" in texts[0]
 
 
+@pytest.mark.slow
 def test_rejections_have_their_sheet(tmp_path: Path) -> None:
     """With --keep-going, the rejected records are listed on a sheet of their own."""
     bad = tmp_path / "bad.jsonl"
@@ -281,6 +285,7 @@ def test_explain_workbook_is_the_ledger(tmp_path: Path) -> None:
 # -- bulletins ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_year_end_workbook_equals_the_json(tmp_path: Path, year: Path) -> None:
     """The year-end workbook of the sample year: ranks and figures as the JSON, points by clause too."""
     _, out, _ = run("bulletin", year, "--year-end", "--format", "json")
@@ -315,6 +320,7 @@ def test_year_end_workbook_equals_the_json(tmp_path: Path, year: Path) -> None:
     assert {k: Decimal(v) for k, v in data["by_clause"].items()} == found_clauses
 
 
+@pytest.mark.slow
 def test_monthly_workbook_equals_the_json(tmp_path: Path, year: Path) -> None:
     """The June workbook: month and cumulative figures of every unit as the JSON's."""
     _, out, _ = run("bulletin", year, "--month", "2007-06", "--format", "json")
@@ -350,6 +356,7 @@ def test_bulletin_workbook_charts(tmp_path: Path) -> None:
 # -- determinism, output and the extra ---------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_workbooks_are_deterministic(tmp_path: Path) -> None:
     """Two runs, and the events in another order, give the same bytes (no clock in the workbook)."""
     lines = EXAMPLE.read_text(encoding="utf-8").splitlines()
@@ -382,6 +389,7 @@ def cli(*args: str | Path, **kwargs: Any) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run([sys.executable, "-m", "chengdu_infoscore", *map(str, args)], check=False, **kwargs)
 
 
+@pytest.mark.slow
 def test_xlsx_to_standard_output(tmp_path: Path) -> None:
     """--out - writes the workbook to a pipe, the same bytes as to a file; to a terminal, exit 2."""
     target = tmp_path / "s.xlsx"
@@ -417,6 +425,7 @@ def test_missing_extra_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     ) == (status, out, err, target.exists())
 
 
+@pytest.mark.slow
 def test_the_library_does_not_import_xlsxwriter() -> None:
     """Importing the library and its command line never imports XlsxWriter."""
     code = "import chengdu_infoscore, chengdu_infoscore.cli, sys; print('xlsxwriter' in sys.modules)"
