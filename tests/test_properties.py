@@ -18,7 +18,6 @@ RULES = load_rules(2007)
 SMALL = ["市人防办", "市粮食局", "锦江区", "北京办", "市经委"]
 
 
-@pytest.mark.slow
 @given(log=event_logs(), data=st.data())
 def test_any_order_gives_the_same_bytes(log: list[Event], data: st.DataObject) -> None:
     """Shuffled events give the same results, byte for byte, in JSON and CSV."""
@@ -90,7 +89,6 @@ def test_an_earlier_as_of_never_shows_more(log: list[Event], day: dt.date, later
         assert x.submitted <= y.submitted and x.adopted <= y.adopted
 
 
-@pytest.mark.slow
 @given(
     log=event_logs(),
     junk=st.lists(st.sampled_from(["unknown-unit", "no-item", "repeat", "clash"]), max_size=6),
