@@ -207,6 +207,7 @@ def test_results_built_by_hand_find_units_by_label_and_alias() -> None:
 # -- Scorer from several threads ----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_scorer_is_safe_from_several_threads() -> None:
     """Four threads adding batches while two ask for results: nothing raises, every result sees whole
     batches only, and the end is exactly score() of all the events."""

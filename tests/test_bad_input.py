@@ -297,6 +297,7 @@ def test_every_command_that_reads_events_stops_at_a_file_error(command: list[str
     ]
 
 
+@pytest.mark.slow
 def test_every_file_error_of_a_run_is_reported_at_once() -> None:
     """All the files that are not event logs, among good ones: one error listing each file, in order."""
     names = list(FILE_CASES)
@@ -312,6 +313,7 @@ def test_every_file_error_of_a_run_is_reported_at_once() -> None:
     assert [f"  - {p}" for p in caught.value.problems] == run.stderr.splitlines()[1:]
 
 
+@pytest.mark.slow
 def test_missing_file_is_a_file_error(tmp_path: Path) -> None:
     """A file that does not exist: exit 2 and `error: FILE: cannot open: no such file`, never line 0."""
     path = tmp_path / "no-such-log.jsonl"
@@ -319,6 +321,7 @@ def test_missing_file_is_a_file_error(tmp_path: Path) -> None:
     assert (2, "", f"{_ERROR}{path}: cannot open: no such file\n") == (run.returncode, run.stdout, run.stderr)
 
 
+@pytest.mark.slow
 def test_missing_file_is_not_skipped_by_keep_going(tmp_path: Path) -> None:
     """A missing file among good ones: `score --keep-going` exits 2, a lost file is not a skipped record."""
     missing = tmp_path / "no-such-log.csv"
@@ -330,6 +333,7 @@ def test_missing_file_is_not_skipped_by_keep_going(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_directory_is_a_file_error(tmp_path: Path) -> None:
     """A directory given as an event log: exit 2 and `error: DIR: is a directory`."""
     run = _run("score", "--keep-going", tmp_path)
@@ -349,6 +353,7 @@ def _all_expected() -> dict[tuple[str, int, str], list[str]]:
     return {(_path(name).name, *key): words for name in ALL for key, words in _expected(name).items()}
 
 
+@pytest.mark.slow
 def test_score_reports_the_rejections_of_every_file() -> None:
     """`score` on all the bad files at once exits 2 and prints every expected rejection of every file."""
     paths = [_path(name) for name in ALL]
@@ -361,6 +366,7 @@ def test_score_reports_the_rejections_of_every_file() -> None:
     assert {} == _missing_words(expected, found)
 
 
+@pytest.mark.slow
 def test_score_keep_going_on_every_file_counts_every_valid_event() -> None:
     """`score --keep-going --format json` on all the bad files lists every rejection and counts the rest."""
     paths = [_path(name) for name in ALL]
@@ -383,6 +389,7 @@ def test_api_reads_every_file_at_once_like_one_by_one() -> None:
     assert sum(CASES[name]["counted"] for name in ALL) == results.counted
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "command",
     [

@@ -106,6 +106,7 @@ def test_ties_are_broken_by_table_order() -> None:
     assert [u.name for u in QUOTAS if u.group == "department"] == [r.unit.name for r in b.groups[1].rows]
 
 
+@pytest.mark.slow
 @given(log=event_logs(), month=st.integers(1, 12))
 def test_bulletin_cumulative_figures_equal_score_as_of_month_end(log: list[Event], month: int) -> None:
     """A bulletin's cumulative figures for every unit equal score(as_of=the month's last day)."""
@@ -123,6 +124,7 @@ def test_bulletin_cumulative_figures_equal_score_as_of_month_end(log: list[Event
             assert pending == {n.commission for n in b.pending if n.unit == r.unit.name}
 
 
+@pytest.mark.slow
 @given(log=event_logs())
 def test_city_totals_are_the_sum_of_the_groups(log: list[Event]) -> None:
     """The whole city's cumulative points are the sum of its groups' and of all units'."""
@@ -210,6 +212,7 @@ def cli(*args: str | Path) -> subprocess.CompletedProcess[bytes]:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["table", "markdown", "csv", "json"])
 @pytest.mark.parametrize("which", [["--month", "2007-07"], ["--year-end"]])
 def test_bulletin_command_every_form(fmt: str, which: list[str]) -> None:
@@ -218,6 +221,7 @@ def test_bulletin_command_every_form(fmt: str, which: list[str]) -> None:
     assert (0, b"") == (done.returncode, done.stderr)
 
 
+@pytest.mark.slow
 def test_bulletin_command_json_matches_the_api() -> None:
     """The command's JSON is the API's bulletin_json of the same month."""
     done = cli("bulletin", EXAMPLE, "--month", "2007-07", "--format", "json")
@@ -228,6 +232,7 @@ def test_bulletin_command_json_matches_the_api() -> None:
     assert expected == json.loads(done.stdout)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "words"),
     [
@@ -244,6 +249,7 @@ def test_bulletin_usage_problems(args: list[str], words: str) -> None:
     assert (2, True, False) == (done.returncode, words in err, "Traceback" in err)
 
 
+@pytest.mark.slow
 def test_demo_prints_a_monthly_and_the_year_end_bulletin() -> None:
     """demo needs no input and prints June's bulletin and the year-end bulletin of the sample year."""
     done = cli("demo")
@@ -256,6 +262,7 @@ def test_demo_prints_a_monthly_and_the_year_end_bulletin() -> None:
     )
 
 
+@pytest.mark.slow
 def test_sample_command_writes_the_sample_year(tmp_path: Path) -> None:
     """sample --out writes the log that sample_year() builds; scoring the file equals scoring the events."""
     from chengdu_infoscore import read_events, sample_year

@@ -35,6 +35,7 @@ def score_json(*args: str | Path) -> dict:
     return json.loads(done.stdout.decode("utf-8"))
 
 
+@pytest.mark.slow
 def test_the_as_of_date_is_the_latest_events_by_default_and_says_so() -> None:
     """Without --as-of, score is as of the example's latest event (3 December), and says so in the
     table's heading and in the JSON."""
@@ -47,6 +48,7 @@ def test_the_as_of_date_is_the_latest_events_by_default_and_says_so() -> None:
     )
 
 
+@pytest.mark.slow
 def test_score_json_contract_on_the_example() -> None:
     """score --format json gives year, as_of and all 118 units in table order with exact decimal strings."""
     data = score_json(EXAMPLE, "--as-of", "2007-12-31")
@@ -79,6 +81,7 @@ def test_score_json_contract_on_the_example() -> None:
     )
 
 
+@pytest.mark.slow
 def test_example_scores_worked_by_hand() -> None:
     """The example log's totals, worked by hand in docs/cli.md, are what score prints."""
     data = score_json(EXAMPLE)
@@ -94,6 +97,7 @@ def test_example_scores_worked_by_hand() -> None:
     assert expected == nonzero
 
 
+@pytest.mark.slow
 def test_shuffled_lines_give_identical_output(tmp_path: Path) -> None:
     """The example's lines in another order give byte-identical JSON, CSV and table output."""
     lines = EXAMPLE.read_text(encoding="utf-8").splitlines()
@@ -104,6 +108,7 @@ def test_shuffled_lines_give_identical_output(tmp_path: Path) -> None:
         assert cli("score", EXAMPLE, "--format", fmt).stdout == cli("score", shuffled, "--format", fmt).stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
 def test_csv_logs_in_every_encoding_score_like_jsonl(tmp_path: Path, encoding: str) -> None:
     """The example written as CSV in UTF-8, UTF-8 with BOM or GB18030 scores exactly as the JSON Lines."""
@@ -121,6 +126,7 @@ def test_csv_logs_in_every_encoding_score_like_jsonl(tmp_path: Path, encoding: s
     assert score_json(EXAMPLE)["units"] == score_json(path)["units"]
 
 
+@pytest.mark.slow
 def test_explain_by_alias_ends_in_the_total() -> None:
     """explain --unit 能源办 prints 市经委's ledger, every line, and a total equal to its score."""
     done = cli("explain", EXAMPLE, "--unit", "能源办", "--lang", "en")
@@ -137,6 +143,7 @@ def test_explain_by_alias_ends_in_the_total() -> None:
     assert ["total", "26.2"] == text.splitlines()[-1].split()
 
 
+@pytest.mark.slow
 def test_explain_json_ledger_sums_to_score() -> None:
     """explain --format json gives the ledger whose points add up to the score."""
     data = json.loads(cli("explain", EXAMPLE, "--unit", "成都市统计局", "--format", "json").stdout)
@@ -146,6 +153,7 @@ def test_explain_json_ledger_sums_to_score() -> None:
     )
 
 
+@pytest.mark.slow
 def test_as_of_in_mid_year() -> None:
     """score --as-of 2007-05-11 counts only events up to that day; the commission due 05-10 is unanswered."""
     data = score_json(EXAMPLE, "--as-of", "2007-05-11")
@@ -154,6 +162,7 @@ def test_as_of_in_mid_year() -> None:
     assert ("2007-05-11", "-10", 0) == (data["as_of"], tj["score"], tj["submitted"])
 
 
+@pytest.mark.slow
 def test_quotas_json_contract() -> None:
     """quotas --format json lists 118 units with unit, label, group, basis, target and aliases."""
     data = json.loads(cli("quotas", "--format", "json").stdout)
@@ -163,6 +172,7 @@ def test_quotas_json_contract() -> None:
     assert {**expected, "target": 60, "aliases": ["能源办"]} == jw
 
 
+@pytest.mark.slow
 def test_tables_align_chinese_by_display_width() -> None:
     """Every row of a printed table has the same display width as its header rule."""
     text = cli("quotas").stdout.decode("utf-8")
@@ -173,6 +183,7 @@ def test_tables_align_chinese_by_display_width() -> None:
         assert {display_width(rows[1])} == {display_width(r) for r in rows[1:]}
 
 
+@pytest.mark.slow
 def test_validate_ok_exits_0() -> None:
     """validate on a clean log says so and exits 0."""
     done = cli("validate", EXAMPLE)
@@ -181,12 +192,14 @@ def test_validate_ok_exits_0() -> None:
     assert (0, b"30 event(s) read: 30 valid") == (done.returncode, done.stdout[:26])
 
 
+@pytest.mark.slow
 def test_standard_input_is_read_with_dash() -> None:
     """An event log can come on standard input as -."""
     done = cli("score", "-", "--format", "json", stdin=EXAMPLE.read_bytes())
     assert "17.2" == json.loads(done.stdout)["units"][0]["score"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "words"),
     [
@@ -205,6 +218,7 @@ def test_usage_problems_exit_2_without_traceback(args: list[str], words: str) ->
     assert (2, True, False) == (done.returncode, words in err, "Traceback" in err)
 
 
+@pytest.mark.slow
 def test_every_command_has_help() -> None:
     """Each command documents itself in --help."""
     for command in ("score", "explain", "validate", "quotas"):
@@ -215,6 +229,7 @@ def test_every_command_has_help() -> None:
 # -- one bulletin, one stamp; rejections told once --------------------------------------------------
 
 
+@pytest.mark.slow
 def test_demo_bulletins_are_those_of_the_bulletin_command_on_the_sample_log(tmp_path: Path) -> None:
     """demo's June bulletin is `bulletin --month 2007-06` of `sample --out` byte for byte (as-of date and
     provenance stamp included), and its year-end bulletin is `bulletin --year-end` of the same log."""
@@ -230,6 +245,7 @@ def test_demo_bulletins_are_those_of_the_bulletin_command_on_the_sample_log(tmp_
     )
 
 
+@pytest.mark.slow
 def test_demo_bulletin_of_another_month_is_that_of_the_bulletin_command(tmp_path: Path) -> None:
     """demo --month 2007-02 --format markdown starts with `bulletin --month 2007-02 --format markdown`."""
     log = tmp_path / "year.jsonl"
@@ -247,6 +263,7 @@ KEEP_GOING_LOG = (
 CHANNELS = "zwxx, zwxx_brief, zwxx_special, zwyw, cddt"
 
 
+@pytest.mark.slow
 def test_compare_keep_going_tells_each_rejection_once(tmp_path: Path) -> None:
     """compare --keep-going: a record both versions reject is told once; one rejected differently under
     each version is told once under each, saying which (not "only": both reject it)."""
@@ -269,6 +286,7 @@ def test_compare_keep_going_tells_each_rejection_once(tmp_path: Path) -> None:
     assert (0, expected) == (done.returncode, done.stderr.decode("utf-8").splitlines())
 
 
+@pytest.mark.slow
 def test_compare_tells_each_rejection_once_in_chinese_by_default(tmp_path: Path) -> None:
     """compare --keep-going without --lang: the same lines and summary, in Chinese."""
     log = tmp_path / "k.jsonl"
@@ -287,6 +305,7 @@ def test_compare_tells_each_rejection_once_in_chinese_by_default(tmp_path: Path)
     assert (0, expected) == (done.returncode, done.stderr.decode("utf-8").splitlines())
 
 
+@pytest.mark.slow
 def test_compare_says_only_of_a_record_one_version_alone_rejects(tmp_path: Path) -> None:
     """A 微信 adoption: unknown under 2007, scored under the adjustment — told under A, "only"."""
     log = tmp_path / "w.jsonl"
@@ -305,6 +324,7 @@ def test_compare_says_only_of_a_record_one_version_alone_rejects(tmp_path: Path)
     ) == done.stderr.decode("utf-8").splitlines()[0]
 
 
+@pytest.mark.slow
 def test_compare_tells_rejections_common_to_both_versions_once(tmp_path: Path) -> None:
     """compare with the same version twice: every rejection once, and exit 2 without --keep-going."""
     log = tmp_path / "k.jsonl"
@@ -318,6 +338,7 @@ def test_compare_tells_rejections_common_to_both_versions_once(tmp_path: Path) -
     assert (2, expected, b"") == (done.returncode, done.stderr.decode("utf-8").splitlines(), done.stdout)
 
 
+@pytest.mark.slow
 def test_compare_gives_the_provenance_of_both_runs() -> None:
     """compare --format json has the provenance of each run, as score gives it for that version; the
     table ends with one provenance line per run, as score's table ends with its own."""
@@ -338,6 +359,7 @@ def test_compare_gives_the_provenance_of_both_runs() -> None:
     )
 
 
+@pytest.mark.slow
 def test_explain_keep_going_json_includes_the_rejections(tmp_path: Path) -> None:
     """explain --keep-going --format json lists the rejections in its output, as for score."""
     log = tmp_path / "k.jsonl"
@@ -348,6 +370,7 @@ def test_explain_keep_going_json_includes_the_rejections(tmp_path: Path) -> None
     assert (0, [(str(log), 2, "k2"), (str(log), 3, "k3")], "0.1") == (done.returncode, found, data["score"])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args",
     [
@@ -374,6 +397,7 @@ def test_every_command_tells_each_rejection_once_on_standard_error(tmp_path: Pat
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args",
     [
@@ -393,6 +417,7 @@ def test_an_option_of_one_value_given_twice_is_a_usage_error(args: list[str]) ->
     )
 
 
+@pytest.mark.slow
 def test_the_summary_accounts_for_every_record(tmp_path: Path) -> None:
     """The closing line on standard error adds up: repeats and events after the as-of date included."""
     log = tmp_path / "k.jsonl"

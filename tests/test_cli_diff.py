@@ -88,6 +88,7 @@ def _provenance_json(store: Path, after: int, as_of: str) -> dict[str, Any] | No
 # -- two known-on dates ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_diff_from_a_date_to_everything_recorded_as_a_table(history: Path) -> None:
     """From 31 March (batch 1) to now: 锦江区 2.1 → 1.1 (the adoption moved from 政务信息 to 成都动态,
     the miss withdrawn), 青羊区 0 → 4.1 (its late submission and adoption); ranks swap."""
@@ -387,6 +388,7 @@ def test_the_bulletins_view_scores_again_to_its_own_provenance(published: tuple[
     )
 
 
+@pytest.mark.slow
 def test_a_year_end_bulletin_is_diffed_as_of_31_december(
     published: tuple[Path, Path], tmp_path: Path
 ) -> None:
@@ -439,6 +441,7 @@ def test_a_bulletin_made_between_two_batches_of_one_day_is_found_by_its_batch(tm
     )
 
 
+@pytest.mark.slow
 def test_a_bulletin_of_no_records_is_the_view_before_the_first_batch(published: tuple[Path, Path]) -> None:
     """A bulletin made from no records (the digest of nothing) is the view before the first batch."""
     store, _ = published
@@ -458,6 +461,7 @@ def test_a_bulletin_of_no_records_is_the_view_before_the_first_batch(published: 
     )
 
 
+@pytest.mark.slow
 def test_a_bulletin_under_other_rules_is_diffed_with_a_warning_unless_they_are_given(
     published: tuple[Path, Path], tmp_path: Path
 ) -> None:
@@ -484,6 +488,7 @@ def test_a_bulletin_under_other_rules_is_diffed_with_a_warning_unless_they_are_g
 # -- misuse: exit 2, a message, never a traceback --------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_bulletin_not_made_from_the_store_is_named_by_its_digest(
     published: tuple[Path, Path], tmp_path: Path
 ) -> None:
@@ -530,6 +535,7 @@ def test_to_before_the_bulletins_view_is_a_usage_error(published: tuple[Path, Pa
     ]) == (status, err.splitlines())  # fmt: skip
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -733,6 +739,7 @@ def test_a_bulletin_file_that_cannot_be_opened_is_named(history: Path, tmp_path:
 # -- pipes -----------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_reader_that_stops_early_leaves_status_0_and_no_word(history: Path, tmp_path: Path) -> None:
     """`diff … | head -1`: the reader chose to stop; exit 0 and nothing on standard error."""
     err = tmp_path / "err.txt"
@@ -749,6 +756,7 @@ def test_a_reader_that_stops_early_leaves_status_0_and_no_word(history: Path, tm
     assert (0, b"{\n", b"") == (status, line, err.read_bytes())
 
 
+@pytest.mark.slow
 def test_full_standard_output_is_an_error(history: Path) -> None:
     """`diff … > /dev/full`: the output was lost; exit 2 with one line."""
     env = {k: v for k, v in os.environ.items() if k != "CHENGDU_INFOSCORE_DEBUG"}
@@ -769,6 +777,7 @@ def test_full_standard_output_is_an_error(history: Path) -> None:
 # -- properties ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(history=histories(max_batches=4))
 def test_diff_of_two_known_on_dates_is_the_diff_of_the_logs_then_in_force(

@@ -109,6 +109,7 @@ def typos(option: str) -> Iterator[str]:
             yield option[:i] + option[i + 1] + option[i] + option[i + 2 :]
 
 
+@pytest.mark.slow
 def test_every_option_mistyped_by_one_letter_is_named() -> None:
     """Every long option of every command, with a letter left out or two swapped (and not then the
     beginning of another option, which names that one): exit 2, and the line names the option."""
@@ -150,6 +151,7 @@ def test_a_word_like_nothing_keeps_the_usage_and_lists_the_choices() -> None:
     )
 
 
+@pytest.mark.slow
 def test_a_mistyped_word_is_never_a_traceback_in_a_real_process() -> None:
     """As a user runs it: exit 2, the one line, no traceback."""
     done = subprocess.run(
@@ -230,6 +232,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("words", [words for words, _ in parsers()])
 def test_every_example_runs_as_written_from_the_projects_root(project: Path, words: str) -> None:
     """Each example of a --help, run in order from the project's root, exits 0 (a line too slow
@@ -261,6 +264,7 @@ def test_sample_events_zero_writes_an_empty_valid_log(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_sample_events_within_a_year_is_the_beginning_of_the_sample_year() -> None:
     """--events 3 --seed 7: the sample year of seed 7, cut after its first three events."""
     _, year, _ = run("sample", "--out", "-", "--seed", "7")
@@ -271,6 +275,7 @@ def test_sample_events_within_a_year_is_the_beginning_of_the_sample_year() -> No
     ]
 
 
+@pytest.mark.slow
 def test_sample_events_beyond_a_year_continues_with_a_distinct_copy() -> None:
     """A year and 50 events: the whole year, then 50 events of a copy whose ids, items and
     commissions are prefixed c1-; every id, item and commission distinct, and the log valid."""
@@ -293,6 +298,7 @@ def test_sample_events_beyond_a_year_continues_with_a_distinct_copy() -> None:
     )
 
 
+@pytest.mark.slow
 def test_sample_events_is_the_same_for_the_same_seed_and_other_for_another() -> None:
     """Two copies' worth: the same N and seed give the same log; another seed another log."""
     n = YEAR + 200
@@ -300,6 +306,7 @@ def test_sample_events_is_the_same_for_the_same_seed_and_other_for_another() -> 
     assert (True, False, False) == (a == b, a == c, a[YEAR:] == c[YEAR:])
 
 
+@pytest.mark.slow
 @settings(max_examples=10)
 @given(n=st.integers(0, 400), seed=st.integers(-(10**6), 10**6))
 def test_sample_events_of_less_than_a_year_begin_the_year_of_their_seed(n: int, seed: int) -> None:
@@ -369,6 +376,7 @@ def large(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_a_large_log_shows_progress_on_a_terminal_and_the_output_is_the_same(large: Path) -> None:
     """Scoring 120 000 events with standard error on a terminal: the line that is rewritten in place
     says the lines read and then the step, and is wiped at the end; standard output is byte for
@@ -388,6 +396,7 @@ def test_a_large_log_shows_progress_on_a_terminal_and_the_output_is_the_same(lar
     assert 120_000 == json.loads(tty_out)["events"]["read"]
 
 
+@pytest.mark.slow
 def test_quiet_silences_the_progress_line_even_on_a_terminal(large: Path) -> None:
     """--quiet: nothing on the terminal, the same output."""
     status, out, told = on_a_terminal("validate", str(large), "--quiet", "--lang", "en")
@@ -398,12 +407,14 @@ def test_quiet_silences_the_progress_line_even_on_a_terminal(large: Path) -> Non
     )
 
 
+@pytest.mark.slow
 def test_a_small_log_shows_no_progress_on_a_terminal() -> None:
     """The example log, scored with standard error on a terminal: nothing is said there."""
     status, out, told = on_a_terminal("score", EXAMPLE, "--format", "json")
     assert (0, b"", b"17.2") == (status, told, json.loads(out)["units"][0]["score"].encode())
 
 
+@pytest.mark.slow
 def test_the_progress_line_is_wiped_before_rejections_are_told(tmp_path: Path) -> None:
     """A large log with a bad record: the rejection starts on a clean line (the progress line was
     wiped before it), and the exit status is 2."""
@@ -416,3 +427,130 @@ def test_the_progress_line_is_wiped_before_rejections_are_told(tmp_path: Path) -
     rejection = f"{bad}:31:事件 zz:".encode()
     at = told.index(rejection)
     assert (2, b"", b"\r\x1b[K") == (status, out_bytes, told[at - 4 : at])
+
+
+# -- the output file, the pipe, the values -----------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_sample_to_a_closed_pipe_stops_at_once() -> None:
+    """sample --events 3000000 --out - | head -c 100: it ends once the reader is gone, not after
+    making three million events (which takes minutes): well within 20 seconds, exit 0."""
+    done = subprocess.Popen(
+        [sys.executable, "-m", "chengdu_infoscore", "sample", "--out", "-", "--events", "3000000"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.stdout is not None and done.stderr is not None
+    head = done.stdout.read(100)
+    done.stdout.close()
+    try:
+        status = done.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        done.kill()
+        status = done.wait()
+    assert (100, 0, b"") == (len(head), status, done.stderr.read())
+
+
+def test_sample_in_process_stops_writing_once_standard_output_is_gone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The writing loop of sample --events stops at the first broken pipe: one chunk is offered to
+    standard output, no more, and the run exits 0."""
+    import chengdu_infoscore.cli as cli
+
+    offered: list[str] = []
+
+    def gone(text: str) -> None:
+        offered.append(text)
+        cli._gone.add("stdout")
+
+    monkeypatch.setattr(cli, "_out", gone)
+    monkeypatch.setattr(cli, "_SAMPLE_CHUNK", 100)
+    assert (0, 1) == (main(["sample", "--out", "-", "--events", "1000"]), len(offered))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", [["score"], ["explain", "--unit", "锦江区"], ["bulletin", "--year-end"]])
+@pytest.mark.parametrize("form", ["json", "csv", "xlsx"])
+def test_out_naming_an_input_is_refused_and_the_input_kept(
+    tmp_path: Path, command: list[str], form: str
+) -> None:
+    """--out the very log read (through another path, too): exit 2 before anything is read, the log
+    as it was."""
+    log = tmp_path / "year.jsonl"
+    log.write_bytes(Path(EXAMPLE).read_bytes())
+    (tmp_path / "link.jsonl").symlink_to(log)
+    extra = ["--format", form] if command[0] != "explain" or form != "csv" else []
+    status, out, err = run(*command, str(log), *extra, "--out", str(tmp_path / "link.jsonl"))
+    assert (2, "", Path(EXAMPLE).read_bytes()) == (status, out, log.read_bytes())
+    assert f"is {str(log)!r}, which this command reads" in err
+
+
+def test_out_naming_the_store_or_the_target_table_is_refused(tmp_path: Path) -> None:
+    """--out the store scored, or the --targets file: exit 2, the file as it was."""
+    store = tmp_path / "s.store"
+    assert 0 == run("ingest", str(store), EXAMPLE, "--recorded", "2007-12-31")[0]
+    before = store.read_bytes()
+    targets = tmp_path / "t.toml"
+    table = (ROOT / "src" / "chengdu_infoscore" / "quotas" / "quotas-2007.toml").read_bytes()
+    targets.write_bytes(table)
+    assert [2, 2, before, table] == [
+        run("score", "--store", str(store), "--out", str(store))[0],
+        run("score", EXAMPLE, "--targets", str(targets), "--format", "csv", "--out", str(targets))[0],
+        store.read_bytes(),
+        targets.read_bytes(),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("where", "why"),
+    [
+        ("adir", "it is a directory; it is left as it was"),
+        ("missing/o.xlsx", "does not exist; nothing was written"),
+    ],
+)
+def test_an_out_that_cannot_be_written_is_told_before_scoring(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str, why: str
+) -> None:
+    """--out a directory, or in a directory that does not exist: exit 2 before the events are read."""
+    import chengdu_infoscore.cli as cli
+
+    (tmp_path / "adir").mkdir()
+    read: list[object] = []
+    monkeypatch.setattr(cli, "_records", lambda args: read.append(args))
+    for command in (["score", EXAMPLE, "--format", "xlsx"], ["bulletin", EXAMPLE, "--year-end"]):
+        status, out, err = run(*command, "--out", str(tmp_path / where))
+        assert (2, "", [], True) == (status, out, read, err.rstrip().endswith(why)), err
+
+
+def test_a_value_with_a_space_is_a_value_as_argparse_takes_it() -> None:
+    """--unit "-a b": argparse takes a word with a space for a value; the pre-scan does too, so the
+    unit is unknown (a usage error about the unit), not an unrecognized option."""
+    status, _, err = run("explain", EXAMPLE, "--unit", "-a b")
+    assert (2, "chengdu-infoscore: error: argument --unit: unknown unit '-a b'") == (
+        status,
+        err.splitlines()[0][: len("chengdu-infoscore: error: argument --unit: unknown unit '-a b'")],
+    )
+
+
+def test_an_error_making_the_data_is_not_called_a_file_that_cannot_be_written(tmp_path: Path) -> None:
+    """_write_file: an ArgumentError raised while the parts are made is that error, not "cannot
+    write FILE"; the target is left as it was."""
+    from chengdu_infoscore.cli import _write_file
+
+    target = tmp_path / "o.jsonl"
+    target.write_bytes(b"before")
+
+    def parts() -> Iterator[bytes]:
+        yield b"one"
+        raise ArgumentError("events: a bad number")
+
+    with pytest.raises(ArgumentError) as caught:
+        _write_file(str(target), parts())
+    assert ("events: a bad number", b"before", ["o.jsonl"]) == (
+        str(caught.value),
+        target.read_bytes(),
+        sorted(p.name for p in tmp_path.iterdir()),
+    )

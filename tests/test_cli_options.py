@@ -222,6 +222,7 @@ def out_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("out")
 
 
+@pytest.mark.slow
 @settings(max_examples=25)
 @given(data=st.data())
 def test_no_option_value_of_demo_or_sample_is_an_internal_error(out_dir: Path, data: st.DataObject) -> None:

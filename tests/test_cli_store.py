@@ -52,6 +52,7 @@ def _log(path: Path, events: list[Event]) -> Path:
 # -- ingest ----------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_ingest_creates_the_store_and_says_what_the_batch_did(tmp_path: Path) -> None:
     """First batch: 2 added; second, of two files: a repeat, an addition, a revision, a withdrawal."""
     store = tmp_path / "log.store"
@@ -82,6 +83,7 @@ def test_ingest_creates_the_store_and_says_what_the_batch_did(tmp_path: Path) ->
     assert ["e1", "e3"] == in_force
 
 
+@pytest.mark.slow
 def test_ingest_rejects_two_contents_for_one_id_in_a_batch_and_exits_2(tmp_path: Path) -> None:
     """e2 in two files of one batch, two channels: both rejected on stderr, exit 2, the rest recorded."""
     store = tmp_path / "log.store"
@@ -129,6 +131,7 @@ def test_ingest_rejects_two_contents_for_one_id_in_a_batch_and_exits_2(tmp_path:
     ]
 
 
+@pytest.mark.slow
 def test_ingest_reads_standard_input(tmp_path: Path) -> None:
     """`-` reads the batch from standard input; the batch's source says so."""
     store = tmp_path / "log.store"
@@ -142,6 +145,7 @@ def test_ingest_reads_standard_input(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_ingest_of_a_file_that_is_not_an_event_log_creates_nothing(tmp_path: Path) -> None:
     """A JSON array: exit 2 with the file error, and no store made."""
     bad = _lines(tmp_path / "bad.jsonl", '[{"id": "e1"}]')
@@ -150,6 +154,7 @@ def test_ingest_of_a_file_that_is_not_an_event_log_creates_nothing(tmp_path: Pat
     assert run.stderr.decode().startswith(f"{ERROR}{bad}: this looks like a JSON array")
 
 
+@pytest.mark.slow
 def test_ingest_needs_the_day_it_records(tmp_path: Path) -> None:
     """--recorded is required: a usage error, exit 2."""
     run = _run("ingest", tmp_path / "log.store", _lines(tmp_path / "d.jsonl", SUBMITTED))
@@ -167,6 +172,7 @@ def _newer(path: Path) -> None:
     db.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("prepare", "args", "words"),
     [
@@ -219,6 +225,7 @@ def test_a_store_that_cannot_be_used_exits_2_without_a_traceback(
     assert (prepare is not _nothing) == store.exists()  # reading never creates a store
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("store", "words"),
     [
@@ -240,6 +247,7 @@ def test_a_device_or_a_dash_is_not_a_store_and_nothing_is_written_beside_it(
     assert (False, False) == (Path("/dev/null-journal").exists(), (tmp_path / "-").exists())
 
 
+@pytest.mark.slow
 def test_a_store_where_none_can_be_created_exits_2(tmp_path: Path) -> None:
     """A store in a directory that does not exist, or under /proc: `cannot create the store`, exit 2."""
     day = _lines(tmp_path / "d.jsonl", SUBMITTED)
@@ -276,6 +284,7 @@ def test_a_store_in_a_read_only_directory_exits_2(tmp_path: Path) -> None:
     assert (2, b"", True) == (run.returncode, run.stdout, b"cannot create the store" in run.stderr)
 
 
+@pytest.mark.slow
 def test_a_batch_recorded_before_the_latest_exits_2(tmp_path: Path) -> None:
     """`ingest --recorded` earlier than the latest batch: exit 2, naming both days; nothing recorded."""
     store = tmp_path / "log.store"
@@ -292,6 +301,7 @@ def test_a_batch_recorded_before_the_latest_exits_2(tmp_path: Path) -> None:
     ) == run.stderr.decode()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -395,6 +405,7 @@ def test_a_bulletin_from_the_store_is_byte_identical_to_the_bulletin_of_the_even
     assert from_file.stdout == from_store.stdout
 
 
+@pytest.mark.slow
 def test_corrections_recorded_after_a_bulletin_change_only_later_views(
     sample_store: tuple[Path, History],
 ) -> None:
@@ -418,6 +429,7 @@ def test_corrections_recorded_after_a_bulletin_change_only_later_views(
     assert june[0]["groups"] != june[1]["groups"]
 
 
+@pytest.mark.slow
 def test_the_batch_digest_finds_a_published_bulletin(sample_store: tuple[Path, History]) -> None:
     """The events digest a bulletin's provenance states is the digest of the batch it was made after."""
     store, _ = sample_store

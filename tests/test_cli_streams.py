@@ -49,6 +49,7 @@ def first_line_then_close(
         return process.wait(timeout=120), line
 
 
+@pytest.mark.slow
 def test_bad_log_exits_2_when_the_reader_of_its_messages_stops_early(bad_log: Path) -> None:
     """`score bad.jsonl 2>&1 | head -1`: the reader saw one rejection and left; the status is still 2."""
     status, line = first_line_then_close(["score", str(bad_log)], merge=True)
@@ -56,6 +57,7 @@ def test_bad_log_exits_2_when_the_reader_of_its_messages_stops_early(bad_log: Pa
     assert (2, head) == (status, line[: len(head)])
 
 
+@pytest.mark.slow
 def test_bad_log_exits_2_when_the_reader_of_its_output_stops_early(bad_log: Path, tmp_path: Path) -> None:
     """`score bad.jsonl --keep-going --format json | head -1`: the rejections are all told, the status is 0
     as --keep-going promises, and the early reader leaves no complaint behind."""
@@ -67,12 +69,14 @@ def test_bad_log_exits_2_when_the_reader_of_its_output_stops_early(bad_log: Path
     assert (0, b"{\n", 5001, summary) == (status, line, len(lines), lines[-1])
 
 
+@pytest.mark.slow
 def test_validate_of_a_bad_log_exits_2_when_both_streams_go_to_a_reader_that_stops(bad_log: Path) -> None:
     """`validate bad.jsonl 2>&1 | head -1` exits 2: a run that found problems never exits 0."""
     status, _ = first_line_then_close(["validate", str(bad_log)], merge=True)
     assert 2 == status
 
 
+@pytest.mark.slow
 def test_output_cut_short_by_its_reader_is_a_success_without_a_word(tmp_path: Path) -> None:
     """`sample --out - | head -1`: the reader chose to stop; exit 0 and nothing on standard error, not even
     Python's "Exception ignored … BrokenPipeError" when it flushes standard output on the way out."""
@@ -85,6 +89,7 @@ def test_output_cut_short_by_its_reader_is_a_success_without_a_word(tmp_path: Pa
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("log", "status"), [(EXAMPLE, 0), (None, 2)])
 def test_a_reader_gone_before_the_first_line_leaves_the_status_of_the_run(
     bad_log: Path, log: Path | None, status: int, tmp_path: Path
@@ -108,6 +113,7 @@ def run_with(args: list[str], **streams: object) -> tuple[int, str]:
     return done.returncode, done.stderr.decode("utf-8")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args",
     [
@@ -134,6 +140,7 @@ def closed_stdout() -> None:
     os.close(1)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args", [["score", str(EXAMPLE)], ["validate", str(EXAMPLE)], ["demo", "--month", "2007-01"]]
 )
@@ -143,6 +150,7 @@ def test_closed_standard_output_is_an_error(args: list[str]) -> None:
     assert (2, "chengdu-infoscore: error: cannot write standard output: it is closed\n") == (status, err)
 
 
+@pytest.mark.slow
 def test_closed_standard_error_leaves_the_status_of_a_bad_log(bad_log: Path) -> None:
     """`validate bad.jsonl 2>&-`: the rejections cannot be told, but the status still says 2."""
     done = subprocess.run([*COMMAND, "validate", str(bad_log)], check=False, capture_output=True,
@@ -150,6 +158,7 @@ def test_closed_standard_error_leaves_the_status_of_a_bad_log(bad_log: Path) -> 
     assert (2, b"") == (done.returncode, done.stdout)
 
 
+@pytest.mark.slow
 def test_closed_standard_input_is_a_usage_error() -> None:
     """`score - <&-`: nothing to read is an error, not an internal one."""
     status, err = run_with(["score", "-"], preexec_fn=lambda: os.close(0))
@@ -171,6 +180,7 @@ def run_here(*args: str) -> tuple[int, str]:
     return status, err.getvalue()
 
 
+@pytest.mark.slow
 def test_sample_out_writes_the_file_and_leaves_nothing_else(tmp_path: Path) -> None:
     """sample --out writes the whole log under its name, and no temporary file stays beside it."""
     target = tmp_path / "year.jsonl"
@@ -179,6 +189,7 @@ def test_sample_out_writes_the_file_and_leaves_nothing_else(tmp_path: Path) -> N
     assert f"20938 events of the sample 2007 year written to {target}\n" == err
 
 
+@pytest.mark.slow
 def test_sample_out_keeps_the_permissions_of_the_file_it_replaces(tmp_path: Path) -> None:
     """Replacing a file keeps its permission bits (a private file stays private)."""
     target = tmp_path / "year.jsonl"
@@ -188,6 +199,7 @@ def test_sample_out_keeps_the_permissions_of_the_file_it_replaces(tmp_path: Path
     assert (0o600, False) == (stat.S_IMODE(target.stat().st_mode), target.read_bytes() == b"old\n")
 
 
+@pytest.mark.slow
 def test_sample_out_writes_through_a_symbolic_link(tmp_path: Path) -> None:
     """A link named by --out stays a link; the file it names gets the log."""
     real = tmp_path / "real.jsonl"
@@ -198,6 +210,7 @@ def test_sample_out_writes_through_a_symbolic_link(tmp_path: Path) -> None:
     assert (0, True, 20938) == (status, link.is_symlink(), len(real.read_bytes().splitlines()))
 
 
+@pytest.mark.slow
 def test_disk_full_leaves_the_target_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """When the disk fills while the log is written, the old file is untouched and no partial file stays."""
     target = tmp_path / "year.jsonl"
@@ -217,6 +230,7 @@ def test_disk_full_leaves_the_target_as_it_was(tmp_path: Path, monkeypatch: pyte
     )
 
 
+@pytest.mark.slow
 def test_a_full_device_named_by_out_is_an_error(tmp_path: Path) -> None:
     """--out through a link to /dev/full: the device is written directly, fails, and the message names it."""
     link = tmp_path / "full.jsonl"
@@ -259,6 +273,7 @@ def _no_new_file(*args: object, **kwargs: object) -> None:
     raise FileNotFoundError(errno.ENOENT, "No such file or directory")
 
 
+@pytest.mark.slow
 def test_a_directory_that_takes_no_new_file_is_not_called_missing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -273,6 +288,7 @@ def test_a_directory_that_takes_no_new_file_is_not_called_missing(
     assert (2, expected, []) == (status, err, os.listdir(tmp_path))
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not os.path.isfile("/proc/version"), reason="needs Linux's /proc")
 def test_out_into_proc_names_what_failed() -> None:
     """sample --out /proc/version: the directory /proc exists, so the message must not say it does not."""

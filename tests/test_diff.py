@@ -605,6 +605,7 @@ def test_a_units_score_moves_by_the_points_of_its_changed_lines(views: Views) ->
         assert u.change == sum((c.points_change for c in u.ledger), D(0))
 
 
+@pytest.mark.slow
 @given(views=two_views())
 def test_the_changes_turn_the_earlier_ledgers_into_the_later(views: Views) -> None:
     """Earlier lines, less those removed or changed, plus those added or changed, are the later lines."""
@@ -634,6 +635,7 @@ def test_the_diff_backwards_mirrors_the_diff_forwards(views: Views) -> None:
     assert diff_results(before, after) == before.diff(after)
 
 
+@pytest.mark.slow
 @given(views=two_views())
 def test_the_json_round_trips_and_the_table_names_every_listed_unit(views: Views) -> None:
     """The JSON of any diff reads back equal; the table names each listed unit, in both languages."""

@@ -236,6 +236,7 @@ def test_a_read_that_fails_part_way_is_a_file_error(
 # -- standard input ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_standard_input_is_read_like_a_file() -> None:
     """`-` reads standard input, JSON Lines or CSV by its first character."""
     jsonl = _cli("validate", "-", stdin=SUBMITTED.encode("utf-8"))
@@ -243,6 +244,7 @@ def test_standard_input_is_read_like_a_file() -> None:
     assert [(0, ""), (0, "")] == [(jsonl.returncode, jsonl.stderr), (csv.returncode, csv.stderr)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("stdin", "reason"),
     [
@@ -264,6 +266,7 @@ def test_standard_input_that_is_not_a_log_is_a_file_error(stdin: bytes, reason: 
     )
 
 
+@pytest.mark.slow
 def test_standard_input_named_twice_is_a_file_error(tmp_path: Path) -> None:
     """`-` twice would read the input once and then nothing: a file error for the second."""
     run = _cli("validate", "-", "-", stdin=SUBMITTED.encode("utf-8"))
@@ -327,6 +330,7 @@ def _seconds(data: bytes) -> float:
     return best
 
 
+@pytest.mark.slow
 def test_recovery_from_broken_rows_costs_time_in_proportion_to_the_file() -> None:
     """50 000 broken rows read no slower than 50 000 good ones (the recovery never re-reads the rest)."""
     broken, good = _broken_rows(50_000), _good_rows(50_000)
@@ -335,6 +339,7 @@ def test_recovery_from_broken_rows_costs_time_in_proportion_to_the_file() -> Non
     assert _seconds(broken) < 2 * _seconds(good)
 
 
+@pytest.mark.slow
 def test_an_unclosed_quote_in_a_large_file_costs_one_pass() -> None:
     """A quote never closed near the top of 50 000 rows: each later line rejected once, in linear time."""
     rows = _good_rows(50_000).replace(b"g3,missed,2007-03-05,", b'g3,missed,"2007-03-05,', 1)

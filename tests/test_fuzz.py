@@ -141,6 +141,7 @@ def test_the_command_line_exits_0_or_2_on_any_file(tmp_path: Path, data: bytes, 
         assert (True, False) == (done.returncode in (0, 2), b"Traceback" in done.stderr)
 
 
+@pytest.mark.slow
 @given(
     log=event_logs(),
     junk=st.lists(st.sampled_from(["unit", "category", "topic", "item", "year"]), max_size=8),

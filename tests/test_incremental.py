@@ -58,6 +58,7 @@ class _Checkpoints:
         _Cluster.SAVE_AFTER = self.before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("save_after", [0.0, _Cluster.SAVE_AFTER], ids=["every month", "by cost"])
 @given(data=st.data(), log=event_logs(max_units=3), as_of=dates())
 def test_any_split_into_batches_equals_one_fold(
@@ -74,6 +75,7 @@ def test_any_split_into_batches_equals_one_fold(
         assert results_json(score(log, as_of=as_of)) == results_json(scorer.results(as_of=as_of))
 
 
+@pytest.mark.slow
 @given(data=st.data(), log=event_logs(max_units=3), later=event_logs(max_units=3), as_of=dates())
 def test_revisions_in_later_batches_replace_what_they_revise(
     data: st.DataObject, log: list[Event], later: list[Event], as_of: dt.date
@@ -232,6 +234,7 @@ def test_a_withdrawal_takes_its_event_out_and_a_later_revision_brings_it_back() 
     assert results_json(score([])).get("units") == results_json(gone).get("units")
 
 
+@pytest.mark.slow
 @given(first=event_logs(max_units=2), second=event_logs(max_units=2), as_of=dates())
 def test_a_scorer_fed_a_stores_batches_gives_what_the_store_scores(
     tmp_path_factory: Any, first: list[Event], second: list[Event], as_of: dt.date

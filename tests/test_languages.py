@@ -266,6 +266,7 @@ EVERY_COMMAND: list[tuple[tuple[str, ...], str, str]] = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "argv, english, chinese", EVERY_COMMAND, ids=[" ".join(c[0][:2]) for c in EVERY_COMMAND]
 )
@@ -280,6 +281,7 @@ def test_every_command_takes_lang(
     assert default == zh
 
 
+@pytest.mark.slow
 def test_sample_ingest_and_diff_take_lang(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The lines sample, ingest and diff print for people follow --lang."""
     sample = str(tmp_path / "year.jsonl")

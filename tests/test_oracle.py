@@ -371,6 +371,7 @@ def test_a_utc_offset_with_seconds_is_rejected_by_both() -> None:
     assert_same(records, "2007-12-31")
 
 
+@pytest.mark.slow
 def test_an_office_reaches_its_cap_of_half_its_submission_target() -> None:
     """深圳办 (target 800 submissions) submits 4005 items: A3.1.4 is capped at 400, as of any date."""
     records = [

@@ -162,6 +162,7 @@ def _rows_by_label(page: Page, labels: set[str], width: int) -> dict[str, list[s
 # -- score ---------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_every_units_figures_on_the_score_page_are_those_of_the_json(sample: str) -> None:
     """Per unit: target, counts, completion, shortfall, score, missed and late as the JSON has them."""
     data = json.loads(run("score", sample, "--as-of", "2007-12-31", "--format", "json"))
@@ -299,6 +300,7 @@ def test_a_unit_called_script_renders_as_text() -> None:
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
 
 
+@pytest.mark.slow
 def test_a_page_fetches_nothing_and_runs_nothing(sample: str) -> None:
     """No script, no link, image, frame or object, no http(s) reference, no url() in the style, no handler."""
     pages = [
@@ -316,6 +318,7 @@ def test_a_page_fetches_nothing_and_runs_nothing(sample: str) -> None:
         assert '<meta charset="utf-8">' in html
 
 
+@pytest.mark.slow
 def test_chart_coordinates_are_plain_decimal_text(sample: str) -> None:
     """Every coordinate and size in the charts is a plain decimal (no exponent, at most one decimal)."""
     html = run("bulletin", sample, "--year-end", "--format", "html")
@@ -339,6 +342,7 @@ def test_the_clause_chart_puts_points_taken_left_of_zero() -> None:
 # -- bulletins -----------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_every_units_figures_on_the_monthly_page_are_those_of_the_json(sample: str) -> None:
     """Rank, month's and cumulative figures, completion and counts as `bulletin --format json` has them."""
     data = json.loads(run("bulletin", sample, "--month", "2007-06", "--format", "json"))
@@ -367,6 +371,7 @@ def test_every_units_figures_on_the_monthly_page_are_those_of_the_json(sample: s
     assert "全市各加减分项目得分(截至2007-06-30)" == page.svgs[3].label
 
 
+@pytest.mark.slow
 def test_every_units_figures_on_the_year_end_page_are_those_of_the_json(sample: str) -> None:
     """Rank, the year's figures, completion, shortfall and counts as `bulletin --year-end --format json`."""
     data = json.loads(run("bulletin", sample, "--year-end", "--format", "json", "--lang", "en"))

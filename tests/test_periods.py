@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -13,6 +14,7 @@ from chengdu_infoscore.periods import month_end, periods
 from chengdu_infoscore.testing import event_logs
 
 
+@pytest.mark.slow
 @given(log=event_logs(), last=st.integers(1, 12))
 def test_cumulative_at_each_month_end_equals_score_as_of_that_day(log: list[Event], last: int) -> None:
     """For every month, the cumulative figures equal those of score(as_of=the month's last day)."""
@@ -35,6 +37,7 @@ def test_cumulative_at_each_month_end_equals_score_as_of_that_day(log: list[Even
             )
 
 
+@pytest.mark.slow
 @given(log=event_logs())
 def test_months_add_up_to_the_year(log: list[Event]) -> None:
     """The twelve months' points and counts add up to the year's."""

@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -126,6 +127,7 @@ def test_bent_lines_read_as_the_general_checks_read_them(
     _assert_same(lines)
 
 
+@pytest.mark.slow
 @given(log=event_logs(max_items=6))
 def test_a_read_log_scores_and_digests_as_its_events_do(log: list[Any]) -> None:
     with tempfile.TemporaryDirectory() as tmp:

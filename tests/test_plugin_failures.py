@@ -362,6 +362,7 @@ def test_a_rule_kind_whose_factory_fails_stops_scoring_up_front(
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "kind", ["books-float", "raises", "returns-none", "exits", "factory-exits", "reason-one-language"]
 )
@@ -392,6 +393,7 @@ def batches(draw: st.DrawFn, log: list[Submitted]) -> list[list[Submitted]]:
     return [shuffled[a:b] for a, b in itertools.pairwise(edges)]
 
 
+@pytest.mark.slow
 @given(data=st.data(), log=event_logs(max_units=3, max_items=12))
 def test_a_counting_rule_kind_gives_the_same_results_through_scorer_and_score(
     kinds_site: Path, data: st.DataObject, log: list[Submitted]
@@ -525,6 +527,7 @@ def test_the_provenance_lists_broken_plugins_and_its_stamp_tells_them_apart(brok
     )
 
 
+@pytest.mark.slow
 def test_score_json_carries_the_plugin_problems(broken_site: Path) -> None:
     """score --format json: provenance.plugin_problems lists the broken plug-ins, one string each."""
     data = json.loads(cli(broken_site, "score", EXAMPLE, "--format", "json").stdout)
@@ -533,6 +536,7 @@ def test_score_json_carries_the_plugin_problems(broken_site: Path) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_compare_json_carries_the_plugin_problems_of_both_runs(broken_site: Path) -> None:
     """compare --format json: the provenance of run A and of run B each lists the broken plug-ins."""
     done = cli(
@@ -551,6 +555,7 @@ def test_compare_json_carries_the_plugin_problems_of_both_runs(broken_site: Path
     assert (expected, expected) == (provenance["a"]["plugin_problems"], provenance["b"]["plugin_problems"])
 
 
+@pytest.mark.slow
 def test_rules_id_of_a_failed_plugin_says_why(broken_site: Path) -> None:
     """--rules with an id no version has, while a rule-set plug-in failed to load: the message says
     the version is not available and which plug-in failed, and why."""
@@ -566,6 +571,7 @@ def test_rules_id_of_a_failed_plugin_says_why(broken_site: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_a_version_whose_rule_kind_failed_to_load_says_why(broken_site: Path, tmp_path: Path) -> None:
     """Scoring a version whose rule kind's plug-in cannot be imported: the rule kind is not available,
     with the import error."""
@@ -785,6 +791,7 @@ def test_a_plugin_table_made_in_python_with_a_bad_target_is_reported_and_not_use
     )
 
 
+@pytest.mark.slow
 def test_the_command_line_scores_nothing_with_a_plugin_table_of_target_zero(
     tmp_path: Path, two_events: Path
 ) -> None:
@@ -870,6 +877,7 @@ def test_a_plugin_that_calls_sys_exit_is_a_plugin_problem(exiting_site: Path) ->
     assert (EXITING_PROBLEMS, True) == (problems, "chengdu-2007" in ids)
 
 
+@pytest.mark.slow
 def test_the_command_line_goes_on_beside_a_plugin_that_calls_sys_exit(exiting_site: Path) -> None:
     """score beside plug-ins that call sys.exit(): every one reported on stderr, the scores printed,
     exit 0 — never an empty output with exit 0 because a plug-in ended the command."""

@@ -77,6 +77,7 @@ def test_scores_under_the_plugin_timeline_worked_by_hand(example: RuleSet) -> No
     assert (D("-27.8"), ()) == (plain.score, plain.disqualified)
 
 
+@pytest.mark.slow
 def test_rules_list_and_diff(example: RuleSet) -> None:
     """rules list shows both versions and where they come from; rules diff names the changed figures."""
     listing = cli("rules", "list").stdout.decode("utf-8")
@@ -88,6 +89,7 @@ def test_rules_list_and_diff(example: RuleSet) -> None:
     )
 
 
+@pytest.mark.slow
 def test_compare_attributes_the_change_to_clauses(example: RuleSet) -> None:
     """compare: under the example, 市公安局's December item on key point 4.9 earns the 0.5 bonus (clause X1);
     锦江区, whose events are all before July, does not change."""
@@ -107,6 +109,7 @@ def test_compare_attributes_the_change_to_clauses(example: RuleSet) -> None:
     assert ("0", {}) == (units["锦江区"]["change"], units["锦江区"]["clauses"])
 
 
+@pytest.mark.slow
 def test_score_with_a_rules_file(tmp_path: Path, example: RuleSet) -> None:
     """--rules accepts a version's TOML file; its base comes from the known versions."""
     text = (Path(registry.__file__).parent / "ruleset-2007.toml").read_text(encoding="utf-8")
@@ -120,6 +123,7 @@ def test_score_with_a_rules_file(tmp_path: Path, example: RuleSet) -> None:
     )
 
 
+@pytest.mark.slow
 def test_check_runs_golden_cases() -> None:
     """check passes the project's own golden cases, by default and with --rules naming a version."""
     passed = cli("check", *sorted((ROOT / "tests" / "golden").iterdir()), "--lang", "en")
@@ -130,6 +134,7 @@ def test_check_runs_golden_cases() -> None:
     assert (0, "1 passed, 0 failed") == (named.returncode, named.stdout.decode("utf-8").splitlines()[-1])
 
 
+@pytest.mark.slow
 def test_check_reports_every_difference(tmp_path: Path) -> None:
     """A case whose expectation is wrong fails with the unit, the figure, what was expected and what came."""
     case = tmp_path / "wrong"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -26,6 +27,7 @@ def test_any_order_gives_the_same_bytes(log: list[Event], data: st.DataObject) -
     assert results_csv(first) == results_csv(second)
 
 
+@pytest.mark.slow
 @given(log=event_logs())
 def test_valid_logs_are_accepted_whole(log: list[Event]) -> None:
     """A log built by the strategy is valid: nothing is rejected and every event is counted."""
@@ -33,6 +35,7 @@ def test_valid_logs_are_accepted_whole(log: list[Event]) -> None:
     assert ((), len(log)) == (results.rejections, results.counted)
 
 
+@pytest.mark.slow
 @given(log=event_logs())
 def test_total_is_the_sum_of_ledger_and_of_breakdown(log: list[Event]) -> None:
     """Every unit's score equals the sum of its ledger lines and the sum of its breakdown."""
@@ -41,6 +44,7 @@ def test_total_is_the_sum_of_ledger_and_of_breakdown(log: list[Event]) -> None:
         assert unit.score == sum((points for _, points in unit.breakdown), Decimal(0))
 
 
+@pytest.mark.slow
 @given(log=event_logs(units=SMALL, max_items=60, max_units=2))
 def test_submission_points_never_exceed_half_the_target(log: list[Event]) -> None:
     """A3.1.4: no unit earns more than 0.5 × its target from submissions."""
@@ -48,6 +52,7 @@ def test_submission_points_never_exceed_half_the_target(log: list[Event]) -> Non
         assert unit.points("A3.1.4") <= Decimal("0.5") * unit.unit.target
 
 
+@pytest.mark.slow
 @given(log=event_logs(), data=st.data())
 def test_a_plus_event_never_lowers_a_score(log: list[Event], data: st.DataObject) -> None:
     """Appending an event that earns points leaves every score equal or higher (both as of the year's
@@ -61,6 +66,7 @@ def test_a_plus_event_never_lowers_a_score(log: list[Event], data: st.DataObject
         assert a.score >= b.score
 
 
+@pytest.mark.slow
 @given(log=event_logs(), data=st.data())
 def test_a_minus_event_never_raises_a_score(log: list[Event], data: st.DataObject) -> None:
     """Appending a missed, late, error or false report leaves every score equal or lower (both as of
@@ -73,6 +79,7 @@ def test_a_minus_event_never_raises_a_score(log: list[Event], data: st.DataObjec
         assert a.score <= b.score
 
 
+@pytest.mark.slow
 @given(log=event_logs(), day=dates(), later=dates())
 def test_an_earlier_as_of_never_shows_more(log: list[Event], day: dt.date, later: dt.date) -> None:
     """Scoring as of an earlier date never shows more submissions or adoptions."""
@@ -105,6 +112,7 @@ def test_every_event_is_counted_rejected_repeated_or_deferred(log: list[Event], 
     assert len(log) + len(extra) == results.read == total
 
 
+@pytest.mark.slow
 @given(log=event_logs())
 def test_repeating_the_log_changes_nothing(log: list[Event]) -> None:
     """Every event given twice (identical content) counts once: the results are the same."""

@@ -7,6 +7,7 @@ import random
 from importlib import resources
 
 import attrs
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -26,6 +27,7 @@ def stamp_of(events: list[Event], **kwargs: object) -> str:
     return provenance.stamp
 
 
+@pytest.mark.slow
 @given(log=event_logs(), seed=st.integers(0, 1000))
 def test_the_order_of_events_does_not_change_the_stamp(log: list[Event], seed: int) -> None:
     """Shuffled events give the same events digest and stamp."""

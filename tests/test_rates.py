@@ -268,6 +268,7 @@ def sample_results() -> Any:
     return score(sample_year(), as_of=dt.date(2007, 12, 31))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("month", range(1, 13))
 def test_every_rate_of_the_sample_year_monthly_bulletins_is_exact(sample_results: Any, month: int) -> None:
     """In each monthly bulletin of the sample year, in both languages, every printed rate and completion

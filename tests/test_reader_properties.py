@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -264,6 +265,7 @@ def _valid_lines(log: list[Event]) -> list[str]:
     return [json.dumps(event_record(e), ensure_ascii=False) for e in log]
 
 
+@pytest.mark.slow
 @given(
     log=event_logs(max_items=3),
     others=st.lists(st.one_of(_RECORDS, _RECORDS, _JSON, st.sampled_from(["", "  ", "{}"])), max_size=8),
@@ -431,6 +433,7 @@ def _write_jsonl(log: list[Event], newline: str, blanks: list[int]) -> tuple[str
     return "".join(parts), lines
 
 
+@pytest.mark.slow
 @given(
     log=_logs_with_text(),
     newline=st.sampled_from(["\n", "\r\n", "\r"]),
@@ -494,6 +497,7 @@ def _broken_csv(event: Event, kind: str, keep: int, newline: str, quote_all: boo
     return _csv_row(cells, newline, quote_all)
 
 
+@pytest.mark.slow
 @given(
     log=_logs_with_text(),
     data=st.data(),

@@ -327,6 +327,7 @@ def test_every_reason_code_of_the_engine_is_in_both_catalogues_and_no_other() ->
     assert [used, used] == kept
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None)
 @given(log=event_logs())
 def test_any_ledger_reads_in_both_languages(log: list[Event]) -> None:
@@ -371,6 +372,7 @@ def _explain(*args: str) -> dict[str, Any]:
     return json.loads(done.stdout)  # type: ignore[no-any-return]
 
 
+@pytest.mark.slow
 def test_explain_json_carries_code_and_params_beside_the_reason_in_its_language() -> None:
     """explain --format json: the reason in Chinese by default, in English with --lang en; the code and
     parameters the same in both."""

@@ -6,6 +6,7 @@ without pandas, and to_json() equal byte for byte to what the command line print
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import subprocess
 import sys
@@ -39,7 +40,7 @@ from chengdu_infoscore import (
 )
 from chengdu_infoscore.bulletins.render import bulletin_json
 from chengdu_infoscore.records import LEDGER_KEYS
-from chengdu_infoscore.reports import format_points, results_json
+from chengdu_infoscore.reports import ledger_json, results_json, to_json_text
 from chengdu_infoscore.results import ratio
 from chengdu_infoscore.testing import event_logs
 
@@ -227,6 +228,7 @@ def test_a_monthly_bulletin_record_is_worked_by_hand() -> None:
     )
 
 
+@pytest.mark.slow
 def test_a_unit_without_target_has_none_in_its_record_and_na_in_its_frame() -> None:
     """县档案局 (2008 county example) has no target: target, completion, completed and shortfall are
     None in its record; the frame's count columns stay whole numbers (Int64) with <NA>."""
@@ -256,7 +258,8 @@ def test_a_unit_without_target_has_none_in_its_record_and_na_in_its_frame() -> N
 
 
 def _as_json(record: dict[str, Any]) -> dict[str, Any]:
-    """A unit's record written as the JSON contract writes its unit (commissions as counts)."""
+    """A unit's record written as the JSON contract writes its unit (commissions as counts); a
+    figure is its Decimal's own text, so that 599.0 where the JSON has 599 is a difference."""
 
     def part(prefix: str) -> dict[str, Any]:
         return {k[len(prefix) + 1 :]: v for k, v in record.items() if k.startswith(prefix + ".")}
@@ -264,8 +267,9 @@ def _as_json(record: dict[str, Any]) -> dict[str, Any]:
     return {
         **{k: v for k, v in record.items() if "." not in k},
         "completion": None if record["completion"] is None else str(record["completion"]),
-        "score": format_points(record["score"]),
-        "breakdown": {c: format_points(p) for c, p in part("breakdown").items()},
+        # str(), not format_points(): a record holds the JSON's very figure (599, not 599.0).
+        "score": str(record["score"]),
+        "breakdown": {c: str(p) for c, p in part("breakdown").items()},
         "missed": part("missed"),
         "late": part("late"),
         "commissions": {k: n for k, n in part("commissions").items() if n},
@@ -274,6 +278,7 @@ def _as_json(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+@pytest.mark.slow
 def test_the_records_of_the_sample_year_give_the_figures_of_its_json(sample: Results) -> None:
     """Every unit's record of the sample year, written as the JSON writes it, is its unit in the JSON
     (commissions counted by outcome)."""
@@ -284,6 +289,18 @@ def test_the_records_of_the_sample_year_give_the_figures_of_its_json(sample: Res
     assert expected == [_as_json(r) for r in sample.to_records()]
 
 
+@pytest.mark.slow
+def test_ledger_record_points_are_the_jsons_text(sample: Results) -> None:
+    """Each ledger record's points, as str(), is the text explain's JSON prints for the line."""
+    expected = [
+        line["points"]
+        for u in sample.units
+        for line in json.loads(to_json_text(ledger_json(u, sample)))["ledger"]
+    ]
+    assert expected == [str(r["points"]) for r in sample.ledger_records()]
+
+
+@pytest.mark.slow
 def test_the_ledger_records_of_the_sample_year_are_its_ledgers(sample: Results) -> None:
     """Ledger records are every line of every unit, in table order; each unit's points add up to its score."""
     records = sample.ledger_records()
@@ -310,7 +327,7 @@ def _bulletin_row_as_json(record: dict[str, Any], spans: list[str]) -> dict[str,
                 for k in ("submitted", "adopted", "errors", "false_reports", "excellent")
             },
             "adoption_rate": None if rate is None else str(rate),
-            "points": format_points(record[f"{span}.points"]),
+            "points": str(record[f"{span}.points"]),
             "missed": part("missed"),
             "late": part("late"),
             "sections": part("sections"),
@@ -341,6 +358,7 @@ def test_bulletin_records_give_the_figures_of_the_bulletins_json(sample: Results
 # -- determinism and exactness -------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @given(log=event_logs(max_items=8))
 def test_the_same_events_in_any_order_give_the_same_records(log: list[Any]) -> None:
     """Records, ledger records and bulletin records are equal, keys in the same order, for a shuffled log."""
@@ -356,6 +374,7 @@ def test_the_same_events_in_any_order_give_the_same_records(log: list[Any]) -> N
     assert everything(a) == everything(b)
 
 
+@pytest.mark.slow
 def test_every_record_has_the_same_keys_and_exact_values_only(sample: Results) -> None:
     """No float anywhere: points and rates are Decimals; every record of a call has the keys of the first."""
     quotas = load_quotas(2007)
@@ -405,6 +424,7 @@ def test_the_frame_of_the_year_holds_the_records_exactly(sample: Results) -> Non
     assert {"Int64": 16, "boolean": 1, "object": 20} == frame.dtypes.astype(str).value_counts().to_dict()
 
 
+@pytest.mark.slow
 def test_the_ledger_and_bulletin_frames_hold_their_records(sample: Results) -> None:
     """ledger_frame() and a bulletin's to_frame() are their records, row for row, dates as datetime.date."""
     pytest.importorskip("pandas")
@@ -456,6 +476,7 @@ def test_without_pandas_a_frame_says_which_extra_to_install(
     )
 
 
+@pytest.mark.slow
 def test_the_package_does_not_import_pandas() -> None:
     """Importing chengdu_infoscore and scoring, records included, never imports pandas."""
     code = (
@@ -469,6 +490,7 @@ def test_the_package_does_not_import_pandas() -> None:
 # -- the JSON contract --------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_to_json_is_what_score_format_json_prints_byte_for_byte() -> None:
     """to_json(score(read_events([log]))) is the standard output of `score LOG --format json`."""
     results = score(read_events([EXAMPLE]))
@@ -476,6 +498,7 @@ def test_to_json_is_what_score_format_json_prints_byte_for_byte() -> None:
     assert to_json(results) == results.to_json()
 
 
+@pytest.mark.slow
 def test_to_json_of_the_sample_year_is_what_score_prints(tmp_path: Path, sample: Results) -> None:
     """For the sample year written as a file, to_json() equals `score --as-of 2007-12-31 --format json`."""
     log = tmp_path / "sample.jsonl"
@@ -487,6 +510,7 @@ def test_to_json_of_the_sample_year_is_what_score_prints(tmp_path: Path, sample:
     assert results_json(sample)["units"] == results_json(results)["units"]
 
 
+@pytest.mark.slow
 def test_to_json_of_a_bulletin_is_what_bulletin_format_json_prints() -> None:
     """A monthly and a year-end bulletin: to_json() equals `bulletin … --format json`, byte for byte."""
     read, quotas = read_events([EXAMPLE]), load_quotas(2007)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -71,6 +72,7 @@ def test_places_are_listed_in_line_order_not_text_order() -> None:
     assert "(at log.jsonl:9, log.jsonl:10)" in results.rejections[0].reason
 
 
+@pytest.mark.slow
 @given(log=event_logs(max_units=2), data=st.data())
 def test_scorer_rejects_copies_of_unreadable_ids_as_score_does(log: list[Event], data: st.DataObject) -> None:
     """A record rejected by a reader spoils the valid copies of its id in the same batch, through Scorer

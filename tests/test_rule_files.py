@@ -450,6 +450,7 @@ def test_every_command_refuses_a_bad_rule_file_naming_file_and_key(
     )
 
 
+@pytest.mark.slow
 def test_rules_file_reusing_a_known_id_is_refused_and_a_faithful_copy_is_not(tmp_path: Path) -> None:
     """--rules FILE whose id is chengdu-2007 with other figures: exit 2 naming both origins. The same
     rules saved by Notepad (BOM, CRLF) score like chengdu-2007 itself."""
@@ -467,6 +468,7 @@ def test_rules_file_reusing_a_known_id_is_refused_and_a_faithful_copy_is_not(tmp
     assert (0, json.loads(plain.stdout)["units"]) == (same.returncode, json.loads(same.stdout)["units"])
 
 
+@pytest.mark.slow
 def test_a_rule_file_that_does_not_exist_is_a_file_error(tmp_path: Path) -> None:
     """--rules missing.toml says it cannot open the file, not that no version has that id."""
     done = cli("score", "--rules", tmp_path / "missing.toml", EXAMPLE)

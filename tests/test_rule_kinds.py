@@ -465,6 +465,7 @@ def everything(effective: str) -> RuleSet:
 EFFECTIVE = st.sampled_from(["2007-01-01", "2007-04-15", "2007-07-01"])
 
 
+@pytest.mark.slow
 @given(data=st.data(), log=event_logs(max_units=3, max_items=10), as_of=dates(), effective=EFFECTIVE)
 def test_scorer_with_hooks_and_history_equals_score(
     site: Path, data: st.DataObject, log: list[Event], as_of: dt.date, effective: str
@@ -482,6 +483,7 @@ def test_scorer_with_hooks_and_history_equals_score(
         assert results_json(score(log, rules=rules, as_of=as_of)) == results_json(scorer.results(as_of=as_of))
 
 
+@pytest.mark.slow
 @given(log=event_logs(max_units=3, max_items=10), month=st.integers(1, 12), effective=EFFECTIVE)
 def test_a_monthly_bulletin_agrees_with_score_as_of_the_months_last_day(
     site: Path, log: list[Event], month: int, effective: str

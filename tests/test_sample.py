@@ -62,6 +62,7 @@ def key(value: Channel | Level | None) -> str:
     return value.key
 
 
+@pytest.mark.slow
 def test_same_seed_same_log(events: tuple[Event, ...]) -> None:
     """The same seed gives the same events, field for field and in the same order."""
     again = sample_year(2007)
@@ -69,6 +70,7 @@ def test_same_seed_same_log(events: tuple[Event, ...]) -> None:
     assert [event_record(e) for e in events] == [event_record(e) for e in again]
 
 
+@pytest.mark.slow
 def test_other_seed_other_log(events: tuple[Event, ...]) -> None:
     """Another seed gives another log."""
     assert events != sample_year(2008)
@@ -156,6 +158,7 @@ def test_every_level_and_category(events: tuple[Event, ...], results: Results) -
         assert 0 < counts["important"] < counts["work_dynamic"]
 
 
+@pytest.mark.slow
 def test_instructions_and_repeats(results: Results) -> None:
     """Instructions score; one item is instructed twice and counted once."""
     lines = [line for u in results.units for line in u.ledger if line.clause == "A3.1.6"]
@@ -238,6 +241,7 @@ def test_write_jsonl_lines() -> None:
     assert line + '"topic": "1.7"}\n' == out.getvalue()
 
 
+@pytest.mark.slow
 def test_write_jsonl_round_trip(events: tuple[Event, ...], results: Results, tmp_path: Path) -> None:
     """Written and read back, the log scores to the same JSON."""
     path = tmp_path / "sample-2007.jsonl"

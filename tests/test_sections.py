@@ -269,6 +269,7 @@ def _cut(names: frozenset[str]) -> RuleSet:
     return attrs.evolve(load_rules(2007), **{n: empty[n] for n in names}, disqualifications=())
 
 
+@pytest.mark.slow
 @given(log=event_logs(max_items=30), names=st.frozensets(st.sampled_from(SECTIONS)))
 def test_any_sections_left_out_never_crash_and_lose_nothing(log: list[Event], names: frozenset[str]) -> None:
     """The 2007 rules with any sections removed score any valid log: every event is counted or

@@ -264,6 +264,7 @@ _TOWN = st.lists(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None)
 @given(data=st.data(), drawn=_TOWN)
 def test_scorer_fed_in_batches_gives_the_bonus_as_score_does(

@@ -76,7 +76,9 @@ def read_book(data: bytes) -> tuple[dict[str, Sheet], list[str]]:
     z = zipfile.ZipFile(io.BytesIO(data))
     strings = [
         "".join(t.text or "" for t in si.iter(f"{{{M}}}t"))
-        for si in ET.fromstring(z.read("xl/sharedStrings.xml"))
+        for si in (
+            ET.fromstring(z.read("xl/sharedStrings.xml")) if "xl/sharedStrings.xml" in z.namelist() else []
+        )
     ]
     styles = ET.fromstring(z.read("xl/styles.xml"))
     codes = {n.get("numFmtId"): n.get("formatCode") for n in styles.iter(f"{{{M}}}numFmt")}
@@ -93,11 +95,9 @@ def read_book(data: bytes) -> tuple[dict[str, Sheet], list[str]]:
             if c.get("t") == "s":
                 cells[ref] = strings[int(str(v.text))]
             else:
-                # The double the cell holds, as the shortest text that gives it back (XlsxWriter
-                # writes 16 significant digits: 8.7 as 8.699999999999999, the same double).
-                cells[ref] = repr(float(str(v.text)))
-                if cells[ref].endswith(".0"):
-                    cells[ref] = cells[ref][:-2]
+                # The number's text as the file holds it, never through a float: the figure must
+                # be written from its Decimal ("8.7", "0.4545", never "8.699999999999999" or "-0").
+                cells[ref] = str(v.text)
                 numeric.add(ref)
                 fmt = xfs[int(c.get("s", "0"))]
                 formats[ref] = codes.get(fmt) or BUILTIN[str(fmt)]
@@ -152,6 +152,7 @@ def year(tmp_path_factory: pytest.TempPathFactory) -> Path:
 # -- score -------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_score_workbook_has_a_summary_and_a_sheet_per_group(tmp_path: Path) -> None:
     """score --format xlsx: 汇总 then one sheet per group, Chinese headings, frozen header row."""
     sheets = workbook(tmp_path, "score", EXAMPLE)
@@ -188,6 +189,7 @@ def test_score_workbook_in_english(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_score_workbook_figures_equal_the_json(tmp_path: Path, year: Path) -> None:
     """Every figure of every unit of the sample year is a numeric cell equal to the JSON's figure."""
     status, out, _ = run("score", year, "--as-of", "2007-12-31", "--format", "json")
@@ -215,6 +217,7 @@ def test_score_workbook_figures_equal_the_json(tmp_path: Path, year: Path) -> No
     assert (0, 118) == (status, seen)
 
 
+@pytest.mark.slow
 def test_number_formats_show_the_displayed_precision(tmp_path: Path) -> None:
     """Counts are 0, points as many decimals as they have (17.2 → 0.0), completion 0.00%."""
     sheets = workbook(tmp_path, "score", EXAMPLE)
@@ -249,6 +252,7 @@ def test_score_workbook_charts(tmp_path: Path) -> None:
     assert "汇总!$B$" in texts[0]
 
 
+@pytest.mark.slow
 def test_rejections_have_their_sheet(tmp_path: Path) -> None:
     """With --keep-going, the rejected records are listed on a sheet of their own."""
     bad = tmp_path / "bad.jsonl"
@@ -281,6 +285,7 @@ def test_explain_workbook_is_the_ledger(tmp_path: Path) -> None:
 # -- bulletins ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_year_end_workbook_equals_the_json(tmp_path: Path, year: Path) -> None:
     """The year-end workbook of the sample year: ranks and figures as the JSON, points by clause too."""
     _, out, _ = run("bulletin", year, "--year-end", "--format", "json")
@@ -315,6 +320,7 @@ def test_year_end_workbook_equals_the_json(tmp_path: Path, year: Path) -> None:
     assert {k: Decimal(v) for k, v in data["by_clause"].items()} == found_clauses
 
 
+@pytest.mark.slow
 def test_monthly_workbook_equals_the_json(tmp_path: Path, year: Path) -> None:
     """The June workbook: month and cumulative figures of every unit as the JSON's."""
     _, out, _ = run("bulletin", year, "--month", "2007-06", "--format", "json")
@@ -350,6 +356,7 @@ def test_bulletin_workbook_charts(tmp_path: Path) -> None:
 # -- determinism, output and the extra ---------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_workbooks_are_deterministic(tmp_path: Path) -> None:
     """Two runs, and the events in another order, give the same bytes (no clock in the workbook)."""
     lines = EXAMPLE.read_text(encoding="utf-8").splitlines()
@@ -382,6 +389,7 @@ def cli(*args: str | Path, **kwargs: Any) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run([sys.executable, "-m", "chengdu_infoscore", *map(str, args)], check=False, **kwargs)
 
 
+@pytest.mark.slow
 def test_xlsx_to_standard_output(tmp_path: Path) -> None:
     """--out - writes the workbook to a pipe, the same bytes as to a file; to a terminal, exit 2."""
     target = tmp_path / "s.xlsx"
@@ -417,6 +425,7 @@ def test_missing_extra_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     ) == (status, out, err, target.exists())
 
 
+@pytest.mark.slow
 def test_the_library_does_not_import_xlsxwriter() -> None:
     """Importing the library and its command line never imports XlsxWriter."""
     code = "import chengdu_infoscore, chengdu_infoscore.cli, sys; print('xlsxwriter' in sys.modules)"
@@ -527,3 +536,207 @@ def test_out_writes_any_format(tmp_path: Path) -> None:
         err,
         target.read_text(encoding="utf-8"),
     )
+
+
+# -- what a sheet name, a chart, a long text and a zero are made of ------------------------------------
+
+TARGETS_2008 = Path(__file__).parent.parent / "docs" / "example-targets-2008.toml"
+RULES_2008 = Path(__file__).parent.parent / "docs" / "example-county-2008.toml"
+EVENTS_2008 = Path(__file__).parent / "targets" / "events-2008.jsonl"
+TABLE_2007 = Path(__file__).parent.parent / "src" / "chengdu_infoscore" / "quotas" / "quotas-2007.toml"
+
+
+@pytest.mark.parametrize(
+    ("wanted", "taken", "expected"),
+    [
+        ("驻外办事处" * 6 + "'办", (), "驻外办事处" * 6),  # cut to 31, then the quote it ends in dropped
+        ("'引号'", (), "引号"),
+        ("a\u0001b\u007fc\ud800d\uffff", (), "a_b_c_d_"),  # control characters, XML's refusals
+        ("x[1]:y*?/\\z", (), "x_1__y____z"),
+        ("History", (), "History (2)"),  # reserved by Excel
+        ("HISTORY", (), "HISTORY (2)"),
+        ("汇总", ("汇总",), "汇总 (2)"),
+        ("汇总", ("汇总", "汇总 (2)"), "汇总 (3)"),
+        ("Summary", ("summary",), "Summary (2)"),  # Excel compares names without regard to case
+        ("a" * 40, ("a" * 31,), "a" * 27 + " (2)"),
+        ("'", (), "_"),
+        ("\U0001f600" * 20, (), "\U0001f600" * 15),  # 31 UTF-16 units at most
+    ],
+)
+def test_sheet_names_are_cleaned_after_they_are_cut(
+    wanted: str, taken: tuple[str, ...], expected: str
+) -> None:
+    """A sheet name is what Excel takes: cleaned after the cut to 31, not History, unique."""
+    from chengdu_infoscore.spreadsheet import sheet_name
+
+    assert expected == sheet_name(wanted, taken)
+
+
+@pytest.mark.parametrize(
+    ("label", "sheet"),
+    [
+        ("驻外办事处" * 6 + "'办", "驻外办事处" * 6),
+        ("a\\u0001b", "a_b"),  # a TOML escape: U+0001
+        ("History", "History (2)"),
+        ("汇总", "汇总 (2)"),
+    ],
+)
+def test_a_group_label_excel_refuses_gives_a_well_formed_workbook(
+    tmp_path: Path, label: str, sheet: str
+) -> None:
+    """A target table's group label ending in a quote at the cut, holding a control character, or
+    named like a reserved or taken sheet: exit 0, every part of the workbook is well-formed XML."""
+    targets = tmp_path / "t.toml"
+    text = TABLE_2007.read_text(encoding="utf-8")
+    targets.write_text(text.replace('label = "市政府驻外办事处"', f'label = "{label}"'), encoding="utf-8")
+    book = tmp_path / "o.xlsx"
+    for command in (["score"], ["bulletin", "--year-end"]):
+        status, _, err = run(*command, EXAMPLE, "--targets", targets, "--format", "xlsx", "--out", book)
+        z = zipfile.ZipFile(book)
+        for name in z.namelist():
+            if name.endswith((".xml", ".rels")):
+                ET.fromstring(z.read(name))
+        sheets = read_book(book.read_bytes())[0]
+        assert (0, ["汇总", *GROUPS[:2], sheet]) == (status, list(sheets)), err
+
+
+def _chart_ranges(path: Path) -> list[tuple[str, str]]:
+    """Each bar chart's categories and values, as the formulas the workbook holds."""
+    z = zipfile.ZipFile(path)
+    found = []
+    for name in sorted(n for n in z.namelist() if re.fullmatch(r"xl/charts/chart[0-9]+\.xml", n)):
+        text = z.read(name).decode("utf-8")
+        if '<c:barDir val="bar"' in text:
+            cat = re.search(r"<c:cat>.*?<c:f>(.*?)</c:f>", text).group(1)  # type: ignore[union-attr]
+            val = re.search(r"<c:val>.*?<c:f>(.*?)</c:f>", text).group(1)  # type: ignore[union-attr]
+            found.append((cat, val))
+    return found
+
+
+def test_a_unit_without_target_has_no_bar(tmp_path: Path) -> None:
+    """The completion charts leave out a unit without target (县档案局, and 县气象局 between two units
+    with targets): its row is not in the chart's ranges, so it has no bar of 0%."""
+    targets = tmp_path / "t.toml"
+    targets.write_text(
+        TARGETS_2008.read_text(encoding="utf-8").replace(
+            '[[groups.units]]\nname = "县政务服务中心"',
+            '[[groups.units]]\nname = "县政务服务中心"',
+        )
+        + '\n[[groups.units]]\nname = "县气象局"\nlabel = "县气象局"\ntarget = "none"\n'
+        + '\n[[groups.units]]\nname = "县统计局"\nlabel = "县统计局"\ntarget = 5\n',
+        encoding="utf-8",
+    )
+    book = tmp_path / "o.xlsx"
+    common = [
+        "--targets",
+        targets,
+        "--rules",
+        RULES_2008,
+        "--keep-going",
+        "--as-of",
+        "2008-12-31",
+        "--format",
+        "xlsx",
+    ]
+    assert 0 == run("score", EVENTS_2008, *common, "--out", book)[0]
+    # 县档案局 (row 2), 县政务服务中心 (3), 县气象局 (4), 县统计局 (5): rows 3 and 5 are charted.
+    assert [
+        ("各乡镇!$A$2:$A$3", "各乡镇!$G$2:$G$3"),
+        ("(县级部门!$A$3,县级部门!$A$5)", "(县级部门!$G$3,县级部门!$G$5)"),
+    ] == _chart_ranges(book)
+    assert 0 == run("bulletin", EVENTS_2008, *common[:5], "--year-end", "--format", "xlsx", "--out", book)[0]
+    ranked = read_book(book.read_bytes())[0]["县级部门"]
+    with_target = [r for r in range(2, 6) if ranked.cells[f"C{r}"] != "无任务数"]
+    categories, values = _chart_ranges(book)[1]
+    assert (2, with_target, with_target) == (len(with_target), _rows(categories, "B"), _rows(values, "H"))
+
+
+def _rows(formula: str, col: str) -> list[int]:
+    """The rows of column ``col`` a chart's range formula takes (``$H$3:$H$4,$H$6`` → 3, 4, 6)."""
+    rows: list[int] = []
+    for a, b in re.findall(rf"\${col}\$(\d+)(?::\${col}\$(\d+))?", formula):
+        rows += range(int(a), int(b or a) + 1)
+    return rows
+
+
+def test_the_score_charts_read_their_tables(tmp_path: Path) -> None:
+    """Each group's chart takes the unit names (column A) and completion (column G) of its rows."""
+    book = tmp_path / "s.xlsx"
+    assert 0 == run("score", EXAMPLE, "--format", "xlsx", "--out", book)[0]
+    assert [
+        ("'各区(市)县政府'!$A$2:$A$20", "'各区(市)县政府'!$G$2:$G$20"),
+        ("市政府各部门及有关单位!$A$2:$A$97", "市政府各部门及有关单位!$G$2:$G$97"),
+        ("市政府驻外办事处!$A$2:$A$4", "市政府驻外办事处!$G$2:$G$4"),
+    ] == _chart_ranges(book)
+
+
+def test_a_text_longer_than_a_cell_is_kept_whole(tmp_path: Path) -> None:
+    """An event id of 40 000 characters: its cell holds the beginning and a note that says where the
+    whole text is; the sheet 长文本 holds it in parts that join to the text."""
+    long_id = "L" * 40000
+    log = tmp_path / "l.jsonl"
+    log.write_text(
+        EXAMPLE.read_text(encoding="utf-8")
+        + json.dumps(
+            {"id": long_id, "type": "submitted", "date": "2007-03-05", "unit": "锦江区", "item": "Q1"}
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    book = tmp_path / "e.xlsx"
+    assert 0 == run("explain", log, "--unit", "锦江区", "--format", "xlsx", "--out", book)[0]
+    sheets = read_book(book.read_bytes())[0]
+    ledger = [r for r in table(sheets["得分明细"]) if r.get("事件", "").startswith("LLL")]
+    parts = table(sheets["长文本"])
+    notes = zipfile.ZipFile(book).read("xl/comments1.xml").decode("utf-8")
+    assert ["长文本"] == list(sheets)[2:]
+    assert (1, 32767, "…") == (len(ledger), len(ledger[0]["事件"]), ledger[0]["事件"][-1])
+    assert long_id == "".join(p["文字"] for p in parts)
+    assert (["得分明细!B2", "得分明细!B2"], ["1", "2"]) == (
+        [p["单元格"] for p in parts],
+        [p["段"] for p in parts],
+    )
+    assert "全文共40000字,超过单元格上限(32767字),见工作表“长文本”第2至3行" in notes
+
+
+def test_a_zero_is_never_written_as_minus_zero() -> None:
+    """A Decimal -0 (-0.0, -0E+1) is the number 0 in the file, never "-0"."""
+    from chengdu_infoscore.spreadsheet import Rate, _Book, _words
+
+    book = _Book(_words("zh", 2007), "zh", __import__("datetime").date(2007, 1, 1), "t", None)
+    sheet = book.sheet("s")
+    for col, value in enumerate([Decimal("-0"), Decimal("-0.0"), Decimal("-0E+1"), Rate(Decimal("-0.0000"))]):
+        sheet.cell(0, col, value)
+    cells = read_book(book.bytes())[0]["s"].cells
+    assert ["0", "0", "0", "0"] == [cells[c] for c in ("A1", "B1", "C1", "D1")]
+
+
+def test_explain_workbook_heads_the_units_own_points(tmp_path: Path) -> None:
+    """explain's summary heads the unit's points by clause with the unit's name, not 全市 (the city's)."""
+    sheets = workbook(tmp_path, "explain", EXAMPLE, "--unit", "能源办")
+    column = [r[0] for r in sheets["汇总"].rows()]
+    assert ("市经委(含能源办)各加减分项目得分" in column, "全市各加减分项目得分" in column) == (True, False)
+    english = workbook(tmp_path, "explain", EXAMPLE, "--unit", "能源办", "--lang", "en")
+    assert "Points of 市经委(含能源办) by clause" in [r[0] for r in english["Summary"].rows()]
+
+
+def test_bulletin_workbooks_list_rejections(tmp_path: Path) -> None:
+    """bulletin --keep-going --format xlsx has the sheet of rejected records, as score and explain do."""
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(EXAMPLE.read_text(encoding="utf-8") + '{"id": "x", "type": "nope"}\n', encoding="utf-8")
+    for which in (["--month", "2007-06"], ["--year-end"]):
+        sheets = workbook(tmp_path, "bulletin", bad, *which, "--keep-going")
+        assert (["汇总", *GROUPS, "拒收记录"], [str(bad), "31", "x"]) == (
+            list(sheets),
+            sheets["拒收记录"].row(2)[:3],
+        )
+
+
+def test_quiet_says_nothing_of_the_file_written(tmp_path: Path) -> None:
+    """--quiet: no "written to FILE" line on standard error (score, bulletin, sample)."""
+    target = tmp_path / "o.xlsx"
+    assert [(0, "", "")] * 3 == [
+        run("score", EXAMPLE, "--format", "xlsx", "--out", target, "--quiet"),
+        run("bulletin", EXAMPLE, "--year-end", "--format", "csv", "--out", target, "-q"),
+        run("sample", "--out", tmp_path / "s.jsonl", "--quiet"),
+    ]

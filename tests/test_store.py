@@ -271,6 +271,7 @@ def _views(history: History) -> list[dt.date | None]:
     return [days[0] - dt.timedelta(days=1), *days, None]
 
 
+@pytest.mark.slow
 @_FRESH
 @given(history=histories())
 def test_every_view_scores_as_the_log_then_in_force(
@@ -291,6 +292,7 @@ def test_every_view_scores_as_the_log_then_in_force(
             )
 
 
+@pytest.mark.slow
 @_FRESH
 @given(history=histories())
 def test_each_batch_states_the_digest_and_count_of_its_view(
@@ -306,6 +308,7 @@ def test_each_batch_states_the_digest_and_count_of_its_view(
             assert (provenance.events_digest, provenance.events) == (batch.digest, batch.events)
 
 
+@pytest.mark.slow
 @_FRESH
 @given(history=histories())
 def test_the_view_after_each_batch_is_the_log_then_in_force_with_the_batchs_digest(
@@ -325,6 +328,7 @@ def test_the_view_after_each_batch_is_the_log_then_in_force_with_the_batchs_dige
                 assert (batch.digest, batch.events) == (provenance.events_digest, provenance.events)
 
 
+@pytest.mark.slow
 @_FRESH
 @given(history=histories(), data=st.data())
 def test_the_order_of_records_inside_a_batch_does_not_matter(
@@ -341,6 +345,7 @@ def test_the_order_of_records_inside_a_batch_does_not_matter(
             assert a.read(known_on).events == b.read(known_on).events
 
 
+@pytest.mark.slow
 @_FRESH
 @given(history=histories())
 def test_ingesting_a_batch_again_is_all_repeats(
@@ -361,6 +366,7 @@ def test_ingesting_a_batch_again_is_all_repeats(
             assert (first.events, first.digest) == (again.events, again.digest)
 
 
+@pytest.mark.slow
 @_FRESH
 @given(history=histories())
 def test_replaying_the_batches_gives_every_view(
@@ -543,6 +549,7 @@ def test_an_interruption_part_way_leaves_the_store_as_it_was(
         assert ([1], (SUBMITTED,)) == ([b.seq for b in store.batches()], store.read().events)
 
 
+@pytest.mark.slow
 def test_a_crash_part_way_leaves_the_store_as_it_was(tmp_path: Path) -> None:
     """A process dying while it inserts a batch's records (os._exit, no clean-up): the store has none."""
     path = tmp_path / "log.store"

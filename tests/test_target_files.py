@@ -14,6 +14,7 @@ import pytest
 
 from chengdu_infoscore import QuotaTable, RuleSet, Unit, read_events, score
 from chengdu_infoscore.cli import main
+from chengdu_infoscore.quotas import Group
 
 ROOT = Path(__file__).parent.parent
 RULES = str(ROOT / "docs" / "example-county-2008.toml")
@@ -232,4 +233,46 @@ def test_a_unit_without_target_in_python() -> None:
         result.completion,
         result.completed,
         result.shortfall,
+    )
+
+
+# -- names in full-width forms ----------------------------------------------------------------------
+
+
+def test_a_name_in_full_width_parentheses_names_its_unit() -> None:
+    """市经委（含能源办）, the label with full-width parentheses, names 市经委 for --unit, for an event
+    and for QuotaTable.unit, as the label 市经委(含能源办) does."""
+    from chengdu_infoscore import Submitted, load_quotas
+
+    table = load_quotas(2007)
+    results = score(
+        [Submitted(id="e1", date="2007-03-01", unit="市经委（含能源办）", item="X")], quotas=table
+    )
+    status, out, _ = run(
+        "explain", str(ROOT / "examples" / "example-2007.jsonl"), "--unit", "市经委（含能源办）"
+    )
+    assert ("市经委", "市经委", (), 1, 0) == (
+        table.unit("市经委（含能源办）").name,
+        table.unit(" 市经委（含能源办） ").name,
+        results.rejections,
+        results.unit("市经委").submitted,
+        status,
+    )
+    assert "市经委" in out.splitlines()[0]
+
+
+def test_folding_full_width_forms_never_makes_a_name_designate_two_units() -> None:
+    """Two units written A(1) and A（1）: each name keeps its own unit, and a mixed spelling A(1）,
+    which folds to both, names neither."""
+    a = Unit(name="甲", label="A(1)", group="g", target=5, basis="submitted")
+    b = Unit(name="乙", label="A（1）", group="g", target=5, basis="submitted")
+    c = Unit(name="丙", label="Ｃ１", group="g", target=5, basis="submitted")
+    group = Group(key="g", label="组", basis="submitted")
+    table = QuotaTable(year=2007, source="test", groups=[group], units=[a, b, c])
+    assert ("甲", "乙", None, "丙", "丙") == (
+        table.unit("A(1)").name,
+        table.unit("A（1）").name,
+        table.find("A(1）"),
+        table.unit("C1").name,
+        table.unit("Ｃ1").name,
     )

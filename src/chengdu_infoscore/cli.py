@@ -503,6 +503,8 @@ class _Parser(argparse.ArgumentParser):
         """Whether ``word`` is written as an option and is none of this parser's (``-5`` is a number)."""
         if word[:1] != "-" or len(word) < 2 or self._negative_number_matcher.match(word):
             return False
+        if " " in word and word.split("=", 1)[0] not in self._option_string_actions:
+            return False  # argparse takes a word with a space for a value (`--unit "-a b"`), not an option
         if word[1] != "-" and word[:2] in self._option_string_actions:  # -qh: short options together
             return False
         return word.split("=", 1)[0] not in self._option_string_actions
@@ -1191,7 +1193,7 @@ def _diff(args: argparse.Namespace) -> int:
     else:
         _write_file(args.out, text.encode("utf-8"))
         written = say("diff.written", args.lang, file=args.out, changed=len(d.units), unchanged=d.unchanged)
-        _err(written + "\n")
+        _written(args, written)
     return 1 if args.exit_code and not d.empty else OK
 
 
@@ -1257,9 +1259,11 @@ def _sample_events(args: argparse.Namespace) -> int:
     if args.out == "-":
         for text in chunks():
             _out(text)
+            if "stdout" in _gone:  # the reader went away (| head): making the rest is for no one
+                break
         return OK
     _write_file(args.out, (text.encode("utf-8") for text in chunks()))
-    _err(say("score.sample_written", args.lang, count=written, year=_SAMPLE_YEAR, file=args.out) + "\n")
+    _written(args, say("score.sample_written", args.lang, count=written, year=_SAMPLE_YEAR, file=args.out))
     return OK
 
 
@@ -1478,7 +1482,7 @@ def _write_file(target: str, data: bytes | Iterable[bytes]) -> None:
             umask = os.umask(0o022)
             os.umask(umask)
             mode, regular = 0o666 & ~umask, True
-        parts = [data] if isinstance(data, bytes) else data
+        parts = [data] if isinstance(data, bytes) else _made(data)
         if not regular:
             with open(path, "wb") as out:
                 out.writelines(parts)
@@ -1497,8 +1501,32 @@ def _write_file(target: str, data: bytes | Iterable[bytes]) -> None:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
             raise
+    except _Making as failed:  # the data's maker failed, not the file: its own error, as it was raised
+        raise failed.error from None
     except (OSError, ValueError) as exc:  # ValueError: a NUL character in the name
         raise _CannotWrite(target, exc, existed) from None
+
+
+class _Making(Exception):
+    """What the maker of the data to write raised, carried past the handling of the file's errors."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _made(parts: Iterable[bytes]) -> Iterator[bytes]:
+    """``parts`` as they are made; an error in making them (an ``ArgumentError``, a ``ValueError``)
+    is a :class:`_Making`, never taken for the file's ("cannot write FILE")."""
+    made = iter(parts)
+    while True:
+        try:
+            part = next(made)
+        except StopIteration:
+            return
+        except Exception as exc:
+            raise _Making(exc) from exc
+        yield part
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -1509,6 +1537,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else OK if exc.code is None else PROBLEMS
     if args.command in ("score", "explain", "bulletin"):
         _check_output(args)
+    if args.command in ("score", "explain", "bulletin", "diff", "sample"):
+        _check_out_file(args)
     with _progress_line(args):
         return _run(args)
 
@@ -1578,7 +1608,7 @@ def _run(args: argparse.Namespace) -> int:
         else:
             _write_file(args.out, buffer.getvalue().encode("utf-8"))
             year = events[0].date.year
-            _err(say("score.sample_written", args.lang, count=count, year=year, file=args.out) + "\n")
+            _written(args, say("score.sample_written", args.lang, count=count, year=year, file=args.out))
         return OK
     if args.command == "demo":
         year, month = args.month
@@ -1634,7 +1664,7 @@ def _run(args: argparse.Namespace) -> int:
             output = bulletin_markdown(bulletin, args.lang)
         elif args.format == "xlsx":
             clauses = clause_totals(results) if args.month is not None else None
-            output = bulletin_xlsx(bulletin, args.lang, clauses)
+            output = bulletin_xlsx(bulletin, args.lang, clauses, results.rejections)
         elif args.format == "html":
             clauses = clause_totals(results) if args.month is not None else None
             output = bulletin_html(bulletin, args.lang, clauses)
@@ -1685,6 +1715,37 @@ def _check_output(args: argparse.Namespace) -> None:
     xlsx_extra()
 
 
+def _given_files(args: argparse.Namespace) -> list[str]:
+    """The files a command reads: its event logs, store, target table, published bulletin and rule
+    files (a rule-set id is no file)."""
+    files = [p for p in getattr(args, "events", None) or [] if p != "-"]
+    files += [getattr(args, k, None) for k in ("store", "targets", "published")]
+    files += [r for r in getattr(args, "rules", None) or [] if os.path.isfile(r)]
+    return [f for f in files if f and f != "-"]
+
+
+def _check_out_file(args: argparse.Namespace) -> None:
+    """Refuse, before anything is read or scored, an ``--out`` FILE that is one of the command's
+    own inputs (writing it would destroy what is read) or cannot be written (a directory, a
+    directory that does not exist): exit 2, nothing read, nothing written."""
+    out = getattr(args, "out", None)
+    if not out or out == "-":
+        return
+    path = os.path.realpath(out)
+    if os.path.exists(path):
+        for given in _given_files(args):
+            with contextlib.suppress(OSError, ValueError):
+                if os.path.samefile(path, given):
+                    raise _Usage(
+                        f"--out {out!r} is {given!r}, which this command reads: writing it would replace"
+                        " it; give another file"
+                    )
+    if os.path.isdir(path):
+        raise _CannotWrite(out, IsADirectoryError(errno.EISDIR, "Is a directory"), True)
+    if not os.path.isdir(os.path.dirname(path)):
+        raise _CannotWrite(out, FileNotFoundError(errno.ENOENT, "No such file or directory"), False)
+
+
 def _terminal(stream: TextIO | None) -> bool:
     try:
         return stream is not None and stream.isatty()
@@ -1707,7 +1768,13 @@ def _emit(args: argparse.Namespace, output: str | bytes) -> None:
         if args.format == "xlsx"
         else say("score.output", args.lang, format=args.format)
     )
-    _err(say("score.written", args.lang, command=args.command, what=what, file=args.out) + "\n")
+    _written(args, say("score.written", args.lang, command=args.command, what=what, file=args.out))
+
+
+def _written(args: argparse.Namespace, line: str) -> None:
+    """Say on standard error that the output was written to its file, unless ``--quiet``."""
+    if not getattr(args, "quiet", False):
+        _err(line + "\n")
 
 
 def _out_bytes(data: bytes) -> None:

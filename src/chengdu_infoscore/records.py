@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from .exceptions import MissingExtraError
 from .messages import check_lang
 from .reports import UNIT_KEYS as JSON_UNIT_KEYS
-from .results import Results, UnitResult, ratio
+from .results import Results, UnitResult, format_points, ratio
 
 if TYPE_CHECKING:
     from .bulletins import MonthlyBulletin, YearEndBulletin
@@ -105,6 +105,12 @@ def _union(pairs: Iterable[Iterable[tuple[str, Any]]]) -> list[str]:
     return list(seen)
 
 
+def _points(value: Decimal) -> Decimal:
+    """Points as the JSON prints them, exactly that figure: ``Decimal("599")`` for 599.0, never
+    ``Decimal("599.0")`` (:func:`~chengdu_infoscore.results.format_points`)."""
+    return Decimal(format_points(value))
+
+
 def _spread(prefix: str, keys: Sequence[str], pairs: Iterable[tuple[str, Any]], zero: Any) -> Record:
     """``pairs`` as ``prefix.key`` entries, one for each of ``keys``, ``zero`` for a key it lacks."""
     found = dict(pairs)
@@ -127,8 +133,8 @@ def _unit_record(u: UnitResult, clauses: Sequence[str], missed: Sequence[str], l
         "completion": u.completion,
         "completed": u.completed,
         "shortfall": u.shortfall,
-        "score": u.score,
-        **_spread("breakdown", clauses, u.breakdown, Decimal(0)),
+        "score": _points(u.score),
+        **_spread("breakdown", clauses, ((c, _points(p)) for c, p in u.breakdown), Decimal(0)),
         **_spread("missed", missed, u.missed, 0),
         **_spread("late", late, u.late, 0),
         "errors": u.errors,
@@ -178,7 +184,7 @@ def ledger_records(results: Results, lang: str = "zh") -> list[Record]:
             "date": line.date,
             "event": line.event,
             "clause": line.clause,
-            "points": line.points,
+            "points": _points(line.points),
             "reason": line.text(lang),
             **line.message.as_json(),
             "rules": line.rules,
@@ -198,7 +204,7 @@ def _figures(
         f"{prefix}.submitted": f.submitted,
         f"{prefix}.adopted": f.adopted,
         f"{prefix}.adoption_rate": f.adoption_rate,
-        f"{prefix}.points": f.points,
+        f"{prefix}.points": _points(f.points),
         **_spread(f"{prefix}.missed", missed, f.missed, 0),
         **_spread(f"{prefix}.late", late, f.late, 0),
         f"{prefix}.errors": f.errors,

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import io
+import unicodedata
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -31,15 +32,14 @@ import attrs
 
 from ._columns import csv_value
 from .bulletins import BulletinRow, GroupTable, MonthlyBulletin, YearEndBulletin
-from .bulletins.render import _section_name
-from .bulletins.render import _words as _bulletin_words
+from .bulletins.render import bulletin_words, section_name
 from .exceptions import MissingExtraError
 from .messages import LANGS, words
 from .periods import Figures
 from .provenance import Provenance
 from .quotas import QuotaTable
 from .reports import display_width
-from .results import Results, UnitResult, format_points, ratio
+from .results import Rejection, Results, UnitResult, format_points, ratio
 
 __all__ = ["MissingExtraError", "bulletin_xlsx", "clause_totals", "ledger_xlsx", "results_xlsx", "xlsx_extra"]
 
@@ -63,7 +63,7 @@ _MORE: dict[str, dict[str, str]] = {lang: words("sheet", lang) for lang in LANGS
 
 
 def _words(lang: str, year: int) -> dict[str, str]:
-    return {**_bulletin_words(lang, year), **_MORE[lang]}
+    return {**bulletin_words(lang, year), **_MORE[lang]}
 
 
 # -- cells ----------------------------------------------------------------------------------------
@@ -95,7 +95,9 @@ def _held(value: Decimal) -> Decimal | None:
     """``value`` as a cell's number is written (plain: ``17.9``, ``100``), or ``None`` when it is
     beyond what a cell holds as a number. The writer puts its text, to 16 significant digits, in
     the file: the figure goes there from its Decimal, never through binary floating point."""
-    if value and not _LOWEST <= value.adjusted() <= _HIGHEST:
+    if not value:
+        return Decimal(0)  # never -0: a spreadsheet would show it as "-0"
+    if not _LOWEST <= value.adjusted() <= _HIGHEST:
         return None
     return Decimal(format(value.normalize(), "f"))
 
@@ -124,7 +126,7 @@ class _Sheet:
         if value is None:
             return
         if isinstance(value, str):
-            self.ws.write_string(row, col, value, self.book.fmt(None, bold))
+            self.text(row, col, value, bold)
             self._fit(col, value)
         elif isinstance(value, Rate):
             shown = f"{value.value * 100:.2f}%"
@@ -143,19 +145,30 @@ class _Sheet:
         number = _held(value)
         self._fit(col, shown)
         if number is None:  # beyond what a cell holds as a number: the exact text
-            self.ws.write_string(row, col, exact, self.book.fmt(None, bold))
+            self.text(row, col, exact, bold)
             self._fit(col, exact)
             return
         self.ws.write_number(row, col, number, self.book.fmt(pattern, bold))
         if not _exact(value):
             self.ws.write_comment(row, col, self.book.w["exact"].format(text=exact))
 
+    def text(self, row: int, col: int, text: str, bold: bool = False) -> None:
+        """A text cell. A text longer than a cell holds (32 767 characters) is never cut silently:
+        the cell holds its beginning and a note saying where the whole text is, on the sheet of
+        long texts in parts of at most 32 767 characters, one below the other."""
+        if _units(text) <= _LONGEST:
+            self.ws.write_string(row, col, text, self.book.fmt(None, bold))
+            return
+        where = self.book.long_text(self.name, row, col, text)
+        self.ws.write_string(row, col, _cut(text, _LONGEST - 1) + "…", self.book.fmt(None, bold))
+        self.ws.write_comment(row, col, where)
+
     def title(self, text: str) -> None:
-        self.ws.write_string(self.row, 0, text, self.book.fmt(None, True))
+        self.text(self.row, 0, text, bold=True)
         self.row += 1
 
     def line(self, text: str) -> None:
-        self.ws.write_string(self.row, 0, text)
+        self.text(self.row, 0, text)
         self.row += 1
 
     def table(
@@ -181,24 +194,24 @@ class _Sheet:
             self.ws.set_column(col, col, min(_WIDEST, width + 2))
 
     def chart(
-        self, kind: str, title: str, categories: int, values: int, rows: tuple[int, int], at: str
+        self, kind: str, title: str, categories: int, values: int, rows: Sequence[int], at: str
     ) -> None:
-        """A native chart of one column against the labels of another, rows ``first..last``."""
-        first, last = rows
-        if last < first:
+        """A native chart of one column against the labels of another, for the rows ``rows`` (a
+        unit without a target is left out: it has no bar, not a bar of 0%)."""
+        if not rows:
             return
         chart = self.book.wb.add_chart({"type": kind})
         chart.add_series(
             {
                 "name": title,
-                "categories": [self.name, first, categories, last, categories],
-                "values": [self.name, first, values, last, values],
+                "categories": _ranges(self.name, rows, categories),
+                "values": _ranges(self.name, rows, values),
                 "data_labels": {"value": True},
             }
         )
         chart.set_title({"name": title})
         chart.set_legend({"none": True})
-        count = last - first + 1
+        count = len(rows)
         if kind == "bar":  # one bar a unit, read top to bottom in the table's order
             chart.set_y_axis({"reverse": True})
             chart.set_x_axis({"num_format": "0%"})
@@ -206,6 +219,77 @@ class _Sheet:
         else:
             chart.set_size({"width": max(480, 48 * count + 120), "height": 320})
         self.ws.insert_chart(at, chart)
+
+
+#: The most UTF-16 units a cell (or a note) holds.
+_LONGEST = 32767
+
+
+def _units(text: str) -> int:
+    """The length of ``text`` as a spreadsheet counts it: UTF-16 units (U+10000 and above are two)."""
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+def _cut(text: str, units: int) -> str:
+    """The longest beginning of ``text`` of at most ``units`` UTF-16 units (no character split)."""
+    n = 0
+    for i, ch in enumerate(text):
+        n += 2 if ord(ch) > 0xFFFF else 1
+        if n > units:
+            return text[:i]
+    return text
+
+
+def _pieces(text: str) -> list[str]:
+    """``text`` in parts a cell holds, in order: joined, they are ``text``."""
+    parts = []
+    while text:
+        part = _cut(text, _LONGEST)
+        parts.append(part)
+        text = text[len(part) :]
+    return parts
+
+
+def _ranges(sheet: str, rows: Sequence[int], col: int) -> list[Any] | str:
+    """The cells of column ``col`` in ``rows`` as a chart's series takes them: one range when the
+    rows follow one another, else the ranges of each run of rows, ``=(Sheet!$G$2:$G$4,Sheet!$G$6)``."""
+    runs: list[list[int]] = []
+    for row in sorted(rows):
+        if runs and runs[-1][1] == row - 1:
+            runs[-1][1] = row
+        else:
+            runs.append([row, row])
+    if len(runs) == 1:
+        return [sheet, runs[0][0], col, runs[0][1], col]
+    utility = importlib.import_module("xlsxwriter.utility")
+    name = utility.quote_sheetname(sheet)
+    return "=(" + ",".join(f"{name}!{utility.xl_range_abs(a, col, b, col)}" for a, b in runs) + ")"
+
+
+#: What a sheet's name cannot hold (Excel's rule), each made ``_``.
+_NOT_IN_NAMES = frozenset("[]:*?/\\")
+
+
+def _name_char(ch: str) -> str:
+    """``ch`` as a sheet name holds it: a character Excel or XML refuses (``[]:*?/\\``, a control
+    character, a lone surrogate, U+FFFE, U+FFFF) is ``_``."""
+    bad = ch in _NOT_IN_NAMES or unicodedata.category(ch) in ("Cc", "Cs") or ch in "\ufffe\uffff"
+    return "_" if bad else ch
+
+
+def sheet_name(wanted: str, taken: Iterable[str] = ()) -> str:
+    """A sheet name Excel takes for ``wanted``, none of ``taken`` (compared as Excel compares them,
+    without regard to case): what Excel or XML refuses made ``_``, at most 31 characters (UTF-16
+    units), no quote at either end, not the reserved ``History``, and a `` (2)``, `` (3)``… to make
+    it unique. Cleaned after it is cut, so that a cut never leaves a quote at its end."""
+    used = {t.casefold() for t in taken}
+    name = _cut("".join(_name_char(ch) for ch in wanted).strip(), 31).strip().strip("'").strip() or "_"
+    candidate, n = name, 2
+    while candidate.casefold() in used or candidate.casefold() == "history":
+        suffix = f" ({n})"
+        candidate = _cut(name, 31 - len(suffix)).rstrip().rstrip("'") + suffix
+        n += 1
+    return candidate
 
 
 class _Book:
@@ -228,7 +312,10 @@ class _Book:
         self.wb.set_calc_mode("auto")
         self._formats: dict[tuple[str | None, bool], Any] = {}
         self.sheets: list[_Sheet] = []
-        self._names: set[str] = set()
+        #: The texts too long for a cell, in parts, with where each was written.
+        self._long: list[tuple[str, list[str]]] = []
+        self._long_rows = 1  # the row of the next part on the sheet of long texts (after its header)
+        self._long_sheet: str | None = None  # its name, kept from the first long text on
 
     def fmt(self, pattern: str | None, bold: bool) -> Any:
         key = (pattern, bold)
@@ -240,23 +327,35 @@ class _Book:
         return self._formats[key]
 
     def sheet(self, name: str) -> _Sheet:
-        s = _Sheet(self, self._name(name))
+        taken = [t.name for t in self.sheets] + ([self._long_sheet] if self._long_sheet else [])
+        s = _Sheet(self, sheet_name(name, taken))
         self.sheets.append(s)
         return s
 
-    def _name(self, wanted: str) -> str:
-        """A sheet name Excel takes: no ``[]:*?/\\``, no quote at either end, 31 characters, unique."""
-        name = "".join("_" if ch in "[]:*?/\\" else ch for ch in wanted).strip("'") or "_"
-        name = name[:31]
-        n = 2
-        while name.lower() in self._names:
-            suffix = f" ({n})"
-            name = name[: 31 - len(suffix)] + suffix
-            n += 1
-        self._names.add(name.lower())
-        return name
+    def long_text(self, sheet: str, row: int, col: int, text: str) -> str:
+        """Keep ``text`` (too long for the cell ``row``, ``col`` of ``sheet``) whole for the sheet of
+        long texts; return the cell's note, which says where it is."""
+        if self._long_sheet is None:
+            self._long_sheet = sheet_name(self.w["long_texts"], (t.name for t in self.sheets))
+        parts = _pieces(text)
+        cell = f"{sheet}!{_at(row, col)}"
+        self._long.append((cell, parts))
+        first = self._long_rows + 1
+        self._long_rows += len(parts)
+        return self.w["long_text"].format(
+            length=len(text), sheet=self._long_sheet, first=first, last=first + len(parts) - 1
+        )
 
     def bytes(self) -> bytes:
+        if self._long_sheet is not None:
+            w = self.w
+            s = _Sheet(self, self._long_sheet)
+            self.sheets.append(s)
+            rows: list[list[Cell]] = [
+                [cell, n, part] for cell, parts in self._long for n, part in enumerate(parts, 1)
+            ]
+            s.table([w["cell"], w["part"], w["text"]], rows)
+            s.ws.freeze_panes(1, 0)
         for s in self.sheets:
             s.finish()
         self.wb.close()
@@ -282,12 +381,16 @@ def _provenance(s: _Sheet, provenance: Provenance | None) -> None:
         s.line(provenance.line(s.book.lang))
 
 
-def _by_clause(s: _Sheet, by_clause: Sequence[tuple[str, Decimal]], at_col: int = 4) -> None:
-    """The whole city's (or a unit's) points by clause, with its column chart beside it."""
+def _by_clause(
+    s: _Sheet, by_clause: Sequence[tuple[str, Decimal]], at_col: int = 4, unit: str | None = None
+) -> None:
+    """The whole city's (or with ``unit``, that unit's) points by clause, with its column chart beside it."""
     w = s.book.w
     start = s.row
-    rows = s.table([w["clause"], w["points_only"]], [[c, p] for c, p in by_clause], w["by_clause"])
-    s.chart("column", w["chart_clauses"], 0, 1, rows, _at(start, at_col))
+    heading = w["by_clause"] if unit is None else w["unit_by_clause"].format(unit=unit)
+    chart = w["chart_clauses"] if unit is None else heading
+    first, last = s.table([w["clause"], w["points_only"]], [[c, p] for c, p in by_clause], heading)
+    s.chart("column", chart, 0, 1, range(first, last + 1), _at(start, at_col))
 
 
 def _at(row: int, col: int) -> str:
@@ -299,14 +402,15 @@ def _at(row: int, col: int) -> str:
     return f"{letters}{row + 1}"
 
 
-def _rejections(book: _Book, results: Results) -> None:
-    if not results.rejections:
+def _rejections(book: _Book, rejections: Sequence[Rejection]) -> None:
+    """The sheet of rejected records (with ``--keep-going``), when there are any."""
+    if not rejections:
         return
     w = book.w
     s = book.sheet(w["rejections"])
     rows = [
         [r.origin.file if r.origin else None, r.origin.line if r.origin else None, r.event, r.text(book.lang)]
-        for r in results.rejections
+        for r in rejections
     ]
     s.table([w["file"], w["line"], w["event"], w["reason"]], rows)
     s.ws.freeze_panes(1, 0)
@@ -394,11 +498,12 @@ def results_xlsx(results: Results, quotas: QuotaTable, lang: str = "zh") -> byte
     ]
     for g in quotas.groups:
         s = book.sheet(g.label)
-        rows = [_unit_row(u, w) for u in results.units if u.unit.group == g.key]
-        span = s.table(headers, rows)
+        members = [u for u in results.units if u.unit.group == g.key]
+        top, _ = s.table(headers, [_unit_row(u, w) for u in members])
         s.ws.freeze_panes(1, 1)
-        s.chart("bar", w["chart_completion"].format(group=g.label), 0, 6, span, _at(0, len(headers) + 1))
-    _rejections(book, results)
+        charted = [top + i for i, u in enumerate(members) if u.unit.target is not None]
+        s.chart("bar", w["chart_completion"].format(group=g.label), 0, 6, charted, _at(0, len(headers) + 1))
+    _rejections(book, results.rejections)
     return book.bytes()
 
 
@@ -460,7 +565,7 @@ def ledger_xlsx(result: UnitResult, results: Results, lang: str = "zh") -> bytes
         (w["excellent_n"], result.excellent),
     ]
     summary.table([w["what"], w["value"]], [list(pair) for pair in figures])
-    _by_clause(summary, list(result.breakdown))
+    _by_clause(summary, list(result.breakdown), unit=u.label)
     _provenance(summary, results.provenance)
     s = book.sheet(w["ledger"])
     rows: list[list[Cell]] = [
@@ -470,7 +575,7 @@ def ledger_xlsx(result: UnitResult, results: Results, lang: str = "zh") -> bytes
     rows.append([None, None, w["total"], result.score, None, None])
     s.table([w["date"], w["event"], w["clause"], w["points_only"], w["reason"], w["rules_col"]], rows)
     s.ws.freeze_panes(1, 0)
-    _rejections(book, results)
+    _rejections(book, results.rejections)
     return book.bytes()
 
 
@@ -492,10 +597,12 @@ def bulletin_xlsx(
     b: MonthlyBulletin | YearEndBulletin,
     lang: str = "zh",
     by_clause: Sequence[tuple[str, Decimal]] | None = None,
+    rejections: Sequence[Rejection] = (),
 ) -> bytes:
     """A bulletin as a workbook: a summary sheet (the city's totals, the lists the bulletin names,
     points by clause with their chart, provenance), then a sheet per group, ranked as the
-    bulletin ranks, with a chart of target completion by unit.
+    bulletin ranks, with a chart of target completion by unit, and a sheet of ``rejections``
+    (the records left out, as ``--keep-going`` reports them), if any.
 
     ``by_clause`` is the whole city's points by clause for a monthly bulletin (a year-end
     bulletin has its own); without it, a monthly workbook has no such table.
@@ -531,10 +638,12 @@ def bulletin_xlsx(
     for g in b.groups:
         s = book.sheet(g.group.label)
         rows = [_bulletin_row(r, b, w) for r in g.rows]
-        span = s.table(headers, [*rows, _group_total(g, b, w)])
+        first, _ = s.table(headers, [*rows, _group_total(g, b, w)])
         s.ws.freeze_panes(1, 2)
         chart = w["chart_completion"].format(group=g.group.label)
-        s.chart("bar", chart, 1, keys.index("completion"), (span[0], span[1] - 1), _at(0, len(headers) + 1))
+        charted = [first + i for i, r in enumerate(g.rows) if r.unit.target is not None]
+        s.chart("bar", chart, 1, keys.index("completion"), charted, _at(0, len(headers) + 1))
+    _rejections(book, rejections)
     return book.bytes()
 
 
@@ -621,7 +730,7 @@ def _monthly_lists(s: _Sheet, b: MonthlyBulletin, w: dict[str, str]) -> None:
         f"{w['excellent']} ({len(b.excellent)})",
     )
     month, year = dict(b.city_month.sections), dict(b.city_cumulative.sections)
-    rows: list[list[Cell]] = [[_section_name(k, w), month.get(k, 0), n] for k, n in year.items()]
+    rows: list[list[Cell]] = [[section_name(k, w), month.get(k, 0), n] for k, n in year.items()]
     s.table([w["section"], w["month"], w["year"]], rows, w["sections"])
 
 

@@ -167,7 +167,7 @@ def _monthly_doc(b: MonthlyBulletin, w: dict[str, str]) -> _Doc:
         w["none"],
     )
     month_sections, year_sections = dict(b.city_month.sections), dict(b.city_cumulative.sections)
-    rows = [[_section_name(s, w), str(month_sections.get(s, 0)), str(n)] for s, n in year_sections.items()]
+    rows = [[section_name(s, w), str(month_sections.get(s, 0)), str(n)] for s, n in year_sections.items()]
     doc.table(w["sections"], [w["section"], w["month"], w["year"]], rows, [False, True, True])
     return doc
 
@@ -176,8 +176,8 @@ def _target(r: BulletinRow, w: dict[str, str]) -> str:
     return w["no_target"] if r.unit.target is None else str(r.unit.target)
 
 
-def _section_name(key: str, w: dict[str, str]) -> str:
-    """A key-point section's title (``一、抓好有效调控…``), as :func:`_words` gives it for the
+def section_name(key: str, w: dict[str, str]) -> str:
+    """A key-point section's title (``一、抓好有效调控…``), as :func:`bulletin_words` gives it for the
     bulletin's year; a section the topics data does not name reads ``要点N`` (``key-point section N``)."""
     if key == "none":
         return w["no_topic"]
@@ -203,7 +203,7 @@ def _section_titles(year: int, lang: str) -> dict[str, str]:
     }
 
 
-def _words(lang: str, year: int) -> dict[str, str]:
+def bulletin_words(lang: str, year: int) -> dict[str, str]:
     """The bulletin's words in ``lang``, with the titles of the year's key-point sections."""
     return {**_WORDS[check_lang(lang)], **_section_titles(year, lang)}
 
@@ -294,7 +294,7 @@ def _year_end_doc(b: YearEndBulletin, w: dict[str, str]) -> _Doc:
 
 
 def _doc(b: Bulletin, lang: str) -> _Doc:
-    w = _words(lang, b.year)
+    w = bulletin_words(lang, b.year)
     doc = _monthly_doc(b, w) if isinstance(b, MonthlyBulletin) else _year_end_doc(b, w)
     if b.provenance is not None:
         doc.items(w["provenance"], [b.provenance.line(lang)], w["none"])

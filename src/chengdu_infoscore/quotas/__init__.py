@@ -183,6 +183,8 @@ class QuotaTable:
     #: SHA-256 of the table's data text, for provenance ("" for a table built in Python).
     digest: str = attrs.field(default="", eq=False)
     _names: dict[str, Unit] = attrs.field(init=False, repr=False, eq=False)
+    #: Every spelling with its full-width forms folded (:func:`_fold_width`), where that names one unit.
+    _folded: dict[str, Unit] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         names, clashes, _ = _name_index(self.units, self.prefixes)
@@ -199,6 +201,7 @@ class QuotaTable:
             more = f"; and {len(problems) - 3} more" if len(problems) > 3 else ""
             raise ArgumentError(f"QuotaTable {self.year}: {'; '.join(problems[:3])}{more}")
         object.__setattr__(self, "_names", names)
+        object.__setattr__(self, "_folded", _folded_index(names))
 
     def unit(self, name: str) -> Unit:
         """The unit designated by a canonical name, printed label or alias.
@@ -208,10 +211,10 @@ class QuotaTable:
         """
         if not isinstance(name, str):
             raise ArgumentTypeError(f"a unit's name must be a text (str), not {describe(name)}")
-        try:
-            return self._names[name.strip()]
-        except KeyError:
-            raise UnknownUnitError(name, self.closest(name)) from None
+        found = self.find(name)
+        if found is None:
+            raise UnknownUnitError(name, self.closest(name))
+        return found
 
     def closest(self, name: str, n: int = 3) -> tuple[str, ...]:
         """The canonical names of up to ``n`` units written most like ``name`` (by any spelling)."""
@@ -219,8 +222,14 @@ class QuotaTable:
         return tuple(dict.fromkeys(self._names[s].name for s in found))[:n]
 
     def find(self, name: str) -> Unit | None:
-        """Like :meth:`unit`, but ``None`` for an unknown name."""
-        return self._names.get(name.strip())
+        """Like :meth:`unit`, but ``None`` for an unknown name.
+
+        A spelling of the table is also taken in full-width forms (``市经委（含能源办）`` for
+        ``市经委(含能源办)``), and the other way round, unless so folded it would name two units.
+        """
+        written = name.strip()
+        found = self._names.get(written)
+        return found if found is not None else self._folded.get(_fold_width(written))
 
     def names(self, unit: Unit) -> tuple[str, ...]:
         """Every way of writing ``unit`` that the table accepts, sorted."""
@@ -327,6 +336,29 @@ def _target(t: Table, default: Any) -> Any:
         return _WRONG
     found = t.whole("target", 1, TARGET_LIMIT)
     return _WRONG if found is None else found
+
+
+#: Full-width forms of ASCII (U+FF01 … U+FF5E: （）ＡＢ１２ …) and the ideographic space, as ASCII.
+_WIDTH = {**{0xFF01 + i: 0x21 + i for i in range(0x5E)}, 0x3000: 0x20}
+
+
+def _fold_width(text: str) -> str:
+    """``text`` with its full-width forms of ASCII made ASCII: ``市经委（含能源办）`` → ``市经委(含能源办)``.
+
+    >>> _fold_width("市经委（含能源办）")
+    '市经委(含能源办)'
+    """
+    return text.translate(_WIDTH)
+
+
+def _folded_index(names: dict[str, Unit]) -> dict[str, Unit]:
+    """Each spelling folded (:func:`_fold_width`) to its unit; a folded spelling that two units'
+    spellings give is left out, so that folding never makes a name designate two units."""
+    folded: dict[str, Unit | None] = {}
+    for spelling, unit in names.items():
+        key = _fold_width(spelling)
+        folded[key] = unit if folded.get(key, unit) is unit else None
+    return {key: unit for key, unit in folded.items() if unit is not None}
 
 
 def _name_index(
