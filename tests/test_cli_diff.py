@@ -475,8 +475,8 @@ def test_a_bulletin_under_other_rules_is_diffed_with_a_warning_unless_they_are_g
     same, diffed, quiet = run_here(
         "diff", "--store", store, "--published", bulletin, "--rules", "example-2007-07", "--format", "json"
     )
-    then = f"chengdu-2007 ({load_rules(2007).digest[:12]}), example-2007-07 ({rule_set('example-2007-07').digest[:12]})"
     now = f"chengdu-2007 ({load_rules(2007).digest[:12]})"
+    then = f"{now}, example-2007-07 ({rule_set('example-2007-07').digest[:12]})"
     assert (
         0,
         f"chengdu-infoscore:警告:{bulletin} 是按规则 {then} 制作的;它所依据的记录现按 {now} 计分:"

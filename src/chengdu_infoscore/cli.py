@@ -1555,7 +1555,7 @@ def _run(args: argparse.Namespace) -> int:
             failed += not outcome.passed
             verdict = say("score.check.pass" if outcome.passed else "score.check.fail", args.lang)
             _out(f"{verdict} {case}" + (f" — {outcome.description}\n" if outcome.description else "\n"))
-            _out("".join(f"    {f}\n" for f in outcome.failures))
+            _out("".join(f"    {f}\n" for f in outcome.lines(args.lang)))
         _out(say("score.check.summary", args.lang, passed=len(args.cases) - failed, failed=failed) + "\n")
         return 1 if failed else OK
     if args.command == "compare":
