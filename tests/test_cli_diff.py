@@ -19,10 +19,11 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from chengdu_infoscore import Store, score
+from chengdu_infoscore import Store, load_rules, score
 from chengdu_infoscore.cli import main
 from chengdu_infoscore.diff import diff_json, diff_table
 from chengdu_infoscore.reports import provenance_json
+from chengdu_infoscore.rules.registry import rule_set
 from store_kit import History, histories, in_force
 
 COMMAND = [sys.executable, "-m", "chengdu_infoscore"]
@@ -474,14 +475,20 @@ def test_a_bulletin_under_other_rules_is_diffed_with_a_warning_unless_they_are_g
     )  # fmt: skip
     bulletin = _lines(tmp_path / "july.json", [out])
     status, _, err = run_here("diff", "--store", store, "--published", bulletin)
+    _, _, english = run_here("diff", "--store", store, "--published", bulletin, "--lang", "en")
     same, diffed, quiet = run_here(
         "diff", "--store", store, "--published", bulletin, "--rules", "example-2007-07", "--format", "json"
     )
-    assert (0, True, True) == (
-        status,
-        err.startswith(f"chengdu-infoscore: warning: {bulletin} was made under the rules chengdu-2007 ("),
-        "example-2007-07 (" in err and "its view is scored now under chengdu-2007 (" in err,
-    )
+    now = f"chengdu-2007 ({load_rules(2007).digest[:12]})"
+    then = f"{now}, example-2007-07 ({rule_set('example-2007-07').digest[:12]})"
+    assert (
+        0,
+        f"chengdu-infoscore:警告:{bulletin} 是按规则 {then} 制作的;它所依据的记录现按 {now} 计分:"
+        "变动中也包含规则带来的变动(请用 --rules 给出制作时的版本)\n",
+        f"chengdu-infoscore: warning: {bulletin} was made under the rules {then}; its view is scored now"
+        f" under {now}: the diff shows what the rules changed as well (give --rules the version it was"
+        " made under)\n",
+    ) == (status, err, english)
     assert (0, "", json.loads(out)["provenance"]) == (same, quiet, json.loads(diffed)["before"]["provenance"])
 
 

@@ -7,9 +7,10 @@ import re
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
-from chengdu_infoscore import load_quotas, score
+from chengdu_infoscore import load_quotas, load_rules, score
 from chengdu_infoscore.bulletins import monthly_bulletin, year_end_bulletin
 from chengdu_infoscore.bulletins.render import bulletin_csv, bulletin_markdown, bulletin_table
 from chengdu_infoscore.cli import main
@@ -18,6 +19,7 @@ from chengdu_infoscore.exceptions import ArgumentError
 from chengdu_infoscore.provenance import Provenance, RuleStamp
 from chengdu_infoscore.readers import read_events
 from chengdu_infoscore.reports import ledger_table, quotas_csv, quotas_table, results_csv, results_table
+from chengdu_infoscore.rules.describe import rule_lines
 
 ROOT = Path(__file__).parent.parent
 EXAMPLE = str(ROOT / "examples" / "example-2007.jsonl")
@@ -189,12 +191,165 @@ def test_an_unknown_language_is_an_argument_error(example: Any, render: Any) -> 
         render(example)
 
 
+# -- rules show, rules list: the figures of a version, in the notice's words -----------------------
+
+#: Lines of `rules show` (the lines under a clause, without their "  - "), by version and language.
+RULE_LINES: list[tuple[str, list[str], list[str]]] = [
+    (
+        "chengdu-2007",
+        [
+            "《政务要闻》采用:每条4分,配有图片的每条6分(计入任务数)",
+            "上报信息:每条0.1分,全年累计不超过任务数的0.5倍",
+            "市级领导批示:每条8分,只计一次(须先被采用;批示未注明级别时按此级别)",
+            "国务院办公厅信息刊物采用:每条16分,只计一次",
+            "工作动态漏报:第1次-2分,第2次起每次-4分",
+            "重要信息迟报:每次-10分",
+            "约稿到期不报:每次-10分",
+            "上报虚假、不实信息:每条-30分,只扣一次;该信息已得分数保留",
+        ],
+        [
+            "adoption by zwyw 政务要闻: 4, with picture 6 (counts toward the target)",
+            "submission: 0.1 each, cap 0.5 × target per year",
+            "instruction, municipal 市级领导: 8 once per item (needs an adoption first, the default)",
+            "adoption by state_council 国务院办公厅: 16 once per item",
+            "missed work_dynamic 工作动态: -2, then -4 (the last repeats)",
+            "late important 重要信息: -10 (the last repeats)",
+            "commission not answered by its due date: -10",
+            "false or untrue item: -30 once per item; the item keeps its points",
+        ],
+    ),
+    (
+        str(ROOT / "docs" / "example-adjustment.toml"),
+        [
+            "上报信息:每条0.1分,每月累计不超过任务数的0.05倍",
+            "省级领导批示:每条12分,只计一次(须先被采用)",
+            "《政务微博》采用:每条2分,配有图片的每条3分",
+            "工作动态漏报:第1次-2分,第2次-4分,第3次起每次-6分",
+            "信息出现差错:第1次-2分,第2次起每次-3分",
+            "上报虚假、不实信息:每条-30分,只扣一次;撤销该信息已得分数",
+            "保底分:0分",
+            "同一条信息多次采用:只计分值最高的一次",
+            "重要信息漏报达2次即取消评先资格:两次漏报重要信息,取消当年评先资格(示例)",
+        ],
+        [
+            "submission: 0.1 each, cap 0.05 × target per month",
+            "instruction, provincial 省级领导: 12 once per item (needs an adoption first)",
+            "adoption by weibo 政务微博: 2, with picture 3",
+            "missed work_dynamic 工作动态: -2, then -4, then -6 (the last repeats)",
+            "error in an item: -2, then -3",
+            "false or untrue item: -30 once per item; the item's points revoked",
+            "floor under the score: 0",
+            "several adoptions of one item: only the highest",
+            "disqualified after 2 × missed important: 两次漏报重要信息,取消当年评先资格(示例)",
+        ],
+    ),
+    (
+        str(ROOT / "docs" / "example-per-case-2007.toml"),
+        [
+            "信息出现差错:逐件确定分值,-5分至-1分",
+            "上报虚假、不实信息:逐件确定分值,-100分至-50分,只扣一次;该信息已得分数保留",
+        ],
+        [
+            "error in an item: decided per case, from -5 to -1",
+            "false or untrue item: decided per case, from -100 to -50, once per item;"
+            " the item keeps its points",
+        ],
+    ),
+    (
+        str(ROOT / "docs" / "example-county-2008.toml"),
+        ["上报信息:每条0.5分,全年累计不超过任务数的0.2倍;组别 office:全年累计不超过2分"],
+        ["submission: 0.5 each, cap 0.2 × target per year; office: cap 2 per year"],
+    ),
+]
+
+
+@pytest.mark.parametrize("version, zh, en", RULE_LINES, ids=[Path(v[0]).stem for v in RULE_LINES])
+def test_rules_show_states_each_figure_in_each_language(
+    capsys: pytest.CaptureFixture[str], version: str, zh: list[str], en: list[str]
+) -> None:
+    """rules show: each figure in the notice's words by default, as before with --lang en."""
+    shown = {lang: run(capsys, "rules", "show", version, "--lang", lang) for lang in ("zh", "en")}
+    figures = {
+        lang: [x[4:] for x in out.splitlines() if x.startswith("  - ")] for lang, (_, out, _) in shown.items()
+    }
+    assert (0, 0) == (shown["zh"][0], shown["en"][0])
+    assert (zh, en) == (
+        [x for x in figures["zh"] if x in zh],
+        [x for x in figures["en"] if x in en],
+    )
+
+
+def test_where_a_version_comes_from_in_each_language(capsys: pytest.CaptureFixture[str]) -> None:
+    """rules show and rules list say where a version comes from: shipped, a file, a plug-in."""
+    adjustment = str(ROOT / "docs" / "example-adjustment.toml")
+    heads = {
+        lang: [
+            run(capsys, "rules", "show", v, "--lang", lang)[1].splitlines()[1]
+            for v in ("chengdu-2007", adjustment)
+        ]
+        for lang in ("zh", "en")
+    }
+    example = "EXAMPLE — not a real notice (docs/rulesets.md)"
+    assert {
+        "zh": ["成办发〔2007〕30号 附件3 · 生效 2007-01-01 · 随本库提供:ruleset-2007.toml",
+               f"{example} · 生效 2007-10-01 · 调整 chengdu-2007 · 文件:{adjustment}"],
+        "en": ["成办发〔2007〕30号 附件3 · effective 2007-01-01 · shipped: ruleset-2007.toml",
+               f"{example} · effective 2007-10-01 · adjusts chengdu-2007 · file: {adjustment}"],
+    } == heads  # fmt: skip
+    listed = {lang: run(capsys, "rules", "list", "--lang", lang)[1] for lang in ("zh", "en")}
+    plugin = "example-midyear-2007 (chengdu_infoscore_example_adjustment:rule_sets)"
+    assert (True, True, True, True) == (
+        f"插件:{plugin}" in listed["zh"],
+        f"plug-in: {plugin}" in listed["en"],
+        "随本库提供:ruleset-2007.toml" in listed["zh"],
+        "shipped: ruleset-2007.toml" in listed["en"],
+    )
+
+
+def test_two_channels_of_one_label_are_told_apart_by_their_keys() -> None:
+    """A label two channels share is followed by the key in Chinese (English always shows keys)."""
+    rules = load_rules(2007)
+    twins = attrs.evolve(
+        rules,
+        channels=tuple(
+            attrs.evolve(c, label="政务信息") if c.key == "zwxx_brief" else c for c in rules.channels
+        ),
+    )
+    zh, en = ([x.what for x in rule_lines(twins, lang) if x.clause == "A3.1.1"] for lang in ("zh", "en"))
+    assert (
+        ["《政务信息》采用(zwxx)", "《政务信息》采用(zwxx_brief)"],
+        ["adoption by zwxx 政务信息", "adoption by zwxx_brief 政务信息"],
+    ) == (zh, en)
+
+
+def test_rules_diff_in_each_language(capsys: pytest.CaptureFixture[str]) -> None:
+    """rules diff: the changed lines, what changed and a clause text, in the language asked for."""
+    zh = run(capsys, "rules", "diff", "chengdu-2007", "example-2007-07")[1].splitlines()
+    en = run(capsys, "rules", "diff", "chengdu-2007", "example-2007-07", "--lang", "en")[1].splitlines()
+    assert (
+        ["A3.1.1", "《政务信息》采用", "每条4分(计入任务数;可计领导批示)",
+         "每条5分(计入任务数;可计领导批示)"],
+        ["A3.1.1", "adoption by zwxx 政务信息", "4 (counts toward the target; allows instructions)",
+         "5 (counts toward the target; allows instructions)"],
+        "条款原文",
+        "clause text",
+    ) == (
+        re.split(r"\s{2,}", zh[3]),
+        re.split(r"\s{2,}", en[3]),
+        re.split(r"\s{2,}", zh[5])[1],
+        re.split(r"\s{2,}", en[5])[1],
+    )  # fmt: skip
+
+
 # -- no English words in Chinese output -----------------------------------------------------------
 
 #: English words that must not show in Chinese output (ids, clause ids, file names, digests,
 #: option names such as --as-of and rule-set ids such as chengdu-2007 aside).
 ENGLISH = ("district", "department", "office", "adopted", "submitted", "as of", "rules", "target", "total")
 ENGLISH += ("events", "event", "none", "true", "false", "completed", "read", "valid", "batch", "stamp")
+ENGLISH += ("adoption", "submission", "cap", "each", "then", "repeats", "shipped", "plug-in", "instruction")
+ENGLISH += ("instructions", "commission", "missed", "late", "once", "picture", "disqualified", "warning")
+ENGLISH += ("item", "text", "file", "change", "changes", "effective", "adjusts", "unit", "rank", "score")
 
 
 def _english(text: str) -> list[str]:
@@ -220,6 +375,13 @@ CHINESE_COMMANDS: list[tuple[str, ...]] = [
     ("quotas",),
     ("score", EXAMPLE, "--format", "csv"),
     ("bulletin", EXAMPLE, "--year-end", "--format", "csv"),
+    ("rules", "list"),
+    ("rules", "show", "chengdu-2007"),
+    ("rules", "show", "example-2007-07"),
+    ("rules", "show", str(ROOT / "docs" / "example-adjustment.toml")),
+    ("rules", "diff", "chengdu-2007", "example-2007-07"),
+    ("rules", "diff", "chengdu-2007", str(ROOT / "docs" / "example-adjustment.toml")),
+    ("compare", EXAMPLE, "--rules", "chengdu-2007", "--rules", "example-2007-07"),
 ]
 
 

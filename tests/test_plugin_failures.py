@@ -478,14 +478,13 @@ def broken_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
 
 
-BROKEN_LINES = [
-    f"chengdu-infoscore: warning: plug-in 'broken-rules' ({RULESETS}): RuntimeError: the package data is"
-    " missing:; ruleset-2008.toml",
-    f"chengdu-infoscore: warning: plug-in 'broken-kind' ({KINDS}): ModuleNotFoundError: No module named"
-    " 'fake_broken_missing_module'",
-    f"chengdu-infoscore: warning: plug-in 'broken-tables' ({QUOTAS}): TypeError: it gave str,"
-    " not a QuotaTable",
+BROKEN_PROBLEMS = [
+    f"plug-in 'broken-rules' ({RULESETS}): RuntimeError: the package data is missing:; ruleset-2008.toml",
+    f"plug-in 'broken-kind' ({KINDS}): ModuleNotFoundError: No module named 'fake_broken_missing_module'",
+    f"plug-in 'broken-tables' ({QUOTAS}): TypeError: it gave str, not a QuotaTable",
 ]
+#: The warnings on standard error: Chinese by default.
+BROKEN_LINES = [f"chengdu-infoscore:警告:{problem}" for problem in BROKEN_PROBLEMS]
 
 
 @pytest.mark.slow
@@ -509,7 +508,16 @@ def test_every_scoring_command_reports_each_broken_plugin_on_stderr(
     done = cli(broken_site, *command)
     assert (0, BROKEN_LINES) == (
         done.returncode,
-        [line for line in done.stderr.splitlines() if line.startswith("chengdu-infoscore: warning:")],
+        [line for line in done.stderr.splitlines() if line.startswith("chengdu-infoscore:警告:")],
+    )
+
+
+def test_the_plugin_warnings_are_in_english_with_lang_en(broken_site: Path) -> None:
+    """score --lang en: the same warnings, after the English prefix."""
+    done = cli(broken_site, "score", EXAMPLE, "--lang", "en")
+    assert (0, [f"chengdu-infoscore: warning: {problem}" for problem in BROKEN_PROBLEMS]) == (
+        done.returncode,
+        [line for line in done.stderr.splitlines() if "warning" in line],
     )
 
 
@@ -520,7 +528,7 @@ def test_the_provenance_lists_broken_plugins_and_its_stamp_tells_them_apart(brok
     with activate(broken_site, "fake_broken"):
         broken = score(read_events([EXAMPLE])).provenance
     assert clean is not None and broken is not None
-    assert ((), [line.removeprefix("chengdu-infoscore: warning: ") for line in BROKEN_LINES], False) == (
+    assert ((), BROKEN_PROBLEMS, False) == (
         clean.plugin_problems,
         broken.as_json()["plugin_problems"],
         clean.stamp == broken.stamp,
@@ -531,9 +539,7 @@ def test_the_provenance_lists_broken_plugins_and_its_stamp_tells_them_apart(brok
 def test_score_json_carries_the_plugin_problems(broken_site: Path) -> None:
     """score --format json: provenance.plugin_problems lists the broken plug-ins, one string each."""
     data = json.loads(cli(broken_site, "score", EXAMPLE, "--format", "json").stdout)
-    assert [line.removeprefix("chengdu-infoscore: warning: ") for line in BROKEN_LINES] == data["provenance"][
-        "plugin_problems"
-    ]
+    assert BROKEN_PROBLEMS == data["provenance"]["plugin_problems"]
 
 
 @pytest.mark.slow
@@ -551,7 +557,7 @@ def test_compare_json_carries_the_plugin_problems_of_both_runs(broken_site: Path
         "json",
     )
     provenance = json.loads(done.stdout)["provenance"]
-    expected = [line.removeprefix("chengdu-infoscore: warning: ") for line in BROKEN_LINES]
+    expected = BROKEN_PROBLEMS
     assert (expected, expected) == (provenance["a"]["plugin_problems"], provenance["b"]["plugin_problems"])
 
 
@@ -882,8 +888,8 @@ def test_the_command_line_goes_on_beside_a_plugin_that_calls_sys_exit(exiting_si
     """score beside plug-ins that call sys.exit(): every one reported on stderr, the scores printed,
     exit 0 — never an empty output with exit 0 because a plug-in ended the command."""
     done = cli(exiting_site, "score", EXAMPLE, "--format", "json")
-    warnings = [line for line in done.stderr.splitlines() if line.startswith("chengdu-infoscore: warning:")]
-    assert (0, [f"chengdu-infoscore: warning: {p}" for p in EXITING_PROBLEMS], EXITING_PROBLEMS) == (
+    warnings = [line for line in done.stderr.splitlines() if line.startswith("chengdu-infoscore:警告:")]
+    assert (0, [f"chengdu-infoscore:警告:{p}" for p in EXITING_PROBLEMS], EXITING_PROBLEMS) == (
         done.returncode,
         warnings,
         json.loads(done.stdout)["provenance"]["plugin_problems"],

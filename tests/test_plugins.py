@@ -83,9 +83,9 @@ def test_rules_list_and_diff(example: RuleSet) -> None:
     listing = cli("rules", "list").stdout.decode("utf-8")
     changes = cli("rules", "diff", "chengdu-2007", "example-2007-07").stdout.decode("utf-8")
     assert (True, True, True) == (
-        "shipped: ruleset-2007.toml" in listing,
-        "plug-in: example-midyear-2007" in listing,
-        "A3.1.1  adoption by zwxx 政务信息" in changes,
+        "随本库提供:ruleset-2007.toml" in listing,
+        "插件:example-midyear-2007 (chengdu_infoscore_example_adjustment:rule_sets)" in listing,
+        "A3.1.1  《政务信息》采用" in changes,
     )
 
 

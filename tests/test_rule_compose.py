@@ -81,9 +81,14 @@ def test_a_five_line_version_reprices_one_channel(tmp_path: Path) -> None:
     assert (D("12.3"), {"A3.1.1": D(8), "A3.1.3": D(4), "A3.1.4": D("0.3")}) == figures(under_2007)
     assert (D("13.3"), {"A3.1.1": D(9), "A3.1.3": D(4), "A3.1.4": D("0.3")}) == figures(under_version)
     changed = [c for c in diff(load_rules(2007), version)]
+    assert [("A3.1.1", "《政务信息》采用", "每条4分(计入任务数;可计领导批示)",
+             "每条5分(计入任务数;可计领导批示)")] == [
+        (c.clause, c.what, c.before, c.after) for c in changed
+    ]  # fmt: skip
+    in_english = [c for c in diff(load_rules(2007), version, lang="en")]
     assert [("A3.1.1", "adoption by zwxx 政务信息", "4 (counts toward the target; allows instructions)",
              "5 (counts toward the target; allows instructions)")] == [
-        (c.clause, c.what, c.before, c.after) for c in changed
+        (c.clause, c.what, c.before, c.after) for c in in_english
     ]  # fmt: skip
     expected = attrs.evolve(
         load_rules(2007),

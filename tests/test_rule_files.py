@@ -542,7 +542,12 @@ def test_golden_figures_are_compared_exactly(tmp_path: Path) -> None:
     passed = run_case(case).passed
     expected["units"]["锦江区"]["score"] = "60.0"
     (case / "expected.json").write_text(json.dumps(expected, ensure_ascii=False), encoding="utf-8")
-    assert (True, ('锦江区: score expected "60.0", got "60"',)) == (passed, run_case(case).failures)
+    outcome = run_case(case)
+    assert (True, ('锦江区: score expected "60.0", got "60"',)) == (passed, outcome.failures)
+    assert (('锦江区:score 应为 "60.0",实为 "60"',), outcome.failures) == (
+        outcome.lines(),
+        outcome.lines("en"),
+    )
 
 
 def test_the_figures_a_case_may_give_are_the_keys_of_a_unit_in_score_json() -> None:
@@ -592,7 +597,9 @@ def test_others_zero_shows_a_score_as_the_output_writes_it(tmp_path: Path) -> No
     (tmp_path / "expected.json").write_text(
         '{"year": 2007, "as_of": "2007-12-31", "units": {}, "others_zero": true}', encoding="utf-8"
     )
-    assert ("锦江区: expected nothing, got score 0.1 and 1 submitted",) == run_case(tmp_path, rules).failures
+    outcome = run_case(tmp_path, rules)
+    assert ("锦江区: expected nothing, got score 0.1 and 1 submitted",) == outcome.failures
+    assert ("锦江区:应无得分、无上报,实为得分 0.1、上报1条",) == outcome.lines()
 
 
 def test_a_schedule_of_the_wrong_kind_is_named_once_rules_describe_is_imported() -> None:

@@ -244,11 +244,18 @@ def test_rules_diff_shows_the_bonus_and_the_ranges() -> None:
     """rules diff lists the bonus and each range with its clause."""
     bonus = RuleSet.from_file(BONUS)
     changes = [(c.clause, c.what, c.before, c.after) for c in diff(RuleSet.from_file(COUNTY), bonus)]
-    assert ("X4", "target reached", None, "5 once") == changes[0]
+    assert ("X4", "完成全年目标任务", None, "5分,只计一次") == changes[0]
+    in_english = [(c.clause, c.what, c.before, c.after) for c in diff(RuleSet.from_file(COUNTY), bonus, "en")]
+    assert ("X4", "target reached", None, "5 once") == in_english[0]
     ranged = RuleSet.from_file(PER_CASE)
     from chengdu_infoscore import load_rules
 
-    figures = [(c.what, c.after) for c in diff(load_rules(2007), ranged) if c.what != "clause text"]
+    figures = [(c.what, c.after) for c in diff(load_rules(2007), ranged) if c.what != "条款原文"]
+    assert [
+        ("信息出现差错", "逐件确定分值,-5分至-1分"),
+        ("上报虚假、不实信息", "逐件确定分值,-100分至-50分,只扣一次;该信息已得分数保留"),
+    ] == figures
+    figures = [(c.what, c.after) for c in diff(load_rules(2007), ranged, "en") if c.what != "clause text"]
     assert [
         ("error in an item", "decided per case, from -5 to -1"),
         (

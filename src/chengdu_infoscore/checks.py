@@ -27,6 +27,7 @@ from ._data import read_text
 from ._time import parse_date
 from .engine import score
 from .exceptions import DataFileError, InfoscoreError
+from .messages import DEFAULT_LANG, Message, check_lang
 from .quotas import QuotaTable, load_quotas
 from .readers import read_events
 from .reports import UNIT_KEYS, unit_json
@@ -38,15 +39,27 @@ __all__ = ["CaseResult", "run_case"]
 
 @attrs.frozen
 class CaseResult:
-    """The outcome of one case: its name, what it proves, and every difference found."""
+    """The outcome of one case: its name, what it proves, and every difference found.
+
+    ``failures`` are the differences in English; ``problems`` the same as codes and parameters
+    (``check.*``), which :meth:`lines` puts in either language.
+    """
 
     name: str
     description: str
     failures: tuple[str, ...]
+    problems: tuple[Message, ...] = ()
 
     @property
     def passed(self) -> bool:
         return not self.failures
+
+    def lines(self, lang: str = DEFAULT_LANG) -> tuple[str, ...]:
+        """Every difference found, in ``lang`` (Chinese by default)."""
+        check_lang(lang)
+        if len(self.problems) != len(self.failures):  # made without problems: as written
+            return self.failures
+        return tuple(m.text(lang) for m in self.problems)
 
 
 class _Huge:
@@ -276,7 +289,7 @@ def run_case(
         )
     read = read_events(logs)
     results = score(read, rules=rules, quotas=quotas, year=expected["year"], as_of=as_of)
-    failures: list[str] = []
+    problems: list[Message] = []
     malformed: list[str] = []
     by_name = {u.unit.name: u for u in results.units}
     for name, figures in expected["units"].items():  # canonical names, each known (checked above)
@@ -287,19 +300,21 @@ def run_case(
             if problem is not None:
                 malformed.append(problem)
             elif actual[key] != value:
-                failures.append(f"{name}: {key} expected {_shown(value)}, got {_shown(actual[key])}")
+                shown = {"expected": _shown(value), "actual": _shown(actual[key])}
+                problems.append(Message.of("check.figure", unit=name, key=key, **shown))
     if malformed:
         raise DataFileError(str(case / "expected.json"), malformed)
     if "rejected" in expected:
         want = sorted(expected["rejected"])
         got = sorted(r.event or "(no id)" for r in results.rejections)
         if want != got:
-            failures.append(f"rejected: expected {want}, got {got}")
+            problems.append(Message.of("check.rejected", expected=str(want), actual=str(got)))
     if expected.get("others_zero"):
         for u in results.units:
             if u.unit.name not in expected["units"] and (u.score or u.submitted):
-                failures.append(
-                    f"{u.unit.name}: expected nothing, got score {format_points(u.score)} and"
-                    f" {u.submitted} submitted"
+                score_ = format_points(u.score)
+                problems.append(
+                    Message.of("check.others", unit=u.unit.name, score=score_, submitted=u.submitted)
                 )
-    return CaseResult(case.name, str(expected.get("description", "")), tuple(failures))
+    failures = tuple(m.text("en") for m in problems)
+    return CaseResult(case.name, str(expected.get("description", "")), failures, tuple(problems))

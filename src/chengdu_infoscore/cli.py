@@ -67,7 +67,7 @@ from .reports import (
 from .results import Rejection, Results, format_points
 from .rules import RuleSet, Timeline
 from .rules.compose import names_file, timeline_of, version_toml
-from .rules.describe import diff, rule_lines
+from .rules.describe import diff, origin_text, rule_lines
 from .rules.registry import available_rule_sets, plugin_problems, rule_set
 from .sample import MOST_EVENTS, sample_events, sample_year, write_jsonl
 from .spreadsheet import bulletin_xlsx, clause_totals, ledger_xlsx, results_xlsx, xlsx_extra
@@ -1109,26 +1109,33 @@ def _view_text(
     return f"{which} · {where}"
 
 
-def _warn_unlike(published: Published, before: Results) -> None:
+def _warn_unlike(published: Published, before: Results, lang: str) -> None:
     """Say so when the bulletin's view, scored again, is not under the rules and table it was made
     under: the diff then shows what they changed too."""
     now = before.provenance
     assert now is not None  # score() always states it
     rules = tuple((r.id, r.digest) for r in now.rules)
     if rules != published.rules:
-        then = ", ".join(f"{name} ({sha[:12]})" for name, sha in published.rules) or "none"
+        then = ", ".join(f"{name} ({sha[:12]})" for name, sha in published.rules)
         used = ", ".join(f"{name} ({sha[:12]})" for name, sha in rules)
-        _err(
-            f"chengdu-infoscore: warning: {published.file} was made under the rules {then}; its view is"
-            f" scored now under {used}: the diff shows what the rules changed as well (give --rules the"
-            " version it was made under)\n"
+        warning = say(
+            "rules.warning.rules",
+            lang,
+            file=published.file,
+            then=then or say("rules.warning.no_rules", lang),
+            used=used,
         )
+        _err(say("rules.warning.line", lang, text=warning) + "\n")
     if now.targets_digest != published.targets:
-        _err(
-            f"chengdu-infoscore: warning: {published.file} was made against a target table"
-            f" ({published.targets[:12]}) other than the {now.targets_year} table now"
-            f" ({now.targets_digest[:12]}): the diff shows what the table changed as well\n"
+        warning = say(
+            "rules.warning.targets",
+            lang,
+            file=published.file,
+            then=published.targets[:12],
+            year=now.targets_year,
+            now=now.targets_digest[:12],
         )
+        _err(say("rules.warning.line", lang, text=warning) + "\n")
 
 
 def _diff(args: argparse.Namespace) -> int:
@@ -1172,7 +1179,7 @@ def _diff(args: argparse.Namespace) -> int:
         before = attrs.evolve(before, as_of_basis=after.as_of_basis)
     del read_before
     if published is not None:
-        _warn_unlike(published, before)
+        _warn_unlike(published, before, args.lang)
     d = before.diff(after)
     known_before = None if published is not None else args.known_from
     if args.format == "json":
@@ -1298,7 +1305,9 @@ def _rules_command(args: argparse.Namespace) -> int:
         for v in available_rule_sets():
             ends = f"{v.end}" if v.end else "-"
             default = say("label.yes" if v.default else "label.no", args.lang)
-            rows.append([v.id, str(v.effective), ends, v.base or "-", default, v.origin])
+            rows.append(
+                [v.id, str(v.effective), ends, v.base or "-", default, origin_text(v.origin, args.lang)]
+            )
         keys = ("id", "effective", "end", "adjusts", "default", "from")
         _out(render_table([say(f"heading.{k}", args.lang) for k in keys], rows, [False] * 6))
         for problem in plugin_problems():
@@ -1312,16 +1321,19 @@ def _rules_command(args: argparse.Namespace) -> int:
         head = f"{v.id} — {v.title}\n{v.source} · " + say("score.rules.effective", args.lang, day=v.effective)
         head += say("score.rules.to", args.lang, day=v.end) if v.end else ""
         head += say("score.rules.adjusts", args.lang, base=v.base) if v.base else ""
-        head += f" · {v.origin}\nsha256 {v.digest}\n"
+        head += f" · {origin_text(v.origin, args.lang)}\nsha256 {v.digest}\n"
         parts = [head]
-        lines = rule_lines(v)
+        lines = rule_lines(v, args.lang)
+        line = catalogue(args.lang)["rules.line"]
         for clause in v.clauses:
             parts.append(f"\n{clause.id}  {clause.section}\n  {clause.text}\n")
-            parts += [f"  - {x.what}: {x.value}\n" for x in lines if x.clause == clause.id]
+            parts += [
+                f"  - {line.format(what=x.what, value=x.value)}\n" for x in lines if x.clause == clause.id
+            ]
         others = [x for x in lines if x.clause == "-"]
         if others:
             parts.append("\n" + say("score.rules.settings", args.lang) + "\n")
-            parts += [f"  - {x.what}: {x.value}\n" for x in others]
+            parts += [f"  - {line.format(what=x.what, value=x.value)}\n" for x in others]
         _out("".join(parts))
         return OK
     if args.b is None:
@@ -1332,7 +1344,7 @@ def _rules_command(args: argparse.Namespace) -> int:
         a = by_id[b.base]
     else:
         a, b = _version(args.a), _version(args.b)
-    changes = diff(a, b)
+    changes = diff(a, b, args.lang)
     none = say("label.none", args.lang)
     rows = [[c.clause, c.what, c.before or none, c.after or none] for c in changes]
     _out(say("score.rules.changes", args.lang, a=a.id, b=b.id, n=len(changes)) + "\n")
@@ -1374,8 +1386,8 @@ def _comparison_table(c: Comparison, changed_only: bool, lang: str) -> str:
 _SCORING = frozenset({"score", "explain", "validate", "bulletin", "compare", "check", "demo", "diff"})
 
 
-def _report_plugin_problems() -> None:
-    _err("".join(f"chengdu-infoscore: warning: {problem}\n" for problem in plugin_problems()))
+def _report_plugin_problems(lang: str) -> None:
+    _err("".join(say("rules.warning.line", lang, text=problem) + "\n" for problem in plugin_problems()))
 
 
 def _accounts(results: Results, lang: str) -> str:
@@ -1545,7 +1557,7 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     if args.command in _SCORING:
-        _report_plugin_problems()
+        _report_plugin_problems(getattr(args, "lang", DEFAULT_LANG))
     if args.command == "quotas":
         if args.keys and args.format != "csv":
             raise _Usage(f"--keys names the columns of --format csv, not of --format {args.format}")
@@ -1573,7 +1585,7 @@ def _run(args: argparse.Namespace) -> int:
             failed += not outcome.passed
             verdict = say("score.check.pass" if outcome.passed else "score.check.fail", args.lang)
             _out(f"{verdict} {case}" + (f" — {outcome.description}\n" if outcome.description else "\n"))
-            _out("".join(f"    {f}\n" for f in outcome.failures))
+            _out("".join(f"    {f}\n" for f in outcome.lines(args.lang)))
         _out(say("score.check.summary", args.lang, passed=len(args.cases) - failed, failed=failed) + "\n")
         return 1 if failed else OK
     if args.command == "compare":
