@@ -250,6 +250,17 @@ def test_score_workbook_charts(tmp_path: Path) -> None:
     assert ["col", "bar", "bar", "bar"] == kinds
     assert "'各区(市)县政府'!$G$2:$G$20" in texts[1]
     assert "汇总!$B$" in texts[0]
+    assert '<c:tickLblPos val="low"/>' in texts[0]  # clause names below the negative bars
+
+
+def test_a_sheet_prints_one_a4_page_wide(tmp_path: Path) -> None:
+    """Every sheet is set up for A4 across, fitted to one page wide (as long as it needs)."""
+    target = tmp_path / "s.xlsx"
+    assert 0 == run("score", EXAMPLE, "--format", "xlsx", "--out", target)[0]
+    z = zipfile.ZipFile(target)
+    sheets = sorted(n for n in z.namelist() if re.fullmatch(r"xl/worksheets/sheet[0-9]+\.xml", n))
+    setups = {re.search(r"<pageSetup [^>]*/>", z.read(n).decode("utf-8")).group(0) for n in sheets}  # type: ignore[union-attr]
+    assert {'<pageSetup paperSize="9" fitToHeight="0" orientation="landscape"/>'} == setups
 
 
 @pytest.mark.slow

@@ -115,6 +115,10 @@ class _Sheet:
     def __init__(self, book: _Book, name: str) -> None:
         self.book = book
         self.ws = book.wb.add_worksheet(name)
+        # Printed on A4 across, one page wide (the tables, with the charts beside them).
+        self.ws.set_paper(9)
+        self.ws.set_landscape()
+        self.ws.fit_to_pages(1, 0)
         self.name = name
         self.widths: dict[int, int] = {}
         self.row = 0
@@ -216,7 +220,8 @@ class _Sheet:
             chart.set_y_axis({"reverse": True})
             chart.set_x_axis({"num_format": "0%"})
             chart.set_size({"width": 640, "height": max(288, 22 * count + 80)})
-        else:
+        else:  # points by clause: the clause names below the plot, clear of the negative bars
+            chart.set_x_axis({"label_position": "low"})
             chart.set_size({"width": max(480, 48 * count + 120), "height": 320})
         self.ws.insert_chart(at, chart)
 
