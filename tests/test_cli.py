@@ -8,6 +8,7 @@ import json
 import random
 import subprocess
 import sys
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -433,3 +434,23 @@ def test_the_summary_accounts_for_every_record(tmp_path: Path) -> None:
         "5 record(s) read: 1 counted, 1 repeat(s) counted once, 1 after 2007-10-31, 2 rejected."
         == (done.stderr.decode("utf-8").splitlines()[-1])
     )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["table", "csv", "json", "html", "xlsx"])
+def test_an_id_holding_a_lone_surrogate_is_written_in_every_format(tmp_path: Path, fmt: str) -> None:
+    """An id read from the escape \\ud800 is rejected and shown as that escape: exit 0, valid UTF-8."""
+    log = tmp_path / "s.jsonl"
+    log.write_text(
+        '{"id": "s\\ud800", "type": "submitted", "date": "2007-03-01", "unit": "锦江区", "item": "A"}\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / f"o.{fmt}"
+    done = cli("score", log, "--keep-going", "--format", fmt, "--out", out, "--quiet")
+    data = out.read_bytes()
+    if fmt == "xlsx":
+        data = zipfile.ZipFile(out).read("xl/sharedStrings.xml")
+    listed = fmt != "csv"  # the CSV of scores lists units only, not rejections
+    assert (0, listed) == (done.returncode, "s\\ud800" in data.decode("utf-8"))
+    if fmt == "json":
+        assert "s\ud800" == json.loads(data)["rejections"][0]["event"]

@@ -30,7 +30,16 @@ from chengdu_infoscore import (
     year_end_bulletin,
 )
 from chengdu_infoscore.cli import main
-from chengdu_infoscore.page import DONE, NEGATIVE, POSITIVE, SHORT, bulletin_html, clause_chart, results_html
+from chengdu_infoscore.page import (
+    DONE,
+    NEGATIVE,
+    POSITIVE,
+    SHORT,
+    bulletin_html,
+    clause_chart,
+    completion_chart,
+    results_html,
+)
 from chengdu_infoscore.results import format_points, percent
 
 EXAMPLE = str(Path(__file__).parent.parent / "examples" / "example-2007.jsonl")
@@ -469,3 +478,26 @@ def test_a_rejected_records_reason_is_in_the_pages_language(tmp_path: Path) -> N
         "zh": "信息 'NOPE' 在 2007-05-01 或之前没有上报",
         "en": "item 'NOPE' has not been submitted on or before 2007-05-01",
     } == reasons
+
+
+def test_a_long_label_is_cut_to_the_charts_room_and_no_bar_is_lost() -> None:
+    """A 60-character unit label does not push the bars out: every bar keeps a positive width."""
+    svg = completion_chart("t", [("很" * 60, 1, 2), ("甲", 14, 2), ("乙", 0, None)], "zh")
+    widths = [Decimal(w) for w in re.findall(r'<rect [^>]*width="([-0-9.]+)"', svg)]
+    labels = re.findall(r">([^<>]*)</text>", svg)
+    assert (2, True) == (len(widths), all(w > 0 for w in widths))
+    assert ["很" * 14 + "…", "甲", "乙"] == [t for t in labels if t.startswith(("很", "甲", "乙"))]
+
+
+def test_a_very_long_id_is_cut_short_in_the_rejections_table(tmp_path: Path) -> None:
+    """A 400-character id reads as its start and its length, so the table fits the printed page."""
+    log = tmp_path / "log.jsonl"
+    long_id = "x" * 400
+    log.write_text(
+        f'{{"id": "{long_id}", "type": "missed", "date": "2007-05-01", "unit": "无此单位",'
+        ' "category": "important"}\n',
+        encoding="utf-8",
+    )
+    page = Page(run("score", str(log), "--keep-going", "--format", "html"))
+    [row] = page.table("拒收记录").rows
+    assert "x" * 60 + "…(共400个字符)" == row[2]

@@ -1767,7 +1767,7 @@ def _terminal(stream: TextIO | None) -> bool:
 
 def _emit(args: argparse.Namespace, output: str | bytes) -> None:
     """The output to standard output, or with ``--out FILE`` to the file, whole or not at all."""
-    data = output.encode("utf-8") if isinstance(output, str) else output
+    data = output.encode("utf-8", "backslashreplace") if isinstance(output, str) else output
     if args.out is None or args.out == "-":
         if isinstance(output, str):
             _out(output)

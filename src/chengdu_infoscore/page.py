@@ -33,7 +33,7 @@ from .bulletins import MonthlyBulletin, YearEndBulletin
 from .bulletins.render import _doc
 from .messages import check_lang, text
 from .quotas import QuotaTable
-from .reports import _BASIS, _HEAD, _completion, _target, display_width
+from .reports import _BASIS, _HEAD, _completion, _target, display_width, encodable
 from .results import Results, format_points, percent, ratio
 
 __all__ = ["bulletin_html", "results_html"]
@@ -102,8 +102,9 @@ p.provenance, ul.provenance {{ font-size: 12px; color: #4a5568; word-break: brea
 
 
 def _e(value: object) -> str:
-    """Any text for the page, escaped (quotes too: it may stand in an attribute)."""
-    return escape(str(value), quote=True)
+    """Any text for the page, escaped (quotes too: it may stand in an attribute; a lone surrogate as
+    its escape, ``\\ud800``)."""
+    return escape(encodable(str(value)), quote=True)
 
 
 # -- numbers for the charts -------------------------------------------------------------------------
@@ -119,9 +120,26 @@ def _n(value: Decimal | int) -> str:
     return format_points(q)
 
 
+#: The most room a chart gives its labels: a longer label is cut to fit, ending in "…".
+_LABEL_ROOM = 210
+
+
 def _label_width(labels: Iterable[str]) -> int:
-    """Room for the longest label at 12 px (a Chinese character is 12 px, other characters less)."""
-    return max((display_width(label) * 13 // 2 for label in labels), default=0) + 10
+    """Room for the longest label at 12 px (a Chinese character is 12 px, other characters less),
+    never more than the charts give labels."""
+    return min(max((display_width(label) * 13 // 2 for label in labels), default=0) + 10, _LABEL_ROOM)
+
+
+def _fitted(label: str) -> str:
+    """``label`` as a chart shows it: whole when it fits the labels' room, else cut, ending in "…"."""
+    if display_width(label) * 13 // 2 + 10 <= _LABEL_ROOM:
+        return label
+    cut = ""
+    for ch in label:
+        if (display_width(cut + ch) + 2) * 13 // 2 + 10 > _LABEL_ROOM:
+            break
+        cut += ch
+    return cut + "…"
 
 
 #: The charts' width, its rows' height and the bars' height, in the SVG's units (CSS pixels).
@@ -176,7 +194,7 @@ def _completion_chart(title: str, units: Sequence[tuple[str, int, int | None]], 
     for i, (label, counted, target) in enumerate(units):
         y = _TOP + _ROW * i
         middle = y + _ROW // 2 + 4
-        labels.append(_text(left - 6, middle, label, "end"))
+        labels.append(_text(left - 6, middle, _fitted(label), "end"))
         if target is None:
             labels.append(_text(x0 + 4, middle, text("page.no_target", lang), cls="none"))
             continue
@@ -220,7 +238,7 @@ def _clause_chart(title: str, clauses: Sequence[tuple[str, Decimal]]) -> str:
     for i, (clause, points) in enumerate(clauses):
         y = _TOP + _ROW * i
         middle = y + _ROW // 2 + 4
-        body.append(_text(left - 6, middle, clause, "end"))
+        body.append(_text(left - 6, middle, _fitted(clause), "end"))
         width = abs(points) * scale
         shown = format_points(points)
         if points:
@@ -406,7 +424,7 @@ def results_html(results: Results, quotas: QuotaTable, lang: str = "zh") -> str:
             [
                 "" if r.origin is None else r.origin.file,
                 "" if r.origin is None else str(r.origin.line),
-                r.event or "",
+                r.shown_event(lang),
                 r.text(lang),
             ]
             for r in results.rejections

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -75,9 +76,24 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: S
     return "\n".join(lines) + "\n"
 
 
+#: A surrogate code point standing alone: a Python text can hold one (an id read from a JSON
+#: escape such as ``"\\ud800"``), UTF-8 cannot.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def encodable(text: str) -> str:
+    """``text`` with every lone surrogate written as its escape (``\\ud800``), so that it can be
+    written as UTF-8: what was read stays recognisable, and nothing can stop an output midway."""
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def to_json_text(data: Any) -> str:
-    """JSON as the library writes it: UTF-8 text, Chinese unescaped, two-space indent."""
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    """JSON as the library writes it: UTF-8 text, Chinese unescaped, two-space indent.
+
+    A lone surrogate (only an id or a text read from a JSON escape can hold one) is written as the
+    JSON escape it was read from, so the output is valid UTF-8 and reads back to the same value.
+    """
+    return encodable(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 
 
 def to_json(value: Results | MonthlyBulletin | YearEndBulletin) -> str:

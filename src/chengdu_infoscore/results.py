@@ -269,17 +269,23 @@ class Rejection:
         """``FILE:LINE``, or ``<api>`` for an event built in Python."""
         return str(self.origin) if self.origin is not None else "<api>"
 
+    def shown_event(self, lang: str = DEFAULT_LANG) -> str:
+        """The record's id as people read it: on one line, cut short when it is very long (the
+        whole id is in the JSON form), or a word saying there is none."""
+        if self.event is None:
+            return text("rejected.no_id", lang)
+        event = self.event
+        if not event.isprintable():  # a line break in an id must not break the one-line form
+            event = repr(event)
+        if len(event) > 80:
+            event = text("rejected.long_id", lang, start=event[:60], length=len(self.event))
+        return event
+
     def line(self, lang: str = DEFAULT_LANG) -> str:
         """The one line the command line prints: ``FILE:LINE: event ID: reason``, in ``lang``."""
-        if self.event is None:
-            event = text("rejected.no_id", lang)
-        else:
-            event = self.event
-            if not event.isprintable():  # a line break in an id must not break the one-line form
-                event = repr(event)
-            if len(event) > 80:  # the whole id is in the JSON form; a message line stays readable
-                event = text("rejected.long_id", lang, start=event[:60], length=len(self.event))
-        return text("rejected.line", lang, where=self.where, event=event, reason=self.message)
+        return text(
+            "rejected.line", lang, where=self.where, event=self.shown_event(lang), reason=self.message
+        )
 
     def __str__(self) -> str:
         return self.line("en")

@@ -38,7 +38,7 @@ from .messages import LANGS, words
 from .periods import Figures
 from .provenance import Provenance
 from .quotas import QuotaTable
-from .reports import display_width
+from .reports import display_width, encodable
 from .results import Rejection, Results, UnitResult, format_points, ratio
 
 __all__ = ["MissingExtraError", "bulletin_xlsx", "clause_totals", "ledger_xlsx", "results_xlsx", "xlsx_extra"]
@@ -159,7 +159,9 @@ class _Sheet:
     def text(self, row: int, col: int, text: str, bold: bool = False) -> None:
         """A text cell. A text longer than a cell holds (32 767 characters) is never cut silently:
         the cell holds its beginning and a note saying where the whole text is, on the sheet of
-        long texts in parts of at most 32 767 characters, one below the other."""
+        long texts in parts of at most 32 767 characters, one below the other. A lone surrogate
+        is written as its escape (``\\ud800``)."""
+        text = encodable(text)
         if _units(text) <= _LONGEST:
             self.ws.write_string(row, col, text, self.book.fmt(None, bold))
             return
