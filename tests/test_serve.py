@@ -3,6 +3,7 @@ answer compared byte for byte with what the command line prints for the same sto
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import threading
@@ -360,8 +361,7 @@ def test_contacts_need_the_token_and_are_not_there_yet(server: Running) -> None:
         ),
         (BATCH + b"[1, 2]\n", "-:3:事件 (无编号):应为一个 JSON 对象", 1),
         (
-            BATCH
-            + '{"id": "x3", "type": "submitted", "date": "2007-04-31", "unit": "锦江区", "item": "I"}\n'.encode(),
+            BATCH + '{"id": "x3", "type": "submitted", "date": "2007-04-31", "unit": "锦江区"}\n'.encode(),
             "-:3:",
             1,
         ),
@@ -518,3 +518,154 @@ def test_a_units_page(server: Running, store: Path) -> None:
     assert "<script" not in page
     english = server.get(f"/units/{JSINJIANG}?lang=en").body.decode("utf-8")
     assert "The ledger, month by month" in english and "逐月明细" not in english
+
+
+# -- load: a few thousand requests from a few dozen clients, with batches recorded meanwhile ---------------
+
+
+@pytest.mark.slow
+def test_under_load_every_answer_is_the_commands(tmp_path: Path) -> None:
+    """30 clients send 3000 requests while four batches are posted one by one: every answer for a
+    known-on day equals the command line's for that day, every answer without one equals the
+    command line's for some whole batch, and every batch is recorded, in order, once."""
+    folder = tmp_path / "load"
+    folder.mkdir()
+    full = fill(folder, months=6)  # the whole history, for the command line's answers
+    path = tmp_path / "live.store"
+    with Store.open(path, create=True) as opened:  # the first two months; the rest is posted
+        for month in (1, 2):
+            opened.ingest([folder / f"2007-{month:02d}.jsonl"], recorded=DAYS[month - 1])
+    acked = [2]  # how many batches the server has answered for
+    lock = threading.Lock()
+    answers: dict[str, set[bytes]] = {}
+    statuses: list[int] = []
+    posted: list[dict[str, object]] = []
+    kinds = ("/v1/score", f"/v1/units/{JSINJIANG}/explain", "/v1/bulletins/2007-02")
+
+    with Running(str(path), TOKEN) as running:
+
+        def client(seed: int) -> None:
+            import random
+
+            rng = random.Random(seed)
+            for _ in range(100):
+                kind = rng.choice(kinds)
+                with lock:
+                    known = acked[0]
+                latest = rng.random() < 0.25
+                target = kind if latest else f"{kind}?known_on={DAYS[rng.randrange(known)]}"
+                answer = running.get(target)
+                with lock:
+                    statuses.append(answer.status)
+                    answers.setdefault(target, set()).add(answer.body)
+
+        def writer() -> None:
+            for month in (3, 4, 5, 6):
+                time.sleep(0.5)
+                body = (folder / f"2007-{month:02d}.jsonl").read_bytes()
+                answer = running.request("POST", f"/v1/events?recorded={DAYS[month - 1]}", body, AUTH)
+                assert 200 == answer.status, answer.body
+                with lock:
+                    posted.append(json.loads(answer.body))
+                    acked[0] = month
+
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(30)]
+        threads.append(threading.Thread(target=writer))
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(600)
+        assert 0 == running.service.internal_errors
+    assert [200] * 3000 == statuses
+    assert [3, 4, 5, 6] == [p["batch"] for p in posted]
+    assert state(full) == state(path)  # every batch recorded once, in order: the same views
+    options = {
+        "/v1/score": ("score",),
+        f"/v1/units/{JSINJIANG}/explain": ("explain", "--unit", "锦江区"),
+        "/v1/bulletins/2007-02": ("bulletin", "--month", "2007-02"),
+    }
+    expected = {
+        (kind, day): output(*options[kind], "--store", str(full), "--format", "json", "--known-on", str(day))
+        for kind in kinds
+        for day in DAYS
+    }
+    for target, bodies in answers.items():
+        kind, _, query = target.partition("?known_on=")
+        if query:
+            assert {expected[kind, dt.date.fromisoformat(query)]} == bodies, target
+        else:  # the latest view: after some whole batch, never part of one
+            assert bodies <= {expected[kind, day] for day in DAYS[1:]}, target
+
+
+# -- the command: what stops it before anything is served ---------------------------------------------
+
+
+def test_serve_without_the_extra_says_how_to_install_it(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without Starlette (or uvicorn) `serve` exits 2 naming the extra, before anything is opened."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "starlette", None)  # an import of it fails as if it were missing
+    status, out, err = command("serve", "--store", str(store))
+    assert (2, b"") == (status, out)
+    assert (
+        "chengdu-infoscore: error: serving a store over HTTP (serve) needs Starlette and uvicorn, which is"
+        " not installed: pip install 'chengdu-infoscore[serve]'\n"
+    ) == err
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "its first line is empty: it must hold the token"),
+        (b"\n" + TOKEN.encode() + b"\n", "its first line is empty: it must hold the token"),
+        (b"two words\n", "the token holds a space or a control character"),
+        (b"\xff\xfe\n", "its first line is not UTF-8 text"),
+    ],
+)
+def test_a_token_file_without_a_token_stops_serve(
+    store: Path, tmp_path: Path, content: bytes, message: str
+) -> None:
+    """A token file whose first line gives no token is exit 2, naming the file and what is wrong."""
+    token = tmp_path / "token.txt"
+    token.write_bytes(content)
+    status, _, err = command("serve", "--store", str(store), "--token-file", str(token))
+    assert (2, f"chengdu-infoscore: error: --token-file {token}: {message}\n") == (status, err)
+
+
+def test_serve_stops_before_serving_on_a_missing_store_or_a_taken_port(store: Path, tmp_path: Path) -> None:
+    """A store that is not there (a read-only server makes none) and a port already taken are exit 2."""
+    status, _, err = command("serve", "--store", str(tmp_path / "none.store"))
+    assert 2 == status
+    assert "none.store: no such store" in err
+    assert not (tmp_path / "none.store").exists()
+    with Running(str(store)) as running:
+        status, _, err = command("serve", "--store", str(store), "--port", str(running.port))
+    assert (2, True) == (
+        status,
+        err.startswith(f"chengdu-infoscore: error: cannot listen on 127.0.0.1:{running.port}: "),
+    )
+    status, _, err = command("serve", "--store", str(store), "--port", "65536")
+    assert (2, True) == (status, "'65536' is not a port: expected a number from 0 to 65535" in err)
+
+
+def test_rules_json_refuses_toml(tmp_path: Path) -> None:
+    """`rules show --toml --format json` asks for two outputs at once: exit 2."""
+    status, out, err = command("rules", "show", "chengdu-2007", "--toml", "--format", "json")
+    assert (2, b"") == (status, out)
+    assert "--toml prints the version's TOML: leave out --format json" in err
+
+
+def test_a_units_page_escapes_what_the_input_says() -> None:
+    """An event id written as HTML is shown as text on the unit's page, never as markup."""
+    from chengdu_infoscore import Submitted, score
+    from chengdu_infoscore.page import unit_html
+
+    results = score(
+        [Submitted(id="<script>alert(1)</script>", date="2007-03-05", unit="锦江区", item='J"1')],
+        as_of=dt.date(2007, 3, 31),
+    )
+    page = unit_html(results.unit("锦江区"), results, "en")
+    assert "<script" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "J&quot;1" in page
+    assert "1 of 19" in page
