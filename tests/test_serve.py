@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from chengdu_infoscore import Store
 from chengdu_infoscore.serve import OPENAPI, Service, make_app, problem_json
@@ -669,3 +671,40 @@ def test_a_units_page_escapes_what_the_input_says() -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "J&quot;1" in page
     assert "1 of 19" in page
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    route=st.sampled_from(
+        [
+            "/v1/score",
+            "/v1/units/{}/explain",
+            "/v1/bulletins/{}",
+            "/v1/bulletins/year-end",
+            "/v1/rules/{}",
+            "/units/{}",
+            "/",
+            "/v1/contacts",
+            "/openapi.json",
+            "/v1/{}",
+        ]
+    ),
+    part=st.text(max_size=12),
+    params=st.lists(
+        st.tuples(
+            st.sampled_from(["as_of", "known_on", "lang", "month", "year", "top", "x"]), st.text(max_size=12)
+        ),
+        max_size=3,
+    ),
+    method=st.sampled_from(["GET", "GET", "POST", "PUT"]),
+)
+def test_no_request_reaches_the_catch_all(
+    server: Running, route: str, part: str, params: list[tuple[str, str]], method: str
+) -> None:
+    """Any path, parameters and method answer 200 or a 4xx/501 problem: never the catch-all's 500."""
+    path = route.format(urllib.parse.quote(part, safe="")) + "?" + urllib.parse.urlencode(params)
+    answer = server.request(method, path, b"{}\n" if method == "POST" else None)
+    assert answer.status in (200, 400, 401, 403, 404, 405, 409, 413, 501), (path, answer.body[:500])
+    if answer.status != 200:
+        problem(answer)
+    assert 0 == server.service.internal_errors

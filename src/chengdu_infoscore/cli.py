@@ -984,6 +984,7 @@ def _parser() -> argparse.ArgumentParser:
         help="the largest request body taken, in bytes (default 16777216: 16 MiB); larger is refused (413)",
     )
     lang_option(sv)
+    sv.set_defaults(quiet=True)  # a server draws no progress line: its requests are not the terminal's
     return top
 
 

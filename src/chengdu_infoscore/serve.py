@@ -459,7 +459,8 @@ def make_app(service: Service) -> Starlette:
     async def contacts(request: Request) -> Response:
         params = _params(request, ("as_of", "known_on", "lang"))
         service.authorise(request)
-        lang, as_of, known_on = _lang(params), _day(params, "as_of"), _day(params, "known_on")
+        _lang(params)
+        as_of, known_on = _day(params, "as_of"), _day(params, "known_on")
         produce = _contacts_json()
         if produce is None:
             raise Problem(501, _say("no_contacts"))
@@ -468,7 +469,6 @@ def make_app(service: Service) -> Starlette:
             answer = produce(service._reader(), as_of, known_on, True)
             return (answer if isinstance(answer, str) else to_json_text(answer)).encode("utf-8")
 
-        del lang
         return json_answer(await run_in_threadpool(make))
 
     async def events(request: Request) -> Response:
