@@ -219,8 +219,12 @@ def test_every_help_ends_in_examples() -> None:
     assert [] == missing
 
 
-#: Example lines too slow for the test suite: parsed, not run.
-PARSED_ONLY = {"sample --out big.jsonl --events 1000000     # a large log: about 125 MB"}
+#: Example lines too slow for the test suite, or that run until stopped (a server): parsed, not run.
+PARSED_ONLY = {
+    "sample --out big.jsonl --events 1000000     # a large log: about 125 MB",
+    "serve --store year.store                  # http://127.0.0.1:8000/ (needs the serve extra)",
+    "serve --store year.store --port 0 --token-file token.txt",
+}
 
 
 @pytest.fixture

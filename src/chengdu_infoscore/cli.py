@@ -1,5 +1,5 @@
 """The command line: ``chengdu-infoscore score | explain | validate | bulletin | quotas | rules | compare |
-check | demo | sample | ingest | diff``.
+check | demo | sample | ingest | diff | serve``.
 
 Exit status: 0 on success; 2 when the input or the command has problems, each printed to
 standard error as ``FILE:LINE: event ID: reason``. No input and no option value, however
@@ -71,7 +71,7 @@ from .rules.describe import diff, origin_text, rule_lines
 from .rules.registry import available_rule_sets, plugin_problems, rule_set
 from .sample import MOST_EVENTS, sample_events, sample_year, write_jsonl
 from .spreadsheet import bulletin_xlsx, clause_totals, ledger_xlsx, results_xlsx, xlsx_extra
-from .store import Batch, Store
+from .store import Batch, IngestReport, Store
 
 __all__ = ["main"]
 
@@ -133,6 +133,11 @@ _EXAMPLES: dict[str, tuple[str, ...]] = {
         "diff --store year.store --from 2007-12-30 --as-of 2007-12-31",
     ),
     "quotas": ("quotas", "quotas --format csv --lang en"),
+    "serve": (
+        f"ingest year.store {_LOG} --recorded 2007-12-31",
+        "serve --store year.store                  # http://127.0.0.1:8000/ (needs the serve extra)",
+        "serve --store year.store --port 0 --token-file token.txt",
+    ),
 }
 
 
@@ -721,6 +726,9 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_examples("rules list"),
     )
     lang_option(listing)
+    listing.add_argument(
+        "--format", choices=("table", "json"), default="table", help="table (default) or json"
+    )
     show = rules_commands.add_parser(
         "show",
         help="one version's clauses and figures",
@@ -735,6 +743,7 @@ def _parser() -> argparse.ArgumentParser:
         help="print the version's whole TOML, in full form (a version that states only its changes,"
         " resolved)",
     )
+    show.add_argument("--format", choices=("table", "json"), default="table", help="table (default) or json")
     rdiff = rules_commands.add_parser(
         "diff",
         help="what changed between two versions",
@@ -943,7 +952,52 @@ def _parser() -> argparse.ArgumentParser:
         help="with --format csv: the JSON contract's English keys and values, for scripts, whatever"
         " --lang says",
     )
+
+    sv = commands.add_parser(
+        "serve",
+        help="answer the commands' JSON and the pages over HTTP",
+        description="Serve a store over HTTP (docs/service.md): the JSON of score, explain, bulletin and"
+        " rules, the ingest of a batch (POST, with the bearer token of --token-file), the latest monthly"
+        " bulletin and each unit's own page. Needs the serve extra: pip install 'chengdu-infoscore[serve]'.",
+        epilog=_examples("serve"),
+    )
+    sv.add_argument("--store", required=True, metavar="STORE", help="the store (see `ingest`)")
+    sv.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="the address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 for every address)",
+    )
+    sv.add_argument(
+        "--port", type=_port, default=8000, help="the port (default 8000; 0: any free port, said on start)"
+    )
+    sv.add_argument(
+        "--token-file",
+        metavar="FILE",
+        help="the bearer token that writes and the contacts' phones need: the file's first line (without"
+        " it the server is read-only)",
+    )
+    sv.add_argument(
+        "--max-body",
+        type=_size,
+        default=16 * 1024 * 1024,
+        metavar="BYTES",
+        help="the largest request body taken, in bytes (default 16777216: 16 MiB); larger is refused (413)",
+    )
+    lang_option(sv)
+    sv.set_defaults(quiet=True)  # a server draws no progress line: its requests are not the terminal's
     return top
+
+
+def _port(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and len(text) <= 5 and int(text) <= 65535):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port: expected a number from 0 to 65535")
+    return int(text)
+
+
+def _size(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and len(text) <= 15 and int(text) >= 1):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size: expected a number of bytes from 1")
+    return int(text)
 
 
 def _when(args: argparse.Namespace) -> tuple[int, dt.date | None]:
@@ -1029,7 +1083,7 @@ def _ingest(args: argparse.Namespace) -> int:
     lang = args.lang
     _err("".join(f"{r.line(lang)}\n" for r in report.rejections))
     if args.format == "json":
-        _out(to_json_text({"store": args.store, **ingest_json(report, lang)}))
+        _out(ingest_answer(args.store, report, lang))
     else:
         ingested = say(
             "score.ingested",
@@ -1217,13 +1271,16 @@ def _published_json(published: Published | None) -> dict[str, Any] | None:
     }
 
 
-def _score(args: argparse.Namespace) -> tuple[Results, QuotaTable]:
+def _score(args: argparse.Namespace, read: ReadResult | None = None) -> tuple[Results, QuotaTable]:
+    """Score what the command reads (or ``read``, the records a caller has read already: the
+    server's view of its store) as the options say."""
     year, as_of = _when(args)
     rules = _timeline(args.rules) if args.rules else None
     quotas = _targets(args, year)
     if args.command == "explain":
         _unit(quotas, args.unit)  # a name the table does not know stops the run before anything is read
-    read = _records(args)
+    if read is None:
+        read = _records(args)
     _step(f"scoring {_spaced(len(read))} records…", len(read))
     results = score(read, rules=rules, quotas=quotas, year=year, as_of=as_of)
     return results, quotas
@@ -1299,7 +1356,62 @@ def _timeline(specs: str | list[str]) -> Timeline:
     return timeline_of([specs] if isinstance(specs, str) else specs)
 
 
+def rules_list_json() -> str:
+    """What ``rules list --format json`` prints: every known version, and the plug-ins that failed."""
+    versions = [
+        {
+            "id": v.id,
+            "title": v.title,
+            "effective": v.effective.isoformat(),
+            "end": None if v.end is None else v.end.isoformat(),
+            "adjusts": v.base,
+            "default": v.default,
+            "from": v.origin,
+            "sha256": v.digest,
+        }
+        for v in available_rule_sets()
+    ]
+    return to_json_text({"versions": versions, "plugin_problems": [str(p) for p in plugin_problems()]})
+
+
+def rules_show_json(v: RuleSet) -> str:
+    """What ``rules show ID --format json`` prints: the version, clause by clause, with its figures."""
+    lines = rule_lines(v)
+    return to_json_text(
+        {
+            "id": v.id,
+            "title": v.title,
+            "source": v.source,
+            "effective": v.effective.isoformat(),
+            "end": None if v.end is None else v.end.isoformat(),
+            "adjusts": v.base,
+            "from": v.origin,
+            "sha256": v.digest,
+            "clauses": [
+                {
+                    "clause": c.id,
+                    "section": c.section,
+                    "text": c.text,
+                    "figures": [{"what": x.what, "value": x.value} for x in lines if x.clause == c.id],
+                }
+                for c in v.clauses
+            ],
+            "settings": [{"what": x.what, "value": x.value} for x in lines if x.clause == "-"],
+        }
+    )
+
+
 def _rules_command(args: argparse.Namespace) -> int:
+    if args.rules_command == "list" and args.format == "json":
+        _out(rules_list_json())
+        for problem in plugin_problems():
+            _err(f"{problem}\n")
+        return OK
+    if args.rules_command == "show" and args.format == "json":
+        if args.toml:
+            raise _Usage("--toml prints the version's TOML: leave out --format json")
+        _out(rules_show_json(_version(args.version)))
+        return OK
     if args.rules_command == "list":
         rows = []
         for v in available_rule_sets():
@@ -1576,6 +1688,10 @@ def _run(args: argparse.Namespace) -> int:
         return _ingest(args)
     if args.command == "diff":
         return _diff(args)
+    if args.command == "serve":
+        from .serve import serve_command  # the serve extra: imported by this command only
+
+        return serve_command(args)
     if args.command == "check":
         rules = _timeline(args.rules) if args.rules else None
         given = QuotaTable.from_file(args.targets) if args.targets is not None else None
@@ -1666,43 +1782,56 @@ def _run(args: argparse.Namespace) -> int:
             return PROBLEMS
     csv_lang = "en" if getattr(args, "keys", False) else args.lang
     output: str | bytes
-    if args.command == "bulletin":
+    if args.format in ("json", "html"):
+        output = command_output(args, results, quotas)
+    elif args.command == "bulletin":
         bulletin = _bulletin(results, quotas, None if args.month is None else args.month[1], args.top)
-        if args.format == "json":
-            output = to_json_text(bulletin_json(bulletin))
-        elif args.format == "csv":
+        if args.format == "csv":
             output = bulletin_csv(bulletin, csv_lang)
         elif args.format == "markdown":
             output = bulletin_markdown(bulletin, args.lang)
         elif args.format == "xlsx":
             clauses = clause_totals(results) if args.month is not None else None
             output = bulletin_xlsx(bulletin, args.lang, clauses, results.rejections)
-        elif args.format == "html":
-            clauses = clause_totals(results) if args.month is not None else None
-            output = bulletin_html(bulletin, args.lang, clauses)
         else:
             output = bulletin_table(bulletin, args.lang)
     elif args.command == "explain":
         unit = quotas.unit(args.unit)
         result = results.unit(unit.name)
-        if args.format == "json":
-            output = to_json_text(ledger_json(result, results, args.lang))
-        elif args.format == "xlsx":
+        if args.format == "xlsx":
             output = ledger_xlsx(result, results, args.lang)
         else:
             output = ledger_table(result, results, args.lang)
-    elif args.format == "json":
-        output = to_json_text(results_json(results, args.lang))
     elif args.format == "csv":
         output = results_csv(results, csv_lang)
     elif args.format == "xlsx":
         output = results_xlsx(results, quotas, args.lang)
-    elif args.format == "html":
-        output = results_html(results, quotas, args.lang)
     else:
         output = results_table(results, quotas, args.lang)
     _emit(args, output)
     return OK
+
+
+def command_output(args: argparse.Namespace, results: Results, quotas: QuotaTable) -> str:
+    """What ``score``, ``explain`` or ``bulletin`` prints with ``--format json`` (or ``html``) for
+    ``results``, scored as :func:`_score` scores for ``args``: the command line's output and the
+    server's answer (``serve``) are this one text."""
+    if args.command == "bulletin":
+        bulletin = _bulletin(results, quotas, None if args.month is None else args.month[1], args.top)
+        if args.format == "html":
+            clauses = clause_totals(results) if args.month is not None else None
+            return bulletin_html(bulletin, args.lang, clauses)
+        return to_json_text(bulletin_json(bulletin))
+    if args.format == "html":
+        return results_html(results, quotas, args.lang)
+    if args.command == "explain":
+        return to_json_text(ledger_json(results.unit(quotas.unit(args.unit).name), results, args.lang))
+    return to_json_text(results_json(results, args.lang))
+
+
+def ingest_answer(store: str, report: IngestReport, lang: str) -> str:
+    """What ``ingest --format json`` prints for the batch ``report`` recorded in ``store``."""
+    return to_json_text({"store": store, **ingest_json(report, lang)})
 
 
 def _check_output(args: argparse.Namespace) -> None:

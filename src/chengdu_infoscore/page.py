@@ -33,10 +33,10 @@ from .bulletins import MonthlyBulletin, YearEndBulletin
 from .bulletins.render import _doc
 from .messages import check_lang, text
 from .quotas import QuotaTable
-from .reports import _BASIS, _HEAD, _completion, _target, display_width, encodable
-from .results import Results, format_points, percent, ratio
+from .reports import _BASIS, _HEAD, _completion, _group, _target, display_width, encodable
+from .results import Results, UnitResult, format_points, percent, ratio
 
-__all__ = ["bulletin_html", "results_html"]
+__all__ = ["bulletin_html", "group_rank", "results_html", "unit_html"]
 
 Bulletin = MonthlyBulletin | YearEndBulletin
 
@@ -505,3 +505,95 @@ def _bulletin_charts(
         page.figure(caption, completion_chart(caption, units, lang), _completion_legend(lang))
     if by_clause is not None:
         _clauses(page, clause_caption, list(by_clause))
+
+
+# -- a unit's own page ------------------------------------------------------------------------------
+
+
+def group_rank(result: UnitResult, results: Results) -> tuple[int, int]:
+    """The unit's rank in its group and the group's size, ranked as the bulletins rank: by points
+    (highest first), then by what counts toward the target, then by items submitted (more first),
+    then by the unit's place in the results (the target table's order)."""
+    members = [u for u in results.units if u.unit.group == result.unit.group]
+    order = {u.unit.name: i for i, u in enumerate(members)}
+    members.sort(key=lambda u: (-u.score, -u.counted, -u.submitted, order[u.unit.name]))
+    rank = next(i for i, u in enumerate(members, start=1) if u.unit.name == result.unit.name)
+    return rank, len(members)
+
+
+def unit_html(
+    result: UnitResult,
+    results: Results,
+    lang: str = "zh",
+    contacts: Sequence[tuple[str, str, str]] | None = None,
+) -> str:
+    """One unit's own page (``serve``'s ``/units/{unit}``): its score and rank in its group, its
+    completion toward its target as a chart, then its ledger month by month — each line's date,
+    event, clause, points and reason (in ``lang``), with the month's total — and the provenance.
+
+    ``contacts`` are the unit's leader and officers on record as (role, name, title) — never a
+    telephone number, which is for authorised callers of the API only; ``None`` leaves the section
+    out (a store without a contacts registry).
+
+    Raises:
+        ArgumentError: ``lang`` is neither ``"zh"`` nor ``"en"`` (a :class:`ValueError`).
+    """
+    lang = check_lang(lang)
+    u = result.unit
+    title = text("serve.unit.title", lang, label=u.label, year=results.year)
+    page = _Page(lang, title)
+    page.heading(1, title)
+    page.note(text("page.as_of", lang, as_of=results.as_of, rules=results.rules) + _as_of_note(results, lang))
+    rank, of = group_rank(result, results)
+    summary = [
+        (text("heading.group", lang), _group(u.group, lang)),
+        (text("heading.target_basis", lang, basis=_BASIS[lang][u.basis]), _target(u.target, lang)),
+        (text("serve.unit.counted", lang), str(result.counted)),
+        (text("heading.completion", lang), _completion(result.counted, u.target, lang)),
+        (text("heading.score", lang), format_points(result.score)),
+        (text("serve.unit.rank", lang), text("serve.unit.rank_of", lang, rank=rank, of=of)),
+    ]
+    page.table(
+        None,
+        [text("page.what", lang), text("serve.unit.value", lang)],
+        [list(row) for row in summary],
+        [False, True],
+    )
+    caption = text("serve.unit.chart", lang, label=u.label)
+    chart = completion_chart(caption, [(u.label, result.counted, u.target)], lang)
+    page.figure(caption, chart, _completion_legend(lang))
+    page.heading(2, text("serve.unit.ledger", lang), "ledger")
+    if not result.ledger:
+        page.note(text("serve.unit.no_lines", lang))
+    months: dict[tuple[int, int], list[list[str]]] = {}
+    totals: dict[tuple[int, int], Decimal] = {}
+    for line in result.ledger:
+        month = (line.date.year, line.date.month)
+        months.setdefault(month, []).append(
+            [line.date.isoformat(), line.event, line.clause, format_points(line.points), line.text(lang)]
+        )
+        totals[month] = totals.get(month, Decimal(0)) + line.points
+    head = [text(f"heading.{k}", lang) for k in ("date", "event", "clause", "points", "reason")]
+    right = [False, False, False, True, False]
+    for (year, number), rows in sorted(months.items()):
+        total = ["", "", text("serve.unit.month_total", lang), format_points(totals[year, number]), ""]
+        page.table(text("serve.unit.month", lang, year=year, month=number), head, [*rows, total], right, 1)
+    if result.ledger:
+        page.table(
+            None,
+            [text("label.total", lang), text("heading.score", lang)],
+            [[text("serve.unit.year_total", lang), format_points(result.score)]],
+            [False, True],
+            1,
+        )
+    if contacts is not None:  # the contacts registry, once the store has one: never a phone number
+        page.heading(2, text("serve.unit.contacts", lang), "contacts")
+        if contacts:
+            heads = [text(f"serve.unit.contact_{k}", lang) for k in ("role", "name", "title")]
+            page.table(None, heads, [list(c) for c in contacts], [False, False, False])
+        else:
+            page.note(text("serve.unit.no_contacts", lang))
+    if results.provenance is not None:
+        page.heading(3, text("page.provenance", lang))
+        page.add(f'<p class="provenance">{_e(results.provenance.line(lang))}</p>')
+    return page.html()

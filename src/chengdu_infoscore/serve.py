@@ -1,0 +1,846 @@
+"""The service: ``chengdu-infoscore serve`` (docs/service.md), the commands' answers over HTTP.
+
+Each JSON endpoint answers exactly the bytes the matching command prints for the same store and
+dates — the command line's own functions make both (:func:`~.cli.command_output`,
+:func:`~.cli.ingest_answer`, :func:`~.cli.rules_list_json`) — and each error is an RFC 9457
+problem details object whose ``detail`` is the command line's message.
+
+How it stays safe and whole:
+
+- it listens on 127.0.0.1 unless told otherwise; a write (``POST /v1/events``) and the contacts'
+  phones need ``Authorization: Bearer TOKEN``, the token being the first line of ``--token-file``
+  (compared in constant time); without a token file the server is read-only;
+- a request body is read a chunk at a time and refused (413) as soon as it passes ``--max-body``;
+- a body with a record that cannot be read is refused whole (400): nothing is recorded; a batch is
+  one transaction of the store, recorded whole or not at all;
+- writes are taken one at a time, in a worker thread, so that reads go on meanwhile; every read is
+  of one view of the store, the view after one batch (SQLite's WAL gives each reader the batches
+  committed when it began), so a reader sees a batch whole or not at all;
+- an answer is a function of its view and its parameters, kept in a small cache keyed by both.
+
+Starlette and uvicorn are the ``serve`` extra: this module imports them only when a server is made,
+and the library never imports this module.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import datetime as dt
+import gc
+import hmac
+import importlib
+import io
+import json
+import socket
+import threading
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Final
+
+from . import cli
+from ._places import quiet_collector
+from ._time import parse_date
+from .exceptions import EventFileError, InfoscoreError, MissingExtraError, StoreError
+from .messages import DEFAULT_LANG, LANGS, Message, text
+from .page import unit_html
+from .quotas import QuotaTable
+from .readers import ReadResult, _FileProblem, _read_stream, _Sink, watching
+from .reports import rejection_json, to_json_text
+from .results import Results
+from .rules.registry import rule_set
+from .store import Store
+
+if TYPE_CHECKING:
+    import uvicorn
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+
+__all__ = ["OPENAPI", "ServeError", "Service", "make_app", "make_server", "serve_command", "serve_extra"]
+
+#: The largest request body taken by default: 16 MiB.
+MAX_BODY: Final = 16 * 1024 * 1024
+#: How many answers are kept (each is a function of its view of the store and its parameters).
+CACHED: Final = 256
+_JSON: Final = "application/json"
+_PROBLEM: Final = "application/problem+json"
+
+
+class ServeError(InfoscoreError, ValueError):
+    """The server cannot start as asked: a token file that gives no token, an address it cannot
+    listen on."""
+
+
+def serve_extra() -> tuple[Any, Any]:
+    """The ``starlette`` and ``uvicorn`` modules.
+
+    Raises:
+        MissingExtraError: they are not installed; the message names the extra that installs them.
+    """
+    try:
+        return importlib.import_module("starlette"), importlib.import_module("uvicorn")
+    except ImportError:
+        raise MissingExtraError(
+            "serve", "Starlette and uvicorn", "serving a store over HTTP (serve)"
+        ) from None
+
+
+# -- problems ---------------------------------------------------------------------------------------
+
+#: Each status the service answers with, and the code of its title (``serve.problem.*``).
+_KINDS: Final = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    500: "internal_error",
+    501: "not_implemented",
+    503: "unavailable",
+}
+
+
+class Problem(Exception):
+    """An answer that is an error: its status, its message — the command line's, or the server's own
+    (a code of the catalogues, put in the request's language) — and any more members."""
+
+    def __init__(
+        self, status: int, detail: str | Message, headers: dict[str, str] | None = None, **more: Any
+    ) -> None:
+        super().__init__(detail if isinstance(detail, str) else detail.text("en"))
+        self.status = status
+        self.detail = detail
+        self.headers = headers or {}
+        self.more = more
+
+
+def problem_json(status: int, detail: str | Message, lang: str, more: dict[str, Any] | None = None) -> bytes:
+    """An RFC 9457 problem details object: type, title and detail (in ``lang``), status, and ``more``."""
+    kind = _KINDS[status]
+    if isinstance(detail, Message):
+        detail = detail.text(lang)
+    data = {
+        "type": f"urn:chengdu-infoscore:problem:{kind.replace('_', '-')}",
+        "title": text(f"serve.problem.{kind}", lang),
+        "status": status,
+        "detail": detail,
+        **(more or {}),
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+# -- reading the parameters -------------------------------------------------------------------------
+
+
+def _params(request: Request, allowed: Sequence[str]) -> dict[str, str]:
+    """The query's parameters: each one of ``allowed``, given once."""
+    found: dict[str, str] = {}
+    for name, value in request.query_params.multi_items():
+        if name not in allowed:
+            known: str | Message = ", ".join(allowed) if allowed else _say("no_params")
+            raise Problem(400, _say("unknown_param", name=repr(name), known=known))
+        if name in found:
+            raise Problem(400, _say("param_twice", name=name))
+        found[name] = value
+    return found
+
+
+def _lang(params: dict[str, str]) -> str:
+    lang = params.get("lang", DEFAULT_LANG)
+    if lang not in LANGS:
+        raise Problem(400, _say("lang", found=repr(lang), choices=", ".join(map(repr, LANGS))))
+    return lang
+
+
+def _day(params: dict[str, str], name: str) -> dt.date | None:
+    value = params.get(name)
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise Problem(400, f"{name}: {exc}") from None
+
+
+def _say(code: str, **params: object) -> Message:
+    """The server's own message ``serve.error.CODE``, put in the request's language when answered."""
+    return Message.of(f"serve.error.{code}", **params)
+
+
+def _request_lang(request: Request) -> str:
+    """The language of an error's title: the query's ``lang`` when it is one, else Chinese."""
+    lang = request.query_params.get("lang", DEFAULT_LANG)
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
+def read_body(data: bytes) -> ReadResult:
+    """The records of a request body, read as ``ingest STORE -`` reads standard input (JSON Lines,
+    or CSV when it does not start with ``{``), the records named ``-`` and their lines.
+
+    Raises:
+        EventFileError: the body is not an event log.
+    """
+    sink = _Sink()
+    try:
+        with quiet_collector(), watching(None):
+            _read_stream(io.BytesIO(data), "-", sink)
+    except _FileProblem as exc:
+        raise EventFileError([f"-: {exc}"]) from None
+    return sink.result()
+
+
+# -- the service ------------------------------------------------------------------------------------
+
+
+class Service:
+    """What the server's endpoints share: the store's file, the token, the limits, the answers kept,
+    one writer at a time.
+
+    Each worker thread reads through its own connection to the store (SQLite connections are not
+    shared between threads); the writer has its own.
+    """
+
+    def __init__(self, store: str, token: str | None = None, max_body: int = MAX_BODY) -> None:
+        self.store = store
+        self.token = token
+        self.max_body = max_body
+        self.internal_errors = 0  # answers of the catch-all: the tests check that no input reaches it
+        self._local = threading.local()
+        self._opened: list[Store] = []
+        self._opened_lock = threading.Lock()
+        self._cache: collections.OrderedDict[tuple[Any, ...], bytes] = collections.OrderedDict()
+        self._cache_lock = threading.Lock()
+        self._writing = asyncio.Lock()  # one batch at a time
+        self._computing = asyncio.Lock()  # one answer made at a time (the others wait, then find it)
+
+    # -- the store ------------------------------------------------------------------------------
+
+    def _reader(self) -> Store:
+        store: Store | None = getattr(self._local, "store", None)
+        if store is None:
+            store = Store.open(self.store)
+            self._local.store = store
+            with self._opened_lock:
+                self._opened.append(store)
+        return store
+
+    def close(self) -> None:
+        """Close every connection the service opened."""
+        with self._opened_lock:
+            for store in self._opened:
+                store.close()
+            self._opened.clear()
+
+    def view(self, known_on: dt.date | None) -> int:
+        """The batch after which the store's view as known on ``known_on`` stands (0: none yet)."""
+        seq = 0
+        for batch in self._reader().batches():
+            if known_on is not None and batch.recorded > known_on:
+                break
+            seq = batch.seq
+        return seq
+
+    # -- answers ------------------------------------------------------------------------------
+
+    def _kept(self, key: tuple[Any, ...]) -> bytes | None:
+        with self._cache_lock:
+            found = self._cache.get(key)
+            if found is not None:
+                self._cache.move_to_end(key)
+            return found
+
+    def _keep(self, key: tuple[Any, ...], body: bytes) -> None:
+        with self._cache_lock:
+            self._cache[key] = body
+            while len(self._cache) > CACHED:
+                self._cache.popitem(last=False)
+
+    async def answer(self, key: tuple[Any, ...], make: Callable[[], bytes]) -> bytes:
+        """The answer of ``key``, kept or made by ``make`` in a worker thread."""
+        from starlette.concurrency import run_in_threadpool
+
+        found = self._kept(key)
+        if found is not None:
+            return found
+        async with self._computing:
+            found = self._kept(key)
+            if found is None:
+                found = await run_in_threadpool(make)
+                self._keep(key, found)
+        return found
+
+    def scored(self, argv: list[str], seq: int) -> tuple[argparse.Namespace, Results, QuotaTable]:
+        """The command ``argv`` scored over the view after batch ``seq``, as the command scores."""
+        args = parse(argv)
+        year, _ = cli._when(args)  # a year with no target table stops here, before anything is read
+        cli._targets(args, year)
+        read = self._reader().read(after=seq)
+        results, quotas = cli._score(args, read)
+        return args, results, quotas
+
+    def command(self, argv: list[str], seq: int) -> bytes:
+        """What the command ``argv`` prints (``--format json`` or ``html``) over the view after ``seq``."""
+        args, results, quotas = self.scored(argv, seq)
+        return cli.command_output(args, results, quotas).encode("utf-8")
+
+    def unit_name(self, unit: str, as_of: dt.date | None) -> str:
+        """The unit's name in the target table of the year of ``as_of`` (any spelling events accept).
+
+        Raises:
+            Problem: 404, the table has no such unit (with the command line's message).
+        """
+        args = parse(["explain", "--format=json", f"--unit={unit}", *_as_of(as_of)])
+        year, _ = cli._when(args)
+        try:
+            return cli._unit(cli._targets(args, year), unit).name
+        except cli._Usage as exc:
+            raise Problem(404, str(exc)) from None
+
+    def ingest(self, data: bytes, recorded: dt.date, lang: str) -> bytes:
+        """Record the body as one batch, as ``ingest STORE - --recorded DAY --format json`` does."""
+        read = read_body(data)
+        if read.rejections:
+            lines = "".join(f"{r.line(lang)}\n" for r in read.rejections)
+            rejected = text("serve.error.body_rejected", lang, count=len(read.rejections))
+            raise Problem(
+                400, lines + rejected, rejections=[rejection_json(r, lang) for r in read.rejections]
+            )
+        if not len(read):
+            raise Problem(400, _say("body_empty"))
+        with Store.open(self.store, create=True) as store:
+            try:
+                report = store.ingest(read, recorded=recorded)
+            except StoreError as exc:
+                batches = store.batches()
+                if batches and recorded < batches[-1].recorded:  # what was known then stays as it was
+                    raise Problem(409, str(exc)) from None
+                raise
+        return cli.ingest_answer(self.store, report, lang).encode("utf-8")
+
+    # -- authority ----------------------------------------------------------------------------
+
+    def authorise(self, request: Request) -> None:
+        """Let the request through only with the token (``Authorization: Bearer TOKEN``).
+
+        Raises:
+            Problem: 403 on a read-only server, 401 without the token or with another.
+        """
+        if self.token is None:
+            raise Problem(403, _say("read_only"))
+        given = request.headers.get("authorization")
+        if given is None:
+            raise Problem(
+                401,
+                _say("token_missing"),
+                {"WWW-Authenticate": 'Bearer realm="chengdu-infoscore"'},
+            )
+        scheme, _, token = given.partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+            token.strip().encode("utf-8", "surrogateescape"), self.token.encode("utf-8")
+        ):
+            raise Problem(
+                401,
+                _say("token_wrong"),
+                {"WWW-Authenticate": 'Bearer realm="chengdu-infoscore", error="invalid_token"'},
+            )
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    """The command line's own reading of ``argv`` (the endpoints check each value first)."""
+    try:
+        return cli._parser().parse_args(argv)
+    except SystemExit:  # a value the endpoint let through and the command refuses
+        raise Problem(400, _say("refused", argv=repr(" ".join(argv)))) from None
+
+
+def _as_of(as_of: dt.date | None) -> list[str]:
+    return [] if as_of is None else [f"--as-of={as_of.isoformat()}"]
+
+
+def _month(value: str) -> tuple[int, int]:
+    try:
+        return cli._month(value)
+    except argparse.ArgumentTypeError as exc:
+        raise Problem(400, f"month: {exc}") from None
+
+
+def _contacts_json() -> Callable[..., Any] | None:
+    """The contacts registry's ``contacts_json(store, as_of, known_on, with_phones)``, when this
+    library has it (``None`` until it does)."""
+    try:
+        module = importlib.import_module(f"{__package__}.contacts")
+    except ImportError:
+        return None
+    found = getattr(module, "contacts_json", None)
+    return found if callable(found) else None
+
+
+# -- the application --------------------------------------------------------------------------------
+
+
+def make_app(service: Service) -> Starlette:
+    """The ASGI application of the service: its routes, its problem answers."""
+    from starlette.applications import Starlette
+    from starlette.concurrency import run_in_threadpool
+    from starlette.exceptions import HTTPException
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    def json_answer(body: bytes) -> Response:
+        return Response(body, media_type=_JSON)
+
+    def html_answer(body: bytes) -> Response:
+        return Response(body, media_type="text/html; charset=utf-8")
+
+    async def scoring(kind: str, argv: list[str], known_on: dt.date | None) -> bytes:
+        seq = await run_in_threadpool(service.view, known_on)
+        return await service.answer((kind, *argv, seq), lambda: service.command(argv, seq))
+
+    async def score(request: Request) -> Response:
+        params = _params(request, ("as_of", "known_on", "lang"))
+        lang, as_of, known_on = _lang(params), _day(params, "as_of"), _day(params, "known_on")
+        argv = ["score", "--format=json", "--keep-going", f"--lang={lang}", *_as_of(as_of)]
+        return json_answer(await scoring("json", argv, known_on))
+
+    async def explain(request: Request) -> Response:
+        params = _params(request, ("as_of", "known_on", "lang"))
+        lang, as_of, known_on = _lang(params), _day(params, "as_of"), _day(params, "known_on")
+        name = await run_in_threadpool(service.unit_name, request.path_params["unit"], as_of)
+        argv = [
+            "explain",
+            "--format=json",
+            "--keep-going",
+            f"--unit={name}",
+            f"--lang={lang}",
+            *_as_of(as_of),
+        ]
+        return json_answer(await scoring("json", argv, known_on))
+
+    async def bulletin(request: Request) -> Response:
+        params = _params(request, ("known_on", "lang"))
+        lang, known_on = _lang(params), _day(params, "known_on")
+        year, month = _month(request.path_params["month"])
+        argv = [
+            "bulletin",
+            "--format=json",
+            "--keep-going",
+            f"--month={year:04d}-{month:02d}",
+            f"--lang={lang}",
+        ]
+        return json_answer(await scoring("json", argv, known_on))
+
+    async def year_end(request: Request) -> Response:
+        params = _params(request, ("known_on", "lang", "year", "top"))
+        lang, known_on = _lang(params), _day(params, "known_on")
+        argv = ["bulletin", "--format=json", "--keep-going", "--year-end", f"--lang={lang}"]
+        for name, check in (("year", cli._year), ("top", cli._count)):
+            if name in params:
+                try:
+                    argv.append(f"--{name}={check(params[name])}")
+                except argparse.ArgumentTypeError as exc:
+                    raise Problem(400, f"{name}: {exc}") from None
+        return json_answer(await scoring("json", argv, known_on))
+
+    async def rules(request: Request) -> Response:
+        _lang(_params(request, ("lang",)))
+        return json_answer(await service.answer(("rules",), lambda: cli.rules_list_json().encode("utf-8")))
+
+    async def rule(request: Request) -> Response:
+        _lang(_params(request, ("lang",)))
+        rid = request.path_params["id"]
+        rule_set(rid)  # by id only, never a file; an unknown id is 404, with the command line's message
+        return json_answer(
+            await service.answer(("rule", rid), lambda: cli.rules_show_json(rule_set(rid)).encode("utf-8"))
+        )
+
+    async def contacts(request: Request) -> Response:
+        params = _params(request, ("as_of", "known_on", "lang"))
+        service.authorise(request)
+        _lang(params)
+        as_of, known_on = _day(params, "as_of"), _day(params, "known_on")
+        produce = _contacts_json()
+        if produce is None:
+            raise Problem(501, _say("no_contacts"))
+
+        def make() -> bytes:  # pragma: no cover - wired once the registry lands
+            answer = produce(service._reader(), as_of, known_on, True)
+            return (answer if isinstance(answer, str) else to_json_text(answer)).encode("utf-8")
+
+        return json_answer(await run_in_threadpool(make))
+
+    async def events(request: Request) -> Response:
+        params = _params(request, ("recorded", "lang"))
+        service.authorise(request)  # before the body is read: no one else sends one
+        lang, recorded = _lang(params), _day(params, "recorded")
+        if recorded is None:
+            raise Problem(400, _say("recorded_needed"))
+        data = await _body(request, service.max_body)
+        async with service._writing:
+            body = await run_in_threadpool(service.ingest, data, recorded, lang)
+        return json_answer(body)
+
+    async def openapi(request: Request) -> Response:
+        _params(request, ())
+        return Response(OPENAPI_JSON, media_type=_JSON)
+
+    async def home(request: Request) -> Response:
+        params = _params(request, ("known_on", "lang", "month"))
+        lang, known_on = _lang(params), _day(params, "known_on")
+        seq = await run_in_threadpool(service.view, known_on)
+        if "month" in params:
+            year, month = _month(params["month"])
+        else:  # the month of the latest event of the view: its bulletin is the latest
+            argv = ["score", "--format=json", "--keep-going", f"--lang={lang}"]
+            body = await service.answer(("json", *argv, seq), lambda: service.command(argv, seq))
+            latest = dt.date.fromisoformat(json.loads(body)["as_of"])
+            year, month = latest.year, latest.month
+        argv = [
+            "bulletin",
+            "--format=html",
+            "--keep-going",
+            f"--month={year:04d}-{month:02d}",
+            f"--lang={lang}",
+        ]
+        return html_answer(await service.answer(("html", *argv, seq), lambda: service.command(argv, seq)))
+
+    async def unit_page(request: Request) -> Response:
+        params = _params(request, ("as_of", "known_on", "lang"))
+        lang, as_of, known_on = _lang(params), _day(params, "as_of"), _day(params, "known_on")
+        name = await run_in_threadpool(service.unit_name, request.path_params["unit"], as_of)
+        seq = await run_in_threadpool(service.view, known_on)
+        argv = ["score", "--format=json", "--keep-going", f"--lang={lang}", *_as_of(as_of)]
+
+        def make() -> bytes:
+            _, results, _ = service.scored(argv, seq)
+            # The contacts registry's hook: once the store has one, the unit's leader and officers
+            # as (role, name, title) — never a telephone number on a page.
+            unit_contacts: Sequence[tuple[str, str, str]] | None = None
+            return unit_html(results.unit(name), results, lang, unit_contacts).encode("utf-8")
+
+        return html_answer(await service.answer(("unit", name, *argv, seq), make))
+
+    def problem(
+        request: Request, status: int, detail: str | Message, headers: dict[str, str], more: dict[str, Any]
+    ) -> Response:
+        return Response(
+            problem_json(status, detail, _request_lang(request), more),
+            status_code=status,
+            headers=headers,
+            media_type=_PROBLEM,
+        )
+
+    async def on_problem(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, Problem)
+        return problem(request, exc.status, exc.detail, exc.headers, exc.more)
+
+    async def on_http(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        headers = dict(exc.headers or {})
+        detail: str | Message
+        if exc.status_code == 404:
+            detail = _say("no_route", path=request.url.path)
+        elif exc.status_code == 405:
+            allow = ", ".join(sorted(m.strip() for m in (exc.headers or {}).get("Allow", "").split(",")))
+            headers["Allow"] = allow  # in one order, whatever order the router gives
+            detail = _say("method", method=request.method, path=request.url.path, allow=allow)
+        else:
+            detail = exc.detail
+        status = exc.status_code if exc.status_code in _KINDS else 400
+        return problem(request, status, detail, headers, {})
+
+    async def on_error(request: Request, exc: Exception) -> Response:
+        return problem(request, *_failure(service, exc), {}, {})
+
+    routes = [
+        Route("/v1/score", score, methods=["GET"]),
+        Route("/v1/units/{unit:path}/explain", explain, methods=["GET"]),
+        Route("/v1/bulletins/year-end", year_end, methods=["GET"]),
+        Route("/v1/bulletins/{month}", bulletin, methods=["GET"]),
+        Route("/v1/rules", rules, methods=["GET"]),
+        Route("/v1/rules/{id}", rule, methods=["GET"]),
+        Route("/v1/contacts", contacts, methods=["GET"]),
+        Route("/v1/events", events, methods=["POST"]),
+        Route("/openapi.json", openapi, methods=["GET"]),
+        Route("/", home, methods=["GET"]),
+        Route("/units/{unit:path}", unit_page, methods=["GET"]),
+    ]
+    handlers: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
+        Problem: on_problem,
+        HTTPException: on_http,
+        InfoscoreError: on_error,
+        cli._Usage: on_error,
+        Exception: on_error,
+    }
+    return Starlette(routes=routes, exception_handlers=handlers)
+
+
+def _failure(service: Service, exc: Exception) -> tuple[int, str | Message]:
+    """The status and message of an error raised while answering: the command line's message for
+    what the input asked (an unknown year is 404, a batch recorded too early 409); anything else
+    is a bug of the library, said as such (and counted)."""
+    if isinstance(exc, StoreError):
+        return 503, str(exc)
+    if isinstance(exc, InfoscoreError) and isinstance(exc, LookupError):
+        return 404, str(exc)
+    if isinstance(exc, InfoscoreError | cli._Usage):
+        return 400, str(exc)
+    service.internal_errors += 1
+    return 500, _say("internal", kind=type(exc).__name__)
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    """The request's body, read a chunk at a time and never past ``limit`` bytes.
+
+    Raises:
+        Problem: 413, the body is larger than ``limit`` (said by Content-Length, or found reading).
+    """
+    declared = request.headers.get("content-length")
+    too_large = _say("too_large", limit=limit)
+    if declared is not None:
+        if not (declared.isascii() and declared.isdigit()):
+            raise Problem(400, _say("content_length", found=repr(declared)))
+        if int(declared) > limit:
+            raise Problem(413, too_large)
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise Problem(413, too_large)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+# -- the server ---------------------------------------------------------------------------------------
+
+
+def read_token(path: str) -> str:
+    """The token: the first line of the file at ``path``, without its line break.
+
+    Raises:
+        ServeError: the file cannot be read, or its first line is empty.
+    """
+    try:
+        with open(path, "rb") as file:
+            first = file.readline()
+    except (OSError, ValueError) as exc:
+        why = getattr(exc, "strerror", None) or str(exc)
+        raise ServeError(f"--token-file {path}: cannot read it: {why[:1].lower() + why[1:]}") from None
+    try:
+        token = first.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        raise ServeError(f"--token-file {path}: its first line is not UTF-8 text") from None
+    if not token:
+        raise ServeError(f"--token-file {path}: its first line is empty: it must hold the token")
+    if any(ch.isspace() for ch in token) or not token.isprintable():
+        raise ServeError(f"--token-file {path}: the token holds a space or a control character")
+    return token
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A socket listening on ``host``:``port`` (0: any free port).
+
+    Raises:
+        ServeError: the address cannot be listened on (taken, not this machine's, not an address).
+    """
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        family, kind, proto, _, address = found[0]
+        sock = socket.socket(family, kind, proto)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind(address)
+            sock.listen(128)
+        except BaseException:
+            sock.close()
+            raise
+    except (OSError, UnicodeError) as exc:
+        why = getattr(exc, "strerror", None) or str(exc)
+        raise ServeError(f"cannot listen on {host}:{port}: {why[:1].lower() + why[1:]}") from None
+    return sock
+
+
+def make_server(app: Starlette, *, log_level: str = "warning") -> uvicorn.Server:
+    """A uvicorn server for ``app`` (run it with ``server.run(sockets=[sock])``)."""
+    import uvicorn
+
+    config = uvicorn.Config(app, lifespan="off", log_level=log_level, access_log=False, server_header=False)
+    return uvicorn.Server(config)
+
+
+def url_of(sock: socket.socket) -> str:
+    """The address a socket listens on, as a URL."""
+    host, port = sock.getsockname()[:2]
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
+def serve_command(args: argparse.Namespace) -> int:
+    """``chengdu-infoscore serve``: serve the store until stopped (Ctrl-C)."""
+    serve_extra()
+    token = None if args.token_file is None else read_token(args.token_file)
+    # The store must be there to be read; a server that may write makes it, as `ingest` does.
+    Store.open(args.store, create=token is not None).close()
+    service = Service(args.store, token, args.max_body)
+    sock = listen(args.host, args.port)
+    mode = text("serve.read_only" if token is None else "serve.writable", args.lang)
+    cli._err(text("serve.listening", args.lang, store=args.store, url=url_of(sock), mode=mode) + "\n")
+    gc.enable()  # a long run: the command's collector pause is for short ones
+    server = make_server(make_app(service))
+    try:
+        with watching(None):
+            server.run(sockets=[sock])
+    finally:
+        service.close()
+        sock.close()
+    return cli.OK
+
+
+# -- the description ------------------------------------------------------------------------------
+
+
+def _param(
+    name: str, where: str, description: str, *, required: bool = False, **schema: Any
+) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": where,
+        "required": required or where == "path",
+        "description": description,
+        "schema": {"type": "string", **schema},
+    }
+
+
+_DAY: Final[dict[str, Any]] = {"format": "date"}
+_LANG_P = _param("lang", "query", "the language of the texts (reasons): zh (default) or en", enum=list(LANGS))
+_AS_OF = _param(
+    "as_of", "query", "count events up to this date (--as-of); default: the latest event's", **_DAY
+)
+_KNOWN_ON = _param(
+    "known_on", "query", "what had been recorded by this day (--known-on); default: all", **_DAY
+)
+
+
+def _answer(description: str, media: str = _JSON) -> dict[str, Any]:
+    return {"description": description, "content": {media: {"schema": {"type": "object"}}}}
+
+
+_PROBLEMS = {
+    str(status): {"$ref": f"#/components/responses/{kind}"}
+    for status, kind in _KINDS.items()
+    if status in (400, 404, 405)
+}
+
+
+def _get(summary: str, params: list[dict[str, Any]], ok: dict[str, Any], *extra: int) -> dict[str, Any]:
+    responses = {"200": ok, **_PROBLEMS}
+    responses.update({str(s): {"$ref": f"#/components/responses/{_KINDS[s]}"} for s in extra})
+    return {"get": {"summary": summary, "parameters": params, "responses": responses}}
+
+
+#: The OpenAPI 3.1 description of every endpoint and page (``GET /openapi.json``).
+OPENAPI: Final[dict[str, Any]] = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "chengdu-infoscore",
+        "version": "1",
+        "description": "The commands' JSON over HTTP: each answer is byte for byte what the matching"
+        " command prints for the same store and dates (docs/service.md).",
+    },
+    "paths": {
+        "/v1/score": _get(
+            "score --store STORE --format json --keep-going",
+            [_AS_OF, _KNOWN_ON, _LANG_P],
+            _answer("every unit's figures (the score contract)"),
+        ),
+        "/v1/units/{unit}/explain": _get(
+            "explain --store STORE --unit UNIT --format json --keep-going",
+            [_param("unit", "path", "the unit: name, printed label or alias"), _AS_OF, _KNOWN_ON, _LANG_P],
+            _answer("the unit's figures and ledger"),
+        ),
+        "/v1/bulletins/{month}": _get(
+            "bulletin --store STORE --month YYYY-MM --format json --keep-going",
+            [
+                _param("month", "path", "the month, YYYY-MM", pattern="^[0-9]{4}-[0-9]{2}$"),
+                _KNOWN_ON,
+                _LANG_P,
+            ],
+            _answer("the monthly bulletin"),
+        ),
+        "/v1/bulletins/year-end": _get(
+            "bulletin --store STORE --year-end --format json --keep-going",
+            [
+                _KNOWN_ON,
+                _LANG_P,
+                _param("year", "query", "the assessment year (--year; default 2007)", pattern="^[0-9]{1,4}$"),
+                _param("top", "query", "units per group proposed for commendation (--top; default 3)"),
+            ],
+            _answer("the year-end bulletin"),
+        ),
+        "/v1/rules": _get("rules list --format json", [_LANG_P], _answer("every known rule-set version")),
+        "/v1/rules/{id}": _get(
+            "rules show ID --format json",
+            [_param("id", "path", "a rule-set version's id (`rules list`)"), _LANG_P],
+            _answer("the version, clause by clause"),
+        ),
+        "/v1/contacts": {
+            "get": {
+                "summary": "contacts --store STORE --format json, with the phones (the token is needed)",
+                "security": [{"bearer": []}],
+                "parameters": [_AS_OF, _KNOWN_ON, _LANG_P],
+                "responses": {
+                    "200": _answer("each unit's leader and officers on record, with their phones"),
+                    **{str(s): {"$ref": f"#/components/responses/{_KINDS[s]}"} for s in (400, 401, 403, 501)},
+                },
+            }
+        },
+        "/v1/events": {
+            "post": {
+                "summary": "ingest STORE - --recorded DAY --format json (the token is needed)",
+                "security": [{"bearer": []}],
+                "parameters": [
+                    _param("recorded", "query", "the day the batch is recorded", required=True, **_DAY),
+                    _LANG_P,
+                ],
+                "requestBody": {
+                    "required": True,
+                    "description": "the batch: JSON Lines (or CSV) as an event log; at most --max-body bytes",
+                    "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+                },
+                "responses": {
+                    "200": _answer("what was added, repeated, revised, withdrawn and rejected"),
+                    **{
+                        str(s): {"$ref": f"#/components/responses/{_KINDS[s]}"}
+                        for s in (400, 401, 403, 405, 409, 413)
+                    },
+                },
+            }
+        },
+        "/openapi.json": _get("this description", [], _answer("OpenAPI 3.1")),
+        "/": _get(
+            "bulletin --store STORE --month MONTH --format html: the latest month's bulletin",
+            [
+                _param("month", "query", "another month, YYYY-MM (default: the latest event's)"),
+                _KNOWN_ON,
+                _LANG_P,
+            ],
+            _answer("the page", "text/html"),
+        ),
+        "/units/{unit}": _get(
+            "a unit's own page: score, rank, completion chart, ledger month by month",
+            [_param("unit", "path", "the unit: name, printed label or alias"), _AS_OF, _KNOWN_ON, _LANG_P],
+            _answer("the page", "text/html"),
+        ),
+    },
+    "components": {
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        "responses": {
+            kind: _answer(
+                f"{status}: problem details (RFC 9457); detail is the command line's message", _PROBLEM
+            )
+            for status, kind in _KINDS.items()
+        },
+    },
+}
+OPENAPI_JSON: Final = (json.dumps(OPENAPI, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
