@@ -448,13 +448,13 @@ def test_sample_ingest_and_diff_take_lang(tmp_path: Path, capsys: pytest.Capture
     """The lines sample, ingest and diff print for people follow --lang."""
     sample = str(tmp_path / "year.jsonl")
     status, out, err = run(capsys, "sample", "--out", sample)
-    assert (0, "", "样本2007年的20938条事件已写入 ") == (
+    assert (0, "", "样本2007年的21338条事件已写入 ") == (
         status,
         out,
-        err[: len("样本2007年的20938条事件已写入 ")],
+        err[: len("样本2007年的21338条事件已写入 ")],
     )
     assert (
-        "20938 events of the sample 2007 year written to "
+        "21338 events of the sample 2007 year written to "
         in run(capsys, "sample", "--out", sample, "--lang", "en")[2]
     )
     store = str(tmp_path / "office.sqlite")

@@ -43,7 +43,7 @@ def _rejected_codes_in_source() -> set[str]:
         )
     kinds = set(RECORD_TYPES)
     made = {f"rejected.record.{kind}" for kind in kinds}
-    made |= {f"rejected.unscored.{kind}" for kind in kinds - {"submitted", "withdrawn"}}
+    made |= {f"rejected.unscored.{kind}" for kind in kinds - {"submitted", "withdrawn", "contact"}}
     made |= {f"rejected.json.{name}" for name in _JSON_PROBLEMS.values()}
     made |= {f"rejected.unknown_{what}" for what in ("channel", "level", "category", "leader_level")}
     return written | made

@@ -77,10 +77,10 @@ def test_other_seed_other_log(events: tuple[Event, ...]) -> None:
 
 
 def test_size_ids_and_order(events: tuple[Event, ...]) -> None:
-    """A year-sized log, with unique ids of the YEAR-NNNNNNN form, sorted by (date, id)."""
+    """A year-sized log, with unique ids of the YEAR-NNNNNNN form (YEAR-CNNNN: contacts), by (date, id)."""
     assert 15_000 <= len(events) <= 30_000
     assert len(events) == len({e.id for e in events})
-    assert [] == [e.id for e in events if not re.fullmatch(r"2007-[0-9]{7}", e.id)]
+    assert [] == [e.id for e in events if not re.fullmatch(r"2007-[0-9]{7}|2007-C[0-9]{4}", e.id)]
     assert list(events) == sorted(events, key=lambda e: (e.date, e.id))
     assert {2007} == {e.date.year for e in events}
 
@@ -92,8 +92,8 @@ def test_log_is_valid(events: tuple[Event, ...], results: Results) -> None:
 
 
 def test_every_event_type(events: tuple[Event, ...]) -> None:
-    """Every type of the event-log form occurs."""
-    assert set(EVENT_TYPES) == {type(e).kind for e in events}
+    """Every type of the event-log form occurs, and contacts."""
+    assert {*EVENT_TYPES, "contact"} == {type(e).kind for e in events}
 
 
 def test_completed_and_short_in_every_group(results: Results) -> None:

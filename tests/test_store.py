@@ -725,7 +725,7 @@ def test_each_batch_states_the_stored_form_of_its_records(tmp_path: Path) -> Non
     forms = [row[0] for row in db.execute("SELECT form FROM batches")]
     db.close()
     assert [1, 2] == forms
-    assert 2 == STORED_FORM_VERSION
+    assert 3 == STORED_FORM_VERSION
 
 
 def _newer_form_batch(path: Path) -> None:

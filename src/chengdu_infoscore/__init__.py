@@ -24,12 +24,14 @@ from .bulletins import (
     monthly_bulletin,
     year_end_bulletin,
 )
+from .contacts import Registry, contacts_as_of
 from .diff import CountChange, DiffSide, LineChange, RankChange, ResultsDiff, UnitDiff, diff_results
 from .engine import score
 from .events import (
     EVENT_TYPES,
     Adopted,
     Commissioned,
+    Contact,
     ErrorFound,
     Event,
     FoundFalse,
@@ -82,6 +84,7 @@ __all__ = [
     "CommissionNotice",
     "CommissionStatus",
     "Commissioned",
+    "Contact",
     "CountChange",
     "DataFileError",
     "DiffSide",
@@ -110,6 +113,7 @@ __all__ = [
     "QuotaTable",
     "RankChange",
     "ReadResult",
+    "Registry",
     "Rejection",
     "ReportedLate",
     "Results",
@@ -131,6 +135,7 @@ __all__ = [
     "Withdrawn",
     "YearEndBulletin",
     "__version__",
+    "contacts_as_of",
     "diff_results",
     "event_record",
     "format_points",

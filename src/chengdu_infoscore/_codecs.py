@@ -45,6 +45,7 @@ from ._time import parse_date
 from .events import (
     Adopted,
     Commissioned,
+    Contact,
     ErrorFound,
     Event,
     FoundFalse,
@@ -111,6 +112,12 @@ SelectedExcellentRow = tuple[dt.date, str, int, str | None, str, None, None, int
 #: 撤回: the id of the event it ``WITHDRAWS``.
 WithdrawnRow = tuple[dt.date, str, int, None, None, str, None, int]
 WITHDRAWS: Final = 5
+#: 联系人: its ``ROLE`` as written, and its ``DETAILS``: ``(name, title, phone, left)``, title and
+#: phone None when absent, left a bool.
+ContactDetails = tuple[str, str | None, str | None, bool]
+ContactRow = tuple[dt.date, str, int, str, None, str, ContactDetails, int]
+ROLE: Final = 5
+DETAILS: Final = 6
 
 R = TypeVar("R", bound=Row)
 
@@ -171,6 +178,8 @@ def slot_text(value: Any) -> str:
         return "true"
     if isinstance(value, dt.date):
         return _iso(value)
+    if value.__class__ is tuple:  # a contact's details: their own fingerprint text, escaped again
+        return fingerprint_text([slot_text(part) for part in value])
     return str(value)
 
 
@@ -226,7 +235,8 @@ class Codec(Generic[R]):
             2 adoptions, 3 the rest).
         layout: the fields held in the ``unit``, ``item``, ``a`` and ``b`` slots (None: unused).
         row_type: the type of its rows (:data:`AdoptedRow`…).
-        scored: whether its events are folded (every type but :class:`~.events.Withdrawn`).
+        scored: whether its events are folded (every type but :class:`~.events.Withdrawn` and
+            :class:`~.events.Contact`).
         shape: its reader shape (:data:`Shape`).
     """
 
@@ -267,7 +277,7 @@ class Codec(Generic[R]):
         #: The fields that hold a figure (a Decimal): kept as text in the stored form, and never
         #: plain for the JSON Lines reader, so that a record giving one takes the general path.
         self.figures = figures
-        self.scored = type_ is not Withdrawn
+        self.scored = type_ not in (Withdrawn, Contact)
         unit, item, a, b = layout
         required = {f.name for f in attrs.fields(type_) if f.name != "origin" and f.default is attrs.NOTHING}
         plain_b = None if b in figures else b
@@ -346,7 +356,54 @@ class Codec(Generic[R]):
         return (parse_date(record["date"]), record["id"], self.code, unit, item, a, b, pos)  # type: ignore[return-value]
 
 
-#: Every type's codec, by kind number; the withdrawal last.
+class ContactCodec(Codec[ContactRow]):
+    """The codec of contacts, whose name, title, phone and ``left`` travel together in the row's
+    ``b`` slot (:data:`DETAILS`), since a row has two slots of its own and a contact more fields."""
+
+    __slots__ = ()
+
+    #: The fields held in the details slot, in order.
+    DETAILS: Final = ("name", "title", "phone", "left")
+
+    def slot(self, name: str) -> int:
+        return DETAILS if name in self.DETAILS else super().slot(name)
+
+    def row_of(self, event: Event, pos: int) -> ContactRow:
+        c: Any = event
+        return (c.date, c.id, self.code, c.unit, None, c.role, (c.name, c.title, c.phone, c.left), pos)
+
+    def event_of(self, row: ContactRow, origin: Origin | None) -> Event:
+        event = _NEW(Contact)
+        for name, value in (("id", row[ID]), ("date", row[DATE]), ("origin", origin), ("unit", row[UNIT])):
+            _SET(event, name, value)
+        _SET(event, "role", row[ROLE])
+        for name, detail in zip(self.DETAILS, row[DETAILS], strict=True):
+            _SET(event, name, detail)
+        return event
+
+    def to_record(self, row: ContactRow) -> dict[str, Any]:
+        record: dict[str, Any] = {"id": row[ID], "type": self.kind, "date": _iso(row[DATE])}
+        record["unit"], record["role"] = row[UNIT], row[ROLE]
+        for name, value in zip(self.DETAILS, row[DETAILS], strict=True):
+            if value is not None and value is not False:
+                record[name] = value
+        return record
+
+    def from_record(self, record: Mapping[str, Any], pos: int) -> ContactRow:
+        details = (record["name"], record.get("title"), record.get("phone"), bool(record.get("left")))
+        return (
+            parse_date(record["date"]),
+            record["id"],
+            self.code,
+            record["unit"],
+            None,
+            record["role"],
+            details,
+            pos,
+        )
+
+
+#: Every type's codec, by kind number; the withdrawal and the contact last.
 CODECS: Final[tuple[Codec[Any], ...]] = (
     Codec[CommissionedRow](
         Commissioned, 0, CommissionedRow, ("unit", None, "commission", "due"), dates=("due",)
@@ -366,6 +423,8 @@ CODECS: Final[tuple[Codec[Any], ...]] = (
     Codec[SelectedExcellentRow](SelectedExcellent, 9, SelectedExcellentRow, ("unit", "item", None, None)),
     # Not a scored event: the rule of corrections takes it out before any fold (corrections.py).
     Codec[WithdrawnRow](Withdrawn, 10, WithdrawnRow, (None, None, "event", None)),
+    # Not a scored event either: contacts are set apart from the events before any fold (engine.py).
+    ContactCodec(Contact, 11, ContactRow, ("unit", None, "role", "details")),
 )
 #: Each type's codec.
 CODEC: Final[dict[type[Event], Codec[Any]]] = {c.type: c for c in CODECS}
@@ -390,6 +449,7 @@ INSTRUCTED, HIGHER_ADOPTED = CODE[Instructed], CODE[HigherAdopted]
 MISSED, LATE = CODE[Missed], CODE[ReportedLate]
 ERROR_FOUND, FOUND_FALSE, SELECTED_EXCELLENT = CODE[ErrorFound], CODE[FoundFalse], CODE[SelectedExcellent]
 WITHDRAWN = CODE[Withdrawn]
+CONTACT = CODE[Contact]
 
 
 def _check_codecs() -> None:
@@ -409,12 +469,16 @@ def _check_codecs() -> None:
         FoundFalse: {"note": NOTE, "points": CASE_POINTS},
         SelectedExcellent: {},
         Withdrawn: {"event": WITHDRAWS},
+        Contact: {"role": ROLE, "details": DETAILS},
     }
     for cls, slots in named.items():
         codec = CODEC[cls]
         assert {name: codec.slot(name) for name in codec.layout[2:] if name is not None} == slots, codec
         fields = {f.name for f in attrs.fields(cls)} - {"id", "date", "origin"}
-        assert fields == {name for name in codec.layout if name is not None}, codec
+        laid = {name for name in codec.layout if name is not None}
+        if cls is Contact:
+            laid = (laid - {"details"}) | set(ContactCodec.DETAILS)
+        assert fields == laid, codec
 
 
 _check_codecs()
@@ -438,15 +502,20 @@ def event_of(row: Row, origin: Origin | None) -> Event:
 #: library that reads form 1 only would ignore. A store notes with each batch the form its
 #: records were written in — 1 unless one of them gives ``points`` (:func:`stored_form`), so that
 #: a store without such a record stays readable by a library of form 1 — and refuses to read a
-#: form newer than this.
-STORED_FORM_VERSION: Final = 2
+#: form newer than this. 3: the same, where a record may be a contact (``"type":"contact"``),
+#: which a library of form 2 does not know; a batch notes form 3 only when it holds one.
+STORED_FORM_VERSION: Final = 3
 
 
 def stored_form(content: str) -> int:
-    """The stored form a content (:func:`to_stored`) needs: 2 when it gives ``points``, else 1.
+    """The stored form a content (:func:`to_stored`) needs: 3 when it is a contact, 2 when it gives
+    ``points``, else 1.
 
-    In the sorted-key JSON, ``"points":`` is a key: a quote inside a text is written ``\\"``.
+    In the sorted-key JSON, ``"points":`` and ``"type":"contact"`` are a key and its value: a quote
+    inside a text is written ``\\"``.
     """
+    if '"type":"contact"' in content:
+        return 3
     return 2 if '"points":' in content else 1
 
 

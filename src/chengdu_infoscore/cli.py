@@ -42,6 +42,7 @@ from .bulletins import MonthlyBulletin, YearEndBulletin, monthly_bulletin, year_
 from .bulletins.render import bulletin_csv, bulletin_json, bulletin_markdown, bulletin_table
 from .checks import run_case
 from .compare import Comparison, compare, comparison_json
+from .contacts import contacts_as_of, registry_csv, registry_json, registry_table
 from .diff import diff_json, diff_table
 from .engine import score
 from .exceptions import InfoscoreError
@@ -137,6 +138,13 @@ _EXAMPLES: dict[str, tuple[str, ...]] = {
         f"ingest year.store {_LOG} --recorded 2007-12-31",
         "serve --store year.store                  # http://127.0.0.1:8000/ (needs the serve extra)",
         "serve --store year.store --port 0 --token-file token.txt",
+    ),
+    "contacts": (
+        "sample --out year.jsonl             # the sample year, with its contacts",
+        "contacts year.jsonl --as-of 2007-06-30",
+        "contacts year.jsonl --history --format csv --lang en --out contacts.csv",
+        f"ingest year.store {_LOG} --recorded 2007-12-31",
+        "contacts --store year.store --known-on 2007-12-31 --format json",
     ),
 }
 
@@ -936,6 +944,43 @@ def _parser() -> argparse.ArgumentParser:
         help="exit 1 when something changed, 0 when nothing did (as git diff --exit-code)",
     )
 
+    ct = commands.add_parser(
+        "contacts",
+        help="the units' leaders and information officers (联系人)",
+        description="List each unit's leader in charge of information work (主管领导) and its information"
+        " officers (信息员) on record as of a date — name, post, telephone and since when (附件3 三(三)) —"
+        " and, separately, the units that have none on record. This is the office's own list: it shows"
+        " telephone numbers, which bulletins never do. Contacts score nothing.",
+        epilog=_examples("contacts"),
+    )
+    quiet_option(ct)
+    lang_option(ct)
+    ct.add_argument(
+        "events",
+        nargs="*",
+        metavar="EVENTS",
+        help="event logs (.jsonl or .csv); - reads standard input (or --store)",
+    )
+    store_options(ct)
+    ct.add_argument(
+        "--year", type=_year, help="the assessment year (default: the year of --as-of, else 2007)"
+    )
+    ct.add_argument(
+        "--as-of",
+        type=_date,
+        metavar="DATE",
+        help="the contacts on record on DATE (YYYY-MM-DD; default: 31 December of the year)",
+    )
+    targets_option(ct)
+    ct.add_argument("--history", action="store_true", help="every change up to --as-of too")
+    ct.add_argument(
+        "--format", choices=("table", "csv", "json"), default="table", help="table (default), csv or json"
+    )
+    ct.add_argument(
+        "--out", metavar="FILE", help="write to FILE (whole or not at all) instead of standard output"
+    )
+    ct.add_argument("--keep-going", action="store_true", help="list even when some records are rejected")
+
     q = commands.add_parser(
         "quotas",
         help="print the target table",
@@ -1073,6 +1118,27 @@ def _records(args: argparse.Namespace) -> ReadResult:
         raise _Usage("give event logs or --store STORE, not both")
     with Store.open(store) as opened:
         return opened.read(known_on)
+
+
+def _contacts(args: argparse.Namespace) -> int:
+    """``contacts``: the registry as of a date, with telephone numbers (the office's own list)."""
+    year, as_of = _when(args)
+    quotas = _targets(args, year)
+    read = _records(args)
+    as_of = dt.date(year, 12, 31) if as_of is None else as_of
+    registry = contacts_as_of(read, as_of=as_of, quotas=quotas, year=year)
+    if registry.rejections:
+        _err("".join(f"{r.line(args.lang)}\n" for r in registry.rejections))
+        if not args.keep_going:
+            return PROBLEMS
+    if args.format == "json":
+        output = to_json_text(registry_json(registry, quotas, lang=args.lang))
+    elif args.format == "csv":
+        output = registry_csv(registry, quotas, args.lang, history=args.history)
+    else:
+        output = registry_table(registry, quotas, args.lang, history=args.history)
+    _emit(args, output)
+    return OK
 
 
 def _ingest(args: argparse.Namespace) -> int:
@@ -1661,7 +1727,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else OK if exc.code is None else PROBLEMS
     if args.command in ("score", "explain", "bulletin"):
         _check_output(args)
-    if args.command in ("score", "explain", "bulletin", "diff", "sample"):
+    if args.command in ("score", "explain", "bulletin", "diff", "sample", "contacts"):
         _check_out_file(args)
     with _progress_line(args):
         return _run(args)
@@ -1684,6 +1750,8 @@ def _run(args: argparse.Namespace) -> int:
 
     if args.command == "rules":
         return _rules_command(args)
+    if args.command == "contacts":
+        return _contacts(args)
     if args.command == "ingest":
         return _ingest(args)
     if args.command == "diff":

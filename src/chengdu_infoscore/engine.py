@@ -28,7 +28,8 @@ import datetime as dt
 from collections.abc import Iterable
 from operator import itemgetter
 
-from ._codecs import DATE, Row, fingerprint
+from . import _contacts
+from ._codecs import DATE, POS, Row, event_of, fingerprint
 from ._fold import Folded
 from ._places import Places, quiet_collector
 from ._run import Rules, Run, provenance_of, rejection_order, rejections_of, rows_of, setup
@@ -120,14 +121,29 @@ def score(
         reader += more_rejected
         read = len(rows) + len(reader)
         rows, reader, withdrawn = in_force(rows, places, reader)  # withdrawals leave, with what they withdraw
+        rows, contacts = _contacts.split(rows)  # contacts score nothing: never selected nor folded
         basis = "given"
         if given is None:
-            as_of, basis = default_as_of(rows, year)  # withdrawals, which score nothing, are out already
+            as_of, basis = default_as_of(rows, year)  # withdrawals and contacts are out already
         run = Run(timeline, quotas, year, as_of, places)
-        days, rejections, repeats, after = select(run, rows, unreadable_ids(reader))
+        unreadable = unreadable_ids(reader)
+        taken = None
+        if contacts:
+            taken = _contacts.take(run, rows, contacts, unreadable)
+            for eid, where in taken.unreadable.items():  # an event whose id a contact also uses
+                unreadable[eid] = [*unreadable.get(eid, ()), *where]
+        days, rejections, repeats, after = select(run, rows, unreadable)
         rejections = reader + rejections
         folded = Folded(run, days)
         rejections += folded.rejections
+        counted = folded.ok
+        kept: tuple[Event, ...] = ()
+        if taken is not None:
+            rejections += taken.rejections
+            counted += len(taken.counted)
+            repeats += taken.repeats
+            after += taken.after
+            kept = tuple(event_of(row, places.origin(row[POS])) for row in taken.counted)
         rejections.sort(key=rejection_order)
         shape = Shape(timeline, as_of)
         return Results(
@@ -138,10 +154,11 @@ def score(
             units=tuple(shape.unit(u, folded) for u in quotas),
             rejections=tuple(rejections),
             read=read,
-            counted=folded.ok,
+            counted=counted,
             repeats=repeats,
             after_as_of=after,
             withdrawn=withdrawn,
             as_of_basis=basis,
             quotas=quotas,
+            contacts=kept,
         )

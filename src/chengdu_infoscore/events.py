@@ -24,10 +24,12 @@ from .exceptions import EventFieldError
 from .messages import Message
 
 __all__ = [
+    "CONTACT_ROLES",
     "EVENT_TYPES",
     "RECORD_TYPES",
     "Adopted",
     "Commissioned",
+    "Contact",
     "ErrorFound",
     "Event",
     "FoundFalse",
@@ -75,10 +77,11 @@ def _optional_text(field: str) -> Callable[[Any, Any, Any], None]:
     return check
 
 
-def _flag(_instance: Any, _attribute: Any, value: Any) -> None:
+def _flag(_instance: Any, attribute: Any, value: Any) -> None:
     if not isinstance(value, bool):
         found = Message.of("rejected.found.literal", value=repr(value))
-        raise EventFieldError("picture", _points_says("rejected.expected_boolean", "picture", found=found))
+        name = attribute.name
+        raise EventFieldError(name, _points_says("rejected.expected_boolean", name, found=found))
 
 
 def _to_date(value: Any) -> dt.date:
@@ -318,6 +321,78 @@ class SelectedExcellent(Event):
     unit: str | None = _optional_field("unit")
 
 
+#: The roles of a contact (附件3 三(三)): its key, and the Chinese word the notice uses, which a
+#: record may write instead.
+CONTACT_ROLES: Final[dict[str, str]] = {"leader": "主管领导", "officer": "信息员"}
+_ROLE_KEYS: Final[dict[str, str]] = {
+    **{k: k for k in CONTACT_ROLES},
+    **{v: k for k, v in CONTACT_ROLES.items()},
+}
+
+#: A telephone number as a unit writes it: digits, spaces, ``+``, ``-``, parentheses, and an
+#: extension after ``转``, ``分机``, ``ext``/``ext.`` or ``x`` (``028-8625 4321转8021``).
+_PHONE: Final = re.compile(
+    r"\+?[0-9 ()\-]*[0-9][0-9 ()\-]*(?:\s*(?:转|分机|ext\.?|x)\s*[0-9]+)?", re.IGNORECASE
+)
+_PHONE_ALLOWED: Final = frozenset("0123456789 +-()")
+#: The longest telephone number taken, in characters.
+PHONE_LONGEST: Final = 40
+
+
+def role_key(written: str) -> str | None:
+    """The role key of a role as written (``leader`` or ``主管领导``), or ``None``."""
+    return _ROLE_KEYS.get(written)
+
+
+def _role(_instance: Any, _attribute: Any, value: Any) -> None:
+    if value not in _ROLE_KEYS:
+        found = Message.of("rejected.found.literal", value=repr(value))
+        raise EventFieldError("role", Message.of("rejected.contact_role", field="'role'", found=found))
+
+
+def _phone(_instance: Any, _attribute: Any, value: Any) -> None:
+    if value is None:
+        return
+    shown = repr(value) if len(value) <= 40 else repr(value[:37] + "...")
+    found = Message.of("rejected.found.literal", value=shown)
+    if len(value) > PHONE_LONGEST:
+        raise EventFieldError(
+            "phone", Message.of("rejected.phone_too_long", field="'phone'", most=PHONE_LONGEST, found=found)
+        )
+    if not _PHONE.fullmatch(value):
+        if not any(c.isascii() and c.isdigit() for c in value):
+            raise EventFieldError(
+                "phone", Message.of("rejected.phone_no_digit", field="'phone'", found=found)
+            )
+        bad = next((c for c in value if c not in _PHONE_ALLOWED), value[0])
+        raise EventFieldError(
+            "phone", Message.of("rejected.phone", field="'phone'", found=found, char=repr(bad))
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Contact(Event):
+    """A unit's leader in charge of information work (主管领导) or information officer (信息员), on
+    record from ``date`` (附件3 三(三)); with ``left=True``, that person no longer holds the role
+    from ``date``. Not a scored event: contacts score nothing, and :data:`EVENT_TYPES` does not
+    list it. ``role`` is ``leader`` or ``officer``, or the Chinese word (``主管领导``, ``信息员``);
+    ``phone`` is personal data (see :mod:`chengdu_infoscore.contacts`).
+
+    >>> Contact(id="c1", date="2007-01-04", unit="锦江区", role="信息员", name="王敏", phone="84621234").phone
+    '84621234'
+    """
+
+    kind: ClassVar[str] = "contact"
+    unit: str = _text_field("unit")
+    role: str = attrs.field(converter=_strip, validator=[_text("role"), _role])
+    name: str = _text_field("name")
+    title: str | None = _optional_field("title")
+    phone: str | None = attrs.field(
+        default=None, converter=_strip_optional, validator=[_optional_text("phone"), _phone]
+    )
+    left: bool = attrs.field(default=False, validator=_flag)
+
+
 @attrs.frozen(kw_only=True)
 class Withdrawn(Event):
     """A record that withdraws an event (撤回): from when it is recorded, the event no longer counts.
@@ -377,6 +452,10 @@ EVENT_TYPES: Final[dict[str, type[Event]]] = {
     )
 }
 
-#: Every type of record of the event-log form by its ``type`` key: the scored event types and
-#: :class:`Withdrawn`.
-RECORD_TYPES: Final[dict[str, type[Event]]] = {**EVENT_TYPES, Withdrawn.kind: Withdrawn}
+#: Every type of record of the event-log form by its ``type`` key: the scored event types,
+#: :class:`Withdrawn` and :class:`Contact`.
+RECORD_TYPES: Final[dict[str, type[Event]]] = {
+    **EVENT_TYPES,
+    Withdrawn.kind: Withdrawn,
+    Contact.kind: Contact,
+}

@@ -25,12 +25,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
+from . import _contacts
 from ._arguments import need, need_date
 from ._batches import Received, classify, settle
 from ._codecs import (
     ANSWERS,
     COMMISSION,
     COMMISSIONED,
+    CONTACT,
     DATE,
     ID,
     ITEM,
@@ -41,6 +43,7 @@ from ._codecs import (
     UNIT,
     WITHDRAWN,
     Row,
+    event_of,
 )
 from ._compiled import DAY, MODULUS, Rejected
 from ._fold import NO_CLOSING, Fold, Snapshot, Tally
@@ -354,6 +357,8 @@ class Scorer:
         self._ticks = 0
         self._refused: dict[str, Refused] = {}  # the records in force that can never count
         self._refused_changed = True
+        #: The contacts in force that can count (resolved rows), by id: never in a cluster.
+        self._contacts: dict[str, Row] = {}
         self._rejections: tuple[Rejection, ...] = ()
         self._provenance: tuple[Any, Provenance] | None = None
         # What the provenance of every result shares: library, versions, target table.
@@ -517,7 +522,12 @@ class Scorer:
                 touched.add(old.target)
             self._held[eid] = got
             # A withdrawal is kept as it was written: its date may fall after the year.
-            self._records[eid] = row if got.target is not None else resolve(row)
+            if got.target is not None:
+                self._records[eid] = row
+            elif row[KIND] == CONTACT:  # a contact's date is never judged: only its unit
+                self._records[eid] = _contacts.resolve(self._run, row)
+            else:
+                self._records[eid] = resolve(row)
             self._batch_of[eid] = self._batch
             if got.target is not None:
                 self._withdrawals.setdefault(got.target, set()).add(eid)
@@ -552,6 +562,13 @@ class Scorer:
         self._shown_prints[eid] = print_
         self._prints += print_
         row = wanted.row if isinstance(wanted, Refused) else wanted
+        if row[KIND] == CONTACT:  # scores nothing, and is not an event for the default as-of date
+            if isinstance(wanted, Refused):
+                self._refused[eid] = wanted
+                self._refused_changed = True
+            else:
+                self._contacts[eid] = row
+            return
         if row[DATE].year == self._year:
             self._dates[row[DATE]] += 1
         if isinstance(wanted, Refused):
@@ -570,6 +587,13 @@ class Scorer:
         del self._shown[eid]
         self._prints -= self._shown_prints.pop(eid)
         row = shown.row if isinstance(shown, Refused) else shown
+        if row[KIND] == CONTACT:
+            if isinstance(shown, Refused):
+                del self._refused[eid]
+                self._refused_changed = True
+            else:
+                del self._contacts[eid]
+            return
         if row[DATE].year == self._year:
             self._dates[row[DATE]] -= 1
             if not self._dates[row[DATE]]:
@@ -665,6 +689,16 @@ class Scorer:
         for cluster in self._clusters.values():  # each has folded exactly its rows up to as_of
             counted += cluster.done - len(cluster.rejections)
             after += len(cluster.rows) - cluster.done
+        rejections_now = self._rejections
+        contacts: tuple[Event, ...] = ()
+        if self._contacts:
+            origin = self._places.origin
+            kept, later, refused = _contacts.in_order(list(self._contacts.values()), as_of, origin)
+            counted += len(kept)
+            after += later
+            contacts = tuple(event_of(row, origin(row[POS])) for row in kept)
+            if refused:
+                rejections_now = tuple(sorted((*rejections_now, *refused), key=rejection_order))
         count = len(self._shown)
         stamp = (self._prints, count, as_of)
         if self._provenance is None or self._provenance[0] != stamp:
@@ -677,13 +711,14 @@ class Scorer:
             as_of=as_of,
             rules=self._timeline.id,
             units=units,
-            rejections=self._rejections,
+            rejections=rejections_now,
             read=count,
             counted=counted,
             repeats=0,
             after_as_of=after,
             quotas=self._quotas,
             as_of_basis=basis,
+            contacts=contacts,
         )
 
     def _bring_lonely(self, as_of: dt.date) -> frozenset[str]:

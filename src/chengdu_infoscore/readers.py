@@ -78,6 +78,11 @@ FIELDS: Final[tuple[str, ...]] = (
     "note",
     "points",
     "event",
+    "role",
+    "name",
+    "title",
+    "phone",
+    "left",
 )
 _ALL_FIELDS: Final[frozenset[str]] = frozenset(FIELDS)
 _BOM: Final = b"\xef\xbb\xbf"
@@ -234,14 +239,14 @@ def _parse_record(
                 name, Message.of("rejected.missing_field_for", field=repr(name), record=_a(kind))
             )
     values = {k: v for k, v in present.items() if k != "type"}
-    if "picture" in values:
-        values["picture"] = _flag(values["picture"], text_only)
+    for flag in _FLAGS.intersection(values):
+        values[flag] = _flag(values[flag], text_only, flag)
     for name, value in values.items():
         if name == "points":  # a JSON number or text (events.md): the event checks the figure
             if isinstance(value, _HugeNumber):
                 raise EventFieldError(name, Message.of("rejected.huge_number", field=repr(name)))
             continue
-        if name != "picture" and not isinstance(value, str):
+        if name not in _FLAGS and not isinstance(value, str):
             found = _describe(value)
             raise EventFieldError(name, Message.of("rejected.expected_text", field=repr(name), found=found))
     try:
@@ -257,7 +262,11 @@ def _a(kind: str) -> Message:
     return Message.of(f"rejected.record.{kind}")
 
 
-def _flag(value: Any, text_only: bool) -> bool:
+#: The fields that hold true or false (in CSV also 1/0, yes/no, 是/否).
+_FLAGS: Final = frozenset({"picture", "left"})
+
+
+def _flag(value: Any, text_only: bool, field: str = "picture") -> bool:
     if isinstance(value, bool):
         return value
     if text_only and isinstance(value, str):
@@ -267,7 +276,7 @@ def _flag(value: Any, text_only: bool) -> bool:
         if word in _FALSE:
             return False
     found = _describe(value)
-    raise EventFieldError("picture", Message.of("rejected.expected_boolean", field="'picture'", found=found))
+    raise EventFieldError(field, Message.of("rejected.expected_boolean", field=repr(field), found=found))
 
 
 _LITERAL: Final = "rejected.found.literal"
@@ -334,8 +343,9 @@ class _Sink:
         return ReadResult._of(self.rows, self.places, tuple(self.rejections), self.prints)
 
 
-#: Each type's reader shape (see ``_codecs.Shape``), by its type word.
-_SHAPES: Final[dict[str, Shape]] = {codec.kind: codec.shape for codec in CODECS}
+#: Each type's reader shape (see ``_codecs.Shape``), by its type word. A contact has none: its
+#: record always takes the general checks (contacts are few).
+_SHAPES: Final[dict[str, Shape]] = {codec.kind: codec.shape for codec in CODECS if codec.kind != "contact"}
 # Numbers are read exactly and never raise (see _number); NaN and Infinity, which Python's json
 # accepts, become Decimal values too, to be refused as any number is.
 _SCAN: Final[Callable[[str, int], tuple[Any, int]]] = json.scanner.make_scanner(

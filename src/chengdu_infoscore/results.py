@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol, overload
 import attrs
 
 from ._arguments import need
-from .events import Origin
+from .events import Event, Origin
 from .exceptions import ArgumentTypeError, UnknownUnitError
 from .messages import DEFAULT_LANG, Message, catalogue, check_lang, text
 from .provenance import Provenance
@@ -407,7 +407,8 @@ class Results:
         units: one result per unit of the target table, in its order.
         rejections: the events not counted, with the reason, in the order they were read.
         read: records handed in (repeats and withdrawals included).
-        counted: events that were counted.
+        counted: records that were counted: events scored, and contacts in force (which score
+            nothing; see :attr:`contacts`).
         repeats: repeats of an identical event (same id, same content), counted once.
         after_as_of: valid events dated after ``as_of``, which do not count yet.
         provenance: what the result was computed from.
@@ -434,6 +435,9 @@ class Results:
     #: The target table scored against, for finding units by any spelling (see :meth:`unit`).
     quotas: QuotaTable | None = attrs.field(default=None, eq=False, repr=False)
     withdrawn: int = 0
+    #: The contacts counted (附件3 三(三)), units and roles in canonical form, by date and id:
+    #: what :func:`chengdu_infoscore.contacts.registry` makes the registry of.
+    contacts: tuple[Event, ...] = ()
     _memo: dict[Any, Any] = attrs.field(init=False, factory=dict, eq=False, repr=False)
 
     def as_of_note(self, lang: str = "zh") -> str:

@@ -36,6 +36,7 @@ from ._arguments import need_int
 from .events import (
     Adopted,
     Commissioned,
+    Contact,
     ErrorFound,
     Event,
     FoundFalse,
@@ -141,7 +142,11 @@ _PHASE: Final[dict[type[Event], int]] = {Commissioned: 0, Submitted: 1, Adopted:
 
 
 def sample_year(
-    seed: int = 2007, *, quotas: QuotaTable | None = None, rules: RuleSet | None = None
+    seed: int = 2007,
+    *,
+    quotas: QuotaTable | None = None,
+    rules: RuleSet | None = None,
+    contacts: bool = True,
 ) -> tuple[Event, ...]:
     """A realistic, valid event log of a whole year for every unit of a target table.
 
@@ -154,13 +159,22 @@ def sample_year(
         quotas: the target table (default: the one shipped for 2007); the log is of its year.
         rules: the rule set whose vocabulary (channels, levels, categories, key points) the log
             uses (default: the one shipped for the table's year).
+        contacts: with the units' contacts (附件3 三(三)): most units' leader in charge and
+            officers, on record from the year's first weeks, with changes over the year and a few
+            units missing one. Contacts score nothing: the scored events are the same without them.
 
     Returns:
         the events, sorted by ``(date, id)``.
     """
     quotas = load_quotas(2007) if quotas is None else quotas
     rules = load_rules(quotas.year) if rules is None else rules
-    return _Sampler(random.Random(seed), quotas, rules).run()
+    events = _Sampler(random.Random(seed), quotas, rules).run()
+    if not events or not contacts:
+        return events
+    # Contacts are drawn from a generator of their own and have ids of their own (YEAR-Cnnnn), so
+    # that the scored events, and every figure, are the same with them or without.
+    people = _contacts(random.Random(f"contacts-{seed}"), quotas, events[0].date, events[-1].date)
+    return tuple(sorted((*events, *people), key=lambda e: (e.date, e.id)))
 
 
 def sample_events(
@@ -607,6 +621,68 @@ class _Sampler:
 
 
 # -- the event-log form -------------------------------------------------------------------------
+
+
+_SURNAMES: Final = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+)
+_GIVEN: Final = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰建国志红海波斌辉鹏飞宇晨颖琳婷雪梅"
+_LEADER_TITLES: Final = ("副区长", "副县长", "副市长", "副局长", "副主任", "办公室主任", "副秘书长")
+_OFFICER_TITLES: Final = ("科长", "副科长", "科员", "办公室副主任", "信息科科长", "秘书")
+
+
+def _contacts(rng: random.Random, quotas: QuotaTable, first: dt.date, last: dt.date) -> list[Event]:
+    """The units' contacts over the year: most units give a leader and one or two officers in the
+    year's first weeks; some change them during the year (the old one leaves, a new one comes on
+    record), a few change a telephone number, and a few units never give one or lose one."""
+    made: list[tuple[dt.date, int, dict[str, Any]]] = []
+    start = max(first, dt.date(first.year, 1, 4))
+    span = max((last - start).days, 1)
+
+    def person() -> str:
+        return rng.choice(_SURNAMES) + "".join(rng.choice(_GIVEN) for _ in range(rng.choice((1, 2, 2))))
+
+    def phone(mobile: bool) -> str:
+        if mobile:
+            return f"1{rng.choice('358')}{rng.randrange(10**9):09d}"
+        number = f"028-8{rng.randrange(10**6, 10**7):07d}"
+        return f"{number[:8]} {number[8:]}" if rng.random() < 0.3 else number
+
+    def add(day: dt.date, unit: Unit, role: str, name: str, **fields: Any) -> None:
+        written = ("主管领导" if role == "leader" else "信息员") if rng.random() < 0.2 else role
+        made.append((day, len(made), {"unit": unit.name, "role": written, "name": name, **fields}))
+
+    def on_record(unit: Unit, role: str, day: dt.date, before: str = "") -> tuple[str, str]:
+        name = person()
+        while name == before:  # a successor of the same name would be taken off by the one leaving
+            name = person()
+        title = rng.choice(_LEADER_TITLES if role == "leader" else _OFFICER_TITLES)
+        add(day, unit, role, name, title=title, phone=phone(role == "officer" and rng.random() < 0.5))
+        return name, title
+
+    for unit in quotas.units:
+        for role, chance in (("leader", 0.97), ("officer", 0.97)):
+            if rng.random() >= chance:
+                continue
+            for _ in range(1 if role == "leader" or rng.random() < 0.6 else 2):
+                day = start + dt.timedelta(days=rng.randrange(min(21, span)))
+                name, title = on_record(unit, role, day)
+                change = rng.random()
+                later = day + dt.timedelta(days=rng.randrange(30, max(span, 31)))
+                if later > last:
+                    continue
+                if change < 0.15:  # replaced, the same day or a little later
+                    add(later, unit, role, name, left=True)
+                    successor = min(later + dt.timedelta(days=rng.choice((0, 0, 3, 10))), last)
+                    on_record(unit, role, successor, name)
+                elif change < 0.17:  # gone, not replaced (the bulletin names the unit)
+                    add(later, unit, role, name, left=True)
+                elif change < 0.27:  # a new telephone number
+                    add(later, unit, role, name, title=title, phone=phone(True))
+    made.sort(key=lambda m: (m[0], m[1]))
+    return [
+        Contact(id=f"{first.year}-C{n:04d}", date=day, **fields) for n, (day, _, fields) in enumerate(made, 1)
+    ]
 
 
 def write_jsonl(events: Iterable[Event], out: TextIO) -> int:

@@ -32,7 +32,7 @@ import attrs
 
 from ._columns import csv_value
 from .bulletins import BulletinRow, GroupTable, MonthlyBulletin, YearEndBulletin
-from .bulletins.render import bulletin_words, section_name
+from .bulletins.render import bulletin_words, lacking_words, section_name
 from .exceptions import MissingExtraError
 from .messages import LANGS, words
 from .periods import Figures
@@ -736,6 +736,12 @@ def _monthly_lists(s: _Sheet, b: MonthlyBulletin, w: dict[str, str]) -> None:
         [[x.date.isoformat(), x.unit, x.item, x.event] for x in b.excellent],
         f"{w['excellent']} ({len(b.excellent)})",
     )
+    if b.no_contacts is not None:
+        s.table(
+            [w["unit"], w["lacks"]],
+            [[unit, lacking_words(roles, w)] for unit, roles in b.no_contacts],
+            f"{w['no_contacts']} ({len(b.no_contacts)})",
+        )
     month, year = dict(b.city_month.sections), dict(b.city_cumulative.sections)
     rows: list[list[Cell]] = [[section_name(k, w), month.get(k, 0), n] for k, n in year.items()]
     s.table([w["section"], w["month"], w["year"]], rows, w["sections"])

@@ -148,6 +148,10 @@ class MonthlyBulletin(_Outputs):
         pending: commissions not yet due and not answered at the month's end.
         overdue: commissions past their due date without an answer at the month's end.
         excellent: the month's excellent items, by date.
+        no_contacts: the units with no leader or no information officer on record at the month's
+            end (附件3 三(三)), in table order, each with the roles it lacks (``leader``,
+            ``officer``); ``None`` when no contact at all is on record by then (a log that keeps no
+            contacts: the section is left out rather than naming every unit). Never a telephone.
     """
 
     year: int
@@ -163,6 +167,7 @@ class MonthlyBulletin(_Outputs):
     overdue: tuple[CommissionNotice, ...]
     excellent: tuple[ExcellentItem, ...]
     provenance: Provenance | None = None
+    no_contacts: tuple[tuple[str, tuple[str, ...]], ...] | None = None
 
 
 @attrs.frozen
@@ -291,7 +296,21 @@ def monthly_bulletin(results: Results, quotas: QuotaTable, month: int) -> Monthl
         overdue=tuple(sorted(overdue, key=lambda n: (n.due, n.unit, n.commission))),
         excellent=tuple(sorted(excellent, key=lambda x: (x.date, x.unit, x.item))),
         provenance=results.provenance,
+        no_contacts=_no_contacts(results, quotas, end),
     )
+
+
+def _no_contacts(
+    results: Results, quotas: QuotaTable, end: dt.date
+) -> tuple[tuple[str, tuple[str, ...]], ...] | None:
+    """The units lacking a leader or an officer on record at ``end``; ``None`` with no contact on record."""
+    on_record = [c for c in results.contacts if c.date <= end]
+    if not on_record:
+        return None
+    from ..contacts import registry  # the registry reads results; bulletins only use it
+
+    made = registry(on_record, quotas, end, phones=False)
+    return tuple((u.unit, u.missing) for u in made.missing)
 
 
 def _by_clause(results: Results) -> tuple[tuple[str, Decimal], ...]:

@@ -166,10 +166,30 @@ def _monthly_doc(b: MonthlyBulletin, w: dict[str, str]) -> _Doc:
         [f"{x.date} {x.unit} {x.item}" for x in b.excellent],
         w["none"],
     )
+    if b.no_contacts is not None:
+        doc.items(
+            f"{w['no_contacts']} ({len(b.no_contacts)})",
+            [_lacking(unit, roles, w) for unit, roles in b.no_contacts],
+            w["none"],
+        )
     month_sections, year_sections = dict(b.city_month.sections), dict(b.city_cumulative.sections)
     rows = [[section_name(s, w), str(month_sections.get(s, 0)), str(n)] for s, n in year_sections.items()]
     doc.table(w["sections"], [w["section"], w["month"], w["year"]], rows, [False, True, True])
     return doc
+
+
+def _lacking(unit: str, roles: tuple[str, ...], w: dict[str, str]) -> str:
+    """A unit the bulletin names for lacking contacts: ``锦江区:未登记信息员``."""
+    return lacking_words(roles, w, unit)
+
+
+def lacking_words(roles: tuple[str, ...], w: dict[str, str], unit: str | None = None) -> str:
+    """The roles a unit lacks in words (``未登记主管领导、未登记信息员``), after the unit when given."""
+    zh = w["lacks"] == "缺少"
+    words = ("、" if zh else ", ").join(w[f"no_{role}"] for role in roles)
+    if unit is None:
+        return words
+    return f"{unit}{':' if zh else ': '}{words}"
 
 
 def _target(r: BulletinRow, w: dict[str, str]) -> str:
@@ -385,6 +405,11 @@ def bulletin_json(b: Bulletin) -> dict[str, Any]:
                 {"date": x.date.isoformat(), "unit": x.unit, "item": x.item, "event": x.event}
                 for x in b.excellent
             ],
+            **(
+                {}
+                if b.no_contacts is None
+                else {"no_contacts": [{"unit": u, "missing": list(roles)} for u, roles in b.no_contacts]}
+            ),
             "provenance": provenance_json(b.provenance),
         }
     return {
@@ -435,7 +460,11 @@ def bulletin_csv(b: Bulletin, lang: str | None = None) -> str:
         "false_reports",
         "excellent",
     ]
-    writer.writerow(csv_headings(head + [f"{p}_{f}" for p in parts for f in fields], lang))
+    # With contacts kept (附件3 三(三)), a last column: the roles a unit lacks, never a phone.
+    lacking = dict(b.no_contacts) if isinstance(b, MonthlyBulletin) and b.no_contacts is not None else None
+    tail = [] if lacking is None else ["contacts_missing"]
+    writer.writerow(csv_headings(head + [f"{p}_{f}" for p in parts for f in fields] + tail, lang))
+    w = bulletin_words(lang or "en", b.year) if lacking is not None else {}
     for g in b.groups:
         for r in g.rows:
             row: list[object] = [
@@ -461,5 +490,8 @@ def bulletin_csv(b: Bulletin, lang: str | None = None) -> str:
                     figures.false_reports,
                     figures.excellent,
                 ]
+            if lacking is not None:
+                roles = lacking.get(r.unit.name, ())
+                row.append(lacking_words(roles, w) if lang == "zh" else ";".join(roles))
             writer.writerow(row)
     return BOM + out.getvalue()

@@ -1,0 +1,461 @@
+"""The contacts registry (附件3 三(三)): contact records, their history in a store, the registry as of
+a date, the `contacts` command, the bulletin's section, and that contacts never change a score."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from chengdu_infoscore import (
+    Contact,
+    Missed,
+    Scorer,
+    Store,
+    Submitted,
+    contacts_as_of,
+    event_record,
+    monthly_bulletin,
+    parse_csv,
+    parse_jsonl,
+    score,
+)
+from chengdu_infoscore.bulletins.render import bulletin_csv, bulletin_json, bulletin_markdown, bulletin_table
+from chengdu_infoscore.contacts import registry, registry_json, results_registry
+from chengdu_infoscore.quotas import load_quotas
+from chengdu_infoscore.reports import results_json
+from chengdu_infoscore.sample import sample_year
+
+QUOTAS = load_quotas(2007)
+
+
+def d(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def _jsonl(records: list[dict[str, object]]) -> bytes:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
+
+
+LEADER = {
+    "id": "c1",
+    "type": "contact",
+    "date": "2007-01-04",
+    "unit": "锦江区",
+    "role": "leader",
+    "name": "李明",
+}
+OFFICER = {
+    "id": "c2",
+    "type": "contact",
+    "date": "2007-01-04",
+    "unit": "能源办",
+    "role": "信息员",
+    "name": "王敏",
+    "title": "科长",
+    "phone": "028-8462 1234转8021",
+}
+LEFT = {
+    "id": "c3",
+    "type": "contact",
+    "date": "2007-06-01",
+    "unit": "市经委",
+    "role": "officer",
+    "name": "王敏",
+    "left": True,
+}
+NEW = {
+    "id": "c4",
+    "type": "contact",
+    "date": "2007-06-11",
+    "unit": "市经委",
+    "role": "officer",
+    "name": "赵刚",
+}
+
+
+def test_a_contact_reads_alike_from_json_lines_and_csv() -> None:
+    """The same contact from JSON Lines and from CSV (left as 是) is one event, with the same fingerprint."""
+    from_json = parse_jsonl(_jsonl([OFFICER, LEFT]), "c.jsonl")
+    table = (
+        "id,type,date,unit,role,name,title,phone,left\n"
+        "c2,contact,2007-01-04,能源办,信息员,王敏,科长,028-8462 1234转8021,\n"
+        "c3,contact,2007-06-01,市经委,officer,王敏,,,是\n"
+    )
+    from_csv = parse_csv(table.encode("utf-8"), "c.csv")
+    assert ((), ()) == (from_json.rejections, from_csv.rejections)
+    assert from_json.events == from_csv.events
+    assert from_json._prints == from_csv._prints
+    assert (
+        Contact(id="c3", date="2007-06-01", unit="市经委", role="officer", name="王敏", left=True)
+        == from_csv.events[1]
+    )
+
+
+def test_event_record_round_trips_a_contact() -> None:
+    """event_record writes a contact in the interchange form, absent fields and left=false left out."""
+    event = parse_jsonl(_jsonl([OFFICER]), "c.jsonl").events[0]
+    assert {k: v for k, v in OFFICER.items()} == event_record(event)
+    assert event == parse_jsonl(_jsonl([event_record(event)]), "again.jsonl").events[0]
+
+
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "028-84621234",
+        "(028) 8462 1234",
+        "+86 28 8462-1234",
+        "13800000000",
+        "8462-1234 ext. 21",
+        "84621234x5",
+        "84621234 分机 3",
+    ],
+)
+def test_telephone_numbers_as_units_write_them_are_taken(phone: str) -> None:
+    """Digits, spaces, +, -, parentheses and an extension after 转/分机/ext./x are a telephone number."""
+    assert (
+        phone
+        == Contact(id="c", date="2007-01-04", unit="锦江区", role="officer", name="王", phone=phone).phone
+    )
+
+
+def test_contacts_are_counted_and_the_accounts_balance() -> None:
+    """A contact counted, one repeated (any spelling of unit and role), one after as-of: read is the sum."""
+    repeat = {**OFFICER, "unit": "市经委", "role": "officer"}
+    log = [
+        LEADER,
+        OFFICER,
+        repeat,
+        LEFT,
+        {"id": "e1", "type": "submitted", "date": "2007-03-05", "unit": "锦江区", "item": "J1"},
+    ]
+    results = score(parse_jsonl(_jsonl(log), "c.jsonl"), as_of=d("2007-03-31"))
+    assert (5, 3, 1, 1, ()) == (
+        results.read,
+        results.counted,
+        results.repeats,
+        results.after_as_of,
+        results.rejections,
+    )
+    assert ["c1", "c2"] == [c.id for c in results.contacts]
+    assert ("市经委", "officer") == (results.contacts[1].unit, results.contacts[1].role)
+
+
+def test_a_contact_and_an_event_of_one_id_are_both_rejected() -> None:
+    """An id used by a contact and by an event is an id used by different records: both are rejected."""
+    clash = {**LEADER, "id": "e1"}
+    log = [{"id": "e1", "type": "submitted", "date": "2007-03-05", "unit": "锦江区", "item": "J1"}, clash]
+    results = score(parse_jsonl(_jsonl(log), "c.jsonl"))
+    assert [("e1", 1, "rejected.id_used_twice"), ("e1", 2, "rejected.id_used_twice")] == [
+        (r.event, r.origin.line if r.origin else 0, r.code) for r in results.rejections
+    ]
+    assert (2, 0) == (results.read, results.counted)
+
+
+def test_contacts_never_change_a_figure_of_the_sample_year() -> None:
+    """The sample year with its contacts and without: the same units, as of three dates."""
+    with_contacts, without = sample_year(), sample_year(contacts=False)
+    assert 300 < len(with_contacts) - len(without)
+    for as_of in (None, d("2007-06-30"), d("2007-12-31")):
+        a, b = score(with_contacts, as_of=as_of), score(without, as_of=as_of)
+        assert results_json(b)["units"] == results_json(a)["units"]
+        added = len(with_contacts) - len(without)
+        assert (b.as_of, len(a.contacts), added - len(a.contacts), added) == (
+            a.as_of,
+            a.counted - b.counted,
+            a.after_as_of - b.after_as_of,
+            a.read - b.read,
+        )
+
+
+_PEOPLE = st.lists(
+    st.tuples(
+        st.sampled_from(["锦江区", "青羊区", "能源办", "市经委"]),
+        st.sampled_from(["leader", "officer", "主管领导", "信息员"]),
+        st.sampled_from(["甲", "乙", "丙"]),
+        st.integers(1, 360),
+        st.booleans(),
+        st.sampled_from([None, "028-1", "028-2"]),
+    ),
+    max_size=25,
+)
+
+
+def _contacts(people: list[tuple[str, str, str, int, bool, str | None]]) -> list[Contact]:
+    return [
+        Contact(
+            id=f"k{n}",
+            date=dt.date(2007, 1, 1) + dt.timedelta(days=day),
+            unit=unit,
+            role=role,
+            name=name,
+            phone=phone,
+            left=left,
+        )
+        for n, (unit, role, name, day, left, phone) in enumerate(people)
+    ]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_PEOPLE, st.randoms(use_true_random=False), st.integers(1, 12))
+def test_the_registry_is_the_same_in_any_order(
+    people: list[tuple[str, str, str, int, bool, str | None]], rng: random.Random, month: int
+) -> None:
+    """The same contact records in any order give the same registry JSON, rejections included."""
+    records = _contacts(people)
+    shuffled = list(records)
+    rng.shuffle(shuffled)
+    as_of = dt.date(2007, month, 28)
+    first, second = contacts_as_of(records, as_of=as_of), contacts_as_of(shuffled, as_of=as_of)
+    assert registry_json(first, QUOTAS) == registry_json(second, QUOTAS)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_PEOPLE)
+def test_contacts_never_change_a_score(people: list[tuple[str, str, str, int, bool, str | None]]) -> None:
+    """Any contacts added to a log change no unit's result, nor the default as-of date."""
+    events = [
+        Submitted(id="e1", date="2007-03-05", unit="锦江区", item="J1"),
+        Missed(id="e2", date="2007-04-20", unit="市经委", category="work_dynamic"),
+    ]
+    a, b = score(events), score([*events, *_contacts(people)])
+    assert (a.units, a.as_of) == (b.units, b.as_of)
+    assert b.read == b.counted + b.repeats + b.after_as_of + b.withdrawn + len(b.rejections)
+
+
+def test_the_registry_as_of_several_dates() -> None:
+    """Before anyone, with the first officer, after she left, her successor: who is on record."""
+    records = parse_jsonl(_jsonl([LEADER, OFFICER, LEFT, NEW]), "c.jsonl")
+    seen = {}
+    for day in ("2007-01-03", "2007-01-04", "2007-06-05", "2007-06-30"):
+        made = contacts_as_of(records, as_of=d(day))
+        seen[day] = (
+            [p.name for p in made.unit("锦江区").leaders],
+            [(p.name, p.phone, str(p.since)) for p in made.unit("市经委").officers],
+            made.unit("市经委").missing,
+        )
+    assert {
+        "2007-01-03": ([], [], ("leader", "officer")),
+        "2007-01-04": (["李明"], [("王敏", "028-8462 1234转8021", "2007-01-04")], ("leader",)),
+        "2007-06-05": (["李明"], [], ("leader", "officer")),
+        "2007-06-30": (["李明"], [("赵刚", None, "2007-06-11")], ("leader",)),
+    } == seen
+    history = contacts_as_of(records, as_of=d("2007-12-31")).history
+    assert [
+        ("2007-01-04", "锦江区", "joined"),
+        ("2007-01-04", "市经委", "joined"),
+        ("2007-06-01", "市经委", "left"),
+        ("2007-06-11", "市经委", "joined"),
+    ] == [(str(h.date), h.unit, h.change) for h in history]
+
+
+def test_without_phones_leaves_out_every_number() -> None:
+    """The registry without phones has no number anywhere, and its JSON no phone key at all."""
+    made = contacts_as_of(parse_jsonl(_jsonl([LEADER, OFFICER]), "c.jsonl"), as_of=d("2007-03-31"))
+    assert "8462" in json.dumps(registry_json(made), ensure_ascii=False)
+    public = json.dumps(registry_json(made.without_phones()), ensure_ascii=False)
+    assert ("8462" in public, '"phone"' in public) == (False, False)
+
+
+def _ingest(store: Store, records: list[dict[str, object]], day: str, tmp_path: Path) -> None:
+    path = tmp_path / f"{day}-{len(store.batches())}.jsonl"
+    path.write_bytes(_jsonl(records))
+    store.ingest([str(path)], recorded=d(day))
+
+
+def test_a_store_keeps_the_history_of_contacts(tmp_path: Path) -> None:
+    """A revision (a new telephone), a withdrawal and a left, each from the day recorded; scorer agrees."""
+    with Store.open(tmp_path / "y.store", create=True) as store:
+        _ingest(store, [LEADER, OFFICER], "2007-01-05", tmp_path)
+        _ingest(store, [{**OFFICER, "phone": "13900000000"}], "2007-02-01", tmp_path)
+        _ingest(
+            store,
+            [{"id": "w1", "type": "withdrawn", "date": "2007-03-01", "event": "c1"}],
+            "2007-03-01",
+            tmp_path,
+        )
+        _ingest(store, [LEFT], "2007-06-02", tmp_path)
+        seen = {}
+        for known in ("2007-01-05", "2007-02-01", "2007-03-01", "2007-06-02"):
+            made = contacts_as_of(store, known_on=d(known), as_of=d("2007-12-31"))
+            seen[known] = (
+                [p.name for p in made.unit("锦江区").leaders],
+                [p.phone for p in made.unit("市经委").officers],
+            )
+            view = score(store.read(d(known)), as_of=d("2007-12-31"))
+            assert view == Scorer.over(store, known_on=d(known)).results(d("2007-12-31"))
+        forms = [b.seq for b in store.batches()]
+    assert {
+        "2007-01-05": (["李明"], ["028-8462 1234转8021"]),
+        "2007-02-01": (["李明"], ["13900000000"]),
+        "2007-03-01": ([], ["13900000000"]),
+        "2007-06-02": ([], []),
+    } == seen
+    assert [1, 2, 3, 4] == forms
+
+
+def test_a_batch_of_contacts_is_of_stored_form_3(tmp_path: Path) -> None:
+    """A batch holding a contact notes stored form 3 (a library of form 2 refuses it)."""
+    import sqlite3
+
+    path = tmp_path / "y.store"
+    with Store.open(path, create=True) as store:
+        store.ingest(
+            [Submitted(id="e1", date="2007-03-05", unit="锦江区", item="J1")], recorded=d("2007-03-06")
+        )
+        store.ingest(
+            [Contact(id="c1", date="2007-01-04", unit="锦江区", role="leader", name="李明")],
+            recorded=d("2007-03-07"),
+        )
+    db = sqlite3.connect(path)
+    assert [1, 3] == [row[0] for row in db.execute("SELECT form FROM batches")]
+    db.close()
+
+
+def test_a_withdrawn_contact_leaves_the_registry_and_counts_as_withdrawn() -> None:
+    """In a file, a withdrawal of a contact takes it out; it is accounted as withdrawn."""
+    log = [LEADER, {"id": "w1", "type": "withdrawn", "date": "2007-03-01", "event": "c1"}]
+    results = score(parse_jsonl(_jsonl(log), "c.jsonl"), as_of=d("2007-12-31"))
+    assert ((), 2, 0) == (results.contacts, results.withdrawn, results.counted)
+
+
+# -- the monthly bulletin -----------------------------------------------------------------------
+
+
+def test_the_bulletin_names_units_lacking_contacts_only_when_contacts_are_kept() -> None:
+    """With contacts on record the June bulletin names units lacking one; without any, no section."""
+    events = parse_jsonl(_jsonl([LEADER, OFFICER, LEFT]), "c.jsonl")
+    with_contacts = monthly_bulletin(score(events, as_of=d("2007-06-30")), QUOTAS, 6)
+    assert ("锦江区", ("officer",)) == with_contacts.no_contacts[0]
+    assert ("市经委", ("leader", "officer")) in with_contacts.no_contacts
+    assert 118 == len(with_contacts.no_contacts)
+    march = monthly_bulletin(score(events, as_of=d("2007-06-30")), QUOTAS, 3)
+    assert ("锦江区", ("officer",)) == march.no_contacts[0]
+    assert ("市经委", ("leader",)) in march.no_contacts
+    plain = monthly_bulletin(
+        score([Submitted(id="e1", date="2007-03-05", unit="锦江区", item="J1")], as_of=d("2007-06-30")),
+        QUOTAS,
+        6,
+    )
+    assert (None, False) == (plain.no_contacts, "no_contacts" in bulletin_json(plain))
+    assert "锦江区: no information officer on record" in bulletin_table(with_contacts, "en")
+    assert "锦江区:未登记信息员" in bulletin_markdown(with_contacts, "zh")
+    for text in (
+        bulletin_table(with_contacts),
+        bulletin_csv(with_contacts),
+        json.dumps(bulletin_json(with_contacts)),
+    ):
+        assert "8462" not in text
+
+
+def test_the_registry_of_results_leaves_phones_out_by_default() -> None:
+    """results_registry, made for what is published, has no telephone unless asked."""
+    results = score(parse_jsonl(_jsonl([OFFICER]), "c.jsonl"), as_of=d("2007-06-30"))
+    assert [None] == [p.phone for p in results_registry(results).unit("市经委").officers]
+    assert ["028-8462 1234转8021"] == [
+        p.phone for p in results_registry(results, phones=True).unit("市经委").officers
+    ]
+    assert registry(results.contacts, QUOTAS, d("2007-06-30"), phones=False) == results_registry(results)
+
+
+# -- the command line ---------------------------------------------------------------------------
+
+
+def _cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "chengdu_infoscore", *map(str, args)],
+        capture_output=True,
+        check=False,
+        cwd=cwd,
+    )
+
+
+@pytest.fixture(scope="module")
+def year_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("contacts") / "year.jsonl"
+    assert 0 == _cli("sample", "--out", path, "--quiet").returncode
+    return path
+
+
+def _sample_phone_digits() -> list[str]:
+    """The digits of the sample year's telephone numbers (what must never be in a bulletin)."""
+    return sorted(
+        {
+            "".join(ch for ch in c.phone if ch.isdigit())
+            for c in sample_year()
+            if isinstance(c, Contact) and c.phone
+        }
+    )
+
+
+def test_contacts_command_lists_phones_in_every_format(year_log: Path, tmp_path: Path) -> None:
+    """`contacts` as table, csv and json, with --history: the office's list, with the telephone numbers."""
+    phones = _sample_phone_digits()
+    outputs = {}
+    for fmt in ("table", "csv", "json"):
+        run = _cli("contacts", year_log, "--format", fmt, "--history", "--lang", "en")
+        assert (0, b"") == (run.returncode, run.stderr)
+        outputs[fmt] = run.stdout.decode("utf-8-sig")
+    data = json.loads(outputs["json"])
+    assert ("2007-12-31", 118, True) == (data["as_of"], len(data["units"]), data["phones"])
+    assert [u["unit"] for u in data["units"] if u["missing"]] == [m["unit"] for m in data["missing"]]
+    for fmt, text in outputs.items():
+        flat = "".join(ch for ch in text if ch.isdigit() or ch == "\n")
+        assert [] == [p for p in phones[:20] if p not in flat], fmt
+    assert "Changes of the units' contacts up to 2007-12-31" in outputs["table"]
+    assert "left" in outputs["csv"]
+
+
+def test_contacts_command_reads_a_store_as_known_on_a_day(year_log: Path, tmp_path: Path) -> None:
+    """--store with --known-on gives the JSON of contacts_as_of on that view, byte for byte."""
+    store = tmp_path / "y.store"
+    assert 0 == _cli("ingest", store, year_log, "--recorded", "2007-12-31", "--quiet").returncode
+    run = _cli(
+        "contacts", "--store", store, "--known-on", "2007-12-31", "--as-of", "2007-06-30", "--format", "json"
+    )
+    assert 0 == run.returncode, run.stderr
+    with Store.open(store) as opened:
+        expected = registry_json(
+            contacts_as_of(opened, known_on=d("2007-12-31"), as_of=d("2007-06-30")), QUOTAS
+        )
+    assert expected == json.loads(run.stdout)
+    assert "2007-06-30" == expected["as_of"]
+
+
+def test_contacts_command_exits_2_on_bad_records(tmp_path: Path) -> None:
+    """A bad contact: exit 2, the rejection with file, line and id on stderr, no output."""
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(_jsonl([LEADER, {**OFFICER, "role": "boss"}]))
+    run = _cli("contacts", path, "--lang", "en")
+    assert (2, b"") == (run.returncode, run.stdout)
+    assert (
+        f"{path}:2: event c2: field 'role': expected leader (主管领导) or officer (信息员), found 'boss'"
+        in run.stderr.decode()
+    )
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "csv", "json", "html", "xlsx"])
+def test_no_bulletin_format_shows_a_phone(year_log: Path, tmp_path: Path, fmt: str) -> None:
+    """The sample's June bulletin in every format names units lacking contacts, and no phone."""
+    out = tmp_path / f"june.{fmt}"
+    run = _cli("bulletin", year_log, "--month", "2007-06", "--format", fmt, "--out", out, "--quiet")
+    if fmt == "xlsx" and b"xlsx extra" in run.stderr:
+        pytest.skip("the xlsx extra is not installed")
+    assert 0 == run.returncode, run.stderr
+    data = out.read_bytes()
+    if fmt == "xlsx":
+        import zipfile
+
+        with zipfile.ZipFile(out) as book:
+            data = b"".join(book.read(n) for n in book.namelist())
+    text = data.decode("utf-8", "replace")
+    digits = "".join(ch for ch in text if ch.isdigit())
+    assert [] == [p for p in _sample_phone_digits() if p in digits]
+    assert any(word in text for word in ("no_contacts", "未登记", "附件3"))
