@@ -342,14 +342,31 @@ def test_without_a_token_file_the_server_is_read_only(store: Path, tmp_path: Pat
     assert state(store) == state(copy)
 
 
-def test_contacts_need_the_token_and_are_not_there_yet(server: Running) -> None:
-    """GET /v1/contacts needs the token (401 without); with it, 501 until the registry lands."""
+def test_contacts_need_the_token_and_are_the_commands_bytes(server: Running, store: Path) -> None:
+    """GET /v1/contacts needs the token (401 without); with it, exactly what `contacts --store
+    --format json` prints, telephone numbers and all, for the same dates and language."""
     assert 401 == server.get("/v1/contacts").status
-    answer = server.get("/v1/contacts?lang=en", AUTH)
-    assert (501, "this version of the library has no contacts registry yet") == (
-        answer.status,
-        problem(answer)["detail"],
+    answer = server.get("/v1/contacts", AUTH)
+    expected = output("contacts", "--store", str(store), "--format", "json", "--keep-going")
+    assert (200, expected) == (answer.status, answer.body)
+    assert any(p.get("phone") for u in json.loads(answer.body)["units"] for p in u["leaders"])
+    dated = server.get("/v1/contacts?as_of=2007-02-28&known_on=2007-03-03&lang=en", AUTH)
+    options = ("--as-of", "2007-02-28", "--known-on", "2007-03-03", "--lang", "en")
+    assert (
+        output("contacts", "--store", str(store), "--format", "json", "--keep-going", *options) == dated.body
     )
+
+
+def test_a_units_page_names_its_contacts_without_their_phones(server: Running, store: Path) -> None:
+    """/units/{unit} lists the unit's leader and officers on record by name, never a telephone number."""
+    page = server.get(f"/units/{JSINJIANG}").body.decode("utf-8")
+    registry = json.loads(
+        output("contacts", "--store", str(store), "--format", "json", "--as-of", "2007-04-30")
+    )
+    [held] = [u for u in registry["units"] if u["unit"] == "锦江区"]
+    people = [*held["leaders"], *held["officers"]]
+    assert (True, True) == (bool(people), all(f"<td>{p['name']}</td>" in page for p in people))
+    assert [] == [p["phone"] for p in people if p.get("phone") and p["phone"] in page]
 
 
 @pytest.mark.parametrize(

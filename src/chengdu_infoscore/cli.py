@@ -42,7 +42,7 @@ from .bulletins import MonthlyBulletin, YearEndBulletin, monthly_bulletin, year_
 from .bulletins.render import bulletin_csv, bulletin_json, bulletin_markdown, bulletin_table
 from .checks import run_case
 from .compare import Comparison, compare, comparison_json
-from .contacts import contacts_as_of, registry_csv, registry_json, registry_table
+from .contacts import Registry, contacts_as_of, registry_csv, registry_json, registry_table
 from .diff import diff_json, diff_table
 from .engine import score
 from .exceptions import InfoscoreError
@@ -1120,13 +1120,20 @@ def _records(args: argparse.Namespace) -> ReadResult:
         return opened.read(known_on)
 
 
-def _contacts(args: argparse.Namespace) -> int:
-    """``contacts``: the registry as of a date, with telephone numbers (the office's own list)."""
+def contacts_registry(args: argparse.Namespace, read: ReadResult) -> tuple[Registry, QuotaTable]:
+    """The registry that ``contacts`` (as ``args`` ask) makes of the records ``read``, with its
+    target table: as of ``--as-of``, by default 31 December of the year (``serve`` answers with it)."""
     year, as_of = _when(args)
     quotas = _targets(args, year)
-    read = _records(args)
     as_of = dt.date(year, 12, 31) if as_of is None else as_of
-    registry = contacts_as_of(read, as_of=as_of, quotas=quotas, year=year)
+    return contacts_as_of(read, as_of=as_of, quotas=quotas, year=year), quotas
+
+
+def _contacts(args: argparse.Namespace) -> int:
+    """``contacts``: the registry as of a date, with telephone numbers (the office's own list)."""
+    year, _ = _when(args)
+    _targets(args, year)  # a year or a table that is wrong stops here, before anything is read
+    registry, quotas = contacts_registry(args, _records(args))
     if registry.rejections:
         _err("".join(f"{r.line(args.lang)}\n" for r in registry.rejections))
         if not args.keep_going:

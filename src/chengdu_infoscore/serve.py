@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any, Final
 from . import cli
 from ._places import quiet_collector
 from ._time import parse_date
+from .contacts import registry_json, results_registry
 from .exceptions import EventFileError, InfoscoreError, MissingExtraError, StoreError
 from .messages import DEFAULT_LANG, LANGS, Message, text
 from .page import unit_html
@@ -286,6 +287,14 @@ class Service:
         args, results, quotas = self.scored(argv, seq)
         return cli.command_output(args, results, quotas).encode("utf-8")
 
+    def contacts(self, argv: list[str], seq: int) -> bytes:
+        """What ``contacts`` (``argv``, ``--format json``) prints over the view after batch ``seq``."""
+        args = parse(argv)
+        year, _ = cli._when(args)
+        cli._targets(args, year)
+        registry, quotas = cli.contacts_registry(args, self._reader().read(after=seq))
+        return to_json_text(registry_json(registry, quotas, lang=args.lang)).encode("utf-8")
+
     def unit_name(self, unit: str, as_of: dt.date | None) -> str:
         """The unit's name in the target table of the year of ``as_of`` (any spelling events accept).
 
@@ -356,6 +365,17 @@ def parse(argv: list[str]) -> argparse.Namespace:
         raise Problem(400, _say("refused", argv=repr(" ".join(argv)))) from None
 
 
+def _unit_contacts(results: Results, unit: str, lang: str) -> list[tuple[str, str, str]] | None:
+    """A unit's leaders and officers on record as of the results' date, as its page shows them:
+    (role, name, title), never a telephone number; ``None`` when the store keeps no contacts."""
+    if not results.contacts:
+        return None
+    [held] = [u for u in results_registry(results).units if u.unit == unit]
+    return [
+        (text(f"contacts.{p.role}", lang), p.name, p.title or "") for p in (*held.leaders, *held.officers)
+    ]
+
+
 def _as_of(as_of: dt.date | None) -> list[str]:
     return [] if as_of is None else [f"--as-of={as_of.isoformat()}"]
 
@@ -365,17 +385,6 @@ def _month(value: str) -> tuple[int, int]:
         return cli._month(value)
     except argparse.ArgumentTypeError as exc:
         raise Problem(400, f"month: {exc}") from None
-
-
-def _contacts_json() -> Callable[..., Any] | None:
-    """The contacts registry's ``contacts_json(store, as_of, known_on, with_phones)``, when this
-    library has it (``None`` until it does)."""
-    try:
-        module = importlib.import_module(f"{__package__}.contacts")
-    except ImportError:
-        return None
-    found = getattr(module, "contacts_json", None)
-    return found if callable(found) else None
 
 
 # -- the application --------------------------------------------------------------------------------
@@ -458,18 +467,13 @@ def make_app(service: Service) -> Starlette:
 
     async def contacts(request: Request) -> Response:
         params = _params(request, ("as_of", "known_on", "lang"))
-        service.authorise(request)
-        _lang(params)
-        as_of, known_on = _day(params, "as_of"), _day(params, "known_on")
-        produce = _contacts_json()
-        if produce is None:
-            raise Problem(501, _say("no_contacts"))
-
-        def make() -> bytes:  # pragma: no cover - wired once the registry lands
-            answer = produce(service._reader(), as_of, known_on, True)
-            return (answer if isinstance(answer, str) else to_json_text(answer)).encode("utf-8")
-
-        return json_answer(await run_in_threadpool(make))
+        service.authorise(request)  # telephone numbers: for the holders of the token only
+        lang, as_of, known_on = _lang(params), _day(params, "as_of"), _day(params, "known_on")
+        seq = await run_in_threadpool(service.view, known_on)
+        argv = ["contacts", "--format=json", "--keep-going", f"--lang={lang}", *_as_of(as_of)]
+        return json_answer(
+            await service.answer(("contacts", *argv, seq), lambda: service.contacts(argv, seq))
+        )
 
     async def events(request: Request) -> Response:
         params = _params(request, ("recorded", "lang"))
@@ -515,10 +519,9 @@ def make_app(service: Service) -> Starlette:
 
         def make() -> bytes:
             _, results, _ = service.scored(argv, seq)
-            # The contacts registry's hook: once the store has one, the unit's leader and officers
-            # as (role, name, title) — never a telephone number on a page.
-            unit_contacts: Sequence[tuple[str, str, str]] | None = None
-            return unit_html(results.unit(name), results, lang, unit_contacts).encode("utf-8")
+            return unit_html(results.unit(name), results, lang, _unit_contacts(results, name, lang)).encode(
+                "utf-8"
+            )
 
         return html_answer(await service.answer(("unit", name, *argv, seq), make))
 
@@ -791,7 +794,7 @@ OPENAPI: Final[dict[str, Any]] = {
                 "parameters": [_AS_OF, _KNOWN_ON, _LANG_P],
                 "responses": {
                     "200": _answer("each unit's leader and officers on record, with their phones"),
-                    **{str(s): {"$ref": f"#/components/responses/{_KINDS[s]}"} for s in (400, 401, 403, 501)},
+                    **{str(s): {"$ref": f"#/components/responses/{_KINDS[s]}"} for s in (400, 401, 403)},
                 },
             }
         },
