@@ -25,6 +25,7 @@ from chengdu_infoscore import (
     monthly_bulletin,
     parse_csv,
     parse_jsonl,
+    read_events,
     score,
 )
 from chengdu_infoscore.bulletins.render import bulletin_csv, bulletin_json, bulletin_markdown, bulletin_table
@@ -459,3 +460,54 @@ def test_no_bulletin_format_shows_a_phone(year_log: Path, tmp_path: Path, fmt: s
     digits = "".join(ch for ch in text if ch.isdigit())
     assert [] == [p for p in _sample_phone_digits() if p in digits]
     assert any(word in text for word in ("no_contacts", "未登记", "附件3"))
+
+
+def test_a_record_that_leaves_a_field_out_keeps_what_was_on_record() -> None:
+    """A later record that gives only the new post keeps the telephone, and one with only a new
+    telephone keeps the post: a change is reported, not the whole entry again."""
+    records = [
+        Contact(
+            id="k1",
+            date="2007-01-04",
+            unit="锦江区",
+            role="officer",
+            name="王敏",
+            title="科员",
+            phone="028-84621234",
+        ),
+        Contact(id="k2", date="2007-03-01", unit="锦江区", role="officer", name="王敏", title="科长"),
+        Contact(id="k3", date="2007-05-01", unit="锦江区", role="officer", name="王敏", phone="028-84629999"),
+    ]
+    seen = []
+    for day in (dt.date(2007, 2, 1), dt.date(2007, 4, 1), dt.date(2007, 6, 1)):
+        [p] = contacts_as_of(records, as_of=day).unit("锦江区").officers
+        seen.append((p.title, p.phone, p.since))
+    assert [
+        ("科员", "028-84621234", dt.date(2007, 1, 4)),
+        ("科长", "028-84621234", dt.date(2007, 1, 4)),
+        ("科长", "028-84629999", dt.date(2007, 1, 4)),
+    ] == seen
+
+
+@pytest.mark.parametrize("field", ["name", "title"])
+def test_a_name_or_post_holding_a_control_character_is_rejected(tmp_path: Path, field: str) -> None:
+    """A NUL in a contact's name or post is refused with the field and the character named."""
+    record = {
+        "id": "j7",
+        "type": "contact",
+        "date": "2007-01-04",
+        "unit": "锦江区",
+        "role": "officer",
+        "name": "王敏",
+    }
+    record[field] = "王\u0000敏"
+    log = tmp_path / "c.jsonl"
+    log.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    [rejection] = read_events([log]).rejections
+    assert (
+        "rejected.not_printable",
+        f"field '{field}': holds a character that is not printable, '\\x00'",
+    ) == (
+        rejection.code,
+        rejection.reason,
+    )

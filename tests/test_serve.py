@@ -718,10 +718,11 @@ def test_a_units_page_escapes_what_the_input_says() -> None:
 def test_no_request_reaches_the_catch_all(
     server: Running, route: str, part: str, params: list[tuple[str, str]], method: str
 ) -> None:
-    """Any path, parameters and method answer 200 or a 4xx/501 problem: never the catch-all's 500."""
+    """Any path, parameters and method answer 200, a 4xx problem or the redirect of a trailing slash
+    (307): never the catch-all's 500."""
     path = route.format(urllib.parse.quote(part, safe="")) + "?" + urllib.parse.urlencode(params)
     answer = server.request(method, path, b"{}\n" if method == "POST" else None)
-    assert answer.status in (200, 400, 401, 403, 404, 405, 409, 413, 501), (path, answer.body[:500])
+    assert answer.status in (200, 307, 400, 401, 403, 404, 405, 409, 413), (path, answer.body[:500])
     if answer.status != 200:
         problem(answer)
     assert 0 == server.service.internal_errors

@@ -190,10 +190,12 @@ def registry(
                 history.append(ContactChange(c.date, c.unit, c.role, c.name, "left", c.title, phone, c.id))
             continue
         known = people.get(c.name)
-        since = c.date if known is None else known.since
-        people[c.name] = Person(c.role, c.name, c.title, phone, since, c.id)
+        since, title = (c.date, c.title) if known is None else (known.since, c.title or known.title)
+        if known is not None and phone is None:  # a record that leaves the telephone out keeps it
+            phone = known.phone
+        people[c.name] = Person(c.role, c.name, title, phone, since, c.id)
         change = "joined" if known is None else "updated"
-        history.append(ContactChange(c.date, c.unit, c.role, c.name, change, c.title, phone, c.id))
+        history.append(ContactChange(c.date, c.unit, c.role, c.name, change, title, phone, c.id))
 
     def listed(unit: str, role: str) -> tuple[Person, ...]:
         return tuple(sorted(on_record.get((unit, role), {}).values(), key=lambda p: (p.since, p.name)))

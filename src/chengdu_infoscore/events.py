@@ -370,6 +370,19 @@ def _phone(_instance: Any, _attribute: Any, value: Any) -> None:
         )
 
 
+def _printable(field: str) -> Callable[[Any, Any, Any], None]:
+    """A person's name or post must be text people can read: no control character in it."""
+
+    def check(_instance: Any, _attribute: Any, value: Any) -> None:
+        if isinstance(value, str) and not value.isprintable():
+            bad = next(c for c in value if not c.isprintable())
+            raise EventFieldError(
+                field, Message.of("rejected.not_printable", field=repr(field), char=repr(bad))
+            )
+
+    return check
+
+
 @attrs.frozen(kw_only=True)
 class Contact(Event):
     """A unit's leader in charge of information work (主管领导) or information officer (信息员), on
@@ -385,8 +398,10 @@ class Contact(Event):
     kind: ClassVar[str] = "contact"
     unit: str = _text_field("unit")
     role: str = attrs.field(converter=_strip, validator=[_text("role"), _role])
-    name: str = _text_field("name")
-    title: str | None = _optional_field("title")
+    name: str = attrs.field(converter=_strip, validator=[_text("name"), _printable("name")])
+    title: str | None = attrs.field(
+        default=None, converter=_strip_optional, validator=[_optional_text("title"), _printable("title")]
+    )
     phone: str | None = attrs.field(
         default=None, converter=_strip_optional, validator=[_optional_text("phone"), _phone]
     )

@@ -99,7 +99,6 @@ _KINDS: Final = {
     409: "conflict",
     413: "payload_too_large",
     500: "internal_error",
-    501: "not_implemented",
     503: "unavailable",
 }
 
@@ -215,7 +214,11 @@ class Service:
         self._cache: collections.OrderedDict[tuple[Any, ...], bytes] = collections.OrderedDict()
         self._cache_lock = threading.Lock()
         self._writing = asyncio.Lock()  # one batch at a time
-        self._computing = asyncio.Lock()  # one answer made at a time (the others wait, then find it)
+        # One computation per answer (a second asker of the same answer waits, then finds it kept),
+        # and at most two at a time on the machine's cores: other answers are not held up behind
+        # one slow one, and a burst of distinct questions cannot take every worker thread.
+        self._making: dict[tuple[Any, ...], asyncio.Lock] = {}
+        self._workers = asyncio.Semaphore(2)
 
     # -- the store ------------------------------------------------------------------------------
 
@@ -266,11 +269,14 @@ class Service:
         found = self._kept(key)
         if found is not None:
             return found
-        async with self._computing:
+        making = self._making.setdefault(key, asyncio.Lock())
+        async with making:
             found = self._kept(key)
             if found is None:
-                found = await run_in_threadpool(make)
+                async with self._workers:
+                    found = await run_in_threadpool(make)
                 self._keep(key, found)
+        self._making.pop(key, None)  # those still waiting hold the lock; they will find the answer kept
         return found
 
     def scored(self, argv: list[str], seq: int) -> tuple[argparse.Namespace, Results, QuotaTable]:
@@ -794,7 +800,7 @@ OPENAPI: Final[dict[str, Any]] = {
                 "parameters": [_AS_OF, _KNOWN_ON, _LANG_P],
                 "responses": {
                     "200": _answer("each unit's leader and officers on record, with their phones"),
-                    **{str(s): {"$ref": f"#/components/responses/{_KINDS[s]}"} for s in (400, 401, 403)},
+                    **{str(s): {"$ref": f"#/components/responses/{_KINDS[s]}"} for s in (400, 401, 403, 404)},
                 },
             }
         },
