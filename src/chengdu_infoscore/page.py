@@ -33,7 +33,17 @@ from .bulletins import MonthlyBulletin, YearEndBulletin
 from .bulletins.render import _doc
 from .messages import check_lang, text
 from .quotas import QuotaTable
-from .reports import _BASIS, _HEAD, _completion, _group, _target, display_width, encodable
+from .reports import (
+    _BASIS,
+    _HEAD,
+    RESULTS_RIGHT,
+    _completion,
+    _group,
+    _target,
+    display_width,
+    encodable,
+    results_row,
+)
 from .results import Results, UnitResult, format_points, percent, ratio
 
 __all__ = ["bulletin_html", "group_rank", "results_html", "unit_html"]
@@ -386,25 +396,10 @@ def results_html(results: Results, quotas: QuotaTable, lang: str = "zh") -> str:
         page.figure(caption, completion_chart(caption, units, lang), _completion_legend(lang))
     _clauses(page, text("page.chart_clauses", lang), _clause_totals(results))
     page.heading(2, text("page.tables", lang), "tables")
-    right = [False, True, False, True, True, True, True, True, True, True]
+    head = [text(f"heading.{k}", lang) for k in _HEAD]
     for g in quotas.groups:
-        rows = [
-            [
-                u.unit.label,
-                _target(u.unit.target, lang),
-                _BASIS[lang][u.unit.basis],
-                str(u.submitted),
-                str(u.adopted),
-                _completion(u.counted, u.unit.target, lang),
-                "-" if u.shortfall is None else str(u.shortfall),
-                format_points(u.score),
-                str(sum(n for _, n in u.missed)),
-                str(sum(n for _, n in u.late)),
-            ]
-            for u in members[g.key]
-        ]
-        head = [text(f"heading.{k}", lang) for k in _HEAD]
-        page.table(text("header.group", lang, label=g.label, key=g.key), head, rows, right)
+        rows = [results_row(u, lang) for u in members[g.key]]
+        page.table(text("header.group", lang, label=g.label, key=g.key), head, rows, list(RESULTS_RIGHT))
     counts = [
         ("read", results.read),
         ("counted", results.counted),

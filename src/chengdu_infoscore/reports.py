@@ -15,7 +15,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from ._arguments import need
 from ._columns import csv_headings, csv_value
@@ -332,6 +332,27 @@ def _group(unit_group: str, lang: str) -> str:
     return csv_value(f"value.group.{unit_group}", "zh" if lang == "zh" else None, unit_group)
 
 
+#: Which columns of a unit's row (:func:`results_row`) are figures, set right.
+RESULTS_RIGHT: Final = (False, True, False, True, True, True, True, True, True, True)
+
+
+def results_row(u: UnitResult, lang: str) -> list[str]:
+    """A unit's row in the tables for people (the table output, the page), under the ``_HEAD``
+    headings: label, target, basis, counts, completion, shortfall, score, missed and late."""
+    return [
+        u.unit.label,
+        _target(u.unit.target, lang),
+        _BASIS[lang][u.unit.basis],
+        str(u.submitted),
+        str(u.adopted),
+        _completion(u.counted, u.unit.target, lang),
+        "-" if u.shortfall is None else str(u.shortfall),
+        format_points(u.score),
+        str(sum(n for _, n in u.missed)),
+        str(sum(n for _, n in u.late)),
+    ]
+
+
 def results_table(results: Results, quotas: QuotaTable, lang: str = "zh") -> str:
     """Every unit's figures for people, grouped as the target table groups them.
 
@@ -348,22 +369,9 @@ def results_table(results: Results, quotas: QuotaTable, lang: str = "zh") -> str
         for u in results.units:
             if u.unit.group != group.key:
                 continue
-            rows.append(
-                [
-                    u.unit.label,
-                    _target(u.unit.target, lang),
-                    _BASIS[lang][u.unit.basis],
-                    str(u.submitted),
-                    str(u.adopted),
-                    _completion(u.counted, u.unit.target, lang),
-                    "-" if u.shortfall is None else str(u.shortfall),
-                    format_points(u.score),
-                    str(sum(n for _, n in u.missed)),
-                    str(sum(n for _, n in u.late)),
-                ]
-            )
+            rows.append(results_row(u, lang))
         parts.append("\n" + text("header.group", lang, label=group.label, key=group.key) + "\n")
-        parts.append(render_table(head, rows, [False, True, False, True, True, True, True, True, True, True]))
+        parts.append(render_table(head, rows, RESULTS_RIGHT))
     if results.rejections:
         parts.append("\n" + text("score.rejected", lang, n=len(results.rejections)) + "\n")
         parts += [f"  {r.line(lang)}\n" for r in results.rejections]
