@@ -583,7 +583,10 @@ def make_app(service: Service) -> Starlette:
         cli._Usage: on_error,
         Exception: on_error,
     }
-    return Starlette(routes=routes, exception_handlers=handlers)
+    app = Starlette(routes=routes, exception_handlers=handlers)
+    # A path with a trailing slash is not one of the routes: a 404 problem, never a redirect.
+    app.router.redirect_slashes = False
+    return app
 
 
 def _failure(service: Service, exc: Exception) -> tuple[int, str | Message]:
