@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import bisect
 import gc
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -77,18 +78,33 @@ class Places:
         return move
 
 
+class _Quiet:
+    """How many are holding the collector off, and whether it ran before the first of them."""
+
+    lock = threading.Lock()
+    holders = 0
+    was_enabled = False
+
+
 @contextmanager
 def quiet_collector() -> Iterator[None]:
     """Hold off the cyclic garbage collector while a million small, acyclic objects are made.
 
     Rows, bookings and item states would otherwise be traversed again and again as they
     survive collection after collection; none of them can be cyclic garbage, so nothing is
-    lost by waiting. The collector's own setting is restored afterwards.
+    lost by waiting. The collector's own setting is restored when the last holder is done:
+    threads that score at once (a server's workers) each hold it off, and none of them leaves
+    it off for good by restoring what it found while another held it.
     """
-    enabled = gc.isenabled()
-    gc.disable()
+    with _Quiet.lock:
+        if _Quiet.holders == 0:
+            _Quiet.was_enabled = gc.isenabled()
+            gc.disable()
+        _Quiet.holders += 1
     try:
         yield
     finally:
-        if enabled:
-            gc.enable()
+        with _Quiet.lock:
+            _Quiet.holders -= 1
+            if _Quiet.holders == 0 and _Quiet.was_enabled:
+                gc.enable()
