@@ -266,6 +266,34 @@ def test_standard_input_that_is_not_a_log_is_a_file_error(stdin: bytes, reason: 
     )
 
 
+@pytest.mark.parametrize(
+    ("data", "found"),
+    [
+        (b"42\n", "the number 42"),
+        (b'"x"\n', "'x'"),
+        (b"\xef\xbb\xbf null\n", "null"),
+        (b"\n\ntrue\r\n" + SUBMITTED.encode(), "true"),
+        (b"-1.5\n", "the number -1.5"),
+    ],
+    ids=repr,
+)
+def test_a_log_whose_first_line_is_a_json_value_is_json_lines(data: bytes, found: str, tmp_path: Path) -> None:
+    """A file named neither .jsonl nor .csv whose first line is a JSON value but no object is JSON
+    Lines with a line that is not an object, not a CSV file without a header row."""
+    path = tmp_path / "log"
+    path.write_bytes(data)
+    read = read_events([path])
+    assert [f"expected a JSON object, found {found}"] == [r.reason for r in read.rejections[:1]]
+
+
+@pytest.mark.parametrize("header", [b"id,type,date,unit,category,subject\n", b'"id","type","date"\n', b"1,2,3\n"])
+def test_a_first_line_that_is_no_json_value_is_read_as_csv(header: bytes, tmp_path: Path) -> None:
+    """A header row, quoted or not, or a row of figures, is CSV: the first line is no one JSON value."""
+    path = tmp_path / "log"
+    path.write_bytes(header)
+    assert "csv" == readers._kind_of(str(path), header)
+
+
 @pytest.mark.slow
 def test_standard_input_named_twice_is_a_file_error(tmp_path: Path) -> None:
     """`-` twice would read the input once and then nothing: a file error for the second."""

@@ -1365,15 +1365,27 @@ def _kind_of(name: str, data: bytes) -> str:
         return "tsv"
     if lower.endswith(".csv"):
         return "csv"
-    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    return "jsonl" if head in (b"{", b"[") else "csv"
+    first = data.lstrip(b"\xef\xbb\xbf \t\r\n").split(b"\n", 1)[0]
+    return "jsonl" if first[:1] in (b"{", b"[") or _json_value(first) else "csv"
+
+
+def _json_value(line: bytes) -> bool:
+    """Whether ``line`` is one JSON value (``42``, ``"x"``, ``null``): a log of such lines is
+    JSON Lines whose lines are not objects, to be said so line by line, not a CSV without a
+    header row."""
+    try:
+        json.loads(line)
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        return False
+    return True
 
 
 def read_events(paths: Iterable[str | os.PathLike[str]]) -> ReadResult:
     """Read event logs from files (``-`` is standard input), each as JSON Lines or CSV by its name.
 
     ``.jsonl``, ``.ndjson`` and ``.json`` are JSON Lines, ``.csv`` and ``.tsv`` CSV; a file named
-    otherwise is JSON Lines when it starts with ``{``, else CSV. JSON Lines files are read a
+    otherwise is JSON Lines when it starts with ``{`` or ``[`` or its first line is a JSON value,
+    else CSV. JSON Lines files are read a
     block at a time, never whole.
 
     Every file is read, and every bad record of every file becomes a rejection. A file that is

@@ -178,7 +178,7 @@ def _request_lang(request: Request) -> str:
 
 def read_body(data: bytes) -> ReadResult:
     """The records of a request body, read as ``ingest STORE -`` reads standard input (JSON Lines,
-    or CSV when it does not start with ``{``), the records named ``-`` and their lines.
+    or CSV when its first line is no JSON value), the records named ``-`` and their lines.
 
     Raises:
         EventFileError: the body is not an event log.
