@@ -385,6 +385,8 @@ def test_a_units_page_names_its_contacts_without_their_phones(server: Running, s
             1,
         ),
         (BATCH + b"[1, 2]\n", "-:3:事件 (无编号):应为一个 JSON 对象", 1),
+        (b"42\n", "-:1:事件 (无编号):应为一个 JSON 对象", 1),
+        (b'"n1, submitted, 2007-04-30"\n', "-:1:事件 (无编号):应为一个 JSON 对象", 1),
         (
             BATCH + '{"id": "x3", "type": "submitted", "date": "2007-04-31", "unit": "锦江区"}\n'.encode(),
             "-:3:",
