@@ -375,6 +375,14 @@ def test_a_units_page_names_its_contacts_without_their_phones(server: Running, s
     assert [] == [p["phone"] for p in people if p.get("phone") and p["phone"] in page]
 
 
+def test_a_units_page_before_any_contact_says_none_is_on_record(server: Running) -> None:
+    """As of a day before the store's first contact (4 January), the unit's page says that no
+    leader or officer is on record, rather than leaving the section out."""
+    page = server.get(f"/units/{JSINJIANG}?as_of=2007-01-03").body.decode("utf-8")
+    english = server.get(f"/units/{JSINJIANG}?as_of=2007-01-03&lang=en").body.decode("utf-8")
+    assert (True, True) == ("尚未登记主管领导和信息员。" in page, "No leader or information officer on record." in english)
+
+
 @pytest.mark.parametrize(
     ("body", "detail_start", "rejected"),
     [

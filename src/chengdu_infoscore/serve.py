@@ -371,11 +371,12 @@ def parse(argv: list[str]) -> argparse.Namespace:
         raise Problem(400, _say("refused", argv=repr(" ".join(argv)))) from None
 
 
-def _unit_contacts(results: Results, unit: str, lang: str) -> list[tuple[str, str, str]] | None:
+def _unit_contacts(results: Results, unit: str, lang: str) -> list[tuple[str, str, str]]:
     """A unit's leaders and officers on record as of the results' date, as its page shows them:
-    (role, name, title), never a telephone number; ``None`` when the store keeps no contacts."""
+    (role, name, title), never a telephone number; none when none is on record (the page says so,
+    whether or not the store holds other units' contacts)."""
     if not results.contacts:
-        return None
+        return []
     [held] = [u for u in results_registry(results).units if u.unit == unit]
     return [
         (text(f"contacts.{p.role}", lang), p.name, p.title or "") for p in (*held.leaders, *held.officers)
