@@ -55,3 +55,27 @@ def test_threads_that_overlap_leave_the_collector_running() -> None:
     for t in threads:
         t.join(10)
     assert ({"second, after the first is done": False}, True) == (seen, gc.isenabled())
+
+
+def test_a_command_holds_the_collector_off_and_serve_does_not(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`score` and the other short commands run with the collector off; `serve`, a long run whose
+    workers hold it off only while they score, runs with it on."""
+    import chengdu_infoscore.cli as cli
+    import chengdu_infoscore.serve as serve
+
+    seen: dict[str, bool] = {}
+
+    def record(command: str) -> object:
+        def run(args: object) -> int:
+            seen[command] = gc.isenabled()
+            return 0
+
+        return run
+
+    monkeypatch.setattr(serve, "serve_command", record("serve"))
+    monkeypatch.setattr(cli, "_ingest", record("ingest"))
+    statuses = [
+        cli.main(["serve", "--store", "any.store"]),
+        cli.main(["ingest", "any.store", "-", "--recorded", "2007-01-05"]),
+    ]
+    assert ([0, 0], {"serve": True, "ingest": False}, True) == (statuses, seen, gc.isenabled())

@@ -277,7 +277,9 @@ def test_standard_input_that_is_not_a_log_is_a_file_error(stdin: bytes, reason: 
     ],
     ids=repr,
 )
-def test_a_log_whose_first_line_is_a_json_value_is_json_lines(data: bytes, found: str, tmp_path: Path) -> None:
+def test_a_log_whose_first_line_is_a_json_value_is_json_lines(
+    data: bytes, found: str, tmp_path: Path
+) -> None:
     """A file named neither .jsonl nor .csv whose first line is a JSON value but no object is JSON
     Lines with a line that is not an object, not a CSV file without a header row."""
     path = tmp_path / "log"
@@ -286,7 +288,9 @@ def test_a_log_whose_first_line_is_a_json_value_is_json_lines(data: bytes, found
     assert [f"expected a JSON object, found {found}"] == [r.reason for r in read.rejections[:1]]
 
 
-@pytest.mark.parametrize("header", [b"id,type,date,unit,category,subject\n", b'"id","type","date"\n', b"1,2,3\n"])
+@pytest.mark.parametrize(
+    "header", [b"id,type,date,unit,category,subject\n", b'"id","type","date"\n', b"1,2,3\n"]
+)
 def test_a_first_line_that_is_no_json_value_is_read_as_csv(header: bytes, tmp_path: Path) -> None:
     """A header row, quoted or not, or a row of figures, is CSV: the first line is no one JSON value."""
     path = tmp_path / "log"

@@ -1736,7 +1736,11 @@ def run(argv: Sequence[str] | None = None) -> int:
         _check_output(args)
     if args.command in ("score", "explain", "bulletin", "diff", "sample", "contacts"):
         _check_out_file(args)
-    with _progress_line(args):
+    # A command is one short run whose objects are all freed when it ends: the cyclic garbage
+    # collector is held off for all of it. A server runs for long, and its workers hold the
+    # collector off only while they score.
+    quiet = contextlib.nullcontext() if args.command == "serve" else quiet_collector()
+    with _progress_line(args), quiet:
         return _run(args)
 
 
@@ -2024,7 +2028,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     error, exit 2. ``main`` returns the status; it raises nothing, not even for ``--help``.
 
     A command is one short run whose objects are all freed when it ends, so the cyclic garbage
-    collector is held off for all of it, not only while events are read and folded.
+    collector is held off for all of it (but ``serve``), not only while events are read and folded.
     """
     _gone.clear()
     status = _main(argv)
@@ -2038,8 +2042,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     try:
-        with quiet_collector():
-            return run(argv)
+        return run(argv)
     except (InfoscoreError, _Usage, _Lost, _CannotWrite, OSError) as exc:
         _err(f"chengdu-infoscore: error: {exc}\n")
         return PROBLEMS

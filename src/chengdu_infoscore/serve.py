@@ -28,7 +28,6 @@ import argparse
 import asyncio
 import collections
 import datetime as dt
-import gc
 import hmac
 import importlib
 import io
@@ -699,7 +698,6 @@ def serve_command(args: argparse.Namespace) -> int:
     sock = listen(args.host, args.port)
     mode = text("serve.read_only" if token is None else "serve.writable", args.lang)
     cli._err(text("serve.listening", args.lang, store=args.store, url=url_of(sock), mode=mode) + "\n")
-    gc.enable()  # a long run: the command's collector pause is for short ones
     server = make_server(make_app(service))
     try:
         with watching(None):
