@@ -380,8 +380,8 @@ def test_a_units_page_before_any_contact_says_none_is_on_record(server: Running)
     leader or officer is on record, rather than leaving the section out."""
     page = server.get(f"/units/{JSINJIANG}?as_of=2007-01-03").body.decode("utf-8")
     english = server.get(f"/units/{JSINJIANG}?as_of=2007-01-03&lang=en").body.decode("utf-8")
-    none_on_record = ("尚未登记主管领导和信息员。" in page, "No leader or information officer on record." in english)
-    assert (True, True) == none_on_record
+    said = ("尚未登记主管领导和信息员。" in page, "No leader or information officer on record." in english)
+    assert (True, True) == said
 
 
 @pytest.mark.parametrize(
