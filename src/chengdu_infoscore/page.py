@@ -523,8 +523,9 @@ def unit_html(
     contacts: Sequence[tuple[str, str, str]] | None = None,
 ) -> str:
     """One unit's own page (``serve``'s ``/units/{unit}``): its score and rank in its group, its
-    completion toward its target as a chart, then its ledger month by month — each line's date,
-    event, clause, points and reason (in ``lang``), with the month's total — and the provenance.
+    completion toward its target as a chart, its leader and officers on record, then its ledger
+    month by month — each line's date, event, clause, points and reason (in ``lang``), with the
+    month's total — and the provenance.
 
     ``contacts`` are the unit's leader and officers on record as (role, name, title) — never a
     telephone number, which is for authorised callers of the API only; ``None`` leaves the section
@@ -557,6 +558,13 @@ def unit_html(
     caption = text("serve.unit.chart", lang, label=u.label)
     chart = completion_chart(caption, [(u.label, result.counted, u.target)], lang)
     page.figure(caption, chart, _completion_legend(lang))
+    if contacts is not None:  # the contacts registry, before the long ledger: never a phone number
+        page.heading(2, text("serve.unit.contacts", lang), "contacts")
+        if contacts:
+            heads = [text(f"serve.unit.contact_{k}", lang) for k in ("role", "name", "title")]
+            page.table(None, heads, [list(c) for c in contacts], [False, False, False])
+        else:
+            page.note(text("serve.unit.no_contacts", lang))
     page.heading(2, text("serve.unit.ledger", lang), "ledger")
     if not result.ledger:
         page.note(text("serve.unit.no_lines", lang))
@@ -581,13 +589,6 @@ def unit_html(
             [False, True],
             1,
         )
-    if contacts is not None:  # the contacts registry, once the store has one: never a phone number
-        page.heading(2, text("serve.unit.contacts", lang), "contacts")
-        if contacts:
-            heads = [text(f"serve.unit.contact_{k}", lang) for k in ("role", "name", "title")]
-            page.table(None, heads, [list(c) for c in contacts], [False, False, False])
-        else:
-            page.note(text("serve.unit.no_contacts", lang))
     if results.provenance is not None:
         page.heading(3, text("page.provenance", lang))
         page.add(f'<p class="provenance">{_e(results.provenance.line(lang))}</p>')
