@@ -231,6 +231,33 @@ def test_contacts_never_change_a_score(people: list[tuple[str, str, str, int, bo
     assert b.read == b.counted + b.repeats + b.after_as_of + b.withdrawn + len(b.rejections)
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_PEOPLE, st.lists(st.integers(0, 400), min_size=1, max_size=6), st.integers(1, 4))
+def test_a_scorer_fed_contacts_gives_what_score_gives(
+    people: list[tuple[str, str, str, int, bool, str | None]], days: list[int], batches: int
+) -> None:
+    """Contacts fed to a Scorer in a few batches, then results as of dates that go back and forth:
+    each time what score() gives for the same records and date (its contacts, rejections, counts)."""
+    records = _contacts(people)
+    event = Submitted(id="e1", date="2007-03-05", unit="锦江区", item="J1")
+    scorer = Scorer()
+    scorer.add([event])
+    fed: list[object] = [event]
+    for part in range(batches):
+        given = records[part::batches]
+        scorer.add(given)
+        fed += given
+        for day in days:
+            as_of = dt.date(2007, 1, 1) + dt.timedelta(days=min(day, 364))
+            live, batch = scorer.results(as_of), score(fed, as_of=as_of)
+            assert (batch.contacts, batch.rejections, batch.counted, batch.after_as_of) == (
+                live.contacts,
+                live.rejections,
+                live.counted,
+                live.after_as_of,
+            )
+
+
 def test_the_registry_as_of_several_dates() -> None:
     """Before anyone, with the first officer, after she left, her successor: who is on record."""
     records = parse_jsonl(_jsonl([LEADER, OFFICER, LEFT, NEW]), "c.jsonl")

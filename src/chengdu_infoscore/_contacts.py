@@ -10,7 +10,7 @@ digest, repeated, revised, withdrawn and rejected like any other, and a counted 
 :func:`take` does for contacts what :func:`._select.select` does for events (repeats, ids used by
 different records, unknown units, dates after the as-of date); :func:`in_order` the one check of
 contacts against each other — a ``left`` needs that person on record — which the live scorer
-shares.
+shares through :class:`InForce`, which keeps what it made until the contacts or the dates change.
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from operator import itemgetter
 
-from ._codecs import CONTACT, DATE, DETAILS, ID, KIND, POS, ROLE, UNIT, Row
+from ._codecs import CONTACT, DATE, DETAILS, ID, KIND, POS, ROLE, UNIT, Row, event_of
 from ._compiled import Rejected, shown
 from ._run import Refused, Run
 from ._select import conflicting, first_copy
 from .corrections import used_twice
-from .events import CONTACT_ROLES, Origin, role_key
+from .events import CONTACT_ROLES, Event, Origin, role_key
 from .messages import Message
 from .results import Rejection
 
@@ -157,3 +157,52 @@ def in_order(
         counted.append(row)
     counted.sort(key=itemgetter(DATE, ID))
     return counted, after, rejections
+
+
+class InForce:
+    """The contacts in force of a live scorer (resolved rows, by id), and what they make as of a
+    date: the contacts counted (as events), how many are dated after it, the ``left`` records
+    rejected.
+
+    Results are asked for day after day while contacts change now and then: what was made is kept
+    while the contacts are the same and no contact's date lies between the as-of dates, and each
+    contact is made an event once.
+    """
+
+    __slots__ = ("_events", "_made", "rows")
+
+    def __init__(self) -> None:
+        self.rows: dict[str, Row] = {}
+        self._events: dict[int, Event] = {}  # by the row's position: a new content is a new row
+        #: (how many contacts are dated on or before the as-of date, what they make), while valid.
+        self._made: tuple[int, tuple[tuple[Event, ...], int, list[Rejection]]] | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
+
+    def put(self, eid: str, row: Row) -> None:
+        self.rows[eid] = row
+        self._made = None
+
+    def drop(self, eid: str) -> None:
+        self._events.pop(self.rows.pop(eid)[POS], None)
+        self._made = None
+
+    def as_of(
+        self, as_of: dt.date, origin: Callable[[int], Origin | None]
+    ) -> tuple[tuple[Event, ...], int, list[Rejection]]:
+        """The contacts counted as of ``as_of`` as events (by date and id), how many are dated
+        after it, and the ``left`` records rejected (:func:`in_order`)."""
+        on_or_before = sum(row[DATE] <= as_of for row in self.rows.values())
+        if self._made is not None and self._made[0] == on_or_before:
+            return self._made[1]
+        counted, after, rejections = in_order(list(self.rows.values()), as_of, origin)
+        made = (tuple(self._event(row, origin) for row in counted), after, rejections)
+        self._made = (on_or_before, made)
+        return made
+
+    def _event(self, row: Row, origin: Callable[[int], Origin | None]) -> Event:
+        event = self._events.get(row[POS])
+        if event is None:
+            event = self._events[row[POS]] = event_of(row, origin(row[POS]))
+        return event

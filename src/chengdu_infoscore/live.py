@@ -43,7 +43,6 @@ from ._codecs import (
     UNIT,
     WITHDRAWN,
     Row,
-    event_of,
 )
 from ._compiled import DAY, MODULUS, Rejected
 from ._fold import NO_CLOSING, Fold, Snapshot, Tally
@@ -358,7 +357,7 @@ class Scorer:
         self._refused: dict[str, Refused] = {}  # the records in force that can never count
         self._refused_changed = True
         #: The contacts in force that can count (resolved rows), by id: never in a cluster.
-        self._contacts: dict[str, Row] = {}
+        self._contacts = _contacts.InForce()
         self._rejections: tuple[Rejection, ...] = ()
         self._provenance: tuple[Any, Provenance] | None = None
         # What the provenance of every result shares: library, versions, target table.
@@ -567,7 +566,7 @@ class Scorer:
                 self._refused[eid] = wanted
                 self._refused_changed = True
             else:
-                self._contacts[eid] = row
+                self._contacts.put(eid, row)
             return
         if row[DATE].year == self._year:
             self._dates[row[DATE]] += 1
@@ -592,7 +591,7 @@ class Scorer:
                 del self._refused[eid]
                 self._refused_changed = True
             else:
-                del self._contacts[eid]
+                self._contacts.drop(eid)
             return
         if row[DATE].year == self._year:
             self._dates[row[DATE]] -= 1
@@ -692,11 +691,9 @@ class Scorer:
         rejections_now = self._rejections
         contacts: tuple[Event, ...] = ()
         if self._contacts:
-            origin = self._places.origin
-            kept, later, refused = _contacts.in_order(list(self._contacts.values()), as_of, origin)
-            counted += len(kept)
+            contacts, later, refused = self._contacts.as_of(as_of, self._places.origin)
+            counted += len(contacts)
             after += later
-            contacts = tuple(event_of(row, origin(row[POS])) for row in kept)
             if refused:
                 rejections_now = tuple(sorted((*rejections_now, *refused), key=rejection_order))
         count = len(self._shown)
