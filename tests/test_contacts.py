@@ -3,11 +3,15 @@ a date, the `contacts` command, the bulletin's section, and that contacts never 
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import datetime as dt
+import io
 import json
 import random
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -29,10 +33,12 @@ from chengdu_infoscore import (
     score,
 )
 from chengdu_infoscore.bulletins.render import bulletin_csv, bulletin_json, bulletin_markdown, bulletin_table
+from chengdu_infoscore.cli import main
 from chengdu_infoscore.contacts import registry, registry_json, results_registry
 from chengdu_infoscore.quotas import load_quotas
 from chengdu_infoscore.reports import results_json
 from chengdu_infoscore.sample import sample_year
+from test_spreadsheet import Sheet, read_book
 
 QUOTAS = load_quotas(2007)
 
@@ -537,4 +543,338 @@ def test_a_name_or_post_holding_a_control_character_is_rejected(tmp_path: Path, 
     ) == (
         rejection.code,
         rejection.reason,
+    )
+
+
+# -- contacts --format xlsx | html, --keys ----------------------------------------------------------
+
+#: The words a role, a change and a group are shown with, by language (what the catalogues say).
+ROLE_WORDS = {
+    "zh": {"leader": "主管领导", "officer": "信息员"},
+    "en": {"leader": "leader in charge", "officer": "information officer"},
+}
+CHANGE_WORDS = {
+    "zh": {"joined": "登记", "updated": "信息变更", "left": "离任"},
+    "en": {"joined": "on record", "updated": "details changed", "left": "left"},
+}
+NONE_WORD = {"zh": "无", "en": "none"}
+HEADINGS = {
+    "zh": (
+        ["单位", "类别", "职责", "姓名", "职务", "联系电话", "起始日期", "记录"],
+        ["单位", "类别", "缺少"],
+        ["日期", "单位", "职责", "姓名", "变动", "职务", "联系电话", "记录"],
+    ),
+    "en": (
+        ["unit", "group", "role", "name", "post", "telephone", "since", "record"],
+        ["unit", "group", "missing"],
+        ["date", "unit", "role", "name", "change", "post", "telephone", "record"],
+    ),
+}
+
+
+def _main(*args: str | Path) -> tuple[int, str, str]:
+    """Run the command line in this process; its status, standard output and standard error."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main([str(a) for a in args])
+    return status, out.getvalue(), err.getvalue()
+
+
+def _group(key: str, lang: str | None) -> str:
+    return next(g.label for g in QUOTAS.groups if g.key == key) if lang == "zh" else key
+
+
+def _expected_tables(data: dict[str, object], lang: str | None) -> tuple[list[list[str]], ...]:
+    """The registry's, missing units' and history's rows, made from the JSON of `contacts --format
+    json` (lang None: the --keys values), empty cells as ""."""
+    roles = {"leader": "leader", "officer": "officer"} if lang is None else ROLE_WORDS[lang]
+    people: list[list[str]] = []
+    for u in data["units"]:  # type: ignore[attr-defined]
+        for role, key in (("leader", "leaders"), ("officer", "officers")):
+            if not u[key]:
+                none = "" if lang is None else NONE_WORD[lang]
+                people.append([u["unit"], _group(u["group"], lang), roles[role], none, "", "", "", ""])
+            for p in u[key]:
+                people.append(
+                    [
+                        u["unit"],
+                        _group(u["group"], lang),
+                        roles[role],
+                        p["name"],
+                        p["title"] or "",
+                        p["phone"] or "",
+                        p["since"],
+                        p["record"],
+                    ]
+                )
+    joiner = "、" if lang == "zh" else ", "
+    missing = [
+        [m["unit"], _group(m["group"], lang), joiner.join(roles[r] for r in m["missing"])]
+        for m in data["missing"]  # type: ignore[attr-defined]
+    ]
+    changes = (
+        {"joined": "joined", "updated": "updated", "left": "left"} if lang is None else CHANGE_WORDS[lang]
+    )
+    history = [
+        [
+            h["date"],
+            h["unit"],
+            roles[h["role"]],
+            h["name"],
+            changes[h["change"]],
+            h["title"] or "",
+            h["phone"] or "",
+            h["record"],
+        ]
+        for h in data["history"]  # type: ignore[attr-defined]
+    ]
+    return people, missing, history
+
+
+def _json(log: Path, *args: str) -> dict[str, object]:
+    status, out, err = _main("contacts", log, "--format", "json", *args)
+    assert (0, "") == (status, err)
+    return json.loads(out)  # type: ignore[no-any-return]
+
+
+def _sheet_table(sheet: Sheet) -> tuple[list[str], list[list[str]]]:
+    """A contacts sheet read back: the header row (the first row after the title lines and a blank
+    row) and the rows below it, empty cells as ""."""
+    rows = [[c or "" for c in r] for r in sheet.rows()]
+    head = next(i for i, r in enumerate(rows) if i and not any(rows[i - 1]) and any(r))
+    width = sum(1 for c in rows[head] if c)
+    body = []
+    for r in rows[head + 1 :]:
+        if not any(r):
+            break
+        body.append(r[:width])
+    return rows[head][:width], body
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_contacts_workbook_equals_the_json(year_log: Path, tmp_path: Path, lang: str) -> None:
+    """--format xlsx --history: the registry, units lacking and history sheets hold the JSON's rows,
+    in the language's words; header frozen below the title lines; every cell text."""
+    pytest.importorskip("xlsxwriter")
+
+    out = tmp_path / "contacts.xlsx"
+    args = ("--as-of", "2007-06-30", "--lang", lang)
+    status, stdout, _ = _main("contacts", year_log, *args, "--history", "--format", "xlsx", "--out", out)
+    assert (0, "") == (status, stdout)
+    sheets, _ = read_book(out.read_bytes())
+    names = {"zh": ["联系人", "未登记单位", "联系人变动"], "en": ["contacts", "units lacking", "changes"]}
+    assert names[lang] == list(sheets)
+    people, missing, history = _expected_tables(_json(year_log, *args), lang)
+    tables = [_sheet_table(s) for s in sheets.values()]
+    assert list(HEADINGS[lang]) == [head for head, _ in tables]
+    assert [people, missing, history] == [rows for _, rows in tables]
+    # 116 leaders and 162 officers on record, 7 roles nobody holds (in 7 units)
+    assert (116 + 162 + 7, 7, 7) == (
+        len(people),
+        len(missing),
+        sum(1 for r in people if r[3] == NONE_WORD[lang]),
+    )
+    registry_sheet = sheets[names[lang][0]]
+    title = {"zh": "各单位联系人(2007-06-30)", "en": "Contacts of the units as of 2007-06-30"}[lang]
+    assert ([title], {"xSplit": "1", "ySplit": "5", "topLeftCell": "B6"}) == (
+        registry_sheet.row(1),
+        {k: registry_sheet.pane[k] for k in ("xSplit", "ySplit", "topLeftCell")},
+    )
+    assert (frozenset(), frozenset()) == (registry_sheet.numeric, sheets[names[lang][2]].numeric)
+
+
+def test_without_history_the_workbook_has_no_history_sheet(year_log: Path, tmp_path: Path) -> None:
+    """--format xlsx without --history: the registry and the units lacking, and no more."""
+    pytest.importorskip("xlsxwriter")
+
+    out = tmp_path / "contacts.xlsx"
+    assert 0 == _main("contacts", year_log, "--format", "xlsx", "--out", out, "--quiet")[0]
+    assert ["联系人", "未登记单位"] == list(read_book(out.read_bytes())[0])
+
+
+class _Tables(HTMLParser):
+    """The texts of a page's h1/h2 headings and notes, and its tables as rows of cell texts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[list[list[str]]] = []
+        self.headings: list[str] = []
+        self.notes: list[str] = []
+        self.tags: list[str] = []
+        self._text: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self.tables[-1].append([])
+        if tag in ("td", "th", "h1", "h2", "p"):
+            self._text = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._text is None:
+            return
+        content = "".join(self._text)
+        if tag in ("td", "th"):
+            self.tables[-1][-1].append(content)
+        elif tag in ("h1", "h2"):
+            self.headings.append(content)
+        elif tag == "p":
+            self.notes.append(content)
+        else:
+            return
+        self._text = None
+
+    def handle_data(self, data: str) -> None:
+        if self._text is not None:
+            self._text.append(data)
+
+
+def _page(text: str) -> _Tables:
+    parsed = _Tables()
+    parsed.feed(text)
+    parsed.close()
+    return parsed
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_contacts_page_equals_the_json(year_log: Path, tmp_path: Path, lang: str) -> None:
+    """--format html --history: one self-contained page whose registry, units lacking and history
+    tables hold the JSON's rows, phones included, in the language's words."""
+    args = ("--as-of", "2007-06-30", "--lang", lang)
+    status, text, err = _main("contacts", year_log, *args, "--history", "--format", "html")
+    assert (0, "") == (status, err)
+    page = _page(text)
+    people, missing, history = _expected_tables(_json(year_log, *args), lang)
+    assert [[h, *rows] for h, rows in zip(HEADINGS[lang], (people, missing, history), strict=True)] == (
+        page.tables
+    )
+    headings = {
+        "zh": [
+            "各单位联系人(2007-06-30)",
+            "主管领导和信息员",
+            "截至 2007-06-30 未登记主管领导或信息员的单位",
+            "各单位联系人变动(截至 2007-06-30)",
+        ],
+        "en": [
+            "Contacts of the units as of 2007-06-30",
+            "Leaders and officers on record",
+            "Units with no leader or no officer on record as of 2007-06-30",
+            "Changes of the units' contacts up to 2007-06-30",
+        ],
+    }
+    assert headings[lang] == page.headings
+    summary = {
+        "zh": "118 个单位:登记主管领导 116 人、信息员 162 人;7 个单位缺少主管领导或信息员",
+        "en": "118 unit(s): 116 leader(s) and 162 officer(s) on record;"
+        " 7 unit(s) lack a leader or an officer",
+    }
+    assert summary[lang] == page.notes[0]
+    assert (True, set()) == (
+        text.startswith("<!DOCTYPE html>"),
+        {"script", "img", "link", "iframe", "object"} & set(page.tags),
+    )
+    assert [] == [word for word in ("src=", "href=", "url(", "@import", "http") if word in text]
+
+
+def test_contacts_page_without_history_has_no_history_table(year_log: Path) -> None:
+    """--format html without --history: the registry and the units lacking, two tables."""
+    status, text, _ = _main("contacts", year_log, "--format", "html", "--lang", "en")
+    assert (0, 2) == (status, len(_page(text).tables))
+
+
+@pytest.mark.parametrize("history", [False, True])
+def test_keys_gives_the_json_keys_and_values(year_log: Path, history: bool) -> None:
+    """--format csv --keys: the JSON's keys as headings and its values (leader, joined, district)."""
+    more = ("--history",) if history else ()
+    status, text, err = _main(
+        "contacts", year_log, "--as-of", "2007-06-30", "--format", "csv", "--keys", *more
+    )
+    assert (0, "") == (status, err)
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    people, _, changes = _expected_tables(_json(year_log, "--as-of", "2007-06-30"), None)
+    if history:
+        assert [["date", "unit", "role", "name", "change", "title", "phone", "record"], *changes] == rows
+    else:
+        assert [["unit", "group", "role", "name", "title", "phone", "since", "record"], *people] == rows
+    assert {"leader", "officer"} == {r[2] for r in rows[1:]}
+
+
+def test_a_leading_zero_stays_in_every_format(tmp_path: Path) -> None:
+    """A telephone 0281234 is text: the same in the workbook's cell, the page, the keys CSV, the JSON."""
+    pytest.importorskip("xlsxwriter")
+
+    log = tmp_path / "c.jsonl"
+    log.write_bytes(_jsonl([{**LEADER, "phone": "0281234", "title": "<b>副区长</b>"}]))
+    out = tmp_path / "c.xlsx"
+    assert 0 == _main("contacts", log, "--format", "xlsx", "--out", out, "--quiet")[0]
+    sheet = read_book(out.read_bytes())[0]["联系人"]
+    _, rows = _sheet_table(sheet)
+    phone_cells = [ref for ref, value in sheet.cells.items() if value == "0281234"]
+    assert (
+        ["锦江区", "各区(市)县政府", "主管领导", "李明", "<b>副区长</b>", "0281234", "2007-01-04", "c1"],
+        ["F6"],
+        False,
+    ) == (rows[0], phone_cells, "F6" in sheet.numeric)
+    page = _main("contacts", log, "--format", "html")[1]
+    assert ("<b>" in page, _page(page).tables[0][1][4:6]) == (False, ["<b>副区长</b>", "0281234"])
+    keys = _main("contacts", log, "--format", "csv", "--keys")[1]
+    assert "锦江区,district,leader,李明,<b>副区长</b>,0281234,2007-01-04,c1\r\n" == keys.splitlines(True)[1]
+    assert "0281234" == _json(log)["units"][0]["leaders"][0]["phone"]  # type: ignore[index]
+
+
+def test_rejections_are_in_the_workbook_and_the_page_escaped(tmp_path: Path) -> None:
+    """--keep-going: the rejections are a sheet and a table, an id with a lone surrogate as its escape."""
+    pytest.importorskip("xlsxwriter")
+
+    log = tmp_path / "c.jsonl"
+    bad = json.dumps({**LEADER, "id": "c\ud800"}).encode()  # ASCII: the escape as written
+    log.write_bytes(_jsonl([OFFICER]) + bad + b"\n")
+    out = tmp_path / "c.xlsx"
+    assert 0 == _main("contacts", log, "--keep-going", "--format", "xlsx", "--out", out, "--quiet")[0]
+    sheets = read_book(out.read_bytes())[0]
+    status, page, _ = _main("contacts", log, "--keep-going", "--format", "html", "--lang", "en")
+    [_, rejected] = _page(page).tables[-1]
+    assert (["联系人", "未登记单位", "拒收记录"], [str(log), "2", "c\\ud800"], 0) == (
+        list(sheets),
+        sheets["拒收记录"].row(2)[:3],
+        status,
+    )
+    assert [str(log), "2", "'c\\ud800'"] == rejected[:3]  # the page shows an id as score's page does
+
+
+def test_the_workbook_and_page_are_the_same_whatever_the_order(tmp_path: Path) -> None:
+    """The same contacts in another order give the same workbook and page, byte for byte."""
+    pytest.importorskip("xlsxwriter")
+    records = [LEADER, OFFICER, LEFT, NEW, {**LEADER, "id": "c5", "date": "2007-03-01", "phone": "028-1"}]
+    outputs = []
+    for seed in range(3):
+        shuffled = random.Random(seed).sample(records, len(records))
+        log = tmp_path / f"c{seed}.jsonl"
+        log.write_bytes(_jsonl(shuffled))
+        out = tmp_path / f"c{seed}.xlsx"
+        assert 0 == _main("contacts", log, "--history", "--format", "xlsx", "--out", out, "--quiet")[0]
+        outputs.append((out.read_bytes(), _main("contacts", log, "--history", "--format", "html")[1]))
+    assert [outputs[0]] * 3 == outputs
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("--format", "xlsx"),
+            "--format xlsx writes a workbook, not text: give --out FILE (or --out - to a pipe or a file)",
+        ),
+        (("--keys",), "--keys names the columns of --format csv, not of --format table"),
+        (("--format", "json", "--keys"), "--keys names the columns of --format csv, not of --format json"),
+        (("--format", "html", "--keys"), "--keys names the columns of --format csv, not of --format html"),
+    ],
+)
+def test_usage_errors_of_the_formats_exit_2_before_reading(
+    tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    """A workbook without --out, --keys without CSV: exit 2, said before the (missing) log is read."""
+    assert (2, "", f"chengdu-infoscore: error: {message}\n") == _main(
+        "contacts", tmp_path / "missing.jsonl", *args
     )

@@ -48,7 +48,7 @@ from .engine import score
 from .exceptions import InfoscoreError
 from .messages import DEFAULT_LANG, LANGS, catalogue, words
 from .messages import text as say
-from .page import bulletin_html, results_html
+from .page import bulletin_html, registry_html, results_html
 from .periods import month_end
 from .quotas import QuotaTable, Unit, load_quotas
 from .readers import ReadResult, read_events, watching
@@ -71,7 +71,7 @@ from .rules.compose import names_file, timeline_of, version_toml
 from .rules.describe import diff, origin_text, rule_lines
 from .rules.registry import available_rule_sets, plugin_problems, rule_set
 from .sample import MOST_EVENTS, sample_events, sample_year, write_jsonl
-from .spreadsheet import bulletin_xlsx, clause_totals, ledger_xlsx, results_xlsx, xlsx_extra
+from .spreadsheet import bulletin_xlsx, clause_totals, ledger_xlsx, registry_xlsx, results_xlsx, xlsx_extra
 from .store import Batch, IngestReport, Store
 
 __all__ = ["main"]
@@ -143,6 +143,7 @@ _EXAMPLES: dict[str, tuple[str, ...]] = {
         "sample --out year.jsonl             # the sample year, with its contacts",
         "contacts year.jsonl --as-of 2007-06-30",
         "contacts year.jsonl --history --format csv --lang en --out contacts.csv",
+        "contacts year.jsonl --as-of 2007-06-30 --history --format html --out contacts.html",
         f"ingest year.store {_LOG} --recorded 2007-12-31",
         "contacts --store year.store --known-on 2007-12-31 --format json",
     ),
@@ -974,11 +975,13 @@ def _parser() -> argparse.ArgumentParser:
     targets_option(ct)
     ct.add_argument("--history", action="store_true", help="every change up to --as-of too")
     ct.add_argument(
-        "--format", choices=("table", "csv", "json"), default="table", help="table (default), csv or json"
+        "--format",
+        choices=("table", "csv", "json", "xlsx", "html"),
+        default="table",
+        help="table (default), csv (UTF-8 with BOM), json, xlsx (a workbook, with --out; needs the xlsx"
+        " extra) or html (a printable page)",
     )
-    ct.add_argument(
-        "--out", metavar="FILE", help="write to FILE (whole or not at all) instead of standard output"
-    )
+    output_options(ct, csv=True)
     ct.add_argument("--keep-going", action="store_true", help="list even when some records are rejected")
 
     q = commands.add_parser(
@@ -1138,10 +1141,15 @@ def _contacts(args: argparse.Namespace) -> int:
         _err("".join(f"{r.line(args.lang)}\n" for r in registry.rejections))
         if not args.keep_going:
             return PROBLEMS
+    output: str | bytes
     if args.format == "json":
         output = to_json_text(registry_json(registry, quotas, lang=args.lang))
     elif args.format == "csv":
-        output = registry_csv(registry, quotas, args.lang, history=args.history)
+        output = registry_csv(registry, quotas, None if args.keys else args.lang, history=args.history)
+    elif args.format == "xlsx":
+        output = registry_xlsx(registry, quotas, args.lang, history=args.history)
+    elif args.format == "html":
+        output = registry_html(registry, quotas, args.lang, history=args.history)
     else:
         output = registry_table(registry, quotas, args.lang, history=args.history)
     _emit(args, output)
@@ -1732,7 +1740,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # argparse: 0 after --help and --version, 2 for a bad option
         return exc.code if isinstance(exc.code, int) else OK if exc.code is None else PROBLEMS
-    if args.command in ("score", "explain", "bulletin"):
+    if args.command in ("score", "explain", "bulletin", "contacts"):
         _check_output(args)
     if args.command in ("score", "explain", "bulletin", "diff", "sample", "contacts"):
         _check_out_file(args)

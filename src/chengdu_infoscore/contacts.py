@@ -51,15 +51,21 @@ if TYPE_CHECKING:
     from .store import Store
 
 __all__ = [
+    "HISTORY_KEYS",
+    "PEOPLE_KEYS",
     "ROLES",
     "ContactChange",
     "Person",
     "Registry",
     "UnitContacts",
     "contacts_as_of",
+    "history_table",
+    "missing_table",
+    "people_table",
     "registry",
     "registry_csv",
     "registry_json",
+    "registry_summary",
     "registry_table",
     "results_registry",
 ]
@@ -354,20 +360,50 @@ def registry_json(
 
 # -- text outputs -------------------------------------------------------------------------------
 
+#: The columns of the registry's table and of the history's, as ``--keys`` names them (the JSON
+#: contract's keys); ``phone`` only when the registry has the telephone numbers.
+PEOPLE_KEYS: Final = ("unit", "group", "role", "name", "title", "phone", "since", "record")
+HISTORY_KEYS: Final = ("date", "unit", "role", "name", "change", "title", "phone", "record")
+#: The catalogue code of each column's heading (``contacts.*``), where it is not the key itself.
+_HEADING = {"title": "title_col", "record": "event"}
 
-def _role_word(role: str, lang: str) -> str:
-    return text(f"contacts.{role}", lang)
+
+def _role_word(role: str, lang: str | None) -> str:
+    return role if lang is None else text(f"contacts.{role}", lang)
 
 
-def _people_rows(registry: Registry, quotas: QuotaTable | None, lang: str, phones: bool) -> list[list[str]]:
-    """One row per person on record, and one per role a unit lacks (its name left empty)."""
-    labels = {g.key: g.label for g in quotas.groups} if quotas is not None and lang == "zh" else {}
+def _headings(keys: Iterable[str], lang: str | None, phones: bool) -> list[str]:
+    shown = [k for k in keys if phones or k != "phone"]
+    return shown if lang is None else [text(f"contacts.{_HEADING.get(k, k)}", lang) for k in shown]
+
+
+def _group_word(group: str, quotas: QuotaTable | None, lang: str | None) -> str:
+    """A group as people read it: the target table's label in Chinese, the key otherwise."""
+    if lang == "zh" and quotas is not None:
+        return next((g.label for g in quotas.groups if g.key == group), group)
+    return group
+
+
+def people_table(
+    registry: Registry, quotas: QuotaTable | None = None, lang: str | None = "zh"
+) -> tuple[list[str], list[list[str]]]:
+    """The registry's table: its headings and one row per person on record — unit, group, role,
+    name, post, telephone (when the registry has them), since, record — and one per role a unit
+    lacks, its name ``无``/``none`` and the rest empty; units in the target table's order.
+
+    ``lang`` ``None`` gives the ``--keys`` table: the JSON contract's keys as headings and its
+    values in cells (the group's key, the role ``leader``/``officer``, an empty name for a role
+    nobody holds); ``"zh"`` the group's label and the words in Chinese, ``"en"`` in English.
+    """
+    if lang is not None:
+        check_lang(lang)
+    phones = registry.phones
+    lacking = "" if lang is None else text("contacts.none", lang)
     rows: list[list[str]] = []
     for u in registry.units:
-        group = labels.get(u.group, u.group)
+        group = _group_word(u.group, quotas, lang)
         for role, people in zip(ROLES, (u.leaders, u.officers), strict=True):
             if not people:
-                lacking = text("contacts.none", lang)
                 rows.append(
                     [u.unit, group, _role_word(role, lang), lacking, "", *([""] if phones else []), "", ""]
                 )
@@ -385,28 +421,51 @@ def _people_rows(registry: Registry, quotas: QuotaTable | None, lang: str, phone
                         p.record,
                     ]
                 )
-    return rows
+    return _headings(PEOPLE_KEYS, lang, phones), rows
 
 
-def _people_headings(lang: str, phones: bool) -> list[str]:
-    keys = ["unit", "group", "role", "name", "title_col", *(["phone"] if phones else []), "since", "event"]
-    return [text(f"contacts.{k}", lang) for k in keys]
-
-
-def _history_rows(registry: Registry, lang: str, phones: bool) -> list[list[str]]:
+def history_table(registry: Registry, lang: str | None = "zh") -> tuple[list[str], list[list[str]]]:
+    """The history's table: its headings and one row per change — date, unit, role, name, change,
+    post, telephone (when the registry has them), record — in the order the changes took effect.
+    ``lang`` ``None``: the ``--keys`` table (``leader``, ``joined``…), as for :func:`people_table`.
+    """
+    if lang is not None:
+        check_lang(lang)
+    phones = registry.phones
     rows = []
     for c in registry.history:
         phone = [c.phone or ""] if phones else []
-        change = text(f"contacts.{c.change}", lang)
+        change = c.change if lang is None else text(f"contacts.{c.change}", lang)
         rows.append(
             [str(c.date), c.unit, _role_word(c.role, lang), c.name, change, c.title or "", *phone, c.record]
         )
-    return rows
+    return _headings(HISTORY_KEYS, lang, phones), rows
 
 
-def _history_headings(lang: str, phones: bool) -> list[str]:
-    keys = ["date", "unit", "role", "name", "change", "title_col", *(["phone"] if phones else []), "event"]
-    return [text(f"contacts.{k}", lang) for k in keys]
+def missing_table(
+    registry: Registry, quotas: QuotaTable | None = None, lang: str = "zh"
+) -> tuple[list[str], list[list[str]]]:
+    """The units with no leader or no officer on record, in table order: unit, group and the roles
+    it lacks (``主管领导、信息员``; in English ``leader in charge, information officer``)."""
+    check_lang(lang)
+    joiner = "、" if lang == "zh" else ", "
+    rows = [
+        [u.unit, _group_word(u.group, quotas, lang), joiner.join(_role_word(r, lang) for r in u.missing)]
+        for u in registry.missing
+    ]
+    return [text(f"contacts.{k}", lang) for k in ("unit", "group", "lacks")], rows
+
+
+def registry_summary(registry: Registry, lang: str = "zh") -> str:
+    """The registry's line of counts: units, leaders and officers on record, units lacking one."""
+    return text(
+        "contacts.summary",
+        lang,
+        units=len(registry.units),
+        leaders=sum(len(u.leaders) for u in registry.units),
+        officers=sum(len(u.officers) for u in registry.units),
+        missing=len(registry.missing),
+    )
 
 
 def _missing_line(u: UnitContacts, lang: str) -> str:
@@ -425,16 +484,12 @@ def registry_table(
     from .reports import render_table
 
     check_lang(lang)
-    phones = registry.phones
     parts = [text("contacts.title", lang, as_of=registry.as_of), ""]
-    people = _people_rows(registry, quotas, lang, phones)
-    parts.append(
-        render_table(_people_headings(lang, phones), people, [False] * len(people[0]) if people else [])
-    )
+    headings, people = people_table(registry, quotas, lang)
+    parts.append(render_table(headings, people, [False] * len(people[0]) if people else []))
     if history:
         parts += [text("contacts.history_title", lang, as_of=registry.as_of), ""]
-        rows = _history_rows(registry, lang, phones)
-        headings = _history_headings(lang, phones)
+        headings, rows = history_table(registry, lang)
         parts.append(
             render_table(headings, rows, [False] * len(headings))
             if rows
@@ -446,40 +501,28 @@ def registry_table(
         parts += [f"  {u.unit}: {_missing_line(u, lang)}" for u in missing]
     else:
         parts.append("  " + text("contacts.none", lang))
-    leaders = sum(len(u.leaders) for u in registry.units)
-    officers = sum(len(u.officers) for u in registry.units)
-    parts += [
-        "",
-        text(
-            "contacts.summary",
-            lang,
-            units=len(registry.units),
-            leaders=leaders,
-            officers=officers,
-            missing=len(missing),
-        ),
-    ]
+    parts += ["", registry_summary(registry, lang)]
     return "\n".join(parts) + "\n"
 
 
 def registry_csv(
-    registry: Registry, quotas: QuotaTable | None = None, lang: str = "zh", *, history: bool = False
+    registry: Registry, quotas: QuotaTable | None = None, lang: str | None = "zh", *, history: bool = False
 ) -> str:
     """The registry as CSV (UTF-8 with BOM): one row per person on record and one per role a unit
-    lacks (name ``无``/``none``); with ``history``, one row per change instead."""
+    lacks (name ``无``/``none``); with ``history``, one row per change instead.
+
+    ``lang`` ``None`` is ``contacts --keys``: the JSON contract's keys as the header row and its
+    values in the cells (``district``, ``leader``, ``joined``; an empty name for a role nobody
+    holds), for scripts.
+    """
     import csv
     import io
 
     from .reports import BOM
 
-    check_lang(lang)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    phones = registry.phones
-    if history:
-        writer.writerow(_history_headings(lang, phones))
-        writer.writerows(_history_rows(registry, lang, phones))
-    else:
-        writer.writerow(_people_headings(lang, phones))
-        writer.writerows(_people_rows(registry, quotas, lang, phones))
+    headings, rows = history_table(registry, lang) if history else people_table(registry, quotas, lang)
+    writer.writerow(headings)
+    writer.writerows(rows)
     return BOM + out.getvalue()

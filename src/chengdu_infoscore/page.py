@@ -31,6 +31,7 @@ from html import escape
 
 from .bulletins import MonthlyBulletin, YearEndBulletin
 from .bulletins.render import _doc
+from .contacts import Registry, history_table, missing_table, people_table, registry_summary
 from .messages import check_lang, text
 from .quotas import QuotaTable
 from .reports import (
@@ -44,9 +45,9 @@ from .reports import (
     encodable,
     results_row,
 )
-from .results import Results, UnitResult, format_points, percent, ratio
+from .results import Rejection, Results, UnitResult, format_points, percent, ratio
 
-__all__ = ["bulletin_html", "group_rank", "results_html", "unit_html"]
+__all__ = ["bulletin_html", "group_rank", "registry_html", "results_html", "unit_html"]
 
 Bulletin = MonthlyBulletin | YearEndBulletin
 
@@ -374,6 +375,28 @@ def _clause_totals(results: Results) -> list[tuple[str, Decimal]]:
     return list(totals.items())
 
 
+def _rejections(page: _Page, rejections: Sequence[Rejection]) -> None:
+    """The table of the records rejected (with ``--keep-going``), when there are any."""
+    if not rejections:
+        return
+    lang = page.lang
+    rows = [
+        [
+            "" if r.origin is None else r.origin.file,
+            "" if r.origin is None else str(r.origin.line),
+            r.shown_event(lang),
+            r.text(lang),
+        ]
+        for r in rejections
+    ]
+    page.table(
+        text("page.rejections", lang, count=len(rejections)),
+        [text(f"page.{key}", lang) for key in ("file", "line", "event", "reason")],
+        rows,
+        [False, True, False, False],
+    )
+
+
 def results_html(results: Results, quotas: QuotaTable, lang: str = "zh") -> str:
     """Every unit's figures as a page: a chart of target completion per group of the target table,
     a chart of the whole city's points by clause, then per group the table of ``score``'s table
@@ -414,22 +437,7 @@ def results_html(results: Results, quotas: QuotaTable, lang: str = "zh") -> str:
         [[text(f"page.{key}", lang), str(n)] for key, n in counts],
         [False, True],
     )
-    if results.rejections:
-        rows = [
-            [
-                "" if r.origin is None else r.origin.file,
-                "" if r.origin is None else str(r.origin.line),
-                r.shown_event(lang),
-                r.text(lang),
-            ]
-            for r in results.rejections
-        ]
-        page.table(
-            text("page.rejections", lang, count=len(results.rejections)),
-            [text(f"page.{key}", lang) for key in ("file", "line", "event", "reason")],
-            rows,
-            [False, True, False, False],
-        )
+    _rejections(page, results.rejections)
     if results.provenance is not None:
         page.heading(3, text("page.provenance", lang))
         page.add(f'<p class="provenance">{_e(results.provenance.line(lang))}</p>')
@@ -500,6 +508,52 @@ def _bulletin_charts(
         page.figure(caption, completion_chart(caption, units, lang), _completion_legend(lang))
     if by_clause is not None:
         _clauses(page, clause_caption, list(by_clause))
+
+
+# -- the contacts registry --------------------------------------------------------------------------
+
+
+def registry_html(
+    registry: Registry, quotas: QuotaTable | None = None, lang: str = "zh", *, history: bool = False
+) -> str:
+    """The contacts registry as a page (``contacts --format html``): its title and counts, every
+    unit's leaders and officers on record as of the registry's date — the rows of ``contacts``'
+    table, units in the target table's order, ``无``/``none`` for a role nobody holds —, the units
+    with no leader or no officer on record, with ``history`` every change up to the date, and the
+    records rejected (with ``--keep-going``), if any.
+
+    It is the office's own list: it shows the telephone numbers when the registry has them, and
+    says that they are personal data. (A unit's public page, :func:`unit_html`, never shows one.)
+
+    Raises:
+        ArgumentError: ``lang`` is neither ``"zh"`` nor ``"en"`` (a :class:`ValueError`).
+    """
+    lang = check_lang(lang)
+    as_of = registry.as_of
+    title = text("contacts.title", lang, as_of=as_of)
+    page = _Page(lang, title)
+    page.heading(1, title)
+    page.note(registry_summary(registry, lang))
+    if registry.phones:
+        page.note(text("contacts.private", lang))
+    headers, rows = people_table(registry, quotas, lang)
+    page.heading(2, text("contacts.people", lang), "contacts")
+    page.table(None, headers, rows, [False] * len(headers))
+    page.heading(2, text("contacts.missing_title", lang, as_of=as_of), "missing")
+    headers, rows = missing_table(registry, quotas, lang)
+    if rows:
+        page.table(None, headers, rows, [False] * len(headers))
+    else:
+        page.note(text("contacts.none", lang))
+    if history:
+        page.heading(2, text("contacts.history_title", lang, as_of=as_of), "history")
+        headers, rows = history_table(registry, lang)
+        if rows:
+            page.table(None, headers, rows, [False] * len(headers))
+        else:
+            page.note(text("contacts.none", lang))
+    _rejections(page, registry.rejections)
+    return page.html()
 
 
 # -- a unit's own page ------------------------------------------------------------------------------

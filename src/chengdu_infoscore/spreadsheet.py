@@ -33,15 +33,24 @@ import attrs
 from ._columns import csv_value
 from .bulletins import BulletinRow, GroupTable, MonthlyBulletin, YearEndBulletin
 from .bulletins.render import bulletin_words, lacking_words, section_name
+from .contacts import Registry, history_table, missing_table, people_table, registry_summary
 from .exceptions import MissingExtraError
-from .messages import LANGS, words
+from .messages import LANGS, check_lang, text, words
 from .periods import Figures
 from .provenance import Provenance
 from .quotas import QuotaTable
 from .reports import display_width, encodable
 from .results import Rejection, Results, UnitResult, format_points, ratio
 
-__all__ = ["MissingExtraError", "bulletin_xlsx", "clause_totals", "ledger_xlsx", "results_xlsx", "xlsx_extra"]
+__all__ = [
+    "MissingExtraError",
+    "bulletin_xlsx",
+    "clause_totals",
+    "ledger_xlsx",
+    "registry_xlsx",
+    "results_xlsx",
+    "xlsx_extra",
+]
 
 
 def xlsx_extra() -> Any:
@@ -774,3 +783,64 @@ def _year_end_lists(s: _Sheet, b: YearEndBulletin, w: dict[str, str]) -> None:
             [[name, "; ".join(reasons)] for name, reasons in b.disqualified],
             w["disqualified"],
         )
+
+
+# -- the contacts registry --------------------------------------------------------------------------
+
+
+def _listing(
+    book: _Book, name: str, lines: Sequence[str], table: tuple[list[str], list[list[str]]]
+) -> _Sheet:
+    """A sheet of one table under its title and note lines: the rows below the header frozen, the
+    header printed atop every page, an empty cell left empty."""
+    s = book.sheet(name)
+    s.title(lines[0])
+    for line in lines[1:]:
+        s.line(line)
+    s.row += 1
+    headers, rows = table
+    header_row = s.row
+    s.table(headers, [[c or None for c in row] for row in rows])
+    s.ws.freeze_panes(header_row + 1, 1)
+    s.ws.repeat_rows(header_row)
+    return s
+
+
+def registry_xlsx(
+    registry: Registry, quotas: QuotaTable | None = None, lang: str = "zh", *, history: bool = False
+) -> bytes:
+    """The contacts registry as a workbook (``contacts --format xlsx``): a sheet of every unit's
+    leaders and officers on record as of the registry's date — the rows of ``contacts``' table, units
+    in the target table's order, a row ``无``/``none`` for a role nobody holds, with the telephone
+    numbers when the registry has them —, a sheet of the units with no leader or no officer on
+    record, with ``history`` a sheet of every change up to the date, and a sheet of the records
+    rejected (with ``--keep-going``), if any. Each sheet has its title and the table below it, its
+    header row frozen. Every cell is text: a telephone number keeps its leading zero (``0281234``).
+
+    Raises:
+        ArgumentError: ``lang`` is neither ``"zh"`` nor ``"en"`` (a :class:`ValueError`).
+        MissingExtraError: XlsxWriter is not installed.
+    """
+    lang = check_lang(lang)
+    as_of = registry.as_of
+    title = text("contacts.title", lang, as_of=as_of)
+    book = _Book(_words(lang, as_of.year), lang, as_of, title, None)
+    lines = [title, registry_summary(registry, lang)]
+    if registry.phones:
+        lines.append(text("contacts.private", lang))
+    _listing(book, text("contacts.sheet_registry", lang), lines, people_table(registry, quotas, lang))
+    _listing(
+        book,
+        text("contacts.sheet_missing", lang),
+        [text("contacts.missing_title", lang, as_of=as_of)],
+        missing_table(registry, quotas, lang),
+    )
+    if history:
+        _listing(
+            book,
+            text("contacts.sheet_history", lang),
+            [text("contacts.history_title", lang, as_of=as_of)],
+            history_table(registry, lang),
+        )
+    _rejections(book, registry.rejections)
+    return book.bytes()
