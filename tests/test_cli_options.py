@@ -224,6 +224,17 @@ def out_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("out")
 
 
+def test_sample_events_with_an_out_that_exists_is_no_internal_error(out_dir: Path) -> None:
+    """`sample --events N --out DIR`: sample's --events is a number, not logs that --out could
+    overwrite; a directory for --out is exit 2, a file is written."""
+    statuses = [
+        main(["sample", "--out", str(out_dir), "--events", "1"]),
+        main(["sample", "--out", str(out_dir / "one.jsonl"), "--events", "1", "--quiet"]),
+        main(["sample", "--out", str(out_dir / "one.jsonl"), "--events", "1", "--quiet"]),
+    ]
+    assert ([2, 0, 0], 1) == (statuses, len((out_dir / "one.jsonl").read_text().splitlines()))
+
+
 @pytest.mark.slow
 @settings(max_examples=25)
 @given(data=st.data())

@@ -1946,7 +1946,8 @@ def _check_output(args: argparse.Namespace) -> None:
 def _given_files(args: argparse.Namespace) -> list[str]:
     """The files a command reads: its event logs, store, target table, published bulletin and rule
     files (a rule-set id is no file)."""
-    files = [p for p in getattr(args, "events", None) or [] if p != "-"]
+    logs = getattr(args, "events", None)  # sample's --events is a number of events, not files
+    files = [p for p in logs if p != "-"] if isinstance(logs, list) else []
     files += [getattr(args, k, None) for k in ("store", "targets", "published")]
     files += [r for r in getattr(args, "rules", None) or [] if os.path.isfile(r)]
     return [f for f in files if f and f != "-"]
