@@ -395,6 +395,11 @@ def test_a_units_page_before_any_contact_says_none_is_on_record(server: Running)
         ),
         (BATCH + b"[1, 2]\n", "-:3:事件 (无编号):应为一个 JSON 对象", 1),
         (b"42\n", "-:1:事件 (无编号):应为一个 JSON 对象", 1),
+        (
+            b'{"id": "x-\\ud800", "type": "submitted", "date": "2007-04-30", "unit": "x", "item": "S"}\n',
+            "-:1:事件 'x-\\ud800':字段 'id':含有单独的代理项转义",
+            1,
+        ),
         (b'"n1, submitted, 2007-04-30"\n', "-:1:事件 (无编号):应为一个 JSON 对象", 1),
         (
             BATCH + '{"id": "x3", "type": "submitted", "date": "2007-04-31", "unit": "锦江区"}\n'.encode(),

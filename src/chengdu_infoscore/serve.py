@@ -128,7 +128,7 @@ def problem_json(status: int, detail: str | Message, lang: str, more: dict[str, 
         "detail": detail,
         **(more or {}),
     }
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return to_json_text(data).encode("utf-8")  # a lone surrogate read from a body is written escaped
 
 
 # -- reading the parameters -------------------------------------------------------------------------
