@@ -426,6 +426,25 @@ def test_a_malformed_body_is_400_and_records_nothing(
     assert rejected == len(data.get("rejections", []))  # type: ignore[arg-type]
 
 
+def test_a_client_gone_mid_body_records_nothing_and_is_no_internal_error(fresh: tuple[Running, Path]) -> None:
+    """A client that promises 100 000 bytes, sends 100 and closes: nothing recorded, the server
+    answers the next request, and the catch-all (an internal error) is never reached."""
+    import socket
+
+    running, path = fresh
+    before = state(path)
+    with socket.create_connection(("127.0.0.1", running.port)) as client:
+        client.sendall(
+            b"POST /v1/events?recorded=2007-05-03 HTTP/1.1\r\nHost: x\r\n"
+            + f"Authorization: Bearer {TOKEN}\r\n".encode()
+            + b"Content-Length: 100000\r\n\r\n"
+            + BATCH[:100]
+        )
+    time.sleep(0.5)  # the server meets the closed connection
+    answer = running.get("/v1/rules")
+    assert (200, before, 0) == (answer.status, state(path), running.service.internal_errors)
+
+
 def test_a_batch_recorded_too_early_is_409(fresh: tuple[Running, Path]) -> None:
     """A batch dated before the store's latest is 409 with the command line's message; nothing changes."""
     running, path = fresh

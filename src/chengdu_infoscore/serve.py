@@ -616,12 +616,17 @@ async def _body(request: Request, limit: int) -> bytes:
             raise Problem(400, _say("content_length", found=repr(declared)))
         if int(declared) > limit:
             raise Problem(413, too_large)
+    from starlette.requests import ClientDisconnect
+
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise Problem(413, too_large)
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise Problem(413, too_large)
+            chunks.append(chunk)
+    except ClientDisconnect:  # the client's doing: nothing is recorded, and no one hears the answer
+        raise Problem(400, _say("body_cut")) from None
     return b"".join(chunks)
 
 
