@@ -680,6 +680,11 @@ def test_serve_without_the_extra_says_how_to_install_it(store: Path, monkeypatch
         (b"\n" + TOKEN.encode() + b"\n", "its first line is empty: it must hold the token"),
         (b"two words\n", "the token holds a space or a control character"),
         (b"\xff\xfe\n", "its first line is not UTF-8 text"),
+        (
+            "令牌abc\n".encode(),
+            "the token holds '令', which is not an ASCII letter, digit or mark: an Authorization header"
+            ' cannot carry it; make one with python -c "import secrets; print(secrets.token_urlsafe(32))"',
+        ),
     ],
 )
 def test_a_token_file_without_a_token_stops_serve(
@@ -690,6 +695,15 @@ def test_a_token_file_without_a_token_stops_serve(
     token.write_bytes(content)
     status, _, err = command("serve", "--store", str(store), "--token-file", str(token))
     assert (2, f"chengdu-infoscore: error: --token-file {token}: {message}\n") == (status, err)
+
+
+def test_a_token_file_with_a_byte_order_mark_gives_the_token_after_it(tmp_path: Path) -> None:
+    """A token file saved by an editor that writes a byte-order mark gives the token without it."""
+    from chengdu_infoscore.serve import read_token
+
+    token = tmp_path / "token.txt"
+    token.write_bytes(b"\xef\xbb\xbf" + TOKEN.encode() + b"\r\n")
+    assert TOKEN == read_token(str(token))
 
 
 def test_serve_stops_before_serving_on_a_missing_store_or_a_taken_port(store: Path, tmp_path: Path) -> None:

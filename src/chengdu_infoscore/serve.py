@@ -634,10 +634,12 @@ async def _body(request: Request, limit: int) -> bytes:
 
 
 def read_token(path: str) -> str:
-    """The token: the first line of the file at ``path``, without its line break.
+    """The token: the first line of the file at ``path``, without its line break (or a byte-order
+    mark before it).
 
     Raises:
-        ServeError: the file cannot be read, or its first line is empty.
+        ServeError: the file cannot be read, its first line is empty, or the token is not what an
+            ``Authorization`` header can carry (visible ASCII, no space).
     """
     try:
         with open(path, "rb") as file:
@@ -646,13 +648,21 @@ def read_token(path: str) -> str:
         why = getattr(exc, "strerror", None) or str(exc)
         raise ServeError(f"--token-file {path}: cannot read it: {why[:1].lower() + why[1:]}") from None
     try:
-        token = first.decode("utf-8").strip()
+        token = first.decode("utf-8").removeprefix("\ufeff").strip()  # a byte-order mark is no part of it
     except UnicodeDecodeError:
         raise ServeError(f"--token-file {path}: its first line is not UTF-8 text") from None
     if not token:
         raise ServeError(f"--token-file {path}: its first line is empty: it must hold the token")
     if any(ch.isspace() for ch in token) or not token.isprintable():
         raise ServeError(f"--token-file {path}: the token holds a space or a control character")
+    if not all("!" <= ch <= "~" for ch in token):
+        # An HTTP header carries ASCII: a client could never send this token as it is written.
+        found = next(ch for ch in token if not "!" <= ch <= "~")
+        raise ServeError(
+            f"--token-file {path}: the token holds {found!r}, which is not an ASCII letter, digit or"
+            " mark: an Authorization header cannot carry it; make one with"
+            ' python -c "import secrets; print(secrets.token_urlsafe(32))"'
+        )
     return token
 
 
