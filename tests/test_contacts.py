@@ -264,6 +264,46 @@ def test_a_scorer_fed_contacts_gives_what_score_gives(
             )
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    _PEOPLE.map(lambda ps: [(u, r, n, day % 6 + 1, left, p) for u, r, n, day, left, p in ps]),
+    st.integers(1, 12),
+)
+def test_the_history_replayed_in_its_order_gives_the_registry(
+    people: list[tuple[str, str, str, int, bool, str | None]], month: int
+) -> None:
+    """Who is on record is what the history says when read from top to bottom: joined and updated
+    put a person on record, left takes them off — also when one day holds both (six days only, so
+    that days often hold several records)."""
+    made = contacts_as_of(_contacts(people), as_of=dt.date(2007, month, 28))
+    replayed: dict[tuple[str, str, str], str | None] = {}
+    for change in made.history:
+        person = (change.unit, change.role, change.name)
+        if change.change == "left":
+            del replayed[person]
+        else:
+            replayed[person] = change.title
+    registry_people = {
+        (u.unit, p.role, p.name): p.title for u in made.units for p in (*u.leaders, *u.officers)
+    }
+    assert registry_people == replayed
+
+
+def test_a_left_and_an_update_of_one_day_are_listed_as_applied() -> None:
+    """An update and a `left` of one person on one day: the update is applied first, then the
+    person leaves; the history lists them so, whatever their ids."""
+    records = [
+        Contact(id="k1", date="2007-01-04", unit="青羊区", role="leader", name="吴十"),
+        Contact(id="k15", date="2007-06-01", unit="青羊区", role="leader", name="吴十", left=True),
+        Contact(id="k16", date="2007-06-01", unit="青羊区", role="leader", name="吴十", title="区长助理"),
+    ]
+    made = contacts_as_of(records, as_of=d("2007-06-30"))
+    assert ([], [("joined", "k1"), ("updated", "k16"), ("left", "k15")]) == (
+        list(made.unit("青羊区").leaders),
+        [(h.change, h.record) for h in made.history],
+    )
+
+
 def test_the_registry_as_of_several_dates() -> None:
     """Before anyone, with the first officer, after she left, her successor: who is on record."""
     records = parse_jsonl(_jsonl([LEADER, OFFICER, LEFT, NEW]), "c.jsonl")

@@ -211,7 +211,18 @@ def registry(
         for u in quotas.units
     )
     order = {u.name: i for i, u in enumerate(quotas.units)}
-    history.sort(key=lambda h: (h.date, order.get(h.unit, len(order)), h.unit, ROLES.index(h.role), h.record))
+    # By day, in table order, and within a unit's role as the records took effect: on record before
+    # taken off (a `left` and an update of one day read as they were applied).
+    history.sort(
+        key=lambda h: (
+            h.date,
+            order.get(h.unit, len(order)),
+            h.unit,
+            ROLES.index(h.role),
+            h.change == "left",
+            h.record,
+        )
+    )
     return Registry(as_of, units, tuple(history), phones=phones)
 
 
