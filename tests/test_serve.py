@@ -445,6 +445,38 @@ def test_a_client_gone_mid_body_records_nothing_and_is_no_internal_error(fresh: 
     assert (200, before, 0) == (answer.status, state(path), running.service.internal_errors)
 
 
+def test_a_store_removed_or_replaced_under_the_server_is_503_until_it_is_back(
+    fresh: tuple[Running, Path], store: Path
+) -> None:
+    """Removed: every read and write is 503 and no store is made at the path; put back, served
+    again. Replaced by another file (a backup put back): 503, never the old file's answers while the
+    command line reads the new one, nor a batch written where no reader looks."""
+    running, path = fresh
+    before = running.get("/v1/score")
+    aside = path.with_name("aside.store")
+    path.rename(aside)
+    gone = [
+        running.get("/v1/score?as_of=2007-03-01"),
+        running.get(f"/units/{JSINJIANG}"),
+        running.request("POST", "/v1/events?recorded=2007-05-03", BATCH, AUTH),
+    ]
+    made = path.exists()
+    aside.rename(path)
+    back = running.get("/v1/score")
+    shutil.copyfile(store, aside)
+    aside.replace(path)  # another file of the same content: not the one the server opened
+    replaced = [
+        running.get("/v1/score"),
+        running.request("POST", "/v1/events?recorded=2007-05-03", BATCH, AUTH),
+    ]
+    assert [503, 503, 503] == [problem(a)["status"] for a in gone]
+    assert "已不在原处" in str(problem(gone[0])["detail"])
+    assert (False, 200, before.body) == (made, back.status, back.body)
+    assert [503, 503] == [problem(a)["status"] for a in replaced]
+    assert "被替换" in str(problem(replaced[0])["detail"])
+    assert state(path) == state(store)
+
+
 def test_a_batch_recorded_too_early_is_409(fresh: tuple[Running, Path]) -> None:
     """A batch dated before the store's latest is 409 with the command line's message; nothing changes."""
     running, path = fresh

@@ -32,6 +32,7 @@ import hmac
 import importlib
 import io
 import json
+import os
 import socket
 import threading
 from collections.abc import Awaitable, Callable, Sequence
@@ -194,12 +195,25 @@ def read_body(data: bytes) -> ReadResult:
 # -- the service ------------------------------------------------------------------------------------
 
 
+def _file_of(path: str) -> tuple[int, int] | None:
+    """Which file is at ``path`` now (device and inode), or ``None`` when none is."""
+    try:
+        found = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (found.st_dev, found.st_ino)
+
+
 class Service:
     """What the server's endpoints share: the store's file, the token, the limits, the answers kept,
     one writer at a time.
 
     Each worker thread reads through its own connection to the store (SQLite connections are not
-    shared between threads); the writer has its own.
+    shared between threads); the writer has its own. The server serves the one store file it
+    found at the path: one removed, moved or replaced under it (a backup put back) is 503 for
+    every request until the server is started again — its open connections would go on reading
+    the old file while the command line reads the new, and the new must not meet the old one's
+    write-ahead log.
     """
 
     def __init__(self, store: str, token: str | None = None, max_body: int = MAX_BODY) -> None:
@@ -218,8 +232,24 @@ class Service:
         # one slow one, and a burst of distinct questions cannot take every worker thread.
         self._making: dict[tuple[Any, ...], asyncio.Lock] = {}
         self._workers = asyncio.Semaphore(2)
+        self._served: tuple[int, int] | None = _file_of(store)  # the store's file (or the first made)
 
     # -- the store ------------------------------------------------------------------------------
+
+    def _same_file(self) -> None:
+        """Go on only while the store's file is the one served.
+
+        Raises:
+            Problem: 503, the file is gone from the path, or another has taken its place.
+        """
+        found = _file_of(self.store)
+        if found is None:
+            raise Problem(503, _say("store_gone", store=self.store))
+        with self._opened_lock:
+            if self._served is None:  # made by the first batch posted
+                self._served = found
+        if found != self._served:
+            raise Problem(503, _say("store_replaced", store=self.store))
 
     def _reader(self) -> Store:
         store: Store | None = getattr(self._local, "store", None)
@@ -239,6 +269,7 @@ class Service:
 
     def view(self, known_on: dt.date | None) -> int:
         """The batch after which the store's view as known on ``known_on`` stands (0: none yet)."""
+        self._same_file()
         seq = 0
         for batch in self._reader().batches():
             if known_on is not None and batch.recorded > known_on:
@@ -324,6 +355,8 @@ class Service:
             )
         if not len(read):
             raise Problem(400, _say("body_empty"))
+        if self._served is not None:  # a store removed under the server is not made again here
+            self._same_file()
         with Store.open(self.store, create=True) as store:
             try:
                 report = store.ingest(read, recorded=recorded)
