@@ -424,7 +424,7 @@ def test_the_page_follows_the_language() -> None:
     assert ["2007年各单位政务信息工作得分", "图表"] == zh.headings[:2]
     assert ["Government information work: scores 2007", "Charts"] == en.headings[:2]
     assert "各区(市)县政府任务完成率" == zh.svgs[0].label
-    assert "Target completion, 各区(市)县政府" == en.svgs[0].label
+    assert "Target completion, district and county governments" == en.svgs[0].label
     assert ["单位", "目标", "口径"] == zh.tables[0].headers[:3]
     assert ["unit", "target", "basis"] == en.tables[0].headers[:3]
     year_end = year_end_bulletin(results, quotas)

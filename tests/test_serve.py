@@ -608,6 +608,7 @@ def test_a_units_page(server: Running, store: Path) -> None:
     ]
     assert all(line["event"] in page for line in ledger["ledger"])
     assert "<script" not in page
+    assert ("?as_of=2007-12-31" in page, "--as-of" in page) == (True, False)  # an address, not an option
     english = server.get(f"/units/{JSINJIANG}?lang=en").body.decode("utf-8")
     assert "The ledger, month by month" in english and "逐月明细" not in english
 

@@ -32,7 +32,7 @@ from html import escape
 from .bulletins import MonthlyBulletin, YearEndBulletin
 from .bulletins.render import _doc
 from .contacts import Registry, history_table, missing_table, people_table, registry_summary
-from .messages import check_lang, text
+from .messages import check_lang, text, words
 from .quotas import QuotaTable
 from .reports import (
     _BASIS,
@@ -359,9 +359,18 @@ def _clauses(page: _Page, caption: str, clauses: Sequence[tuple[str, Decimal]]) 
     page.figure(caption, clause_chart(caption, clauses), _clause_legend(page.lang))
 
 
-def _as_of_note(results: Results, lang: str) -> str:
+#: The English titles of the groups of the shipped target tables (a table's own groups keep its label).
+_GROUP_TITLES_EN = words("page.group_title", "en")
+
+
+def _group_title(key: str, label: str, lang: str) -> str:
+    """A group as a chart's caption names it: the table's label, in English the group's title."""
+    return _GROUP_TITLES_EN.get(key, label) if lang == "en" else label
+
+
+def _as_of_note(results: Results, lang: str, latest_event: str = "page.as_of_latest_event") -> str:
     if results.as_of_basis == "latest_event":
-        return text("page.as_of_latest_event", lang, year=results.year)
+        return text(latest_event, lang, year=results.year)
     if results.as_of_basis == "year_end":
         return text("page.as_of_year_end", lang)
     return ""
@@ -414,7 +423,7 @@ def results_html(results: Results, quotas: QuotaTable, lang: str = "zh") -> str:
     members = {g.key: [u for u in results.units if u.unit.group == g.key] for g in quotas.groups}
     page.heading(2, text("page.charts", lang), "charts")
     for g in quotas.groups:
-        caption = text("page.chart_completion", lang, group=g.label)
+        caption = text("page.chart_completion", lang, group=_group_title(g.key, g.label, lang))
         units = [(u.unit.label, u.counted, u.unit.target) for u in members[g.key]]
         page.figure(caption, completion_chart(caption, units, lang), _completion_legend(lang))
     _clauses(page, text("page.chart_clauses", lang), _clause_totals(results))
@@ -503,7 +512,7 @@ def _bulletin_charts(
     lang = page.lang
     page.heading(2, text("page.charts", lang), "charts")
     for g in b.groups:
-        caption = text("page.chart_completion", lang, group=g.group.label)
+        caption = text("page.chart_completion", lang, group=_group_title(g.group.key, g.group.label, lang))
         units = [(r.unit.label, r.counted, r.unit.target) for r in g.rows]
         page.figure(caption, completion_chart(caption, units, lang), _completion_legend(lang))
     if by_clause is not None:
@@ -593,7 +602,8 @@ def unit_html(
     title = text("serve.unit.title", lang, label=u.label, year=results.year)
     page = _Page(lang, title)
     page.heading(1, title)
-    page.note(text("page.as_of", lang, as_of=results.as_of, rules=results.rules) + _as_of_note(results, lang))
+    on_page = _as_of_note(results, lang, "serve.unit.as_of_latest_event")  # a page's address, not an option
+    page.note(text("page.as_of", lang, as_of=results.as_of, rules=results.rules) + on_page)
     rank, of = group_rank(result, results)
     summary = [
         (text("heading.group", lang), _group(u.group, lang)),
