@@ -372,6 +372,7 @@ def test_a_units_page_names_its_contacts_without_their_phones(server: Running, s
     [held] = [u for u in registry["units"] if u["unit"] == "锦江区"]
     people = [*held["leaders"], *held["officers"]]
     assert (True, True) == (bool(people), all(f"<td>{p['name']}</td>" in page for p in people))
+    assert "联系人(2007-04-30在册)" in page  # the day of the page, which the registry is as of
     assert [] == [p["phone"] for p in people if p.get("phone") and p["phone"] in page]
 
 

@@ -623,7 +623,7 @@ def unit_html(
     chart = completion_chart(caption, [(u.label, result.counted, u.target)], lang)
     page.figure(caption, chart, _completion_legend(lang))
     if contacts is not None:  # the contacts registry, before the long ledger: never a phone number
-        page.heading(2, text("serve.unit.contacts", lang), "contacts")
+        page.heading(2, text("serve.unit.contacts", lang, as_of=results.as_of), "contacts")
         if contacts:
             heads = [text(f"serve.unit.contact_{k}", lang) for k in ("role", "name", "title")]
             page.table(None, heads, [list(c) for c in contacts], [False, False, False])
