@@ -561,7 +561,8 @@ def test_reads_go_on_during_a_slow_batch_and_see_it_whole(fresh: tuple[Running, 
 
 @pytest.mark.slow
 def test_home_is_the_latest_months_bulletin_page(server: Running, store: Path) -> None:
-    """/ is `bulletin --month M --format html` of the month of the latest event (Chinese; ?lang=en)."""
+    """/ is `bulletin --month M --format html` of the month of the latest event when that month is
+    over (Chinese; ?lang=en)."""
     assert (
         output("bulletin", "--store", str(store), "--month", "2007-04", "--format", "html")
         == server.get("/").body
@@ -585,6 +586,37 @@ def test_home_is_the_latest_months_bulletin_page(server: Running, store: Path) -
         english.headers["content-type"],
         english.body,
     )
+
+
+@pytest.mark.parametrize(
+    ("latest", "month"),
+    [
+        ("2007-04-30", (2007, 4)),
+        ("2007-05-10", (2007, 4)),
+        ("2007-12-31", (2007, 12)),
+        ("2007-12-30", (2007, 11)),
+        ("2007-01-15", (2007, 1)),
+        ("2007-01-31", (2007, 1)),
+        ("2008-02-29", (2008, 2)),
+        ("2007-03-01", (2007, 2)),
+    ],
+)
+def test_the_home_page_is_the_bulletin_of_the_last_month_over(latest: str, month: tuple[int, int]) -> None:
+    """The latest event's month while it is not over would be judged as of its end (commissions
+    due later in it overdue): the home page takes the month before, or January while it runs."""
+    from chengdu_infoscore.serve import latest_month
+
+    assert month == latest_month(dt.date.fromisoformat(latest))
+
+
+def test_home_in_an_unfinished_month_is_the_bulletin_of_the_month_before(fresh: tuple[Running, Path]) -> None:
+    """With May's first events recorded, / is still April's bulletin, byte for byte the command's."""
+    running, path = fresh
+    posted = running.request(
+        "POST", "/v1/events?recorded=2007-05-11", BATCH.replace(b"04-30", b"05-10"), AUTH
+    )
+    expected = output("bulletin", "--store", str(path), "--month", "2007-04", "--format", "html")
+    assert (200, expected) == (posted.status, running.get("/").body)
 
 
 @pytest.mark.slow

@@ -415,6 +415,17 @@ def _unit_contacts(results: Results, unit: str, lang: str) -> list[tuple[str, st
     ]
 
 
+def latest_month(latest: dt.date) -> tuple[int, int]:
+    """The month whose bulletin is the latest, when the view's latest event is dated ``latest``:
+    the last month over by then (a bulletin is as of its month's end, and would judge a commission
+    due later in an unfinished month as overdue), or January while January is not over."""
+    if (latest + dt.timedelta(days=1)).month != latest.month:  # the month's last day: it is over
+        return latest.year, latest.month
+    if latest.month == 1:
+        return latest.year, 1
+    return latest.year, latest.month - 1
+
+
 def _as_of(as_of: dt.date | None) -> list[str]:
     return [] if as_of is None else [f"--as-of={as_of.isoformat()}"]
 
@@ -535,11 +546,10 @@ def make_app(service: Service) -> Starlette:
         seq = await run_in_threadpool(service.view, known_on)
         if "month" in params:
             year, month = _month(params["month"])
-        else:  # the month of the latest event of the view: its bulletin is the latest
+        else:
             argv = ["score", "--format=json", "--keep-going", f"--lang={lang}"]
             body = await service.answer(("json", *argv, seq), lambda: service.command(argv, seq))
-            latest = dt.date.fromisoformat(json.loads(body)["as_of"])
-            year, month = latest.year, latest.month
+            year, month = latest_month(dt.date.fromisoformat(json.loads(body)["as_of"]))
         argv = [
             "bulletin",
             "--format=html",
