@@ -775,3 +775,26 @@ def test_a_newer_stored_form_written_while_the_store_is_open_stops_reads_and_bat
     )
     assert [expected, expected] == messages
     assert [1, 2] == seqs
+
+
+def test_a_batch_is_in_the_stores_file_while_another_connection_stays_open(tmp_path: Path) -> None:
+    """A long-lived reader (a server's) keeps the write-ahead log open; each batch is still copied
+    into the store's file, so a copy of the file alone holds every batch recorded."""
+    path = tmp_path / "s.store"
+    with Store.open(path, create=True) as store:
+        store.ingest(
+            [Submitted(id="e1", date="2007-03-05", unit="锦江区", item="J1")], recorded=d("2007-03-06")
+        )
+    reader = Store.open(path)
+    try:
+        assert 1 == len(reader.batches())
+        with Store.open(path) as writer:
+            writer.ingest(
+                [Submitted(id="e2", date="2007-03-06", unit="锦江区", item="J2")], recorded=d("2007-03-07")
+            )
+        copy = tmp_path / "copy.store"
+        copy.write_bytes(path.read_bytes())  # the file alone, without its -wal
+        with Store.open(copy) as copied:
+            assert [1, 2] == [b.seq for b in copied.batches()]
+    finally:
+        reader.close()

@@ -44,6 +44,7 @@ batch's date is the one it is given.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -449,7 +450,17 @@ class Store:
         with quiet_collector():
             received, rejections = settle(read)
             with self._transaction(write=True) as db, self._readable():
-                return self._record(db, read, received, rejections, recorded, sources)
+                report = self._record(db, read, received, rejections, recorded, sources)
+        self._checkpoint()
+        return report
+
+    def _checkpoint(self) -> None:
+        """Copy what the write-ahead log holds into the store's file, as far as no reader holds it
+        back: a process that keeps the store open for long (a server, a live system) leaves the
+        file alone complete after each batch, as closing the last connection does. Best effort: a
+        checkpoint that cannot be made now is made by a later one, or at the last close."""
+        with self._lock, contextlib.suppress(sqlite3.Error):
+            self._connection().execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
     def _record(
         self,
