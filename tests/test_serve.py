@@ -446,12 +446,9 @@ def test_a_client_gone_mid_body_records_nothing_and_is_no_internal_error(fresh: 
     assert (200, before, 0) == (answer.status, state(path), running.service.internal_errors)
 
 
-def test_a_store_removed_or_replaced_under_the_server_is_503_until_it_is_back(
-    fresh: tuple[Running, Path], store: Path
-) -> None:
-    """Removed: every read and write is 503 and no store is made at the path; put back, served
-    again. Replaced by another file (a backup put back): 503, never the old file's answers while the
-    command line reads the new one, nor a batch written where no reader looks."""
+def test_a_store_removed_under_the_server_is_503_for_good(fresh: tuple[Running, Path]) -> None:
+    """Removed (moved away): every read and write is 503, no store is made at the path; put back,
+    still 503 — it may have been written elsewhere meanwhile — until the server starts again."""
     running, path = fresh
     before = running.get("/v1/score")
     aside = path.with_name("aside.store")
@@ -464,18 +461,45 @@ def test_a_store_removed_or_replaced_under_the_server_is_503_until_it_is_back(
     made = path.exists()
     aside.rename(path)
     back = running.get("/v1/score")
-    shutil.copyfile(store, aside)
-    aside.replace(path)  # another file of the same content: not the one the server opened
+    assert (200, [503, 503, 503, 503], False) == (
+        before.status,
+        [problem(a)["status"] for a in [*gone, back]],
+        made,
+    )
+    assert "已不在原处" in str(problem(gone[0])["detail"])
+
+
+def test_a_store_replaced_under_the_server_is_503(fresh: tuple[Running, Path], store: Path) -> None:
+    """Replaced by another file (a backup put back): 503 — never the old file's answers while the
+    command line reads the new one, nor a batch written where no reader looks."""
+    running, path = fresh
+    assert 200 == running.get("/v1/score").status
+    other = path.with_name("other.store")
+    shutil.copyfile(store, other)
+    other.replace(path)  # the same content, but not the file the server opened
     replaced = [
         running.get("/v1/score"),
         running.request("POST", "/v1/events?recorded=2007-05-03", BATCH, AUTH),
     ]
-    assert [503, 503, 503] == [problem(a)["status"] for a in gone]
-    assert "已不在原处" in str(problem(gone[0])["detail"])
-    assert (False, 200, before.body) == (made, back.status, back.body)
     assert [503, 503] == [problem(a)["status"] for a in replaced]
     assert "被替换" in str(problem(replaced[0])["detail"])
     assert state(path) == state(store)
+
+
+def test_a_write_ahead_log_removed_under_the_server_is_503(fresh: tuple[Running, Path]) -> None:
+    """The -wal and -shm files removed while the server keeps the store open (batches recorded
+    through them could be lost to the command line): 503 from then on, nothing more recorded."""
+    running, path = fresh
+    posted = running.request("POST", "/v1/events?recorded=2007-05-03", BATCH, AUTH)
+    assert (200, 200) == (posted.status, running.get("/v1/score").status)
+    for kept in ("-wal", "-shm"):
+        Path(f"{path}{kept}").unlink()
+    after = [
+        running.get("/v1/score?as_of=2007-02-01"),
+        running.request("POST", "/v1/events?recorded=2007-05-04", BATCH.replace(b"n1", b"m1"), AUTH),
+    ]
+    assert [503, 503] == [problem(a)["status"] for a in after]
+    assert "-wal" in str(problem(after[0])["detail"])
 
 
 def test_a_batch_recorded_too_early_is_409(fresh: tuple[Running, Path]) -> None:
@@ -847,3 +871,54 @@ def test_no_request_reaches_the_catch_all(
     if answer.status != 200:
         problem(answer)
     assert 0 == server.service.internal_errors
+
+
+@pytest.mark.slow
+def test_sigterm_stops_the_server_with_every_batch_in_the_stores_file(tmp_path: Path, store: Path) -> None:
+    """`serve` stopped by SIGTERM (systemctl stop, docker stop) finishes, exit 0, and leaves the
+    store one complete file: the batch posted is in a copy of the file alone, no -wal is left."""
+    import re
+    import signal
+    import subprocess
+    import sys
+    import urllib.request
+
+    path = tmp_path / "s.store"
+    shutil.copyfile(store, path)
+    token = tmp_path / "token.txt"
+    token.write_text(TOKEN + "\n")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "chengdu_infoscore",
+            "serve",
+            "--store",
+            str(path),
+            "--token-file",
+            str(token),
+            "--port=0",
+        ],
+        stderr=subprocess.PIPE,
+    )
+    try:
+        assert server.stderr is not None
+        port = re.search(r"127\.0\.0\.1:([0-9]+)/", server.stderr.readline().decode("utf-8"))
+        assert port is not None
+        base = f"http://127.0.0.1:{port.group(1)}"
+        with urllib.request.urlopen(
+            f"{base}/v1/score", timeout=60
+        ) as read:  # a reader's connection stays open
+            assert 200 == read.status
+        url = f"{base}/v1/events?recorded=2007-05-03"
+        with urllib.request.urlopen(urllib.request.Request(url, BATCH, AUTH, method="POST"), timeout=60) as r:
+            posted = json.loads(r.read())["batch"]
+        server.send_signal(signal.SIGTERM)
+        status = server.wait(30)
+    finally:
+        server.kill()
+    copy = tmp_path / "copy.store"
+    copy.write_bytes(path.read_bytes())
+    with Store.open(copy) as copied:
+        batches = [b.seq for b in copied.batches()]
+    assert (0, posted, False) == (status, batches[-1], (tmp_path / "s.store-wal").exists())

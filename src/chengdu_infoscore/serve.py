@@ -33,6 +33,7 @@ import importlib
 import io
 import json
 import os
+import signal
 import socket
 import threading
 from collections.abc import Awaitable, Callable, Sequence
@@ -233,31 +234,46 @@ class Service:
         self._making: dict[tuple[Any, ...], asyncio.Lock] = {}
         self._workers = asyncio.Semaphore(2)
         self._served: tuple[int, int] | None = _file_of(store)  # the store's file (or the first made)
+        self._log: tuple[int, int] | None = None  # its write-ahead log, once a connection keeps it
+        self._lost: str | None = None  # what happened to the store under the server, once it has
 
     # -- the store ------------------------------------------------------------------------------
 
     def _same_file(self) -> None:
-        """Go on only while the store's file is the one served.
+        """Go on only while the store's files are those served.
+
+        Once the store's file is gone from the path or another has taken its place, or the
+        write-ahead log that the server's open connections keep is gone or replaced, every
+        request touching the store is refused until the server is started again: the file may
+        have been written elsewhere meanwhile, which the open connections would never see.
 
         Raises:
-            Problem: 503, the file is gone from the path, or another has taken its place.
+            Problem: 503, saying what happened to the store.
         """
-        found = _file_of(self.store)
-        if found is None:
-            raise Problem(503, _say("store_gone", store=self.store))
         with self._opened_lock:
-            if self._served is None:  # made by the first batch posted
-                self._served = found
-        if found != self._served:
-            raise Problem(503, _say("store_replaced", store=self.store))
+            if self._lost is None:
+                found = _file_of(self.store)
+                if self._served is None:  # made by the first batch posted
+                    self._served = found
+                if found is None:
+                    self._lost = "store_gone"
+                elif found != self._served:
+                    self._lost = "store_replaced"
+                elif self._log is not None and _file_of(self.store + "-wal") != self._log:
+                    self._lost = "store_log_gone"
+            if self._lost is not None:
+                raise Problem(503, _say(self._lost, store=self.store))
 
     def _reader(self) -> Store:
         store: Store | None = getattr(self._local, "store", None)
         if store is None:
             store = Store.open(self.store)
+            store.batches()  # its read makes the write-ahead log, which stays while it is open
             self._local.store = store
             with self._opened_lock:
                 self._opened.append(store)
+                if self._log is None:
+                    self._log = _file_of(self.store + "-wal")
         return store
 
     def close(self) -> None:
@@ -757,13 +773,30 @@ def serve_command(args: argparse.Namespace) -> int:
     mode = text("serve.read_only" if token is None else "serve.writable", args.lang)
     cli._err(text("serve.listening", args.lang, store=args.store, url=url_of(sock), mode=mode) + "\n")
     server = make_server(make_app(service))
+    # uvicorn finishes the requests under way on SIGTERM, then sends the signal again to the
+    # handler it found: this one ends the run as Ctrl-C does, so the store's connections are
+    # closed (its write-ahead log copied into the file) rather than the process killed.
+    main = threading.current_thread() is threading.main_thread()  # where signals can be handled
+    previous = signal.signal(signal.SIGTERM, _stopped) if main else None
     try:
         with watching(None):
             server.run(sockets=[sock])
+    except _Stopped:
+        return cli.OK  # stopped as asked (systemctl stop, docker stop): a server's normal end
     finally:
+        if main:
+            signal.signal(signal.SIGTERM, previous)
         service.close()
         sock.close()
     return cli.OK
+
+
+class _Stopped(Exception):
+    """SIGTERM: the server is asked to stop."""
+
+
+def _stopped(signum: int, frame: object) -> None:
+    raise _Stopped
 
 
 # -- the description ------------------------------------------------------------------------------
