@@ -16,14 +16,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chengdu_infoscore import Store
+from chengdu_infoscore import Store, sample_year
 from chengdu_infoscore.serve import OPENAPI, Service, make_app, problem_json
 from serve_kit import DAYS, Answer, Running, command, fill, output, slow_batches
 
 pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
 
-TOKEN = "s3cret-token"
+TOKEN = "s3cret-token-of-the-tests"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 JSINJIANG = urllib.parse.quote("锦江区")
 
@@ -619,18 +619,41 @@ def test_home_is_the_latest_months_bulletin_page(server: Running, store: Path) -
         ("2007-05-10", (2007, 4)),
         ("2007-12-31", (2007, 12)),
         ("2007-12-30", (2007, 11)),
-        ("2007-01-15", (2007, 1)),
+        ("2007-01-15", None),
         ("2007-01-31", (2007, 1)),
         ("2008-02-29", (2008, 2)),
         ("2007-03-01", (2007, 2)),
     ],
 )
-def test_the_home_page_is_the_bulletin_of_the_last_month_over(latest: str, month: tuple[int, int]) -> None:
+def test_the_home_page_is_the_bulletin_of_the_last_month_over(
+    latest: str, month: tuple[int, int] | None
+) -> None:
     """The latest event's month while it is not over would be judged as of its end (commissions
-    due later in it overdue): the home page takes the month before, or January while it runs."""
+    due later in it overdue): the home page takes the month before, or none while January runs."""
     from chengdu_infoscore.serve import latest_month
 
     assert month == latest_month(dt.date.fromisoformat(latest))
+
+
+def test_home_before_a_month_is_over_shows_no_bulletin(server: Running, tmp_path: Path) -> None:
+    """No event yet (a view before the first batch), or January not over: / says there is no
+    bulletin yet, and judges nothing — no overdue commission, no unit named."""
+    empty = server.get("/?known_on=2007-01-10").body.decode("utf-8")
+    path = tmp_path / "jan.store"
+    with Store.open(path, create=True) as opened:
+        opened.ingest(
+            [e for e in sample_year() if e.date <= dt.date(2007, 1, 15)], recorded=dt.date(2007, 1, 16)
+        )
+    with Running(str(path)) as running:
+        january = running.get("/?lang=en").body.decode("utf-8")
+    assert ("存储中尚无2007年的事件" in empty, "锦江区" in empty) == (True, False)
+    assert (
+        "January 2007 is not over (the latest event is of 2007-01-15)" in january,
+        "锦江区" in january,
+    ) == (
+        True,
+        False,
+    )
 
 
 def test_home_in_an_unfinished_month_is_the_bulletin_of_the_month_before(fresh: tuple[Running, Path]) -> None:
@@ -769,9 +792,15 @@ def test_serve_without_the_extra_says_how_to_install_it(store: Path, monkeypatch
         (b"", "its first line is empty: it must hold the token"),
         (b"\n" + TOKEN.encode() + b"\n", "its first line is empty: it must hold the token"),
         (b"two words\n", "the token holds a space or a control character"),
+        (
+            b"x\n",
+            "the token has 1 character(s); a token guards the writes and the contacts' telephone numbers"
+            " and must have at least 16: make one with"
+            ' python -c "import secrets; print(secrets.token_urlsafe(32))"',
+        ),
         (b"\xff\xfe\n", "its first line is not UTF-8 text"),
         (
-            "令牌abc\n".encode(),
+            "令牌abcdefghijklmnopq\n".encode(),
             "the token holds '令', which is not an ASCII letter, digit or mark: an Authorization header"
             ' cannot carry it; make one with python -c "import secrets; print(secrets.token_urlsafe(32))"',
         ),

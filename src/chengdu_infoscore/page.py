@@ -24,6 +24,7 @@ text. A page is deterministic: the same input gives the same bytes.
 
 from __future__ import annotations
 
+import datetime as dt
 import decimal
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -47,7 +48,7 @@ from .reports import (
 )
 from .results import Rejection, Results, UnitResult, format_points, percent, ratio
 
-__all__ = ["bulletin_html", "group_rank", "registry_html", "results_html", "unit_html"]
+__all__ = ["bulletin_html", "group_rank", "no_bulletin_html", "registry_html", "results_html", "unit_html"]
 
 Bulletin = MonthlyBulletin | YearEndBulletin
 
@@ -577,6 +578,25 @@ def group_rank(result: UnitResult, results: Results) -> tuple[int, int]:
     members.sort(key=lambda u: (-u.score, -u.counted, -u.submitted, order[u.unit.name]))
     rank = next(i for i, u in enumerate(members, start=1) if u.unit.name == result.unit.name)
     return rank, len(members)
+
+
+def no_bulletin_html(year: int, latest: dt.date | None, lang: str = "zh") -> str:
+    """The page that stands where the latest monthly bulletin will be (``serve``'s ``/``) while no
+    month of the year is over: ``latest`` is the date of the latest event (``None``: none yet).
+    A bulletin is as of its month's end; one of a month not over would judge what is not due yet.
+
+    Raises:
+        ArgumentError: ``lang`` is neither ``"zh"`` nor ``"en"`` (a :class:`ValueError`).
+    """
+    lang = check_lang(lang)
+    title = text("serve.home.none_title", lang, year=year)
+    page = _Page(lang, title)
+    page.heading(1, title)
+    if latest is None:
+        page.note(text("serve.home.no_events", lang, year=year))
+    else:
+        page.note(text("serve.home.not_over", lang, year=year, latest=latest.isoformat()))
+    return page.html()
 
 
 def unit_html(

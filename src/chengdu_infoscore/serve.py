@@ -45,7 +45,7 @@ from ._time import parse_date
 from .contacts import registry_json, results_registry
 from .exceptions import EventFileError, InfoscoreError, MissingExtraError, StoreError
 from .messages import DEFAULT_LANG, LANGS, Message, text
-from .page import unit_html
+from .page import no_bulletin_html, unit_html
 from .quotas import QuotaTable
 from .readers import ReadResult, _FileProblem, _read_stream, _Sink, watching
 from .reports import rejection_json, to_json_text
@@ -431,14 +431,14 @@ def _unit_contacts(results: Results, unit: str, lang: str) -> list[tuple[str, st
     ]
 
 
-def latest_month(latest: dt.date) -> tuple[int, int]:
+def latest_month(latest: dt.date) -> tuple[int, int] | None:
     """The month whose bulletin is the latest, when the view's latest event is dated ``latest``:
     the last month over by then (a bulletin is as of its month's end, and would judge a commission
-    due later in an unfinished month as overdue), or January while January is not over."""
+    due later in an unfinished month as overdue); ``None`` while January is not over."""
     if (latest + dt.timedelta(days=1)).month != latest.month:  # the month's last day: it is over
         return latest.year, latest.month
     if latest.month == 1:
-        return latest.year, 1
+        return None
     return latest.year, latest.month - 1
 
 
@@ -565,7 +565,12 @@ def make_app(service: Service) -> Starlette:
         else:
             argv = ["score", "--format=json", "--keep-going", f"--lang={lang}"]
             body = await service.answer(("json", *argv, seq), lambda: service.command(argv, seq))
-            year, month = latest_month(dt.date.fromisoformat(json.loads(body)["as_of"]))
+            scored = json.loads(body)
+            latest = dt.date.fromisoformat(scored["as_of"]) if scored["as_of_basis"] != "year_end" else None
+            over = None if latest is None else latest_month(latest)
+            if over is None:  # no month is over yet: no bulletin to show
+                return html_answer(no_bulletin_html(scored["year"], latest, lang).encode("utf-8"))
+            year, month = over
         argv = [
             "bulletin",
             "--format=html",
@@ -692,13 +697,18 @@ async def _body(request: Request, limit: int) -> bytes:
 # -- the server ---------------------------------------------------------------------------------------
 
 
+#: The fewest characters a token may have: one guessed in a few thousand requests guards nothing.
+MIN_TOKEN: Final = 16
+
+
 def read_token(path: str) -> str:
     """The token: the first line of the file at ``path``, without its line break (or a byte-order
     mark before it).
 
     Raises:
-        ServeError: the file cannot be read, its first line is empty, or the token is not what an
-            ``Authorization`` header can carry (visible ASCII, no space).
+        ServeError: the file cannot be read, its first line is empty, the token is shorter than
+            :data:`MIN_TOKEN` or is not what an ``Authorization`` header can carry (visible ASCII,
+            no space).
     """
     try:
         with open(path, "rb") as file:
@@ -714,6 +724,12 @@ def read_token(path: str) -> str:
         raise ServeError(f"--token-file {path}: its first line is empty: it must hold the token")
     if any(ch.isspace() for ch in token) or not token.isprintable():
         raise ServeError(f"--token-file {path}: the token holds a space or a control character")
+    if len(token) < MIN_TOKEN:
+        raise ServeError(
+            f"--token-file {path}: the token has {len(token)} character(s); a token guards the writes and"
+            f" the contacts' telephone numbers and must have at least {MIN_TOKEN}: make one with"
+            ' python -c "import secrets; print(secrets.token_urlsafe(32))"'
+        )
     if not all("!" <= ch <= "~" for ch in token):
         # An HTTP header carries ASCII: a client could never send this token as it is written.
         found = next(ch for ch in token if not "!" <= ch <= "~")
