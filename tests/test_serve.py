@@ -951,3 +951,27 @@ def test_sigterm_stops_the_server_with_every_batch_in_the_stores_file(tmp_path: 
     with Store.open(copy) as copied:
         batches = [b.seq for b in copied.batches()]
     assert (0, posted, False) == (status, batches[-1], (tmp_path / "s.store-wal").exists())
+
+
+def test_connections_are_reused_when_worker_threads_come_and_go(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Worker threads idle for a while end and new ones start (AnyIO's pool): the store's
+    connections are kept for the next thread, never one more per thread for the server's life."""
+    import anyio._backends._asyncio as backend
+
+    monkeypatch.setattr(backend.WorkerThread, "MAX_IDLE_TIME", 0.05)
+    statuses: list[int] = []
+    with Running(str(store)) as running:
+        for burst in range(5):  # bursts of questions at once, quiet between: threads come and go
+            asked = [f"/v1/score?known_on=2007-0{2 + n % 4}-0{3 + burst}" for n in range(8)]
+            threads = [
+                threading.Thread(target=lambda p=p: statuses.append(running.get(p).status)) for p in asked
+            ]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(60)
+            time.sleep(0.3)
+        opened = len(running.service._opened)
+    assert ([200] * 40, True) == (statuses, opened <= 10), opened

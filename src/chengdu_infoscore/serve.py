@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import contextlib
 import datetime as dt
 import hmac
 import importlib
@@ -36,7 +37,7 @@ import os
 import signal
 import socket
 import threading
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from . import cli
@@ -209,8 +210,8 @@ class Service:
     """What the server's endpoints share: the store's file, the token, the limits, the answers kept,
     one writer at a time.
 
-    Each worker thread reads through its own connection to the store (SQLite connections are not
-    shared between threads); the writer has its own. The server serves the one store file it
+    Each read borrows a connection to the store that no other read is using (one per read at a
+    time, whichever worker thread reads); the writer has its own. The server serves the one store file it
     found at the path: one removed, moved or replaced under it (a backup put back) is 503 for
     every request until the server is started again — its open connections would go on reading
     the old file while the command line reads the new, and the new must not meet the old one's
@@ -222,8 +223,8 @@ class Service:
         self.token = token
         self.max_body = max_body
         self.internal_errors = 0  # answers of the catch-all: the tests check that no input reaches it
-        self._local = threading.local()
         self._opened: list[Store] = []
+        self._idle: list[Store] = []  # those of them no read is using
         self._opened_lock = threading.Lock()
         self._cache: collections.OrderedDict[tuple[Any, ...], bytes] = collections.OrderedDict()
         self._cache_lock = threading.Lock()
@@ -264,17 +265,25 @@ class Service:
             if self._lost is not None:
                 raise Problem(503, _say(self._lost, store=self.store))
 
-    def _reader(self) -> Store:
-        store: Store | None = getattr(self._local, "store", None)
+    @contextlib.contextmanager
+    def _reader(self) -> Iterator[Store]:
+        """A connection to the store to read through, for as long as the ``with`` lasts: one not in
+        use, or a new one. Connections are kept for the server's life (their write-ahead log with
+        them) and lent to whichever worker thread reads next: worker threads come and go."""
+        with self._opened_lock:
+            store = self._idle.pop() if self._idle else None
         if store is None:
             store = Store.open(self.store)
             store.batches()  # its read makes the write-ahead log, which stays while it is open
-            self._local.store = store
             with self._opened_lock:
                 self._opened.append(store)
                 if self._log is None:
                     self._log = _file_of(self.store + "-wal")
-        return store
+        try:
+            yield store
+        finally:
+            with self._opened_lock:
+                self._idle.append(store)
 
     def close(self) -> None:
         """Close every connection the service opened."""
@@ -282,12 +291,15 @@ class Service:
             for store in self._opened:
                 store.close()
             self._opened.clear()
+            self._idle.clear()
 
     def view(self, known_on: dt.date | None) -> int:
         """The batch after which the store's view as known on ``known_on`` stands (0: none yet)."""
         self._same_file()
         seq = 0
-        for batch in self._reader().batches():
+        with self._reader() as store:
+            batches = store.batches()
+        for batch in batches:
             if known_on is not None and batch.recorded > known_on:
                 break
             seq = batch.seq
@@ -330,7 +342,8 @@ class Service:
         args = parse(argv)
         year, _ = cli._when(args)  # a year with no target table stops here, before anything is read
         cli._targets(args, year)
-        read = self._reader().read(after=seq)
+        with self._reader() as store:
+            read = store.read(after=seq)
         results, quotas = cli._score(args, read)
         return args, results, quotas
 
@@ -344,7 +357,9 @@ class Service:
         args = parse(argv)
         year, _ = cli._when(args)
         cli._targets(args, year)
-        registry, quotas = cli.contacts_registry(args, self._reader().read(after=seq))
+        with self._reader() as store:
+            read = store.read(after=seq)
+        registry, quotas = cli.contacts_registry(args, read)
         return to_json_text(registry_json(registry, quotas, lang=args.lang)).encode("utf-8")
 
     def unit_name(self, unit: str, as_of: dt.date | None) -> str:
