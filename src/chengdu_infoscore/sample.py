@@ -627,7 +627,21 @@ _SURNAMES: Final = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢"
 )
 _GIVEN: Final = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰建国志红海波斌辉鹏飞宇晨颖琳婷雪梅"
-_LEADER_TITLES: Final = ("副区长", "副县长", "副市长", "副局长", "副主任", "办公室主任", "副秘书长")
+
+
+def _leader_titles(unit: Unit) -> tuple[str, str]:
+    """The posts a unit's leader in charge of information work holds, by the kind of unit: a
+    district's deputy head (副区长) or its government office's director, a bureau's deputy
+    director (副局长), a commission's or office's deputy director (副主任)…"""
+    name = unit.name
+    if unit.group == "district":
+        head = {"区": "区长", "县": "县长", "市": "市长"}.get(name[-1], "区长")
+        return f"副{head}", f"{name[-1]}政府办公室主任"
+    if name.endswith("局") or "局(" in name:
+        return "副局长", "办公室主任"
+    return "副主任", "办公室主任"
+
+
 _OFFICER_TITLES: Final = ("科长", "副科长", "科员", "办公室副主任", "信息科科长", "秘书")
 
 
@@ -656,7 +670,10 @@ def _contacts(rng: random.Random, quotas: QuotaTable, first: dt.date, last: dt.d
         name = person()
         while name == before:  # a successor of the same name would be taken off by the one leaving
             name = person()
-        title = rng.choice(_LEADER_TITLES if role == "leader" else _OFFICER_TITLES)
+        if role == "leader":  # a draw among seven, as when one list served every unit: the rest of
+            title = _leader_titles(unit)[rng.randrange(7) % 2]  # the sample year stays as it was
+        else:
+            title = rng.choice(_OFFICER_TITLES)
         add(day, unit, role, name, title=title, phone=phone(role == "officer" and rng.random() < 0.5))
         return name, title
 
