@@ -502,6 +502,23 @@ def test_a_write_ahead_log_removed_under_the_server_is_503(fresh: tuple[Running,
     assert "-wal" in str(problem(after[0])["detail"])
 
 
+def test_a_write_ahead_log_removed_under_a_server_of_a_symlinked_store_is_503(
+    tmp_path: Path, store: Path
+) -> None:
+    """A store served through a symbolic link: SQLite keeps the log beside the file the link names,
+    and removing that log is found as well."""
+    real = tmp_path / "real.store"
+    shutil.copyfile(store, real)
+    link = tmp_path / "link.store"
+    link.symlink_to(real)
+    with Running(str(link), TOKEN) as running:
+        assert 200 == running.get("/v1/score").status
+        for kept in ("-wal", "-shm"):
+            Path(f"{real}{kept}").unlink()
+        after = running.get("/v1/score?as_of=2007-02-01")
+        assert (503, 0) == (problem(after)["status"], running.service.internal_errors)
+
+
 def test_a_batch_recorded_too_early_is_409(fresh: tuple[Running, Path]) -> None:
     """A batch dated before the store's latest is 409 with the command line's message; nothing changes."""
     running, path = fresh
@@ -646,7 +663,7 @@ def test_home_before_a_month_is_over_shows_no_bulletin(server: Running, tmp_path
         )
     with Running(str(path)) as running:
         january = running.get("/?lang=en").body.decode("utf-8")
-    assert ("存储中尚无2007年的事件" in empty, "锦江区" in empty) == (True, False)
+    assert ("尚无已登记的2007年事件" in empty, "锦江区" in empty) == (True, False)
     assert (
         "January 2007 is not over (the latest event is of 2007-01-15)" in january,
         "锦江区" in january,

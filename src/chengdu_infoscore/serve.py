@@ -260,7 +260,7 @@ class Service:
                     self._lost = "store_gone"
                 elif found != self._served:
                     self._lost = "store_replaced"
-                elif self._log is not None and _file_of(self.store + "-wal") != self._log:
+                elif self._log is not None and _file_of(os.path.realpath(self.store) + "-wal") != self._log:
                     self._lost = "store_log_gone"
             if self._lost is not None:
                 raise Problem(503, _say(self._lost, store=self.store))
@@ -278,7 +278,7 @@ class Service:
             with self._opened_lock:
                 self._opened.append(store)
                 if self._log is None:
-                    self._log = _file_of(self.store + "-wal")
+                    self._log = _file_of(os.path.realpath(self.store) + "-wal")
         try:
             yield store
         finally:
