@@ -457,6 +457,13 @@ def latest_month(latest: dt.date) -> tuple[int, int] | None:
     return latest.year, latest.month - 1
 
 
+def _command(name: str, lang: str, *more: str, form: str = "json") -> list[str]:
+    """The command line whose output an endpoint answers: ``name`` with ``--format`` (JSON unless
+    a page), ``--keep-going`` (an answer lists its rejections rather than failing), ``--lang`` and
+    the endpoint's own options."""
+    return [name, f"--format={form}", "--keep-going", f"--lang={lang}", *more]
+
+
 def _as_of(as_of: dt.date | None) -> list[str]:
     return [] if as_of is None else [f"--as-of={as_of.isoformat()}"]
 
@@ -492,40 +499,27 @@ def make_app(service: Service) -> Starlette:
     async def score(request: Request) -> Response:
         params = _params(request, ("as_of", "known_on", "lang"))
         lang, as_of, known_on = _lang(params), _day(params, "as_of"), _day(params, "known_on")
-        argv = ["score", "--format=json", "--keep-going", f"--lang={lang}", *_as_of(as_of)]
+        argv = _command("score", lang, *_as_of(as_of))
         return json_answer(await scoring("json", argv, known_on))
 
     async def explain(request: Request) -> Response:
         params = _params(request, ("as_of", "known_on", "lang"))
         lang, as_of, known_on = _lang(params), _day(params, "as_of"), _day(params, "known_on")
         name = await run_in_threadpool(service.unit_name, request.path_params["unit"], as_of)
-        argv = [
-            "explain",
-            "--format=json",
-            "--keep-going",
-            f"--unit={name}",
-            f"--lang={lang}",
-            *_as_of(as_of),
-        ]
+        argv = _command("explain", lang, f"--unit={name}", *_as_of(as_of))
         return json_answer(await scoring("json", argv, known_on))
 
     async def bulletin(request: Request) -> Response:
         params = _params(request, ("known_on", "lang"))
         lang, known_on = _lang(params), _day(params, "known_on")
         year, month = _month(request.path_params["month"])
-        argv = [
-            "bulletin",
-            "--format=json",
-            "--keep-going",
-            f"--month={year:04d}-{month:02d}",
-            f"--lang={lang}",
-        ]
+        argv = _command("bulletin", lang, f"--month={year:04d}-{month:02d}")
         return json_answer(await scoring("json", argv, known_on))
 
     async def year_end(request: Request) -> Response:
         params = _params(request, ("known_on", "lang", "year", "top"))
         lang, known_on = _lang(params), _day(params, "known_on")
-        argv = ["bulletin", "--format=json", "--keep-going", "--year-end", f"--lang={lang}"]
+        argv = _command("bulletin", lang, "--year-end")
         for name, check in (("year", cli._year), ("top", cli._count)):
             if name in params:
                 try:
@@ -551,7 +545,7 @@ def make_app(service: Service) -> Starlette:
         service.authorise(request)  # telephone numbers: for the holders of the token only
         lang, as_of, known_on = _lang(params), _day(params, "as_of"), _day(params, "known_on")
         seq = await run_in_threadpool(service.view, known_on)
-        argv = ["contacts", "--format=json", "--keep-going", f"--lang={lang}", *_as_of(as_of)]
+        argv = _command("contacts", lang, *_as_of(as_of))
         return json_answer(
             await service.answer(("contacts", *argv, seq), lambda: service.contacts(argv, seq))
         )
@@ -578,7 +572,7 @@ def make_app(service: Service) -> Starlette:
         if "month" in params:
             year, month = _month(params["month"])
         else:
-            argv = ["score", "--format=json", "--keep-going", f"--lang={lang}"]
+            argv = _command("score", lang)
             body = await service.answer(("json", *argv, seq), lambda: service.command(argv, seq))
             scored = json.loads(body)
             latest = dt.date.fromisoformat(scored["as_of"]) if scored["as_of_basis"] != "year_end" else None
@@ -586,13 +580,7 @@ def make_app(service: Service) -> Starlette:
             if over is None:  # no month is over yet: no bulletin to show
                 return html_answer(no_bulletin_html(scored["year"], latest, lang).encode("utf-8"))
             year, month = over
-        argv = [
-            "bulletin",
-            "--format=html",
-            "--keep-going",
-            f"--month={year:04d}-{month:02d}",
-            f"--lang={lang}",
-        ]
+        argv = _command("bulletin", lang, f"--month={year:04d}-{month:02d}", form="html")
         return html_answer(await service.answer(("html", *argv, seq), lambda: service.command(argv, seq)))
 
     async def unit_page(request: Request) -> Response:
@@ -600,7 +588,7 @@ def make_app(service: Service) -> Starlette:
         lang, as_of, known_on = _lang(params), _day(params, "as_of"), _day(params, "known_on")
         name = await run_in_threadpool(service.unit_name, request.path_params["unit"], as_of)
         seq = await run_in_threadpool(service.view, known_on)
-        argv = ["score", "--format=json", "--keep-going", f"--lang={lang}", *_as_of(as_of)]
+        argv = _command("score", lang, *_as_of(as_of))
 
         def make() -> bytes:
             _, results, _ = service.scored(argv, seq)
