@@ -152,16 +152,16 @@ def test_the_png_reader_reads_back_what_it_wrote() -> None:
 # -- the browser --------------------------------------------------------------------------------------
 
 
-def screenshot(html: str, width: int, height: int) -> Image:
-    """Chromium's screenshot of the page, ``width`` × ``height`` CSS pixels."""
+def shoot(url: str, width: int, height: int, keep_as: str | None = None) -> Image:
+    """Chromium's screenshot of the page at ``url``, ``width`` × ``height`` CSS pixels; kept in
+    CHENGDU_INFOSCORE_SCREENSHOTS as ``keep_as`` when that is set."""
     if not CHROMIUM.exists():
         if REQUIRED:
             pytest.fail(f"{CHROMIUM} is missing and CHENGDU_INFOSCORE_BROWSER_REQUIRED=1")
         pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
-    folder = Path(tempfile.mkdtemp(prefix="infoscore-page-"))
+    folder = Path(tempfile.mkdtemp(prefix="infoscore-shot-"))
     try:
-        page, shot = folder / "page.html", folder / "shot.png"
-        page.write_text(html, encoding="utf-8")
+        shot = folder / "shot.png"
         done = subprocess.run(
             [
                 str(CHROMIUM),
@@ -169,14 +169,28 @@ def screenshot(html: str, width: int, height: int) -> Image:
                 f"--user-data-dir={folder / 'profile'}",
                 f"--screenshot={shot}",
                 f"--window-size={width},{height}",
-                page.as_uri(),
+                url,
             ],
             capture_output=True,
             timeout=120,
             check=False,
         )
         assert shot.exists(), done.stderr.decode("utf-8", "replace")[-2000:]
+        kept = os.environ.get("CHENGDU_INFOSCORE_SCREENSHOTS")
+        if kept and keep_as:
+            shutil.copyfile(shot, Path(kept) / keep_as)
         return read_png(shot.read_bytes())
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def screenshot(html: str, width: int, height: int) -> Image:
+    """Chromium's screenshot of the page, ``width`` × ``height`` CSS pixels."""
+    folder = Path(tempfile.mkdtemp(prefix="infoscore-page-"))
+    try:
+        page = folder / "page.html"
+        page.write_text(html, encoding="utf-8")
+        return shoot(page.as_uri(), width, height)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -7,19 +7,14 @@ ones looked at: serve-home.png and serve-unit.png).
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import tempfile
 import urllib.parse
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from chengdu_infoscore.page import DONE, SHORT, TARGET
 from serve_kit import Running, fill
-from test_page_browser import CHROMIUM, FLAGS, REQUIRED, Image, _rgb, read_png
+from test_page_browser import _rgb, shoot
 
 pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
@@ -33,40 +28,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
         yield running
 
 
-def shoot(url: str, name: str, width: int, height: int) -> Image:
-    """Chromium's screenshot of the page at ``url``, ``width`` × ``height`` CSS pixels."""
-    if not CHROMIUM.exists():
-        if REQUIRED:
-            pytest.fail(f"{CHROMIUM} is missing and CHENGDU_INFOSCORE_BROWSER_REQUIRED=1")
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
-    folder = Path(tempfile.mkdtemp(prefix="infoscore-serve-"))
-    try:
-        shot = folder / "shot.png"
-        done = subprocess.run(
-            [
-                str(CHROMIUM),
-                *FLAGS,
-                f"--user-data-dir={folder / 'profile'}",
-                f"--screenshot={shot}",
-                f"--window-size={width},{height}",
-                url,
-            ],
-            capture_output=True,
-            timeout=120,
-            check=False,
-        )
-        assert shot.exists(), done.stderr.decode("utf-8", "replace")[-2000:]
-        kept = os.environ.get("CHENGDU_INFOSCORE_SCREENSHOTS")
-        if kept:
-            shutil.copyfile(shot, Path(kept) / name)
-        return read_png(shot.read_bytes())
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
 def test_home_renders_the_bulletin_with_its_charts(server: Running) -> None:
     """/ in Chromium: a white page, the completion bars in their colours, the title's dark text."""
-    image = shoot(f"http://127.0.0.1:{server.port}/", "serve-home.png", 1000, 1400)
+    image = shoot(f"http://127.0.0.1:{server.port}/", 1000, 1400, "serve-home.png")
     colours = image.colours()
     total = image.width * image.height
     assert (255, 255, 255) == colours.most_common(1)[0][0]
@@ -78,7 +42,7 @@ def test_home_renders_the_bulletin_with_its_charts(server: Running) -> None:
 def test_a_units_page_renders_its_chart_and_ledger(server: Running) -> None:
     """/units/锦江区 in Chromium: one completion bar and the target's line, then the ledger's text."""
     unit = urllib.parse.quote("锦江区")
-    image = shoot(f"http://127.0.0.1:{server.port}/units/{unit}", "serve-unit.png", 1000, 1100)
+    image = shoot(f"http://127.0.0.1:{server.port}/units/{unit}", 1000, 1100, "serve-unit.png")
     colours = image.colours()
     bar = colours[_rgb(DONE)] + colours[_rgb(SHORT)]
     assert 13 * 100 < bar < 13 * 800  # one bar, 13 px high
