@@ -1473,6 +1473,22 @@ def _read_path(path: Any, name: str, sink: _Sink) -> None:
             raise _FileProblem(f"cannot read: {_strerror(exc)} (reading failed part-way)") from None
 
 
+def read_bytes(data: bytes, name: str = "-") -> ReadResult:
+    """Read one event log held in memory (a request's body) as standard input is read: JSON Lines,
+    or CSV when its first line is no JSON value; its records are named ``name`` and their lines.
+
+    Raises:
+        EventFileError: ``data`` is not an event log (said as for a file named ``name``).
+    """
+    sink = _Sink()
+    try:
+        with quiet_collector():
+            _read_stream(io.BytesIO(data), name, sink)
+    except _FileProblem as exc:
+        raise EventFileError([f"{name}: {exc}"]) from None
+    return sink.result()
+
+
 def _read_stdin(sink: _Sink) -> None:
     stream = getattr(sys.stdin, "buffer", None)
     if stream is None or stream.closed:

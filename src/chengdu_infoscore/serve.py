@@ -31,7 +31,6 @@ import contextlib
 import datetime as dt
 import hmac
 import importlib
-import io
 import json
 import os
 import signal
@@ -41,14 +40,13 @@ from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from . import cli
-from ._places import quiet_collector
 from ._time import parse_date
 from .contacts import registry_json, results_registry
-from .exceptions import EventFileError, InfoscoreError, MissingExtraError, StoreError
+from .exceptions import InfoscoreError, MissingExtraError, StoreError
 from .messages import DEFAULT_LANG, LANGS, Message, text
 from .page import no_bulletin_html, unit_html
 from .quotas import QuotaTable
-from .readers import ReadResult, _FileProblem, _read_stream, _Sink, watching
+from .readers import read_bytes, watching
 from .reports import rejection_json, to_json_text
 from .results import Results
 from .rules.registry import rule_set
@@ -176,22 +174,6 @@ def _request_lang(request: Request) -> str:
     """The language of an error's title: the query's ``lang`` when it is one, else Chinese."""
     lang = request.query_params.get("lang", DEFAULT_LANG)
     return lang if lang in LANGS else DEFAULT_LANG
-
-
-def read_body(data: bytes) -> ReadResult:
-    """The records of a request body, read as ``ingest STORE -`` reads standard input (JSON Lines,
-    or CSV when its first line is no JSON value), the records named ``-`` and their lines.
-
-    Raises:
-        EventFileError: the body is not an event log.
-    """
-    sink = _Sink()
-    try:
-        with quiet_collector(), watching(None):
-            _read_stream(io.BytesIO(data), "-", sink)
-    except _FileProblem as exc:
-        raise EventFileError([f"-: {exc}"]) from None
-    return sink.result()
 
 
 # -- the service ------------------------------------------------------------------------------------
@@ -377,7 +359,7 @@ class Service:
 
     def ingest(self, data: bytes, recorded: dt.date, lang: str) -> bytes:
         """Record the body as one batch, as ``ingest STORE - --recorded DAY --format json`` does."""
-        read = read_body(data)
+        read = read_bytes(data)
         if read.rejections:
             lines = "".join(f"{r.line(lang)}\n" for r in read.rejections)
             rejected = text("serve.error.body_rejected", lang, count=len(read.rejections))
