@@ -1123,20 +1123,23 @@ def _records(args: argparse.Namespace) -> ReadResult:
         return opened.read(known_on)
 
 
-def contacts_registry(args: argparse.Namespace, read: ReadResult) -> tuple[Registry, QuotaTable]:
-    """The registry that ``contacts`` (as ``args`` ask) makes of the records ``read``, with its
-    target table: as of ``--as-of``, by default 31 December of the year (``serve`` answers with it)."""
+def contacts_registry(
+    args: argparse.Namespace, read: ReadResult | None = None
+) -> tuple[Registry, QuotaTable]:
+    """The registry that ``contacts`` (as ``args`` ask) makes of what it reads (or ``read``, the
+    records a caller has read already: the server's view of its store), with its target table: as
+    of ``--as-of``, by default 31 December of the year."""
     year, as_of = _when(args)
-    quotas = _targets(args, year)
+    quotas = _targets(args, year)  # a year or a table that is wrong stops here, before anything is read
+    if read is None:
+        read = _records(args)
     as_of = dt.date(year, 12, 31) if as_of is None else as_of
     return contacts_as_of(read, as_of=as_of, quotas=quotas, year=year), quotas
 
 
 def _contacts(args: argparse.Namespace) -> int:
     """``contacts``: the registry as of a date, with telephone numbers (the office's own list)."""
-    year, _ = _when(args)
-    _targets(args, year)  # a year or a table that is wrong stops here, before anything is read
-    registry, quotas = contacts_registry(args, _records(args))
+    registry, quotas = contacts_registry(args)
     if registry.rejections:
         _err("".join(f"{r.line(args.lang)}\n" for r in registry.rejections))
         if not args.keep_going:
