@@ -32,6 +32,7 @@ from html import escape
 
 from .bulletins import MonthlyBulletin, YearEndBulletin
 from .bulletins.render import _doc
+from .compare import group_ranks
 from .contacts import Registry, history_table, missing_table, people_table, registry_summary
 from .messages import check_lang, text, words
 from .quotas import QuotaTable
@@ -573,11 +574,8 @@ def group_rank(result: UnitResult, results: Results) -> tuple[int, int]:
     """The unit's rank in its group and the group's size, ranked as the bulletins rank: by points
     (highest first), then by what counts toward the target, then by items submitted (more first),
     then by the unit's place in the results (the target table's order)."""
-    members = [u for u in results.units if u.unit.group == result.unit.group]
-    order = {u.unit.name: i for i, u in enumerate(members)}
-    members.sort(key=lambda u: (-u.score, -u.counted, -u.submitted, order[u.unit.name]))
-    rank = next(i for i, u in enumerate(members, start=1) if u.unit.name == result.unit.name)
-    return rank, len(members)
+    ranks: dict[str, int] = results._derived("group_ranks", lambda: group_ranks(results))
+    return ranks[result.unit.name], sum(u.unit.group == result.unit.group for u in results.units)
 
 
 def no_bulletin_html(year: int, latest: dt.date | None, lang: str = "zh") -> str:
