@@ -1365,7 +1365,9 @@ def _kind_of(name: str, data: bytes) -> str:
         return "tsv"
     if lower.endswith(".csv"):
         return "csv"
-    first = data.lstrip(b"\xef\xbb\xbf \t\r\n").split(b"\n", 1)[0]
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    end = head.find(b"\n")
+    first = head if end < 0 else head[:end]  # the first line only: no copy of the rest of the file
     return "jsonl" if first[:1] in (b"{", b"[") or _json_value(first) else "csv"
 
 
