@@ -1141,7 +1141,7 @@ def _contacts(args: argparse.Namespace) -> int:
     """``contacts``: the registry as of a date, with telephone numbers (the office's own list)."""
     registry, quotas = contacts_registry(args)
     if registry.rejections:
-        _err("".join(f"{r.line(args.lang)}\n" for r in registry.rejections))
+        _say_rejected(registry.rejections, args.lang)
         if not args.keep_going:
             return PROBLEMS
     output: str | bytes
@@ -1165,7 +1165,7 @@ def _ingest(args: argparse.Namespace) -> int:
     with Store.open(args.store, create=True) as store:
         report = store.ingest(read, recorded=args.recorded)
     lang = args.lang
-    _err("".join(f"{r.line(lang)}\n" for r in report.rejections))
+    _say_rejected(report.rejections, lang)
     if args.format == "json":
         _out(ingest_answer(args.store, report, lang))
     else:
@@ -1606,8 +1606,13 @@ def _withdrawn(results: Results, lang: str) -> str:
     return say("summary.withdrawn", lang, withdrawn=results.withdrawn) if results.withdrawn else ""
 
 
+def _say_rejected(rejections: Sequence[Rejection], lang: str) -> None:
+    """Each rejected record on standard error, one line each: ``FILE:LINE: event ID: reason``."""
+    _err("".join(f"{r.line(lang)}\n" for r in rejections))
+
+
 def _report_rejections(results: Results, lang: str) -> None:
-    _err("".join(f"{r.line(lang)}\n" for r in results.rejections))
+    _say_rejected(results.rejections, lang)
     _err(f"{_accounts(results, lang)}{_STOP[lang]}\n")
 
 
