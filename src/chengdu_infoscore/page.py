@@ -39,12 +39,15 @@ from .quotas import QuotaTable
 from .reports import (
     _BASIS,
     _HEAD,
+    LEDGER_RIGHT,
     RESULTS_RIGHT,
     _completion,
     _group,
     _target,
     display_width,
     encodable,
+    ledger_head,
+    ledger_row,
     results_row,
 )
 from .results import Rejection, Results, UnitResult, format_points, percent, ratio
@@ -654,15 +657,13 @@ def unit_html(
     totals: dict[tuple[int, int], Decimal] = {}
     for line in result.ledger:
         month = (line.date.year, line.date.month)
-        months.setdefault(month, []).append(
-            [line.date.isoformat(), line.event, line.clause, format_points(line.points), line.text(lang)]
-        )
+        months.setdefault(month, []).append(ledger_row(line, lang))
         totals[month] = totals.get(month, Decimal(0)) + line.points
-    head = [text(f"heading.{k}", lang) for k in ("date", "event", "clause", "points", "reason")]
-    right = [False, False, False, True, False]
+    head = ledger_head(lang)
     for (year, number), rows in sorted(months.items()):
         total = ["", "", text("serve.unit.month_total", lang), format_points(totals[year, number]), ""]
-        page.table(text("serve.unit.month", lang, year=year, month=number), head, [*rows, total], right, 1)
+        month_title = text("serve.unit.month", lang, year=year, month=number)
+        page.table(month_title, head, [*rows, total], list(LEDGER_RIGHT), 1)
     if result.ledger:
         page.table(
             None,

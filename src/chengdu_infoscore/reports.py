@@ -22,7 +22,7 @@ from ._columns import csv_headings, csv_value
 from .messages import DEFAULT_LANG, LANGS, check_lang, text
 from .provenance import Provenance
 from .quotas import QuotaTable
-from .results import Rejection, Results, UnitResult, format_points, percent
+from .results import LedgerLine, Rejection, Results, UnitResult, format_points, percent
 from .store import IngestReport
 
 if TYPE_CHECKING:
@@ -408,14 +408,24 @@ def ledger_table(result: UnitResult, results: Results, lang: str = "zh") -> str:
             "explain.title_no_target", lang, label=u.label, group=group, basis=basis, counted=result.counted
         )
     lines = [title + "\n", _header(results, lang) + "\n\n"]
-    rows = [
-        [line.date.isoformat(), line.event, line.clause, format_points(line.points), line.text(lang)]
-        for line in result.ledger
-    ]
+    rows = [ledger_row(line, lang) for line in result.ledger]
     rows.append(["", "", text("label.total", lang), format_points(result.score), ""])
-    head = [text(f"heading.{k}", lang) for k in ("date", "event", "clause", "points", "reason")]
-    lines.append(render_table(head, rows, [False, False, False, True, False]))
+    lines.append(render_table(ledger_head(lang), rows, LEDGER_RIGHT))
     return "".join(lines)
+
+
+#: Which columns of a ledger's table are figures, set to the right.
+LEDGER_RIGHT: Final = (False, False, False, True, False)
+
+
+def ledger_head(lang: str) -> list[str]:
+    """The headings of a ledger's table: date, event, clause, points, reason."""
+    return [text(f"heading.{k}", lang) for k in ("date", "event", "clause", "points", "reason")]
+
+
+def ledger_row(line: LedgerLine, lang: str) -> list[str]:
+    """One ledger line as the table and the unit's page show it, its reason in ``lang``."""
+    return [line.date.isoformat(), line.event, line.clause, format_points(line.points), line.text(lang)]
 
 
 def ledger_json(result: UnitResult, results: Results, lang: str = DEFAULT_LANG) -> dict[str, Any]:
