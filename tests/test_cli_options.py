@@ -254,3 +254,10 @@ def test_no_option_value_of_demo_or_sample_is_an_internal_error(out_dir: Path, d
         "sample": (["--out", data.draw(out)], {"--seed": VALUES, "--events": EVENTS, "--quiet": None}),
     }  # fmt: skip
     _check(data.draw(command_lines(commands)))
+
+
+@pytest.mark.parametrize("rules", ["\x00\\", "a\x00b.toml", "x/\x00.toml"], ids=repr)
+def test_a_rules_file_name_with_a_nul_is_exit_2(rules: str) -> None:
+    """A --rules name holding a NUL character (no file can have it) is a data-file error, exit 2."""
+    status, _, err = run("check", CASE, "--rules", rules)
+    assert (2, True, False) == (status, "the name holds a NUL character" in err, "internal error" in err)

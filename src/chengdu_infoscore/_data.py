@@ -100,6 +100,10 @@ def read_text(path: str | Path, what: str = "file") -> str:
         raise DataFileError(name, [f"cannot open: it is a directory, not a {what}"]) from None
     except OSError as exc:
         raise DataFileError(name, [f"cannot open: {(exc.strerror or str(exc)).lower()}"]) from None
+    except ValueError:  # a NUL character: no file can have the name
+        raise DataFileError(
+            name, ["cannot open: the name holds a NUL character, which no file name can"]
+        ) from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_like_utf16(data[:4096]):
         raise DataFileError(name, ["not UTF-8: this looks like UTF-16; save it as UTF-8"])
     try:

@@ -185,7 +185,10 @@ class _Loader:
         self.given: dict[Path, str] = {}
 
     def _read(self, path: Path, shown: str) -> tuple[str, dict[str, Any]]:
-        key = path.resolve()
+        try:
+            key = path.resolve()
+        except ValueError:  # a name no file can have (a NUL character): read_text says so below
+            key = path.absolute()
         if key not in self.texts:
             text = read_text(path, "rule-set file")
             self.texts[key] = (text, parse_toml(text, shown))
