@@ -261,3 +261,10 @@ def test_a_rules_file_name_with_a_nul_is_exit_2(rules: str) -> None:
     """A --rules name holding a NUL character (no file can have it) is a data-file error, exit 2."""
     status, _, err = run("check", CASE, "--rules", rules)
     assert (2, True, False) == (status, "the name holds a NUL character" in err, "internal error" in err)
+
+
+@pytest.mark.parametrize("command", [["score", EXAMPLE], ["contacts", EXAMPLE], ["sample"]], ids=str)
+def test_an_out_name_with_a_nul_is_exit_2(command: list[str]) -> None:
+    """--out naming a file with a NUL character is a usage error before anything is read, exit 2."""
+    status, _, err = run(*command, "--out", "a\x00b")
+    assert (2, True, False) == (status, "cannot hold a NUL character" in err, "internal error" in err)

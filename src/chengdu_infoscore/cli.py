@@ -1968,6 +1968,8 @@ def _check_out_file(args: argparse.Namespace) -> None:
     out = getattr(args, "out", None)
     if not out or out == "-":
         return
+    if "\x00" in out:
+        raise _Usage(f"--out {out!r}: a file name cannot hold a NUL character")
     path = os.path.realpath(out)
     if os.path.exists(path):
         for given in _given_files(args):
